@@ -1,0 +1,182 @@
+// The immutable Array. Concrete arrays hold a device buffer; tracers (one class per transform)
+// stand in for values inside a transformation. Both share this base, so user code typed
+// against `Array` runs unchanged under grad, jvp and jit.
+import { ShapedArray } from './aval.js';
+import { getBackend, Backend, DeviceBuffer } from './backend.js';
+import { DType, TypedArray } from './dtype.js';
+import { ConcretizationError } from './errors.js';
+import type { Interpreter } from './interpreter.js';
+import type * as NumpyModule from './numpy.js';
+import type { Index } from './indexing.js';
+import { formatArray } from './format.js';
+
+type Np = typeof NumpyModule;
+let np: Np;
+/** numpy.ts calls this once it has loaded; methods below delegate to it (avoids an import cycle). */
+export function registerNumpy(m: Np): void { np = m; }
+
+export type ArrayLike = NDArray | number | boolean;
+export type NestedArray = number | boolean | readonly NestedArray[];
+type Axis = number | readonly number[] | null;
+interface ReduceOpts { axis?: Axis; keepdims?: boolean }
+
+export abstract class NDArray {
+  abstract get aval(): ShapedArray;
+  get shape(): readonly number[] { return this.aval.shape; }
+  get dtype(): DType { return this.aval.dtype; }
+  get ndim(): number { return this.aval.shape.length; }
+  get size(): number { return this.aval.size; }
+  get weakType(): boolean { return this.aval.weakType; }
+
+  // --- reading values: tracers override these to explain why they can't -----------------
+  /** The values as a typed array (row-major). Works on every backend. */
+  abstract data(): Promise<TypedArray>;
+  /** The values, synchronously: only where the buffer is readable synchronously (the CPU). */
+  abstract dataSync(): TypedArray;
+  async item(): Promise<number> { return scalarOf(this, await this.data(), 'item'); }
+  itemSync(): number { return scalarOf(this, this.dataSync(), 'itemSync'); }
+  async tolist(): Promise<NestedArray> { return nest(await this.data(), this.shape, this.dtype); }
+  tolistSync(): NestedArray { return nest(this.dataSync(), this.shape, this.dtype); }
+
+  // --- arithmetic --------------------------------------------------------------------------
+  add(y: ArrayLike): NDArray { return np.add(this, y); }
+  sub(y: ArrayLike): NDArray { return np.subtract(this, y); }
+  mul(y: ArrayLike): NDArray { return np.multiply(this, y); }
+  div(y: ArrayLike): NDArray { return np.divide(this, y); }
+  pow(y: ArrayLike): NDArray { return np.power(this, y); }
+  mod(y: ArrayLike): NDArray { return np.mod(this, y); }
+  neg(): NDArray { return np.negative(this); }
+  abs(): NDArray { return np.abs(this); }
+  exp(): NDArray { return np.exp(this); }
+  log(): NDArray { return np.log(this); }
+  sin(): NDArray { return np.sin(this); }
+  cos(): NDArray { return np.cos(this); }
+  tanh(): NDArray { return np.tanh(this); }
+  sqrt(): NDArray { return np.sqrt(this); }
+  square(): NDArray { return np.square(this); }
+  sign(): NDArray { return np.sign(this); }
+  maximum(y: ArrayLike): NDArray { return np.maximum(this, y); }
+  minimum(y: ArrayLike): NDArray { return np.minimum(this, y); }
+  clip(lo: ArrayLike | null, hi: ArrayLike | null): NDArray { return np.clip(this, lo, hi); }
+  matmul(y: NDArray): NDArray { return np.matmul(this, y); }
+  dot(y: NDArray): NDArray { return np.dot(this, y); }
+
+  // --- comparisons (JS has no operator overloading: these are the spelling) -----------------
+  eq(y: ArrayLike): NDArray { return np.equal(this, y); }
+  ne(y: ArrayLike): NDArray { return np.notEqual(this, y); }
+  lt(y: ArrayLike): NDArray { return np.less(this, y); }
+  le(y: ArrayLike): NDArray { return np.lessEqual(this, y); }
+  gt(y: ArrayLike): NDArray { return np.greater(this, y); }
+  ge(y: ArrayLike): NDArray { return np.greaterEqual(this, y); }
+
+  // --- reductions ------------------------------------------------------------------------------
+  sum(opts?: ReduceOpts | number): NDArray { return np.sum(this, opts); }
+  mean(opts?: ReduceOpts | number): NDArray { return np.mean(this, opts); }
+  max(opts?: ReduceOpts | number): NDArray { return np.max(this, opts); }
+  min(opts?: ReduceOpts | number): NDArray { return np.min(this, opts); }
+  prod(opts?: ReduceOpts | number): NDArray { return np.prod(this, opts); }
+  argmax(opts?: { axis?: number | null; keepdims?: boolean } | number): NDArray { return np.argmax(this, opts); }
+  argmin(opts?: { axis?: number | null; keepdims?: boolean } | number): NDArray { return np.argmin(this, opts); }
+
+  // --- shape -------------------------------------------------------------------------------
+  reshape(...shape: (number | readonly number[])[]): NDArray { return np.reshape(this, shape.flat()); }
+  transpose(axes?: readonly number[]): NDArray { return np.transpose(this, axes); }
+  get T(): NDArray { return np.transpose(this); }
+  flatten(): NDArray { return np.ravel(this); }
+  ravel(): NDArray { return np.ravel(this); }
+  squeeze(axis?: Axis): NDArray { return np.squeeze(this, axis); }
+  expandDims(axis: number | readonly number[]): NDArray { return np.expandDims(this, axis); }
+  broadcastTo(shape: readonly number[]): NDArray { return np.broadcastTo(this, shape); }
+  astype(dtype: DType): NDArray { return np.astype(this, dtype); }
+
+  // --- indexing ------------------------------------------------------------------------------
+  /** NumPy's `x[i, 1:3, None, idx]` is `x.get(i, '1:3', null, idx)`. */
+  get(...index: Index[]): NDArray { return np.getItem(this, index); }
+  /** JAX's `x.at[i].set(v)` is `x.at(i).set(v)`; also `.add(v)`, `.mul(v)`, `.get()`. */
+  at(...index: Index[]): ReturnType<Np['atIndex']> { return np.atIndex(this, index); }
+
+  toString(): string { return formatArray(this); }
+  [Symbol.toPrimitive](hint: string): string | number {
+    if (hint === 'string') return this.toString();
+    return this.toNumberForCoercion();
+  }
+  /** JS coercion (`x > 0`, `+x`, `if (x < y)`) needs a single concrete number. */
+  protected toNumberForCoercion(): number {
+    if (this.size !== 1) {
+      throw new TypeError(`cannot convert an array of shape [${this.shape.join(', ')}] to a number (JS coercion such as \`x > 0\`); use the array methods (x.gt(0)) or .itemSync() on a one-element array`);
+    }
+    return this.itemSync();
+  }
+  /** Aliases that read like NumPy's. */
+  get [Symbol.toStringTag](): string { return 'Array'; }
+}
+
+function scalarOf(x: NDArray, data: TypedArray, op: string): number {
+  if (x.size !== 1) throw new TypeError(`${op}: only one-element arrays convert to a number, got shape [${x.shape.join(', ')}]`);
+  return x.dtype === 'bool' ? Number(data[0]) : data[0]!;
+}
+
+function nest(data: TypedArray, shape: readonly number[], dtype: DType): NestedArray {
+  const conv = (v: number) => (dtype === 'bool' ? v !== 0 : v);
+  const rec = (offset: number, axis: number): NestedArray => {
+    if (axis === shape.length) return conv(data[offset]!);
+    const n = shape[axis]!;
+    const stride = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+    const out: NestedArray[] = [];
+    for (let i = 0; i < n; i++) out.push(rec(offset + i * stride, axis + 1));
+    return out;
+  };
+  return rec(0, 0);
+}
+
+/** An array with values: a buffer on one backend. */
+export class ConcreteArray extends NDArray {
+  #disposed = false;
+  constructor(readonly aval: ShapedArray, readonly buffer: DeviceBuffer, readonly backend: Backend) { super(); }
+  get device(): string { return this.backend.name; }
+  data(): Promise<TypedArray> { this.checkLive('data'); return this.backend.read(this.buffer, this.aval); }
+  dataSync(): TypedArray { this.checkLive('dataSync'); return this.backend.readSync(this.buffer, this.aval); }
+  /** Frees the device buffer now instead of at garbage collection. Using the array afterwards is an error. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.backend.dispose?.(this.buffer);
+  }
+  [Symbol.dispose](): void { this.dispose(); }
+  get isDisposed(): boolean { return this.#disposed; }
+  checkLive(op: string): void {
+    if (this.#disposed) throw new Error(`${op}: this ${this.aval.str()} array was disposed (or donated) and can no longer be used`);
+  }
+}
+
+export function concreteFromTyped(data: TypedArray, aval: ShapedArray, backendName?: string): ConcreteArray {
+  const backend = getBackend(backendName);
+  return new ConcreteArray(aval, backend.fromTypedArray(data, aval), backend);
+}
+
+/** A value inside a transformation. Each interpreter defines its own subclass. */
+export abstract class Tracer extends NDArray {
+  abstract readonly interpreter: Interpreter;
+  /** Tracers that hold a concrete value underneath (jvp) can read it; abstract ones throw. */
+  concreteValue(): NDArray | null { return null; }
+  data(): Promise<TypedArray> {
+    const v = this.concreteValue();
+    return v ? v.data() : Promise.reject(this.concretizationError('data()'));
+  }
+  dataSync(): TypedArray {
+    const v = this.concreteValue();
+    if (!v) throw this.concretizationError('dataSync()');
+    return v.dataSync();
+  }
+  concretizationError(op: string): ConcretizationError {
+    return new ConcretizationError(
+      `${op} needs a concrete value, but this is an abstract ${this.aval.str()} traced by \`${this.interpreter.kind}\`. ` +
+        `Under jit or makeJaxpr values are not known while tracing: branch with np.where (or cond) instead of JS \`if\`, ` +
+        `or mark the argument static with jit(f, {staticArgnums}).`,
+    );
+  }
+  protected override toNumberForCoercion(): number {
+    if (!this.concreteValue()) throw this.concretizationError('JS coercion to a number (e.g. `x > 0` or `if (x)`)');
+    return super.toNumberForCoercion();
+  }
+}

@@ -1,0 +1,44 @@
+// The narrow interface every backend implements: buffers in, buffers out. Backends know
+// buffers and kernels, never transforms.
+import { ShapedArray } from './aval.js';
+import { DType, TypedArray } from './dtype.js';
+import { DTypeError } from './errors.js';
+import { ArrayPrimitive, Params } from './primitives.js';
+
+/** An opaque handle to device memory; each backend defines what is inside. */
+export interface DeviceBuffer {
+  readonly backend: string;
+}
+
+export interface Backend {
+  readonly name: string;
+  readonly supportsDtype: (dtype: DType) => boolean;
+  /** Takes ownership of `data` where it can (no copy); `data` must not be mutated afterwards. */
+  fromTypedArray(data: TypedArray, aval: ShapedArray): DeviceBuffer;
+  read(buf: DeviceBuffer, aval: ShapedArray): Promise<TypedArray>;
+  /** Synchronous read; backends that cannot do it throw an error naming the async form. */
+  readSync(buf: DeviceBuffer, aval: ShapedArray): TypedArray;
+  execute<P extends ArrayPrimitive>(prim: P, params: Params<P>, inputs: readonly DeviceBuffer[], inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): DeviceBuffer[];
+  dispose?(buf: DeviceBuffer): void;
+}
+
+const backends = new Map<string, Backend>();
+let defaultName = 'cpu';
+
+export function registerBackend(b: Backend): void {
+  backends.set(b.name, b);
+}
+export function getBackend(name?: string): Backend {
+  const b = backends.get(name ?? defaultName);
+  if (!b) throw new Error(`cotangent: backend '${name ?? defaultName}' is not available (registered: ${[...backends.keys()].join(', ') || 'none'})`);
+  return b;
+}
+export function setDefaultBackend(name: string): void {
+  getBackend(name);
+  defaultName = name;
+}
+export const defaultBackendName = (): string => defaultName;
+
+export function checkDtypeSupported(b: Backend, dtype: DType, op: string): void {
+  if (!b.supportsDtype(dtype)) throw new DTypeError(`${op}: the ${b.name} backend cannot hold ${dtype} arrays`);
+}

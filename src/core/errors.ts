@@ -1,0 +1,21 @@
+// The errors a user can meet. Each names the operation, what it received and what it expected.
+
+export class CotangentError extends Error {
+  override name = 'CotangentError';
+}
+/** Shapes or ranks that do not fit an operation. */
+export class ShapeError extends CotangentError { override name = 'ShapeError'; }
+/** A dtype an operation cannot take, or a backend cannot hold. */
+export class DTypeError extends CotangentError { override name = 'DTypeError'; }
+/** A concrete value was needed where only an abstract (traced) value exists. */
+export class ConcretizationError extends CotangentError { override name = 'ConcretizationError'; }
+/** A traced value used after the transformation that made it has finished. */
+export class LeakedTracerError extends CotangentError { override name = 'LeakedTracerError'; }
+/** A jaxpr that does not type-check. */
+export class JaxprTypeError extends CotangentError { override name = 'JaxprTypeError'; }
+
+/** Throws `err(message)` for a Left, returns the Right. Validation inside is Either; at the API edge, exceptions. */
+export function orThrow<T>(e: { _tag: 'Left'; left: string } | { _tag: 'Right'; right: T }, make: (msg: string) => Error): T {
+  if (e._tag === 'Left') throw make(e.left);
+  return e.right;
+}

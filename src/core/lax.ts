@@ -1,0 +1,73 @@
+// Thin typed wrappers over `bind`, one per primitive. Rules and the numpy layer call these;
+// operands must already agree in shape and dtype (the numpy layer broadcasts and promotes).
+import { ShapedArray } from './aval.js';
+import { NDArray, concreteFromTyped } from './array.js';
+import { allocTyped, castScalar, DType } from './dtype.js';
+import { bind, bind1 } from './interpreter.js';
+import { BinaryPrimitive, ComparePrimitive, DotDimensionNumbers, UnaryPrimitive } from './primitives.js';
+import { Shape } from './shape.js';
+
+const un = (p: UnaryPrimitive) => (x: NDArray): NDArray => bind1(p, [x], {});
+const bin = (p: BinaryPrimitive | ComparePrimitive) => (x: NDArray, y: NDArray): NDArray => bind1(p, [x, y], {});
+
+export const neg = un('neg'), sign = un('sign'), floor = un('floor'), ceil = un('ceil'), round = un('round');
+export const abs = un('abs'), exp = un('exp'), log = un('log'), expm1 = un('expm1'), log1p = un('log1p');
+export const sin = un('sin'), cos = un('cos'), tanh = un('tanh'), sqrt = un('sqrt'), not = un('not');
+
+export const add = bin('add'), sub = bin('sub'), mul = bin('mul'), div = bin('div'), rem = bin('rem');
+export const pow = bin('pow'), max = bin('max'), min = bin('min'), atan2 = bin('atan2');
+export const and = bin('and'), or = bin('or'), shiftRightLogical = bin('shift_right_logical');
+export const eq = bin('eq'), ne = bin('ne'), lt = bin('lt'), le = bin('le'), gt = bin('gt'), ge = bin('ge');
+
+export const select = (pred: NDArray, onTrue: NDArray, onFalse: NDArray): NDArray => bind1('select', [pred, onTrue, onFalse], {});
+export const convertElementType = (x: NDArray, newDtype: DType, weakType = false): NDArray =>
+  x.dtype === newDtype && x.weakType === weakType ? x : bind1('convert_element_type', [x], { newDtype, weakType });
+export const iota = (dtype: DType, shape: Shape, dimension = 0): NDArray => bind1('iota', [], { dtype, shape, dimension });
+
+export const reduceSum = (x: NDArray, axes: readonly number[]): NDArray => (axes.length ? bind1('reduce_sum', [x], { axes }) : x);
+export const reduceMax = (x: NDArray, axes: readonly number[]): NDArray => (axes.length ? bind1('reduce_max', [x], { axes }) : x);
+export const reduceMin = (x: NDArray, axes: readonly number[]): NDArray => (axes.length ? bind1('reduce_min', [x], { axes }) : x);
+export const reduceProd = (x: NDArray, axes: readonly number[]): NDArray => (axes.length ? bind1('reduce_prod', [x], { axes }) : x);
+export const argmax = (x: NDArray, axis: number, indexDtype: DType = 'int32'): NDArray => bind1('argmax', [x], { axis, indexDtype });
+export const argmin = (x: NDArray, axis: number, indexDtype: DType = 'int32'): NDArray => bind1('argmin', [x], { axis, indexDtype });
+
+export function broadcastInDim(x: NDArray, shape: Shape, broadcastDimensions: readonly number[]): NDArray {
+  if (x.ndim === shape.length && x.shape.every((d, i) => d === shape[i]) && broadcastDimensions.every((d, i) => d === i)) return x;
+  return bind1('broadcast_in_dim', [x], { shape: [...shape], broadcastDimensions: [...broadcastDimensions] });
+}
+export function reshape(x: NDArray, newSizes: Shape): NDArray {
+  if (x.ndim === newSizes.length && x.shape.every((d, i) => d === newSizes[i])) return x;
+  return bind1('reshape', [x], { newSizes: [...newSizes] });
+}
+export function transpose(x: NDArray, permutation: readonly number[]): NDArray {
+  if (permutation.every((p, i) => p === i)) return x;
+  return bind1('transpose', [x], { permutation: [...permutation] });
+}
+export const slice = (x: NDArray, startIndices: readonly number[], limitIndices: readonly number[], strides: readonly number[] | null = null): NDArray =>
+  bind1('slice', [x], { startIndices, limitIndices, strides: strides && strides.every((s) => s === 1) ? null : strides });
+export const pad = (x: NDArray, paddingValue: NDArray, config: readonly (readonly [number, number, number])[]): NDArray =>
+  bind1('pad', [x, paddingValue], { config });
+export const concatenate = (xs: readonly NDArray[], dimension: number): NDArray =>
+  xs.length === 1 ? xs[0]! : bind1('concatenate', xs, { dimension });
+export const rev = (x: NDArray, dimensions: readonly number[]): NDArray => (dimensions.length ? bind1('rev', [x], { dimensions }) : x);
+export const gather = (x: NDArray, indices: NDArray, axis: number): NDArray => bind1('gather', [x, indices], { axis });
+export const scatterAdd = (x: NDArray, indices: NDArray, updates: NDArray, axis: number): NDArray =>
+  bind1('scatter_add', [x, indices, updates], { axis });
+export const dotGeneral = (x: NDArray, y: NDArray, dimensionNumbers: DotDimensionNumbers): NDArray =>
+  bind1('dot_general', [x, y], { dimensionNumbers });
+export function threefry2x32(k0: NDArray, k1: NDArray, x0: NDArray, x1: NDArray): [NDArray, NDArray] {
+  const [y0, y1] = bind('threefry2x32', [k0, k1, x0, x1], {});
+  return [y0!, y1!];
+}
+
+// ---- constants ----------------------------------------------------------------------------
+/** A concrete scalar; under a transform it enters as a constant (a literal in printed jaxprs). */
+export function scalar(value: number | boolean, dtype: DType, weakType = false): NDArray {
+  const data = allocTyped(dtype, 1);
+  data[0] = castScalar(Number(value), dtype);
+  return concreteFromTyped(data, new ShapedArray([], dtype, weakType));
+}
+export const full = (shape: Shape, value: number | boolean, dtype: DType, weakType = false): NDArray =>
+  broadcastInDim(scalar(value, dtype, weakType), shape, []);
+export const fullLike = (x: NDArray | ShapedArray, value: number | boolean): NDArray => full(x.shape, value, x.dtype, x.weakType);
+export const zerosLike = (x: NDArray | ShapedArray): NDArray => fullLike(x, 0);

@@ -1,0 +1,317 @@
+// The catalog: every primitive's name, its params type and its shape/dtype rule. Every other
+// table (JVP, transpose, CPU and WGSL kernels, test rows) is keyed by this list, so a primitive
+// added here is a compile error everywhere it still lacks a rule.
+import * as E from 'fp-ts/lib/Either.js';
+import { ShapedArray } from './aval.js';
+import { DType, isFloat, isInteger } from './dtype.js';
+import { Shape, showShape, sizeOf, shapeEq } from './shape.js';
+import type { NDArray } from './array.js';
+import type { ClosedJaxpr } from './jaxpr.js';
+
+type NoParams = Record<string, never>;
+export type FlatFn = (...args: NDArray[]) => NDArray[];
+/** A user JVP rule over flat lists: (primals, tangents) → [primalsOut, tangentsOut]. */
+export type FlatJvpFn = (primals: NDArray[], tangents: NDArray[]) => [NDArray[], NDArray[]];
+/** A user forward pass for customVjp: primals → [outs, residuals]. */
+export type FlatFwdFn = (...primals: NDArray[]) => [NDArray[], NDArray[]];
+/** A user backward pass for customVjp: (residuals, output cotangents) → input cotangents. */
+export type FlatBwdFn = (residuals: NDArray[], cotangents: NDArray[]) => NDArray[];
+
+export interface UnaryParams {
+  neg: NoParams; sign: NoParams; floor: NoParams; ceil: NoParams; round: NoParams; abs: NoParams;
+  exp: NoParams; log: NoParams; expm1: NoParams; log1p: NoParams; sin: NoParams; cos: NoParams;
+  tanh: NoParams; sqrt: NoParams; not: NoParams;
+}
+export interface BinaryParams {
+  add: NoParams; sub: NoParams; mul: NoParams; div: NoParams; rem: NoParams; pow: NoParams;
+  max: NoParams; min: NoParams; atan2: NoParams; and: NoParams; or: NoParams;
+  shift_right_logical: NoParams;
+}
+export interface CompareParams { eq: NoParams; ne: NoParams; lt: NoParams; le: NoParams; gt: NoParams; ge: NoParams; }
+export interface ReduceParams {
+  reduce_sum: { axes: readonly number[] }; reduce_max: { axes: readonly number[] };
+  reduce_min: { axes: readonly number[] }; reduce_prod: { axes: readonly number[] };
+}
+export interface DotDimensionNumbers {
+  /** [lhs contracting axes, rhs contracting axes] */
+  readonly contracting: readonly [readonly number[], readonly number[]];
+  /** [lhs batch axes, rhs batch axes] */
+  readonly batch: readonly [readonly number[], readonly number[]];
+}
+
+/** Primitives on arrays: what backends implement as kernels. */
+export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, CompareParams, ReduceParams {
+  select: NoParams;
+  convert_element_type: { newDtype: DType; weakType: boolean };
+  iota: { dtype: DType; shape: Shape; dimension: number };
+  argmax: { axis: number; indexDtype: DType };
+  argmin: { axis: number; indexDtype: DType };
+  broadcast_in_dim: { shape: Shape; broadcastDimensions: readonly number[] };
+  reshape: { newSizes: Shape };
+  transpose: { permutation: readonly number[] };
+  slice: { startIndices: readonly number[]; limitIndices: readonly number[]; strides: readonly number[] | null };
+  /** Operands (x, paddingValue scalar); per axis [low, high, interior], low/high may be negative. */
+  pad: { config: readonly (readonly [number, number, number])[] };
+  concatenate: { dimension: number };
+  rev: { dimensions: readonly number[] };
+  /** take along one axis: out = x.shape[:axis] + idx.shape + x.shape[axis+1:]; indices clamp. */
+  gather: { axis: number };
+  /** Operands (x, indices, updates): adds updates into x at indices along axis; out-of-range dropped. */
+  scatter_add: { axis: number };
+  dot_general: { dimensionNumbers: DotDimensionNumbers };
+  /** Threefry-2x32 (20 rounds) on (key0, key1, x0, x1), all uint32 of one shape → (y0, y1). */
+  threefry2x32: NoParams;
+}
+
+/** Primitives that carry functions: interpreters handle them, backends never see them. */
+export interface HigherOrderParams {
+  custom_jvp_call: { name: string; fun: FlatFn; jvp: FlatJvpFn; jaxpr?: ClosedJaxpr };
+  custom_vjp_call: { name: string; fun: FlatFn; fwd: FlatFwdFn; bwd: FlatBwdFn; jaxpr?: ClosedJaxpr };
+  /** The linear tangent of a customVjp call; its transpose runs the user's bwd on the residuals. */
+  custom_lin: { name: string; bwd: FlatBwdFn; numResiduals: number; outAvals: readonly ShapedArray[] };
+}
+
+export interface PrimitiveParams extends ArrayPrimitiveParams, HigherOrderParams {}
+export type Primitive = keyof PrimitiveParams;
+export type ArrayPrimitive = keyof ArrayPrimitiveParams;
+export type UnaryPrimitive = keyof UnaryParams;
+export type BinaryPrimitive = keyof BinaryParams;
+export type ComparePrimitive = keyof CompareParams;
+export type ReducePrimitive = keyof ReduceParams;
+export type Params<P extends Primitive> = PrimitiveParams[P];
+
+/** A table with one entry per primitive: leaving one out fails `tsc`. */
+export type PrimitiveTable<F extends { [P in Primitive]: unknown }> = { [P in Primitive]: F[P] };
+
+export type ShapeRule<P extends Primitive> = (avals: readonly ShapedArray[], params: Params<P>) => E.Either<string, ShapedArray[]>;
+
+// ---- helpers for the rules ------------------------------------------------------------------
+const ok = (...avals: ShapedArray[]) => E.right(avals);
+const fail = (msg: string) => E.left(msg);
+const arity = (n: number, avals: readonly ShapedArray[]): string | null =>
+  avals.length === n ? null : `expected ${n} operand${n === 1 ? '' : 's'}, got ${avals.length}`;
+const allWeak = (avals: readonly ShapedArray[]) => avals.every((a) => a.weakType);
+
+type DtypeClass = 'any' | 'float' | 'numeric' | 'integral' | 'int';
+const accepts: Record<DtypeClass, (d: DType) => boolean> = {
+  any: () => true,
+  float: isFloat,
+  numeric: (d) => d !== 'bool',
+  integral: (d) => d === 'bool' || isInteger(d),
+  int: isInteger,
+};
+const CLASS_WORDS: Record<DtypeClass, string> = {
+  any: 'any dtype', float: 'a float dtype', numeric: 'a numeric (non-bool) dtype', integral: 'bool or an integer dtype', int: 'an integer dtype',
+};
+
+function unary(cls: DtypeClass): ShapeRule<UnaryPrimitive> {
+  return (avals) => {
+    const a = arity(1, avals); if (a) return fail(a);
+    const x = avals[0]!;
+    if (!accepts[cls](x.dtype)) return fail(`got ${x.str()}, expected ${CLASS_WORDS[cls]}`);
+    return ok(x);
+  };
+}
+function sameShapes(avals: readonly ShapedArray[]): string | null {
+  const [x, ...rest] = avals;
+  for (const y of rest) {
+    if (!shapeEq(x!.shape, y.shape) || x!.dtype !== y.dtype) {
+      return `operands must have identical shapes and dtypes (the numpy layer broadcasts and promotes), got ${avals.map((v) => v.str()).join(' and ')}`;
+    }
+  }
+  return null;
+}
+function binary(cls: DtypeClass): ShapeRule<BinaryPrimitive> {
+  return (avals) => {
+    const a = arity(2, avals) ?? sameShapes(avals); if (a) return fail(a);
+    const x = avals[0]!;
+    if (!accepts[cls](x.dtype)) return fail(`got ${x.str()}, expected ${CLASS_WORDS[cls]}`);
+    return ok(new ShapedArray(x.shape, x.dtype, allWeak(avals)));
+  };
+}
+const compare: ShapeRule<ComparePrimitive> = (avals) => {
+  const a = arity(2, avals) ?? sameShapes(avals); if (a) return fail(a);
+  return ok(new ShapedArray(avals[0]!.shape, 'bool'));
+};
+function checkAxes(axes: readonly number[], ndim: number): string | null {
+  const seen = new Set<number>();
+  for (const ax of axes) {
+    if (!Number.isInteger(ax) || ax < 0 || ax >= ndim) return `axis ${ax} out of range for rank ${ndim}`;
+    if (seen.has(ax)) return `repeated axis ${ax}`;
+    seen.add(ax);
+  }
+  return null;
+}
+function reduce(cls: DtypeClass): ShapeRule<ReducePrimitive> {
+  return (avals, { axes }) => {
+    const a = arity(1, avals); if (a) return fail(a);
+    const x = avals[0]!;
+    const bad = checkAxes(axes, x.ndim); if (bad) return fail(bad);
+    if (!accepts[cls](x.dtype)) return fail(`got ${x.str()}, expected ${CLASS_WORDS[cls]}`);
+    return ok(new ShapedArray(x.shape.filter((_, i) => !axes.includes(i)), x.dtype, x.weakType));
+  };
+}
+const argReduce: ShapeRule<'argmax' | 'argmin'> = (avals, { axis, indexDtype }) => {
+  const a = arity(1, avals); if (a) return fail(a);
+  const x = avals[0]!;
+  if (!Number.isInteger(axis) || axis < 0 || axis >= x.ndim) return fail(`axis ${axis} out of range for rank ${x.ndim}`);
+  if (x.shape[axis] === 0) return fail(`cannot take the arg-extremum of an empty axis (shape ${showShape(x.shape)})`);
+  if (!isInteger(indexDtype)) return fail(`indexDtype must be an integer dtype, got ${indexDtype}`);
+  return ok(new ShapedArray(x.shape.filter((_, i) => i !== axis), indexDtype));
+};
+const validShape = (s: Shape) => s.every((d) => Number.isInteger(d) && d >= 0);
+
+export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
+  neg: unary('numeric'), sign: unary('numeric'), floor: unary('float'), ceil: unary('float'),
+  round: unary('float'), abs: unary('numeric'), exp: unary('float'), log: unary('float'),
+  expm1: unary('float'), log1p: unary('float'), sin: unary('float'), cos: unary('float'),
+  tanh: unary('float'), sqrt: unary('float'), not: unary('integral'),
+
+  add: binary('any'), sub: binary('numeric'), mul: binary('any'), div: binary('numeric'),
+  rem: binary('numeric'), pow: binary('float'), max: binary('any'), min: binary('any'),
+  atan2: binary('float'), and: binary('integral'), or: binary('integral'),
+  shift_right_logical: binary('int'),
+
+  eq: compare, ne: compare, lt: compare, le: compare, gt: compare, ge: compare,
+
+  reduce_sum: reduce('any'), reduce_max: reduce('any'), reduce_min: reduce('any'), reduce_prod: reduce('any'),
+  argmax: argReduce, argmin: argReduce,
+
+  select: (avals) => {
+    const a = arity(3, avals); if (a) return fail(a);
+    const [p, t, f] = avals as [ShapedArray, ShapedArray, ShapedArray];
+    if (p.dtype !== 'bool') return fail(`predicate must be bool, got ${p.str()}`);
+    const s = sameShapes([t, f]); if (s) return fail(s);
+    if (!shapeEq(p.shape, t.shape)) return fail(`predicate shape ${showShape(p.shape)} differs from the cases' ${showShape(t.shape)}`);
+    return ok(new ShapedArray(t.shape, t.dtype, t.weakType && f.weakType));
+  },
+  convert_element_type: (avals, { newDtype, weakType }) => {
+    const a = arity(1, avals); if (a) return fail(a);
+    return ok(new ShapedArray(avals[0]!.shape, newDtype, weakType));
+  },
+  iota: (avals, { dtype, shape, dimension }) => {
+    const a = arity(0, avals); if (a) return fail(a);
+    if (!validShape(shape)) return fail(`invalid shape ${showShape(shape)}`);
+    if (dimension < 0 || dimension >= shape.length) return fail(`dimension ${dimension} out of range for shape ${showShape(shape)}`);
+    if (dtype === 'bool') return fail('iota cannot produce bool');
+    return ok(new ShapedArray(shape, dtype));
+  },
+  broadcast_in_dim: (avals, { shape, broadcastDimensions: bd }) => {
+    const a = arity(1, avals); if (a) return fail(a);
+    const x = avals[0]!;
+    if (!validShape(shape)) return fail(`invalid shape ${showShape(shape)}`);
+    if (bd.length !== x.ndim) return fail(`broadcastDimensions ${showShape(bd)} must have one entry per operand axis (operand ${x.str()})`);
+    for (let i = 0; i < bd.length; i++) {
+      const d = bd[i]!;
+      if (d < 0 || d >= shape.length || (i > 0 && d <= bd[i - 1]!)) return fail(`broadcastDimensions ${showShape(bd)} must be increasing and within rank ${shape.length}`);
+      if (x.shape[i] !== 1 && x.shape[i] !== shape[d]) return fail(`cannot broadcast ${x.str()} to ${showShape(shape)}: axis ${i} has size ${x.shape[i]}, target axis ${d} has ${shape[d]}`);
+    }
+    return ok(new ShapedArray(shape, x.dtype, x.weakType));
+  },
+  reshape: (avals, { newSizes }) => {
+    const a = arity(1, avals); if (a) return fail(a);
+    const x = avals[0]!;
+    if (!validShape(newSizes)) return fail(`invalid shape ${showShape(newSizes)}`);
+    if (sizeOf(newSizes) !== x.size) return fail(`cannot reshape ${x.str()} (size ${x.size}) into ${showShape(newSizes)} (size ${sizeOf(newSizes)})`);
+    return ok(new ShapedArray(newSizes, x.dtype, x.weakType));
+  },
+  transpose: (avals, { permutation }) => {
+    const a = arity(1, avals); if (a) return fail(a);
+    const x = avals[0]!;
+    const sorted = [...permutation].sort((p, q) => p - q);
+    if (permutation.length !== x.ndim || sorted.some((p, i) => p !== i)) return fail(`permutation ${showShape(permutation)} is not a permutation of the ${x.ndim} axes of ${x.str()}`);
+    return ok(new ShapedArray(permutation.map((p) => x.shape[p]!), x.dtype, x.weakType));
+  },
+  slice: (avals, { startIndices, limitIndices, strides }) => {
+    const a = arity(1, avals); if (a) return fail(a);
+    const x = avals[0]!;
+    if (startIndices.length !== x.ndim || limitIndices.length !== x.ndim || (strides && strides.length !== x.ndim)) {
+      return fail(`start/limit/strides must each have ${x.ndim} entries for ${x.str()}`);
+    }
+    const out: number[] = [];
+    for (let i = 0; i < x.ndim; i++) {
+      const s = startIndices[i]!, l = limitIndices[i]!, st = strides?.[i] ?? 1;
+      if (s < 0 || l > x.shape[i]! || s > l || st < 1) return fail(`slice [${s}:${l}:${st}] is out of range for axis ${i} of ${x.str()}`);
+      out.push(Math.ceil((l - s) / st));
+    }
+    return ok(new ShapedArray(out, x.dtype, x.weakType));
+  },
+  pad: (avals, { config }) => {
+    const a = arity(2, avals); if (a) return fail(a);
+    const [x, v] = avals as [ShapedArray, ShapedArray];
+    if (v.ndim !== 0 || v.dtype !== x.dtype) return fail(`padding value must be a scalar of ${x.dtype}, got ${v.str()}`);
+    if (config.length !== x.ndim) return fail(`padding config needs ${x.ndim} entries for ${x.str()}, got ${config.length}`);
+    const out: number[] = [];
+    for (let i = 0; i < x.ndim; i++) {
+      const [lo, hi, interior] = config[i]!;
+      const n = x.shape[i]!;
+      const d = lo + hi + n + Math.max(0, n - 1) * interior;
+      if (interior < 0 || d < 0) return fail(`padding (${lo}, ${hi}, ${interior}) on axis ${i} of ${x.str()} gives a negative size`);
+      out.push(d);
+    }
+    return ok(new ShapedArray(out, x.dtype, x.weakType));
+  },
+  concatenate: (avals, { dimension }) => {
+    if (avals.length === 0) return fail('needs at least one operand');
+    const x = avals[0]!;
+    if (dimension < 0 || dimension >= x.ndim) return fail(`dimension ${dimension} out of range for ${x.str()}`);
+    let total = 0;
+    for (const y of avals) {
+      if (y.dtype !== x.dtype || y.ndim !== x.ndim || y.shape.some((d, i) => i !== dimension && d !== x.shape[i])) {
+        return fail(`operands must agree except on axis ${dimension}: got ${avals.map((v) => v.str()).join(', ')}`);
+      }
+      total += y.shape[dimension]!;
+    }
+    return ok(new ShapedArray(x.shape.map((d, i) => (i === dimension ? total : d)), x.dtype, allWeak(avals)));
+  },
+  rev: (avals, { dimensions }) => {
+    const a = arity(1, avals); if (a) return fail(a);
+    const bad = checkAxes(dimensions, avals[0]!.ndim); if (bad) return fail(bad);
+    return ok(avals[0]!);
+  },
+  gather: (avals, { axis }) => {
+    const a = arity(2, avals); if (a) return fail(a);
+    const [x, idx] = avals as [ShapedArray, ShapedArray];
+    if (axis < 0 || axis >= x.ndim) return fail(`axis ${axis} out of range for ${x.str()}`);
+    if (!isInteger(idx.dtype)) return fail(`indices must be integers, got ${idx.str()}`);
+    return ok(new ShapedArray([...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)], x.dtype, x.weakType));
+  },
+  scatter_add: (avals, { axis }) => {
+    const a = arity(3, avals); if (a) return fail(a);
+    const [x, idx, upd] = avals as [ShapedArray, ShapedArray, ShapedArray];
+    if (axis < 0 || axis >= x.ndim) return fail(`axis ${axis} out of range for ${x.str()}`);
+    if (!isInteger(idx.dtype)) return fail(`indices must be integers, got ${idx.str()}`);
+    const want = [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)];
+    if (upd.dtype !== x.dtype || !shapeEq(upd.shape, want)) return fail(`updates must be ${x.dtype}${showShape(want)}, got ${upd.str()}`);
+    return ok(x);
+  },
+  dot_general: (avals, { dimensionNumbers: { contracting: [lc, rc], batch: [lb, rb] } }) => {
+    const a = arity(2, avals) ?? null; if (a) return fail(a);
+    const [l, r] = avals as [ShapedArray, ShapedArray];
+    if (l.dtype !== r.dtype) return fail(`operands must share a dtype, got ${l.str()} and ${r.str()}`);
+    if (l.dtype === 'bool') return fail(`bool operands are not supported, got ${l.str()}`);
+    const badL = checkAxes([...lc, ...lb], l.ndim), badR = checkAxes([...rc, ...rb], r.ndim);
+    if (badL || badR) return fail(`bad dimension numbers for ${l.str()} · ${r.str()}: ${badL ?? badR}`);
+    if (lc.length !== rc.length || lb.length !== rb.length) return fail('contracting and batch axis lists must pair up');
+    for (let i = 0; i < lc.length; i++) if (l.shape[lc[i]!] !== r.shape[rc[i]!]) return fail(`contracting axes differ in size: ${l.str()} axis ${lc[i]} vs ${r.str()} axis ${rc[i]}`);
+    for (let i = 0; i < lb.length; i++) if (l.shape[lb[i]!] !== r.shape[rb[i]!]) return fail(`batch axes differ in size: ${l.str()} axis ${lb[i]} vs ${r.str()} axis ${rb[i]}`);
+    const free = (s: ShapedArray, c: readonly number[], b: readonly number[]) => s.shape.filter((_, i) => !c.includes(i) && !b.includes(i));
+    return ok(new ShapedArray([...lb.map((i) => l.shape[i]!), ...free(l, lc, lb), ...free(r, rc, rb)], l.dtype, l.weakType && r.weakType));
+  },
+  threefry2x32: (avals) => {
+    const a = arity(4, avals) ?? sameShapes(avals); if (a) return fail(a);
+    if (avals[0]!.dtype !== 'uint32') return fail(`operands must be uint32, got ${avals[0]!.str()}`);
+    return ok(avals[2]!, avals[3]!);
+  },
+
+  // Higher-order primitives: their output avals come from tracing their function.
+  custom_jvp_call: () => fail('custom_jvp_call has no static shape rule: its outputs come from tracing its function'),
+  custom_vjp_call: () => fail('custom_vjp_call has no static shape rule: its outputs come from tracing its function'),
+  custom_lin: (avals, { numResiduals, outAvals }) =>
+    avals.length < numResiduals ? fail(`expected at least ${numResiduals} residuals`) : ok(...outAvals),
+};
+
+const HIGHER_ORDER = new Set<Primitive>(['custom_jvp_call', 'custom_vjp_call', 'custom_lin']);
+export const PRIMITIVES = Object.keys(shapeRules) as Primitive[];
+export const ARRAY_PRIMITIVES = PRIMITIVES.filter((p) => !HIGHER_ORDER.has(p)) as ArrayPrimitive[];
+export const isArrayPrimitive = (p: Primitive): p is ArrayPrimitive => !HIGHER_ORDER.has(p);

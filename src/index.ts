@@ -1,0 +1,15 @@
+// cotangent: the public surface. `np` for arrays, the transforms at top level, `random`, `tree`, `lax`.
+import './core/eval.js';
+import './backends/cpu/index.js';
+import * as np from './core/numpy.js';
+import * as lax from './core/lax.js';
+import * as random from './core/random.js';
+
+export { np, lax, random };
+export { NDArray as Array, ConcreteArray, Tracer } from './core/array.js';
+export type { ArrayLike, NestedArray } from './core/array.js';
+export type { DType } from './core/dtype.js';
+export { ShapedArray } from './core/aval.js';
+export { setDefaultBackend, getBackend, registerBackend } from './core/backend.js';
+export type { Backend, DeviceBuffer } from './core/backend.js';
+export * from './core/errors.js';
