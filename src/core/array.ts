@@ -171,8 +171,8 @@ export abstract class Tracer extends NDArray {
   concretizationError(op: string): ConcretizationError {
     return new ConcretizationError(
       `${op} needs a concrete value, but this is an abstract ${this.aval.str()} traced by \`${this.interpreter.kind}\`. ` +
-        `Under jit or makeJaxpr values are not known while tracing: branch with np.where (or cond) instead of JS \`if\`, ` +
-        `or mark the argument static with jit(f, {staticArgnums}).`,
+        `Under jit or makeJaxpr values are not known while tracing: branch with np.where instead of a JS \`if\`, ` +
+        `or mark the argument static with jit(f, {staticArgnums}) so it is a concrete value while tracing.`,
     );
   }
   protected override toNumberForCoercion(): number {

@@ -4,6 +4,7 @@ import { ShapedArray } from './aval.js';
 import { DType, TypedArray } from './dtype.js';
 import { DTypeError } from './errors.js';
 import { ArrayPrimitive, Params } from './primitives.js';
+import type { ClosedJaxpr } from './jaxpr.js';
 
 /** An opaque handle to device memory; each backend defines what is inside. */
 export interface DeviceBuffer {
@@ -20,6 +21,8 @@ export interface Backend {
   readSync(buf: DeviceBuffer, aval: ShapedArray): TypedArray;
   execute<P extends ArrayPrimitive>(prim: P, params: Params<P>, inputs: readonly DeviceBuffer[], inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): DeviceBuffer[];
   dispose?(buf: DeviceBuffer): void;
+  /** The backend's compiled form of a jaxpr as text (generated JS, WGSL), where it compiles jaxprs. */
+  describeCompiled?(jaxpr: ClosedJaxpr): string;
 }
 
 const backends = new Map<string, Backend>();

@@ -5,6 +5,7 @@ import { ConcreteArray, NDArray, Tracer } from './array.js';
 import { getBackend, checkDtypeSupported } from './backend.js';
 import { CotangentError, ShapeError } from './errors.js';
 import { Interpreter, leakedTracerError, setBaseInterpreter } from './interpreter.js';
+import { evalClosedJaxpr } from './jaxpr.js';
 import { ArrayPrimitive, HigherOrderParams, isArrayPrimitive, Params, Primitive, shapeRules } from './primitives.js';
 
 type HigherOrder = keyof HigherOrderParams;
@@ -12,6 +13,7 @@ type HigherOrder = keyof HigherOrderParams;
 const evalHigherOrder: { [P in HigherOrder]: (args: readonly NDArray[], params: Params<P>) => NDArray[] } = {
   custom_jvp_call: (args, { fun }) => fun(...args),
   custom_vjp_call: (args, { fun }) => fun(...args),
+  jit: (args, { jaxpr }) => evalClosedJaxpr(jaxpr, args),
   custom_lin: (_args, { name }) => {
     throw new CotangentError(
       `${name}: forward-mode differentiation (jvp) of a customVjp function is not supported: it defines only a backward pass. ` +

@@ -69,6 +69,8 @@ export interface HigherOrderParams {
   custom_vjp_call: { name: string; fun: FlatFn; fwd: FlatFwdFn; bwd: FlatBwdFn; jaxpr?: ClosedJaxpr };
   /** The linear tangent of a customVjp call; its transpose runs the user's bwd on the residuals. */
   custom_lin: { name: string; bwd: FlatBwdFn; numResiduals: number; outAvals: readonly ShapedArray[] };
+  /** A jitted call: its jaxpr (constants hoisted to leading inputs) runs as one compiled program. */
+  jit: { name: string; jaxpr: ClosedJaxpr; donated: readonly boolean[] };
 }
 
 export interface PrimitiveParams extends ArrayPrimitiveParams, HigherOrderParams {}
@@ -309,9 +311,16 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
   custom_vjp_call: () => fail('custom_vjp_call has no static shape rule: its outputs come from tracing its function'),
   custom_lin: (avals, { numResiduals, outAvals }) =>
     avals.length < numResiduals ? fail(`expected at least ${numResiduals} residuals`) : ok(...outAvals),
+  jit: (avals, { jaxpr }) => {
+    const want = jaxpr.inAvals;
+    if (avals.length !== want.length || avals.some((a, i) => !a.equals(want[i]!))) {
+      return fail(`called with ${avals.map((a) => a.str()).join(', ')} but traced for ${want.map((a) => a.str()).join(', ')}`);
+    }
+    return ok(...jaxpr.outAvals);
+  },
 };
 
-const HIGHER_ORDER = new Set<Primitive>(['custom_jvp_call', 'custom_vjp_call', 'custom_lin']);
+const HIGHER_ORDER = new Set<Primitive>(['custom_jvp_call', 'custom_vjp_call', 'custom_lin', 'jit']);
 export const PRIMITIVES = Object.keys(shapeRules) as Primitive[];
 export const ARRAY_PRIMITIVES = PRIMITIVES.filter((p) => !HIGHER_ORDER.has(p)) as ArrayPrimitive[];
 export const isArrayPrimitive = (p: Primitive): p is ArrayPrimitive => !HIGHER_ORDER.has(p);

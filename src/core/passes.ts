@@ -1,0 +1,120 @@
+// Jaxpr-to-jaxpr passes run before lowering: inline nested jit, fold literal-only scalar
+// equations, common-subexpression elimination, dead-code elimination.
+import { ShapedArray } from './aval.js';
+import { ConcreteArray } from './array.js';
+import { evalArrayPrimitive } from './eval.js';
+import { Atom, ClosedJaxpr, Jaxpr, JaxprEqn, Literal, Var } from './jaxpr.js';
+import { scalar } from './lax.js';
+import { isArrayPrimitive, Params } from './primitives.js';
+
+type Subst = Map<Var, Atom>;
+const sub = (s: Subst, a: Atom): Atom => (a instanceof Var ? s.get(a) ?? a : a);
+
+/** Replaces each `jit` equation by its body (fresh variables per call site; inner constants join the outer). */
+export function inlineJit(cj: ClosedJaxpr): ClosedJaxpr {
+  if (!cj.jaxpr.eqns.some((e) => e.primitive === 'jit')) return cj;
+  const constvars = [...cj.jaxpr.constvars], consts = [...cj.consts];
+  const eqns: JaxprEqn[] = [];
+  const run = (jaxpr: Jaxpr, inner: { consts: readonly unknown[]; inputs: readonly Atom[] } | null): Atom[] => {
+    const env: Subst = new Map();
+    if (inner) {
+      jaxpr.constvars.forEach((v, i) => {
+        const nv = new Var(v.aval);
+        constvars.push(nv);
+        consts.push(inner.consts[i] as ConcreteArray);
+        env.set(v, nv);
+      });
+      jaxpr.invars.forEach((v, i) => env.set(v, inner.inputs[i]!));
+    }
+    for (const e of jaxpr.eqns) {
+      const ins = e.inputs.map((a) => sub(env, a));
+      if (e.primitive === 'jit') {
+        const body = (e.params as Params<'jit'>).jaxpr;
+        const outs = run(body.jaxpr, { consts: body.consts, inputs: ins });
+        e.outvars.forEach((v, i) => env.set(v, outs[i]!));
+        continue;
+      }
+      const outvars = inner ? e.outvars.map((v) => new Var(v.aval)) : e.outvars;
+      e.outvars.forEach((v, i) => env.set(v, outvars[i]!));
+      eqns.push({ ...e, inputs: ins, outvars });
+    }
+    return jaxpr.outs.map((a) => sub(env, a));
+  };
+  const outs = run(cj.jaxpr, null);
+  return new ClosedJaxpr(new Jaxpr(constvars, cj.jaxpr.invars, eqns, outs), consts);
+}
+
+/** Evaluates elementwise equations whose inputs are all scalar literals, replacing them by literals. */
+export function foldConstants(cj: ClosedJaxpr): ClosedJaxpr {
+  const s: Subst = new Map();
+  const eqns: JaxprEqn[] = [];
+  for (const e of cj.jaxpr.eqns) {
+    const ins = e.inputs.map((a) => sub(s, a));
+    const foldable = isArrayPrimitive(e.primitive) && e.primitive !== 'iota' && e.primitive !== 'threefry2x32' && ins.length > 0 &&
+      ins.every((a) => a instanceof Literal) && e.outvars.length === 1 && e.outvars[0]!.aval.ndim === 0;
+    if (foldable) {
+      const args = (ins as Literal[]).map((l) => scalar(l.value, l.aval.dtype, l.aval.weakType));
+      const [out] = evalArrayPrimitive(e.primitive as never, args, e.params as never);
+      const v = out!.dataSync()[0]!;
+      s.set(e.outvars[0]!, new Literal(Number(v), e.outvars[0]!.aval));
+      continue;
+    }
+    eqns.push({ ...e, inputs: ins });
+  }
+  return new ClosedJaxpr(new Jaxpr(cj.jaxpr.constvars, cj.jaxpr.invars, eqns, cj.jaxpr.outs.map((a) => sub(s, a))), cj.consts);
+}
+
+function paramsKey(p: unknown): string | null {
+  let ok = true;
+  const json = JSON.stringify(p, (_k, v) => {
+    if (typeof v === 'function' || v instanceof ClosedJaxpr) ok = false;
+    if (v instanceof ShapedArray) return v.str();
+    return v;
+  });
+  return ok ? json : null;
+}
+
+/** Reuses the first of several equations with the same primitive, params and inputs. */
+export function eliminateCommonSubexpressions(cj: ClosedJaxpr): ClosedJaxpr {
+  const ids = new Map<Var, number>();
+  const atomKey = (a: Atom) => (a instanceof Literal ? `${a.value}:${a.aval.str()}` : `v${ids.get(a) ?? (ids.set(a, ids.size), ids.get(a))}`);
+  const s: Subst = new Map();
+  const seen = new Map<string, readonly Var[]>();
+  const eqns: JaxprEqn[] = [];
+  for (const e of cj.jaxpr.eqns) {
+    const ins = e.inputs.map((a) => sub(s, a));
+    const pk = isArrayPrimitive(e.primitive) && e.primitive !== 'threefry2x32' ? paramsKey(e.params) : null;
+    if (pk !== null) {
+      const key = `${e.primitive}|${pk}|${ins.map(atomKey).join(',')}`;
+      const prev = seen.get(key);
+      if (prev) { e.outvars.forEach((v, i) => s.set(v, prev[i]!)); continue; }
+      seen.set(key, e.outvars);
+    }
+    eqns.push({ ...e, inputs: ins });
+  }
+  return new ClosedJaxpr(new Jaxpr(cj.jaxpr.constvars, cj.jaxpr.invars, eqns, cj.jaxpr.outs.map((a) => sub(s, a))), cj.consts);
+}
+
+/** Drops equations whose outputs nobody reads, and constants nobody reads. */
+export function eliminateDeadCode(cj: ClosedJaxpr): ClosedJaxpr {
+  const live = new Set<Var>();
+  const mark = (a: Atom) => { if (a instanceof Var) live.add(a); };
+  cj.jaxpr.outs.forEach(mark);
+  const kept: JaxprEqn[] = [];
+  for (let i = cj.jaxpr.eqns.length - 1; i >= 0; i--) {
+    const e = cj.jaxpr.eqns[i]!;
+    if (!e.outvars.some((v) => live.has(v))) continue;
+    kept.push(e);
+    e.inputs.forEach(mark);
+  }
+  kept.reverse();
+  const constIdx = cj.jaxpr.constvars.map((v, i) => [v, i] as const).filter(([v]) => live.has(v));
+  return new ClosedJaxpr(
+    new Jaxpr(constIdx.map(([v]) => v), cj.jaxpr.invars, kept, cj.jaxpr.outs),
+    constIdx.map(([, i]) => cj.consts[i]!),
+  );
+}
+
+/** The pipeline jit runs before handing a jaxpr to a backend. */
+export const optimize = (cj: ClosedJaxpr): ClosedJaxpr =>
+  eliminateDeadCode(eliminateCommonSubexpressions(foldConstants(inlineJit(cj))));

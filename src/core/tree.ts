@@ -1,0 +1,131 @@
+// Pytrees: nested JS arrays, plain objects (keys sorted), null/undefined as empty nodes, and
+// registered classes. Every transform flattens its arguments and outputs through here.
+import { NDArray } from './array.js';
+
+export type Leaf = NDArray | number | boolean;
+export type PyTree = Leaf | null | undefined | readonly PyTree[] | { readonly [k: string]: PyTree } | object;
+
+interface NodeType<T = unknown, Aux = unknown> {
+  readonly name: string;
+  readonly flatten: (x: T) => [children: PyTree[], aux: Aux];
+  readonly unflatten: (aux: Aux, children: PyTree[]) => T;
+}
+const registry = new Map<Function, NodeType>();
+
+/** Makes instances of `cls` pytree nodes: `flatten` gives children and static data, `unflatten` rebuilds. */
+export function registerPytreeNode<T extends object, Aux>(
+  cls: abstract new (...args: never[]) => T,
+  flatten: (x: T) => [PyTree[], Aux],
+  unflatten: (aux: Aux, children: PyTree[]) => T,
+): void {
+  registry.set(cls, { name: cls.name, flatten, unflatten } as NodeType);
+}
+
+export type TreeDef =
+  | { readonly kind: 'leaf' }
+  | { readonly kind: 'none'; readonly value: null | undefined }
+  | { readonly kind: 'array'; readonly children: readonly TreeDef[] }
+  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] }
+  | { readonly kind: 'custom'; readonly node: NodeType; readonly aux: unknown; readonly children: readonly TreeDef[] };
+
+const LEAF: TreeDef = { kind: 'leaf' };
+export const isLeaf = (x: unknown): x is Leaf => x instanceof NDArray || typeof x === 'number' || typeof x === 'boolean';
+
+function nodeTypeOf(x: object): NodeType | undefined {
+  for (let p = Object.getPrototypeOf(x); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    const t = registry.get(p.constructor);
+    if (t) return t;
+  }
+  return undefined;
+}
+
+export function flatten(tree: PyTree): [Leaf[], TreeDef] {
+  const leaves: Leaf[] = [];
+  const rec = (x: PyTree): TreeDef => {
+    if (isLeaf(x)) { leaves.push(x); return LEAF; }
+    if (x === null || x === undefined) return { kind: 'none', value: x };
+    if (Array.isArray(x)) return { kind: 'array', children: x.map(rec) };
+    if (typeof x === 'object') {
+      const custom = nodeTypeOf(x);
+      if (custom) {
+        const [children, aux] = custom.flatten(x);
+        return { kind: 'custom', node: custom, aux, children: children.map(rec) };
+      }
+      if (Object.getPrototypeOf(x) === Object.prototype || Object.getPrototypeOf(x) === null) {
+        const keys = Object.keys(x).sort();
+        return { kind: 'object', keys, children: keys.map((k) => rec((x as Record<string, PyTree>)[k])) };
+      }
+    }
+    throw new TypeError(`pytree: a ${describe(x)} is not a pytree node; use arrays, numbers, nested arrays, plain objects, null, or register the class with tree.registerPytreeNode`);
+  };
+  const def = rec(tree);
+  return [leaves, def];
+}
+
+export function unflatten(def: TreeDef, leaves: readonly unknown[]): PyTree {
+  let i = 0;
+  const rec = (d: TreeDef): PyTree => {
+    switch (d.kind) {
+      case 'leaf':
+        if (i >= leaves.length) throw new TypeError(`tree.unflatten: too few leaves (${leaves.length}) for the tree structure`);
+        return leaves[i++] as PyTree;
+      case 'none': return d.value;
+      case 'array': return d.children.map(rec);
+      case 'object': return Object.fromEntries(d.keys.map((k, j) => [k, rec(d.children[j]!)]));
+      case 'custom': return d.node.unflatten(d.aux, d.children.map(rec)) as PyTree;
+    }
+  };
+  const out = rec(def);
+  if (i !== leaves.length) throw new TypeError(`tree.unflatten: ${leaves.length} leaves given, the structure holds ${i}`);
+  return out;
+}
+
+export const leaves = (tree: PyTree): Leaf[] => flatten(tree)[0];
+export const numLeaves = (def: TreeDef): number =>
+  def.kind === 'leaf' ? 1 : def.kind === 'none' ? 0 : def.children.reduce((a, c) => a + numLeaves(c), 0);
+
+/** Applies `f` leaf-wise across trees of the same structure. */
+export function map(f: (...leaves: Leaf[]) => unknown, tree: PyTree, ...rest: PyTree[]): PyTree {
+  const [ls, def] = flatten(tree);
+  const others = rest.map((r) => {
+    const [l, d] = flatten(r);
+    if (!treedefEqual(def, d)) throw new TypeError(`tree.map: tree structures differ: ${treedefString(def)} vs ${treedefString(d)}`);
+    return l;
+  });
+  return unflatten(def, ls.map((l, i) => f(l, ...others.map((o) => o[i]!))));
+}
+
+export function treedefEqual(a: TreeDef, b: TreeDef): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'leaf': return true;
+    case 'none': return true;
+    case 'array': {
+      const bc = (b as typeof a).children;
+      return a.children.length === bc.length && a.children.every((c, i) => treedefEqual(c, bc[i]!));
+    }
+    case 'object': {
+      const bo = b as typeof a;
+      return a.keys.length === bo.keys.length && a.keys.every((k, i) => k === bo.keys[i] && treedefEqual(a.children[i]!, bo.children[i]!));
+    }
+    case 'custom': {
+      const bo = b as typeof a;
+      return a.node === bo.node && JSON.stringify(a.aux) === JSON.stringify(bo.aux) && a.children.length === bo.children.length && a.children.every((c, i) => treedefEqual(c, bo.children[i]!));
+    }
+  }
+}
+
+export function treedefString(d: TreeDef): string {
+  switch (d.kind) {
+    case 'leaf': return '*';
+    case 'none': return String(d.value);
+    case 'array': return `[${d.children.map(treedefString).join(', ')}]`;
+    case 'object': return `{${d.keys.map((k, i) => `${k}: ${treedefString(d.children[i]!)}`).join(', ')}}`;
+    case 'custom': return `${d.node.name}(${d.children.map(treedefString).join(', ')})`;
+  }
+}
+
+function describe(x: unknown): string {
+  if (typeof x === 'object' && x !== null) return `${x.constructor?.name ?? 'object'} instance`;
+  return typeof x;
+}

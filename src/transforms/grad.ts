@@ -1,0 +1,175 @@
+// Reverse mode: vjp = linearize + transpose; grad and valueAndGrad on top; jacfwd/jacrev by
+// pushing basis vectors through jvp/vjp.
+import { NDArray } from '../core/array.js';
+import { isFloat } from '../core/dtype.js';
+import { DTypeError, ShapeError } from '../core/errors.js';
+import * as lax from '../core/lax.js';
+import * as tree from '../core/tree.js';
+import { Leaf, PyTree, TreeDef } from '../core/tree.js';
+import { flattenFun, requireFloat, toArrays } from './flat.js';
+import { applyLinear, Linearized, linearizeFlat } from './linearize.js';
+import { backwardPass } from './transpose.js';
+import { instantiate, Tangent, Zero } from './tangent.js';
+import { FlatFn } from '../core/primitives.js';
+
+/** Input cotangents for the output cotangents `cts` (one per output leaf). */
+function pullback(lin: Linearized, cts: readonly Tangent[], inAvals: readonly NDArray[]): NDArray[] {
+  const linearCts: Tangent[] = lin.linear.outAvals.map((a) => new Zero(a));
+  lin.outputSlot.forEach((slot, i) => { if (slot !== null) linearCts[slot] = cts[i]!; });
+  const ctIns = backwardPass(lin.linear, linearCts);
+  let k = 0;
+  return inAvals.map((x, i) => {
+    if (!lin.inputUsed[i]) return lax.zerosLike(x.aval);
+    return instantiate(ctIns[k++]!);
+  });
+}
+
+function checkCotangent(ct: NDArray, primal: NDArray, i: number): NDArray {
+  if (ct.shape.join() !== primal.shape.join()) {
+    throw new ShapeError(`vjp: cotangent ${i} has shape [${ct.shape.join(', ')}] but the output has shape [${primal.shape.join(', ')}]`);
+  }
+  return ct.dtype === primal.dtype ? ct : lax.convertElementType(ct, primal.dtype);
+}
+
+/**
+ * vjp(f, ...primals) → [f(...primals), vjpFn]; vjpFn(cotangent) returns one cotangent per
+ * positional argument. The forward pass runs once; vjpFn can be called many times.
+ */
+export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (ct: R) => PyTree[]] {
+  const [leaves, inTree] = tree.flatten(primals);
+  const args = toArrays(leaves, 'vjp');
+  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
+  const lin = linearizeFlat(flatF, args);
+  const vjpFn = (ct: R): PyTree[] => {
+    const [ctLeaves, ctTree] = tree.flatten(ct);
+    if (!tree.treedefEqual(ctTree, outTree())) {
+      throw new TypeError(`vjp: the cotangent's structure ${tree.treedefString(ctTree)} differs from the output's ${tree.treedefString(outTree())}`);
+    }
+    const cts = toArrays(ctLeaves, 'vjp').map((c, i) => checkCotangent(c, lin.primalsOut[i]!, i));
+    return tree.unflatten(inTree, pullback(lin, cts, args)) as PyTree[];
+  };
+  return [tree.unflatten(outTree(), lin.primalsOut) as R, vjpFn];
+}
+
+/** linearize(f, ...primals) → [f(...primals), fJvp] where fJvp(...tangents) = J·tangents, reusing the forward pass. */
+export function linearize<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (...tangents: A) => R] {
+  const [leaves, inTree] = tree.flatten(primals);
+  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
+  const lin = linearizeFlat(flatF, toArrays(leaves, 'linearize'));
+  const fJvp = (...tangents: A): R => {
+    const [tl] = tree.flatten(tangents);
+    return tree.unflatten(outTree(), applyLinear(lin, toArrays(tl, 'linearize')).map(instantiate)) as R;
+  };
+  return [tree.unflatten(outTree(), lin.primalsOut) as R, fJvp];
+}
+
+export interface GradOptions { argnums?: number | readonly number[]; hasAux?: boolean }
+
+function normalizeArgnums(argnums: number | readonly number[], nargs: number, op: string): number[] {
+  const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
+  for (const n of nums) {
+    if (!Number.isInteger(n) || n < -nargs || n >= nargs) throw new RangeError(`${op}: argnums ${n} is out of range for a call with ${nargs} positional argument${nargs === 1 ? '' : 's'}`);
+  }
+  return nums.map((n) => (n < 0 ? n + nargs : n));
+}
+
+/**
+ * valueAndGrad(f, {argnums, hasAux})(...args) → [value, gradient], or [[value, aux], gradient].
+ * The gradient has the structure of args[argnums] (a tuple of them when argnums is a list).
+ */
+export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}) {
+  const { argnums = 0, hasAux = false } = opts;
+  const op = 'grad';
+  return (...args: A): [PyTree, PyTree] => {
+    const nums = normalizeArgnums(argnums, args.length, op);
+    const [diffLeaves, diffTree] = tree.flatten(nums.map((n) => args[n]) as PyTree);
+    const diffArrays = toArrays(diffLeaves, op).map((x, i) => {
+      if (typeof diffLeaves[i] === 'number') return lax.convertElementType(x, 'float32', true);
+      requireFloat(x, op, `argument ${nums.length === 1 ? nums[0] : 'leaf ' + i}`);
+      return x;
+    });
+    let auxTree: TreeDef | null = null;
+    const flatF: FlatFn = (...leaves) => {
+      const diffArgs = tree.unflatten(diffTree, leaves) as PyTree[];
+      const callArgs = [...args] as PyTree[];
+      nums.forEach((n, k) => { callArgs[n] = diffArgs[k]; });
+      const result = f(...(callArgs as A));
+      let out: PyTree = result;
+      let auxLeaves: Leaf[] = [];
+      if (hasAux) {
+        if (!Array.isArray(result) || result.length !== 2) throw new TypeError(`${op} with hasAux: the function must return [output, aux], got ${describe(result)}`);
+        out = result[0] as PyTree;
+        [auxLeaves, auxTree] = tree.flatten(result[1] as PyTree);
+      }
+      const outArr = checkScalarOutput(out, op);
+      return [outArr, ...toArrays(auxLeaves, op)];
+    };
+    const lin = linearizeFlat(flatF, diffArrays);
+    const [value, ...auxValues] = lin.primalsOut;
+    const cts: Tangent[] = lin.primalsOut.map((p, i) => (i === 0 ? lax.fullLike(p.aval.strong(), 1) : new Zero(p.aval)));
+    const grads = tree.unflatten(diffTree, pullback(lin, cts, diffArrays)) as PyTree[];
+    const g = typeof argnums === 'number' ? grads[0] : grads;
+    const v = hasAux ? [value, tree.unflatten(auxTree!, auxValues)] : value;
+    return [v as PyTree, g as PyTree];
+  };
+}
+
+/** grad(f, {argnums, hasAux}): the gradient of a scalar-valued function. */
+export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}) {
+  const vg = valueAndGrad(f, opts);
+  return (...args: A): PyTree => {
+    const [value, g] = vg(...args);
+    return opts.hasAux ? [g, (value as PyTree[])[1]] : g;
+  };
+}
+
+function checkScalarOutput(out: PyTree, op: string): NDArray {
+  const x = out instanceof NDArray ? out : typeof out === 'number' ? lax.scalar(out, 'float32', true) : null;
+  if (!x) throw new TypeError(`${op}: the function must return a scalar Array, got ${describe(out)}`);
+  if (x.ndim !== 0) {
+    throw new ShapeError(`${op} requires a scalar output, got ${x.aval.str()}. For non-scalar outputs use vjp (or jacrev for the full Jacobian), or reduce the output (e.g. .sum()).`);
+  }
+  if (!isFloat(x.dtype)) throw new DTypeError(`${op} requires a float output, got ${x.aval.str()}`);
+  return x;
+}
+
+function describe(x: unknown): string {
+  if (x instanceof NDArray) return `an Array ${x.aval.str()}`;
+  if (Array.isArray(x)) return `a list of length ${x.length}`;
+  return x === null ? 'null' : typeof x;
+}
+
+/** The Jacobian by reverse mode: one vjp per output element. Output shape = out.shape + in.shape. */
+export function jacrev(f: (x: NDArray) => NDArray) {
+  return (x: NDArray): NDArray => {
+    requireFloat(x, 'jacrev', 'the argument');
+    const [out, vjpFn] = vjp(f, x);
+    const rows: NDArray[] = [];
+    for (let i = 0; i < out.size; i++) {
+      const basis = lax.reshape(lax.convertElementType(lax.eq(lax.iota('int32', [out.size]), lax.full([out.size], i, 'int32')), out.dtype), out.shape);
+      rows.push(lax.reshape(vjpFn(basis)[0] as NDArray, [1, ...x.shape]));
+    }
+    if (rows.length === 0) return lax.full([...out.shape, ...x.shape], 0, x.dtype);
+    return lax.reshape(lax.concatenate(rows, 0), [...out.shape, ...x.shape]);
+  };
+}
+
+/** The Jacobian by forward mode: one jvp per input element. Output shape = out.shape + in.shape. */
+export function jacfwd(f: (x: NDArray) => NDArray) {
+  return (x: NDArray): NDArray => {
+    requireFloat(x, 'jacfwd', 'the argument');
+    const [flatF] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, tree.flatten([x])[1]);
+    const lin = linearizeFlat(flatF, [x]);
+    const out = lin.primalsOut[0]!;
+    const cols: NDArray[] = [];
+    for (let j = 0; j < x.size; j++) {
+      const basis = lax.reshape(lax.convertElementType(lax.eq(lax.iota('int32', [x.size]), lax.full([x.size], j, 'int32')), x.dtype), x.shape);
+      cols.push(lax.reshape(instantiate(applyLinear(lin, [basis])[0]!), [out.size, 1]));
+    }
+    if (cols.length === 0) return lax.full([...out.shape, ...x.shape], 0, x.dtype);
+    return lax.reshape(lax.concatenate(cols, 1), [...out.shape, ...x.shape]);
+  };
+}
+
+/** The Hessian of a scalar function: jacfwd of grad. */
+export const hessian = (f: (x: NDArray) => NDArray) => jacfwd(grad(f) as (x: NDArray) => NDArray);

@@ -1,0 +1,154 @@
+// jit: trace a function once per input signature into a jaxpr, optimise it, cache it, and
+// replay it as one `jit` equation (a higher-order primitive other transforms can go through).
+import { ConcreteArray, NDArray, Tracer } from '../core/array.js';
+import { getBackend } from '../core/backend.js';
+import { bind } from '../core/interpreter.js';
+import { ClosedJaxpr, Jaxpr } from '../core/jaxpr.js';
+import { optimize } from '../core/passes.js';
+import * as tree from '../core/tree.js';
+import { PyTree, TreeDef } from '../core/tree.js';
+import { flattenFun, toArrays } from './flat.js';
+import { traceFlat } from './make-jaxpr.js';
+
+export interface JitOptions {
+  /** Positional arguments that are ordinary JS values (numbers, strings, plain data): part of the cache key, concrete while tracing. */
+  staticArgnums?: number | readonly number[];
+  /** Positional arguments whose buffers the call may reuse for its outputs; using them afterwards is an error. */
+  donateArgnums?: number | readonly number[];
+  name?: string;
+}
+
+interface Compiled {
+  readonly jaxpr: ClosedJaxpr; // constants hoisted: invars = [...constants, ...arguments]
+  readonly consts: readonly NDArray[];
+  readonly outTree: TreeDef;
+  readonly donated: readonly boolean[];
+}
+
+export interface Lowered {
+  /** The optimised jaxpr, constants first among its inputs. */
+  readonly jaxpr: ClosedJaxpr;
+  /** The jaxpr as text, and the backend's compiled form where it has one. */
+  asText(): string;
+  compiledText(): string;
+}
+
+export interface JittedFunction<A extends PyTree[], R> {
+  (...args: A): R;
+  lower(...args: A): Lowered;
+  /** Number of signatures compiled so far. */
+  readonly cacheSize: number;
+  clearCache(): void;
+}
+
+let disabled = 0;
+let logCompiles: boolean | null = null;
+
+/** Runs `f` with jit turned off: jitted functions then run eagerly, op by op (for debugging). */
+export function disableJit<T>(f: () => T): T {
+  disabled++;
+  try { return f(); } finally { disabled--; }
+}
+/** Print each compilation and what changed in the signature (also `COTANGENT_LOG_COMPILES=1`). */
+export function setLogCompiles(on: boolean): void { logCompiles = on; }
+const shouldLog = () => logCompiles ?? (typeof process !== 'undefined' && process.env?.COTANGENT_LOG_COMPILES === '1');
+
+const asList = (x: number | readonly number[] | undefined): number[] => (x === undefined ? [] : typeof x === 'number' ? [x] : [...x]);
+
+function staticKey(v: unknown, i: number, name: string): string {
+  try {
+    return JSON.stringify(v, (_k, x) => {
+      if (x instanceof NDArray) throw new TypeError('array');
+      if (typeof x === 'function') throw new TypeError('function');
+      return x;
+    }) ?? 'undefined';
+  } catch (e) {
+    throw new TypeError(`jit(${name}): static argument ${i} must be plain data (numbers, strings, booleans, arrays/objects of them) to serve as a cache key; got ${(e as Error).message === 'array' ? 'an Array — pass arrays as ordinary (traced) arguments' : 'a ' + typeof v}`);
+  }
+}
+
+interface Signature { readonly tree: string; readonly avals: readonly string[]; readonly statics: readonly string[] }
+const avalKey = (x: NDArray) => `${x.aval.str()}${x.weakType ? '(weak)' : ''}`;
+
+function explainMiss(sig: Signature, seen: readonly Signature[]): string {
+  if (seen.length === 0) return 'first call';
+  const prev = seen[seen.length - 1]!;
+  if (prev.tree !== sig.tree) return `argument structure changed from ${prev.tree} to ${sig.tree}`;
+  const diffs: string[] = [];
+  sig.statics.forEach((s, i) => { if (s !== prev.statics[i]) diffs.push(`static argument #${i} changed from ${prev.statics[i]} to ${s}`); });
+  sig.avals.forEach((a, i) => { if (a !== prev.avals[i]) diffs.push(`array leaf ${i} changed from ${prev.avals[i]} to ${a}`); });
+  return diffs.join('; ') || 'signature changed';
+}
+
+/** Moves constants into leading inputs, so the jaxpr is a pure function of its arguments. */
+function hoistConsts(cj: ClosedJaxpr): ClosedJaxpr {
+  return new ClosedJaxpr(new Jaxpr([], [...cj.jaxpr.constvars, ...cj.jaxpr.invars], cj.jaxpr.eqns, cj.jaxpr.outs), []);
+}
+
+export function jit<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, opts: JitOptions = {}): JittedFunction<A, R> {
+  const name = opts.name ?? (f.name || 'jitted');
+  const statics = asList(opts.staticArgnums), donates = asList(opts.donateArgnums);
+  for (const d of donates) if (statics.includes(d)) throw new TypeError(`jit(${name}): argument ${d} cannot be both static and donated`);
+  const cache = new Map<string, Compiled>();
+  const seen: Signature[] = [];
+
+  const prepare = (args: A) => {
+    for (const i of [...statics, ...donates]) {
+      if (!Number.isInteger(i) || i < 0 || i >= args.length) throw new RangeError(`jit(${name}): argnum ${i} is out of range for a call with ${args.length} arguments`);
+    }
+    const dynamicIdx = args.map((_, i) => i).filter((i) => !statics.includes(i));
+    const [leaves, inTree] = tree.flatten(dynamicIdx.map((i) => args[i]) as PyTree);
+    const arrays = toArrays(leaves, `jit(${name})`);
+    const leafDonated: boolean[] = [];
+    dynamicIdx.forEach((i) => { const n = tree.leaves(args[i] as PyTree).length; for (let k = 0; k < n; k++) leafDonated.push(donates.includes(i)); });
+    const sig: Signature = { tree: tree.treedefString(inTree), avals: arrays.map(avalKey), statics: statics.map((i) => staticKey(args[i], i, name)) };
+    return { dynamicIdx, inTree, arrays, leafDonated, sig, key: JSON.stringify(sig) };
+  };
+
+  const compile = (args: A, p: ReturnType<typeof prepare>): { compiled: Compiled; cacheable: boolean } => {
+    const [flatF, outTree] = flattenFun((...dyn: PyTree[]) => {
+      const full = [...args] as PyTree[];
+      p.dynamicIdx.forEach((i, k) => { full[i] = dyn[k]; });
+      return f(...(full as A));
+    }, p.inTree);
+    const traced = optimize(traceFlat(flatF, p.arrays.map((a) => a.aval)));
+    const consts = traced.consts;
+    const compiled: Compiled = {
+      jaxpr: hoistConsts(traced), consts, outTree: outTree(),
+      donated: [...consts.map(() => false), ...p.leafDonated],
+    };
+    // Constants that are tracers belong to an enclosing transformation: valid for this call only.
+    return { compiled, cacheable: !consts.some((c) => c instanceof Tracer) };
+  };
+
+  const lookup = (args: A, p: ReturnType<typeof prepare>): Compiled => {
+    const hit = cache.get(p.key);
+    if (hit) return hit;
+    if (shouldLog()) console.error(`[cotangent] compiling ${name} for (${p.sig.avals.join(', ')}): ${explainMiss(p.sig, seen)}`);
+    const { compiled, cacheable } = compile(args, p);
+    if (cacheable) { cache.set(p.key, compiled); seen.push(p.sig); }
+    return compiled;
+  };
+
+  const call = ((...args: A): R => {
+    if (disabled > 0) return f(...args);
+    const p = prepare(args);
+    const c = lookup(args, p);
+    const outs = bind('jit', [...c.consts, ...p.arrays], { name, jaxpr: c.jaxpr, donated: c.donated });
+    p.arrays.forEach((a, i) => { if (p.leafDonated[i] && a instanceof ConcreteArray && !outs.includes(a)) a.dispose(); });
+    return tree.unflatten(c.outTree, outs) as R;
+  }) as JittedFunction<A, R>;
+
+  call.lower = (...args: A): Lowered => {
+    const c = lookup(args, prepare(args));
+    const backend = getBackend();
+    return {
+      jaxpr: c.jaxpr,
+      asText: () => c.jaxpr.toString(),
+      compiledText: () => (backend.describeCompiled ? backend.describeCompiled(c.jaxpr) : `the ${backend.name} backend runs this jaxpr equation by equation (it has no compiled form)`),
+    };
+  };
+  Object.defineProperty(call, 'cacheSize', { get: () => cache.size });
+  call.clearCache = () => { cache.clear(); seen.length = 0; };
+  return call;
+}

@@ -1,0 +1,193 @@
+// One JVP rule per primitive: (primals, tangents, params) → [primal outputs, tangent outputs].
+// Rules run on the parent interpreter and read like the math they implement.
+import { NDArray } from '../core/array.js';
+import { isFloat } from '../core/dtype.js';
+import { CotangentError } from '../core/errors.js';
+import { bind } from '../core/interpreter.js';
+import * as lax from '../core/lax.js';
+import { Params, Primitive, UnaryPrimitive, BinaryPrimitive } from '../core/primitives.js';
+import { jvpOfJit } from './jit-rules.js';
+import { addTangents, instantiate, isZero, scaleTangent, Tangent, zeroLike } from './tangent.js';
+
+export type JvpRule<P extends Primitive> = (primals: readonly NDArray[], tangents: readonly Tangent[], params: Params<P>) => [NDArray[], Tangent[]];
+
+const p0 = (xs: readonly NDArray[]) => xs[0]!;
+const full = (x: NDArray, v: number) => lax.fullLike(x, v);
+
+/** Derivative-free: outputs are piecewise constant (or integer), so the tangent is zero. */
+function zeroJvpOf<P extends Primitive>(prim: P): JvpRule<P> {
+  return (primals, _t, params) => {
+    const outs = bind(prim, primals, params);
+    return [outs, outs.map(zeroLike)];
+  };
+}
+/** A primitive linear in all its operands: the tangent is the primitive applied to the tangents. */
+function linearJvp<P extends Primitive>(prim: P): JvpRule<P> {
+  return (primals, tangents, params) => {
+    const outs = bind(prim, primals, params);
+    if (tangents.every((t) => isZero(t))) return [outs, outs.map(zeroLike)];
+    return [outs, bind(prim, tangents.map(instantiate), params)];
+  };
+}
+/** y = f(x), ẏ = ẋ · f'(x, y). */
+function unaryJvp(prim: UnaryPrimitive, derivative: (x: NDArray, y: NDArray) => NDArray): JvpRule<UnaryPrimitive> {
+  return (primals, [t]) => {
+    const x = p0(primals);
+    const y = bind(prim, [x], {})[0]!;
+    return [[y], [scaleTangent(t!, () => derivative(x, y))]];
+  };
+}
+/** z = f(x, y), ż = ẋ · ∂f/∂x + ẏ · ∂f/∂y; each partial is computed only if its tangent is nonzero. */
+function binaryJvp(prim: BinaryPrimitive, dx: (x: NDArray, y: NDArray, z: NDArray) => NDArray, dy: (x: NDArray, y: NDArray, z: NDArray) => NDArray): JvpRule<BinaryPrimitive> {
+  return ([x, y], [tx, ty]) => {
+    const z = bind(prim, [x!, y!], {})[0]!;
+    return [[z], [addTangents(scaleTangent(tx!, () => dx(x!, y!, z)), scaleTangent(ty!, () => dy(x!, y!, z)))]];
+  };
+}
+const { mul, div, sub, add, neg, select } = lax;
+
+export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
+  neg: linearJvp('neg'),
+  sign: zeroJvpOf('sign'), floor: zeroJvpOf('floor'), ceil: zeroJvpOf('ceil'), round: zeroJvpOf('round'), not: zeroJvpOf('not'),
+  abs: unaryJvp('abs', (x) => lax.sign(x)),
+  exp: unaryJvp('exp', (_x, y) => y),
+  log: unaryJvp('log', (x) => div(full(x, 1), x)),
+  expm1: unaryJvp('expm1', (_x, y) => add(y, full(y, 1))),
+  log1p: unaryJvp('log1p', (x) => div(full(x, 1), add(x, full(x, 1)))),
+  sin: unaryJvp('sin', (x) => lax.cos(x)),
+  cos: unaryJvp('cos', (x) => neg(lax.sin(x))),
+  tanh: unaryJvp('tanh', (_x, y) => sub(full(y, 1), mul(y, y))),
+  sqrt: unaryJvp('sqrt', (_x, y) => div(full(y, 0.5), y)),
+
+  add: linearJvp('add'),
+  sub: linearJvp('sub'),
+  mul: binaryJvp('mul', (_x, y) => y, (x) => x),
+  div: binaryJvp('div', (_x, y) => div(full(y, 1), y), (_x, y, z) => neg(div(z, y))),
+  // rem(x, y) = x − y·trunc(x/y): ∂/∂x = 1, ∂/∂y = −trunc(x/y).
+  rem: binaryJvp('rem', (x) => full(x, 1), (x, y) => neg(truncDiv(x, y))),
+  // d(xʸ) = y·xʸ⁻¹ dx + log(x)·xʸ dy, with 0·(anything) = 0 at y = 0 and x = 0 as JAX does.
+  pow: binaryJvp(
+    'pow',
+    (x, y) => select(lax.eq(y, full(y, 0)), full(x, 0), mul(y, lax.pow(x, sub(y, full(y, 1))))),
+    (x, _y, z) => select(lax.eq(x, full(x, 0)), full(x, 0), mul(lax.log(x), z)),
+  ),
+  // Where x = y the derivative is split evenly between the two, as JAX does.
+  max: minMaxJvp('max', lax.gt),
+  min: minMaxJvp('min', lax.lt),
+  atan2: binaryJvp(
+    'atan2',
+    (x, y) => div(y, add(mul(x, x), mul(y, y))),
+    (x, y) => neg(div(x, add(mul(x, x), mul(y, y)))),
+  ),
+  and: zeroJvpOf('and'), or: zeroJvpOf('or'), shift_right_logical: zeroJvpOf('shift_right_logical'),
+  eq: zeroJvpOf('eq'), ne: zeroJvpOf('ne'), lt: zeroJvpOf('lt'), le: zeroJvpOf('le'), gt: zeroJvpOf('gt'), ge: zeroJvpOf('ge'),
+
+  select: ([p, a, b], [, ta, tb]) => {
+    const out = select(p!, a!, b!);
+    if (isZero(ta!) && isZero(tb!)) return [[out], [zeroLike(out)]];
+    return [[out], [select(p!, instantiate(ta!), instantiate(tb!))]];
+  },
+  convert_element_type: ([x], [t], params) => {
+    const out = bind('convert_element_type', [x!], params);
+    // Only float → float conversions carry derivatives; to or from integers the tangent is zero.
+    if (isZero(t!) || !isFloat(x!.dtype) || !isFloat(params.newDtype)) return [out, out.map(zeroLike)];
+    return [out, bind('convert_element_type', [t!], params)];
+  },
+  iota: zeroJvpOf('iota'),
+
+  reduce_sum: linearJvp('reduce_sum'),
+  reduce_max: extremumJvp('reduce_max'),
+  reduce_min: extremumJvp('reduce_min'),
+  // Each element's partial is the product of the others: out/x where nothing is zero, and the
+  // product of the nonzero entries at a lone zero (0 everywhere else), so zeros need no division.
+  reduce_prod: ([x], [t], params) => {
+    const out = lax.reduceProd(x!, params.axes);
+    if (isZero(t!)) return [[out], [zeroLike(out)]];
+    const keep = x!.shape.map((_, i) => i).filter((i) => !params.axes.includes(i));
+    const back = (v: NDArray) => lax.broadcastInDim(v, x!.shape, keep);
+    const isZ = lax.eq(x!, full(x!, 0));
+    const nonzeroProd = back(lax.reduceProd(select(isZ, full(x!, 1), x!), params.axes));
+    const zeroCount = back(lax.reduceSum(lax.convertElementType(isZ, 'int32'), params.axes));
+    const none = lax.eq(zeroCount, lax.fullLike(zeroCount, 0));
+    const one = lax.eq(zeroCount, lax.fullLike(zeroCount, 1));
+    const safeX = select(isZ, full(x!, 1), x!);
+    const others = select(none, div(nonzeroProd, safeX), select(lax.and(one, isZ), nonzeroProd, full(x!, 0)));
+    return [[out], [lax.reduceSum(mul(t as NDArray, others), params.axes)]];
+  },
+  argmax: zeroJvpOf('argmax'), argmin: zeroJvpOf('argmin'),
+
+  broadcast_in_dim: linearJvp('broadcast_in_dim'),
+  reshape: linearJvp('reshape'),
+  transpose: linearJvp('transpose'),
+  slice: linearJvp('slice'),
+  pad: linearJvp('pad'),
+  concatenate: linearJvp('concatenate'),
+  rev: linearJvp('rev'),
+  gather: ([x, idx], [tx], params) => {
+    const out = lax.gather(x!, idx!, params.axis);
+    return [[out], [isZero(tx!) ? zeroLike(out) : lax.gather(tx, idx!, params.axis)]];
+  },
+  scatter_add: ([x, idx, u], [tx, , tu], params) => {
+    const out = lax.scatterAdd(x!, idx!, u!, params.axis);
+    if (isZero(tx!) && isZero(tu!)) return [[out], [zeroLike(out)]];
+    return [[out], [lax.scatterAdd(instantiate(tx!), idx!, instantiate(tu!), params.axis)]];
+  },
+  // Bilinear: d(x·y) = dx·y + x·dy.
+  dot_general: ([x, y], [tx, ty], { dimensionNumbers }) => {
+    const out = lax.dotGeneral(x!, y!, dimensionNumbers);
+    const fromX = isZero(tx!) ? zeroLike(out) : lax.dotGeneral(tx, y!, dimensionNumbers);
+    const fromY = isZero(ty!) ? zeroLike(out) : lax.dotGeneral(x!, ty, dimensionNumbers);
+    return [[out], [addTangents(fromX, fromY)]];
+  },
+  threefry2x32: zeroJvpOf('threefry2x32'),
+
+  // jvp of a jitted call is a jitted call of its jvp: the tangent program is compiled too.
+  jit: (primals, tangents, params) => jvpOfJit(primals, tangents, params),
+  custom_jvp_call: (primals, tangents, { jvp }) => {
+    const [outs, touts] = jvp([...primals], tangents.map(instantiate));
+    return [outs, touts];
+  },
+  // The forward pass runs now; the tangent is a linear custom_lin whose transpose is the user's bwd.
+  custom_vjp_call: (primals, tangents, { name, fwd, bwd }) => {
+    const [outs, residuals] = fwd(...primals);
+    if (tangents.every((t) => isZero(t))) return [outs, outs.map(zeroLike)];
+    const touts = bind('custom_lin', [...residuals, ...tangents.map(instantiate)], {
+      name, bwd, numResiduals: residuals.length, outAvals: outs.map((o) => o.aval.strong()),
+    });
+    return [outs, touts];
+  },
+  custom_lin: (primals, tangents, params) => {
+    if (tangents.slice(0, params.numResiduals).some((t) => !isZero(t))) {
+      throw new CotangentError(`${params.name}: cannot differentiate the backward pass of a customVjp function with respect to its residuals in forward mode`);
+    }
+    return linearJvp('custom_lin')(primals, tangents, params);
+  },
+};
+
+/** trunc(x / y), the integer part of the quotient, from primitives. */
+function truncDiv(x: NDArray, y: NDArray): NDArray {
+  const q = div(x, y);
+  return mul(lax.sign(q), lax.floor(lax.abs(q)));
+}
+
+function minMaxJvp(prim: 'max' | 'min', wins: (a: NDArray, b: NDArray) => NDArray): JvpRule<'max' | 'min'> {
+  return ([x, y], [tx, ty]) => {
+    const z = bind(prim, [x!, y!], {})[0]!;
+    if (isZero(tx!) && isZero(ty!)) return [[z], [zeroLike(z)]];
+    const a = instantiate(tx!), b = instantiate(ty!);
+    const half = mul(add(a, b), full(a, 0.5));
+    return [[z], [select(wins(x!, y!), a, select(wins(y!, x!), b, half))]];
+  };
+}
+
+/** The tangent of max/min over axes: the mean of the tangents at the positions that attain it. */
+function extremumJvp(prim: 'reduce_max' | 'reduce_min'): JvpRule<'reduce_max' | 'reduce_min'> {
+  return ([x], [t], params) => {
+    const out = bind(prim, [x!], params)[0]!;
+    if (isZero(t!)) return [[out], [zeroLike(out)]];
+    const keep = x!.shape.map((_, i) => i).filter((i) => !params.axes.includes(i));
+    const location = lax.convertElementType(lax.eq(x!, lax.broadcastInDim(out, x!.shape, keep)), x!.dtype);
+    const counts = lax.reduceSum(location, params.axes);
+    return [[out], [div(lax.reduceSum(mul(t as NDArray, location), params.axes), counts)]];
+  };
+}

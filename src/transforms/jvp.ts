@@ -1,0 +1,87 @@
+// Forward-mode differentiation: each value carries (primal, tangent); every primitive's JVP rule
+// maps primal and tangent inputs to primal and tangent outputs. Rules run on the parent interpreter.
+import { NDArray, Tracer } from '../core/array.js';
+import { Interpreter, leakedTracerError, underNewInterpreter, withInterpreter, bind } from '../core/interpreter.js';
+import { FlatFn, Params, Primitive } from '../core/primitives.js';
+import * as tree from '../core/tree.js';
+import { PyTree } from '../core/tree.js';
+import { ShapeError } from '../core/errors.js';
+import { jvpRules } from './jvp-rules.js';
+import { flattenFun, toArrays } from './flat.js';
+import { instantiate, isZero, Tangent, Zero, zeroLike } from './tangent.js';
+
+export class JvpTracer extends Tracer {
+  constructor(readonly interpreter: JvpInterpreter, readonly primal: NDArray, readonly tangent: Tangent) { super(); }
+  get aval() { return this.primal.aval; }
+  override concreteValue(): NDArray | null {
+    return this.primal instanceof Tracer ? this.primal.concreteValue() : this.primal;
+  }
+}
+
+export class JvpInterpreter implements Interpreter {
+  readonly kind = 'jvp';
+  live = true;
+  constructor(readonly parent: Interpreter) {}
+
+  lift(x: NDArray, prim: string): [NDArray, Tangent] {
+    if (x instanceof JvpTracer && x.interpreter === this) return [x.primal, x.tangent];
+    if (x instanceof Tracer && !x.interpreter.live) throw leakedTracerError(x.interpreter.kind, prim, x.aval);
+    return [x, zeroLike(x)];
+  }
+
+  process<P extends Primitive>(prim: P, args: readonly NDArray[], params: Params<P>): NDArray[] {
+    const primals: NDArray[] = [];
+    const tangents: Tangent[] = [];
+    for (const a of args) {
+      const [p, t] = this.lift(a, prim);
+      primals.push(p);
+      tangents.push(t);
+    }
+    // Nothing here is perturbed: run on the parent without building tracers.
+    if (tangents.every((t) => isZero(t))) return withInterpreter(this.parent, () => bind(prim, primals, params));
+    const [primalsOut, tangentsOut] = withInterpreter(this.parent, () => jvpRules[prim](primals, tangents, params as never));
+    return primalsOut.map((p, i) => new JvpTracer(this, p, tangentsOut[i]!));
+  }
+}
+
+/** jvp on flat lists; tangents may be symbolic zeros. */
+export function jvpFlat(f: FlatFn, primals: readonly NDArray[], tangents: readonly Tangent[]): [NDArray[], Tangent[]] {
+  return underNewInterpreter((p) => new JvpInterpreter(p), (interp) => {
+    const ins = primals.map((p, i) => new JvpTracer(interp, p, tangents[i]!));
+    const outs = f(...ins);
+    const primalsOut: NDArray[] = [];
+    const tangentsOut: Tangent[] = [];
+    for (const o of outs) {
+      const [p, t] = interp.lift(o, 'output');
+      primalsOut.push(p);
+      tangentsOut.push(t);
+    }
+    return [primalsOut, tangentsOut];
+  });
+}
+
+/**
+ * jvp(f, primals, tangents) → [f(...primals), J·tangents]. `primals` and `tangents` are lists of
+ * the positional arguments (pytrees of matching structure).
+ */
+export function jvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, primals: A, tangents: { [K in keyof A]: PyTree }): [R, R] {
+  if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new TypeError('jvp: primals and tangents must be lists of the positional arguments');
+  const [pl, inTree] = tree.flatten(primals);
+  const [tl, tTree] = tree.flatten(tangents as PyTree);
+  if (!tree.treedefEqual(inTree, tTree)) {
+    throw new TypeError(`jvp: primals and tangents must have the same structure, got ${tree.treedefString(inTree)} and ${tree.treedefString(tTree)}`);
+  }
+  const pa = toArrays(pl, 'jvp');
+  const ta = toArrays(tl, 'jvp').map((t, i) => {
+    const p = pa[i]!;
+    if (t.dtype !== p.dtype || t.shape.join() !== p.shape.join()) {
+      throw new ShapeError(`jvp: tangent ${i} is ${t.aval.str()} but its primal is ${p.aval.str()}; they must match`);
+    }
+    return t;
+  });
+  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
+  const [po, to] = jvpFlat(flatF, pa, ta);
+  return [tree.unflatten(outTree(), po) as R, tree.unflatten(outTree(), to.map(instantiate)) as R];
+}
+
+export { Zero };

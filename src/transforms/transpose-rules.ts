@@ -1,0 +1,171 @@
+// One transpose rule per primitive. Only primitives that can appear linearly in a tangent
+// computation have one; for the rest the entry says so. A rule maps output cotangents to
+// cotangents of its linear (undefined) inputs, given the values of its non-linear ones.
+import { ShapedArray } from '../core/aval.js';
+import { NDArray } from '../core/array.js';
+import * as lax from '../core/lax.js';
+import { DotDimensionNumbers, Params, Primitive } from '../core/primitives.js';
+import { instantiate, Tangent, Zero } from './tangent.js';
+
+/** A linear input of an equation being transposed: its value is what we are solving for. */
+export class UndefinedPrimal {
+  constructor(readonly aval: ShapedArray) {}
+}
+type Arg = NDArray | UndefinedPrimal;
+export type TransposeRule<P extends Primitive> = (cts: readonly Tangent[], args: readonly Arg[], params: Params<P>, outAvals: readonly ShapedArray[]) => (Tangent | null)[];
+
+const undef = (a: Arg | undefined): a is UndefinedPrimal => a instanceof UndefinedPrimal;
+const known = (a: Arg | undefined, prim: string): NDArray => {
+  if (undef(a) || !a) throw new Error(`internal: ${prim} is not linear in this operand, yet it was treated as linear`);
+  return a;
+};
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+function notLinear<P extends Primitive>(prim: P): TransposeRule<P> {
+  return () => { throw new Error(`internal: ${prim} is not a linear primitive and cannot appear in a linear jaxpr`); };
+}
+/** Unary linear maps: the cotangent of the input is the adjoint map applied to the output cotangent. */
+function unaryLinear<P extends Primitive>(adjoint: (ct: NDArray, x: UndefinedPrimal, params: Params<P>) => NDArray): TransposeRule<P> {
+  return ([ct], [x], params) => [adjoint(instantiate(ct!), x as UndefinedPrimal, params)];
+}
+
+export const transposeRules: { [P in Primitive]: TransposeRule<P> } = {
+  neg: unaryLinear((ct) => lax.neg(ct)),
+  sign: notLinear('sign'), floor: notLinear('floor'), ceil: notLinear('ceil'), round: notLinear('round'),
+  abs: notLinear('abs'), exp: notLinear('exp'), log: notLinear('log'), expm1: notLinear('expm1'),
+  log1p: notLinear('log1p'), sin: notLinear('sin'), cos: notLinear('cos'), tanh: notLinear('tanh'),
+  sqrt: notLinear('sqrt'), not: notLinear('not'),
+
+  add: ([ct], [x, y]) => [undef(x) ? ct! : null, undef(y) ? ct! : null],
+  sub: ([ct], [x, y]) => [undef(x) ? ct! : null, undef(y) ? lax.neg(instantiate(ct!)) : null],
+  mul: ([ct], [x, y]) => {
+    const c = instantiate(ct!);
+    if (undef(x) && undef(y)) throw new Error('internal: mul of two linear values is not linear');
+    return undef(x) ? [lax.mul(c, known(y, 'mul')), null] : [null, lax.mul(known(x, 'mul'), c)];
+  },
+  div: ([ct], [x, y]) => {
+    if (!undef(x) || undef(y)) throw new Error('internal: div is linear only in its numerator');
+    return [lax.div(instantiate(ct!), known(y, 'div')), null];
+  },
+  rem: notLinear('rem'), pow: notLinear('pow'), max: notLinear('max'), min: notLinear('min'),
+  atan2: notLinear('atan2'), and: notLinear('and'), or: notLinear('or'), shift_right_logical: notLinear('shift_right_logical'),
+  eq: notLinear('eq'), ne: notLinear('ne'), lt: notLinear('lt'), le: notLinear('le'), gt: notLinear('gt'), ge: notLinear('ge'),
+
+  select: ([ct], [p, a, b]) => {
+    const pred = known(p, 'select'), c = instantiate(ct!), zero = lax.zerosLike(c);
+    return [null, undef(a) ? lax.select(pred, c, zero) : null, undef(b) ? lax.select(pred, zero, c) : null];
+  },
+  convert_element_type: unaryLinear((ct, x) => lax.convertElementType(ct, x.aval.dtype, x.aval.weakType)),
+  iota: notLinear('iota'),
+
+  reduce_sum: unaryLinear((ct, x, { axes }) => lax.broadcastInDim(ct, x.aval.shape, range(x.aval.ndim).filter((i) => !axes.includes(i)))),
+  reduce_max: notLinear('reduce_max'), reduce_min: notLinear('reduce_min'), reduce_prod: notLinear('reduce_prod'),
+  argmax: notLinear('argmax'), argmin: notLinear('argmin'),
+
+  // Broadcasting copies; its adjoint sums the copies: over new axes and over axes grown from 1.
+  broadcast_in_dim: unaryLinear((ct, x, { shape, broadcastDimensions: bd }) => {
+    const grown = bd.filter((d, i) => x.aval.shape[i] === 1 && shape[d] !== 1);
+    const summed = range(shape.length).filter((d) => !bd.includes(d) || grown.includes(d));
+    return lax.reshape(lax.reduceSum(ct, summed), x.aval.shape);
+  }),
+  reshape: unaryLinear((ct, x) => lax.reshape(ct, x.aval.shape)),
+  transpose: unaryLinear((ct, _x, { permutation }) => {
+    const inverse = new Array<number>(permutation.length);
+    permutation.forEach((p, i) => { inverse[p] = i; });
+    return lax.transpose(ct, inverse);
+  }),
+  // The adjoint of taking a strided window is zero-padding the cotangent back into place.
+  slice: ([ct], [x], { startIndices, strides }) => {
+    const xa = (x as UndefinedPrimal).aval, c = instantiate(ct!);
+    if (c.size === 0) return [new Zero(xa)];
+    const config = xa.shape.map((n, i): [number, number, number] => {
+      const s = startIndices[i]!, st = strides?.[i] ?? 1, m = c.shape[i]!;
+      return [s, n - (s + (m - 1) * st + 1), st - 1];
+    });
+    return [lax.pad(c, lax.scalar(0, c.dtype), config)];
+  },
+  // Unpad (negative padding), then take every (interior+1)-th element; the padding value's
+  // cotangent is whatever the operand did not receive.
+  pad: ([ct], [x, v], { config }) => {
+    const c = instantiate(ct!);
+    let operandCt: NDArray | null = null;
+    if (undef(x)) {
+      const unpadded = lax.pad(c, lax.scalar(0, c.dtype), config.map(([lo, hi]) => [-lo, -hi, 0] as [number, number, number]));
+      operandCt = lax.slice(unpadded, unpadded.shape.map(() => 0), unpadded.shape, config.map(([, , interior]) => interior + 1));
+    }
+    const all = range(c.ndim);
+    const valueCt = undef(v) ? lax.sub(lax.reduceSum(c, all), operandCt ? lax.reduceSum(operandCt, all) : lax.scalar(0, c.dtype)) : null;
+    return [operandCt, valueCt];
+  },
+  concatenate: ([ct], args, { dimension }) => {
+    const c = instantiate(ct!);
+    let offset = 0;
+    return args.map((a) => {
+      const aval = a!.aval;
+      const start = c.shape.map((_, i) => (i === dimension ? offset : 0));
+      const limit = c.shape.map((d, i) => (i === dimension ? offset + aval.shape[i]! : d));
+      offset += aval.shape[dimension]!;
+      return undef(a) ? lax.slice(c, start, limit) : null;
+    });
+  },
+  rev: unaryLinear((ct, _x, { dimensions }) => lax.rev(ct, dimensions)),
+  gather: ([ct], [x, idx], { axis }) => {
+    if (!undef(x)) return [null, null];
+    return [lax.scatterAdd(lax.zerosLike(x.aval), known(idx, 'gather'), instantiate(ct!), axis), null];
+  },
+  scatter_add: ([ct], [x, idx, u], { axis }) => {
+    const c = instantiate(ct!);
+    return [undef(x) ? c : null, null, undef(u) ? lax.gather(c, known(idx, 'scatter_add'), axis) : null];
+  },
+  dot_general: ([ct], [x, y], { dimensionNumbers }) => {
+    const c = instantiate(ct!);
+    if (undef(x) && undef(y)) throw new Error('internal: dot_general of two linear values is not linear');
+    return undef(x)
+      ? [dotTransposeLhs(c, known(y, 'dot_general'), x.aval, dimensionNumbers), null]
+      : [null, dotTransposeRhs(c, known(x, 'dot_general'), (y as UndefinedPrimal).aval, dimensionNumbers)];
+  },
+  threefry2x32: notLinear('threefry2x32'),
+
+  // Linearization inlines jitted calls (see linearize.ts), so none reaches a linear jaxpr.
+  jit: notLinear('jit'),
+  custom_jvp_call: notLinear('custom_jvp_call'),
+  custom_vjp_call: notLinear('custom_vjp_call'),
+  // The user's backward pass, on the residuals saved by the forward pass.
+  custom_lin: (cts, args, { bwd, numResiduals, name }) => {
+    const residuals = args.slice(0, numResiduals).map((r) => known(r, name));
+    const ctsIn = bwd(residuals, cts.map(instantiate));
+    return [...residuals.map(() => null), ...ctsIn];
+  },
+};
+
+/**
+ * For out = dot_general(x, y): x̄ = dot_general(ct, y) contracting ct's y-free axes with y's free
+ * axes (batch with batch); the result's axes are [batch, x-free, x-contracting in y's order],
+ * transposed back to x's layout.
+ */
+function dotTransposeLhs(ct: NDArray, y: NDArray, xAval: ShapedArray, dn: DotDimensionNumbers): NDArray {
+  const [lc, rc] = dn.contracting, [lb, rb] = dn.batch;
+  const nb = lb.length;
+  const xFree = range(xAval.ndim).filter((i) => !lc.includes(i) && !lb.includes(i));
+  const yFree = range(y.ndim).filter((i) => !rc.includes(i) && !rb.includes(i));
+  const out = lax.dotGeneral(ct, y, {
+    contracting: [yFree.map((_, k) => nb + xFree.length + k), yFree],
+    batch: [range(nb), rb],
+  });
+  const lcInOutOrder = [...rc].sort((a, b) => a - b).map((r) => lc[rc.indexOf(r)]!);
+  const src = [...lb, ...xFree, ...lcInOutOrder];
+  return lax.transpose(out, range(xAval.ndim).map((d) => src.indexOf(d)));
+}
+function dotTransposeRhs(ct: NDArray, x: NDArray, yAval: ShapedArray, dn: DotDimensionNumbers): NDArray {
+  const [lc, rc] = dn.contracting, [lb, rb] = dn.batch;
+  const nb = lb.length;
+  const xFree = range(x.ndim).filter((i) => !lc.includes(i) && !lb.includes(i));
+  const yFree = range(yAval.ndim).filter((i) => !rc.includes(i) && !rb.includes(i));
+  const out = lax.dotGeneral(ct, x, {
+    contracting: [xFree.map((_, k) => nb + k), xFree],
+    batch: [range(nb), lb],
+  });
+  const rcInOutOrder = [...lc].sort((a, b) => a - b).map((l) => rc[lc.indexOf(l)]!);
+  const src = [...rb, ...yFree, ...rcInOutOrder];
+  return lax.transpose(out, range(yAval.ndim).map((d) => src.indexOf(d)));
+}
