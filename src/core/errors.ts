@@ -5,6 +5,8 @@ export class CotangentError extends Error {
 }
 /** Shapes or ranks that do not fit an operation. */
 export class ShapeError extends CotangentError { override name = 'ShapeError'; }
+/** An index out of range or malformed (NumPy's IndexError). */
+export class IndexError extends ShapeError { override name = 'IndexError'; }
 /** A dtype an operation cannot take, or a backend cannot hold. */
 export class DTypeError extends CotangentError { override name = 'DTypeError'; }
 /** A concrete value was needed where only an abstract (traced) value exists. */

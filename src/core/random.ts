@@ -1,0 +1,230 @@
+// Functional, splittable random numbers: JAX's classic (non-partitionable) threefry-2x32 scheme,
+// so the same key gives the same numbers here as in JAX. A key is just a uint32[2] array; nothing
+// is stateful, so split a key rather than reusing it.
+//
+//   key(seed)          [hi, lo] words of the integer seed: [0, seed] for 0 ≤ seed < 2^32. Larger
+//                      and negative seeds (|seed| ≤ 2^53) take hi = floor(seed / 2^32) mod 2^32 and
+//                      lo = seed mod 2^32, as JAX with 64-bit seeds (jax_enable_x64); default JAX
+//                      keeps only the low 32 bits, so it agrees for seeds in [0, 2^31). An int32 Array
+//                      seed gives [0, seed as uint32] (a 32-bit seed, as JAX under jit).
+//   threefry(k, c)     c (any shape) flattened, padded with one 0 to even length, split in halves
+//                      x0 | x1; (y0, y1) = threefry2x32(k0, k1, x0, x1); the result is y0 ++ y1
+//                      without the padding, in c's shape.
+//   split(k, n)        threefry(k, iota(2n)) reshaped to [n, 2].
+//   foldIn(k, d)       threefry(k, [0, d]).
+//   bits(k, shape)     threefry(k, iota(size)) reshaped to shape (uint32).
+//   uniform            (bits >>> 9) · 2^-23 in [0, 1) (the 23 high bits as a float32 mantissa, which
+//                      is JAX's `bits >> 9 | 0x3f800000` reinterpreted minus 1), scaled to
+//                      [minval, maxval) and floored at minval. float64 takes two words per value:
+//                      ((hi << 32 | lo) >>> 12) · 2^-52.
+//   normal             √2 · erfinv(uniform on [nextafter(−1, 0), 1)), float32.
+import { ShapedArray } from './aval.js';
+import { ArrayLike, NDArray, concreteFromTyped } from './array.js';
+import { DType, isFloat } from './dtype.js';
+import { DTypeError, ShapeError } from './errors.js';
+import * as lax from './lax.js';
+import { argmax, erfinv, less, log, negative } from './numpy.js';
+import { axisOf, broadcastToShape, checkDtype, convertTo, describe, fullOf, shapeOf, toArray } from './numpy-util.js';
+import { showShape, sizeOf } from './shape.js';
+
+const TWO_32 = 2 ** 32;
+const uint32Array = (values: readonly number[]): NDArray => concreteFromTyped(Uint32Array.from(values), new ShapedArray([values.length], 'uint32'));
+
+/** A PRNG key from an integer seed (see the table above for seeds outside [0, 2^32)). */
+export function key(seed: number | NDArray): NDArray {
+  if (seed instanceof NDArray) {
+    if (seed.ndim !== 0 || !(seed.dtype === 'int32' || seed.dtype === 'uint32')) throw new TypeError(`random.key: an Array seed must be an int32 or uint32 scalar, got ${seed.aval.str()}`);
+    return lax.concatenate([fullOf([1], 0, 'uint32'), lax.reshape(lax.convertElementType(seed, 'uint32'), [1])], 0);
+  }
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || Math.abs(seed) > 2 ** 53) {
+    throw new TypeError(`random.key: expected an integer seed with |seed| ≤ 2^53, got ${describe(seed)}`);
+  }
+  const hi = Math.floor(seed / TWO_32), lo = seed - hi * TWO_32;
+  return uint32Array([((hi % TWO_32) + TWO_32) % TWO_32, lo]);
+}
+/** JAX's older name for `key`. */
+export const PRNGKey = key;
+
+/** A key argument: a uint32 array of shape [2]. */
+function checkKey(op: string, k: unknown): NDArray {
+  if (!(k instanceof NDArray)) throw new TypeError(`random.${op}: expected a key (a uint32[2] Array from random.key(seed)), got ${describe(k)}`);
+  if (k.dtype !== 'uint32' || k.shape[k.ndim - 1] !== 2) {
+    throw new TypeError(`random.${op}: expected a key (a uint32[2] Array from random.key(seed)), got ${k.aval.str()}`);
+  }
+  if (k.ndim !== 1) {
+    throw new ShapeError(`random.${op}: expected a single key of shape [2], got a batch of keys of shape ${showShape(k.shape)}; pick one, e.g. keys.get(0)`);
+  }
+  return k;
+}
+
+/** Threefry-2x32 of the key over a counter array of any shape (JAX's threefry_2x32). */
+function threefry(k: NDArray, counts: NDArray): NDArray {
+  const n = counts.size;
+  const odd = n % 2;
+  const flat = lax.reshape(counts, [n]);
+  const padded = odd ? lax.concatenate([flat, fullOf([1], 0, 'uint32', flat)], 0) : flat;
+  const half = (n + odd) / 2;
+  const x0 = lax.slice(padded, [0], [half]), x1 = lax.slice(padded, [half], [2 * half]);
+  const word = (i: number) => lax.broadcastInDim(lax.reshape(lax.slice(k, [i], [i + 1]), []), [half], []);
+  const [y0, y1] = lax.threefry2x32(word(0), word(1), x0, x1);
+  const out = lax.concatenate([y0, y1], 0);
+  return lax.reshape(odd ? lax.slice(out, [0], [n]) : out, counts.shape);
+}
+
+/** `num` new keys, as a [num, 2] array; index them with keys.get(i). */
+export function split(k: NDArray, num = 2): NDArray {
+  const kk = checkKey('split', k);
+  if (!Number.isInteger(num) || num < 1) throw new TypeError(`random.split: num must be a positive integer, got ${describe(num)}`);
+  return lax.reshape(threefry(kk, lax.iota('uint32', [2 * num])), [num, 2]);
+}
+
+/** A new key from a key and a 32-bit integer (e.g. a step number): threefry(key, [0, data]). */
+export function foldIn(k: NDArray, data: number | NDArray): NDArray {
+  const kk = checkKey('foldIn', k);
+  let d: NDArray;
+  if (data instanceof NDArray) {
+    if (data.ndim !== 0 || !(data.dtype === 'int32' || data.dtype === 'uint32')) throw new TypeError(`random.foldIn: data must be an integer scalar, got ${data.aval.str()}`);
+    d = lax.reshape(lax.convertElementType(data, 'uint32'), [1]);
+  } else {
+    if (typeof data !== 'number' || !Number.isInteger(data)) throw new TypeError(`random.foldIn: data must be an integer, got ${describe(data)}`);
+    d = uint32Array([data >>> 0]);
+  }
+  return threefry(kk, lax.concatenate([fullOf([1], 0, 'uint32', d), d], 0));
+}
+
+/** Uniform random uint32 words of the given shape. */
+export function bits(k: NDArray, shape: number | readonly number[] = []): NDArray {
+  const kk = checkKey('bits', k);
+  const s = shapeOf('random.bits', shape);
+  return lax.reshape(threefry(kk, lax.iota('uint32', [sizeOf(s)])), s);
+}
+
+function floatDtype(op: string, dtype: unknown): DType {
+  const d = checkDtype(`random.${op}`, dtype);
+  if (!isFloat(d)) throw new DTypeError(`random.${op}: dtype must be float32 or float64, got ${d}`);
+  return d;
+}
+/** A bound broadcast to the sample shape, in the sample dtype. */
+function bound(op: string, name: string, v: ArrayLike, shape: readonly number[], dtype: DType): NDArray {
+  const a = toArray(`random.${op}`, v);
+  if (a.ndim > shape.length || a.shape.some((d, i) => d !== 1 && d !== shape[shape.length - a.ndim + i])) {
+    throw new ShapeError(`random.${op}: ${name} of shape ${showShape(a.shape)} cannot be broadcast to the sample shape ${showShape(shape)}`);
+  }
+  return broadcastToShape(convertTo(a, { dtype, weakType: false }), shape);
+}
+
+/** Floats uniform on [0, 1), built exactly from the high mantissa bits (see the table above). */
+function unitFloats(k: NDArray, shape: readonly number[], dtype: DType): NDArray {
+  const n = sizeOf(shape);
+  if (dtype === 'float32') {
+    const mantissa = lax.shiftRightLogical(bits(k, shape), fullOf(shape, 9, 'uint32'));
+    return lax.mul(lax.convertElementType(mantissa, 'float32'), fullOf(shape, 2 ** -23, 'float32'));
+  }
+  const words = threefry(k, lax.iota('uint32', [2 * n]));
+  const hi = lax.reshape(lax.slice(words, [0], [n]), shape), lo = lax.reshape(lax.slice(words, [n], [2 * n]), shape);
+  const top52 = lax.add(
+    lax.mul(lax.convertElementType(hi, 'float64'), fullOf(shape, 2 ** 20, 'float64')),
+    lax.convertElementType(lax.shiftRightLogical(lo, fullOf(shape, 12, 'uint32')), 'float64'),
+  );
+  return lax.mul(top52, fullOf(shape, 2 ** -52, 'float64'));
+}
+
+export interface UniformOptions { minval?: ArrayLike; maxval?: ArrayLike; dtype?: DType }
+/** Samples uniform on [minval, maxval) (default [0, 1)), float32 unless dtype says float64. */
+export function uniform(k: NDArray, shape: number | readonly number[] = [], opts: UniformOptions = {}): NDArray {
+  const kk = checkKey('uniform', k);
+  const s = shapeOf('random.uniform', shape);
+  const dtype = floatDtype('uniform', opts.dtype ?? 'float32');
+  const lo = bound('uniform', 'minval', opts.minval ?? 0, s, dtype), hi = bound('uniform', 'maxval', opts.maxval ?? 1, s, dtype);
+  const u = unitFloats(kk, s, dtype);
+  return lax.max(lo, lax.add(lax.mul(u, lax.sub(hi, lo)), lo));
+}
+
+/** Standard normal samples, float32: √2 · erfinv(u) for u uniform on (−1, 1). */
+export function normal(k: NDArray, shape: number | readonly number[] = [], opts: { dtype?: DType } = {}): NDArray {
+  const kk = checkKey('normal', k);
+  const s = shapeOf('random.normal', shape);
+  const dtype = floatDtype('normal', opts.dtype ?? 'float32');
+  if (dtype !== 'float32') throw new DTypeError('random.normal: only float32 is implemented (its erfinv is the float32 approximation)');
+  const u = uniform(kk, s, { minval: -(1 - 2 ** -24), maxval: 1, dtype });
+  return lax.mul(fullOf(s, Math.SQRT2, 'float32'), erfinv(u));
+}
+
+const INT_RANGE: Record<'int32' | 'uint32', [number, number]> = { int32: [-(2 ** 31), 2 ** 31 - 1], uint32: [0, TWO_32 - 1] };
+
+/**
+ * Integers uniform on [minval, maxval), JAX's algorithm: two words per sample (from the two halves
+ * of split(key)) combined as (hi·2^32 + lo) mod span with span = maxval − minval, computed in
+ * uint32 through (a·b) mod N = ((a mod N)(b mod N)) mod N. When maxval ≤ minval every sample is
+ * minval. Number bounds are clipped to the dtype's range (maxval = 2^31 reaches int32's maximum).
+ */
+export function randint(k: NDArray, shape: number | readonly number[], minval: number | NDArray, maxval: number | NDArray, opts: { dtype?: DType } = {}): NDArray {
+  const kk = checkKey('randint', k);
+  const s = shapeOf('random.randint', shape);
+  const dtype = checkDtype('random.randint', opts.dtype ?? 'int32');
+  if (dtype !== 'int32' && dtype !== 'uint32') throw new DTypeError(`random.randint: dtype must be int32 or uint32, got ${dtype}`);
+  const [lowest, highest] = INT_RANGE[dtype];
+  const clipped = (name: string, v: number | NDArray): NDArray => {
+    if (v instanceof NDArray) {
+      if (!(v.dtype === 'int32' || v.dtype === 'uint32')) throw new DTypeError(`random.randint: ${name} must be an integer, got ${v.aval.str()}`);
+      return bound('randint', name, v, s, dtype);
+    }
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`random.randint: ${name} must be an integer, got ${describe(v)}`);
+    return fullOf(s, Math.min(highest, Math.max(lowest, v)), dtype);
+  };
+  const maxvalOutOfRange = typeof maxval === 'number' && maxval > highest;
+  const lo = clipped('minval', minval), hi = clipped('maxval', maxval);
+  const keys = split(kk);
+  const higherBits = bits(lax.reshape(lax.slice(keys, [0, 0], [1, 2]), [2]), s);
+  const lowerBits = bits(lax.reshape(lax.slice(keys, [1, 0], [2, 2]), [2]), s);
+  const u32 = (v: number) => fullOf(s, v, 'uint32');
+  const empty = lax.le(hi, lo);
+  let span = lax.select(empty, u32(1), lax.convertElementType(lax.sub(hi, lo), 'uint32'));
+  if (maxvalOutOfRange) span = lax.select(empty, span, lax.add(span, u32(1)));
+  // A span of 2^32 wraps to 0, and (hi·2^32 + lo) mod 2^32 is lo. XLA gets there through its
+  // rule x rem 0 = x; here the zero span is replaced by 1 in the remainders and lo selected.
+  const fullRange = lax.eq(span, u32(0));
+  const safeSpan = lax.select(fullRange, u32(1), span);
+  const multiplier0 = lax.rem(u32(2 ** 16), safeSpan);
+  const multiplier = lax.rem(lax.mul(multiplier0, multiplier0), safeSpan);
+  const offset = lax.rem(lax.add(lax.mul(lax.rem(higherBits, safeSpan), multiplier), lax.rem(lowerBits, safeSpan)), safeSpan);
+  return lax.add(lo, lax.convertElementType(lax.select(fullRange, lowerBits, offset), dtype));
+}
+
+/** true with probability p (float32 unless p is float64); the shape defaults to p's. */
+export function bernoulli(k: NDArray, p: ArrayLike = 0.5, shape?: number | readonly number[]): NDArray {
+  const kk = checkKey('bernoulli', k);
+  const pa = toArray('random.bernoulli', p);
+  const dtype: DType = pa.dtype === 'float64' ? 'float64' : 'float32';
+  const s = shape === undefined ? [...pa.shape] : shapeOf('random.bernoulli', shape);
+  return less(uniform(kk, s, { dtype }), bound('bernoulli', 'p', pa, s, dtype));
+}
+
+/** Standard Gumbel samples: −log(−log(u)) for u uniform on [tiny, 1). */
+export function gumbel(k: NDArray, shape: number | readonly number[] = [], opts: { dtype?: DType } = {}): NDArray {
+  const kk = checkKey('gumbel', k);
+  const dtype = floatDtype('gumbel', opts.dtype ?? 'float32');
+  const tiny = dtype === 'float32' ? 2 ** -126 : 2 ** -1022;
+  return negative(log(negative(log(uniform(kk, shape, { minval: tiny, maxval: 1, dtype })))));
+}
+
+/**
+ * Samples category indices from unnormalised log-probabilities along `axis` (the Gumbel-max trick:
+ * argmax(logits + Gumbel noise)). The result has logits' shape without that axis, or `shape`, which
+ * must end with that batch shape.
+ */
+export function categorical(k: NDArray, logits: NDArray, opts: { axis?: number; shape?: readonly number[] } = {}): NDArray {
+  const kk = checkKey('categorical', k);
+  if (!(logits instanceof NDArray) || !isFloat(logits.dtype)) throw new TypeError(`random.categorical: logits must be a float Array, got ${describe(logits)}`);
+  const axis = axisOf('random.categorical', opts.axis ?? -1, logits.ndim);
+  const batch = logits.shape.filter((_, i) => i !== axis);
+  const shape = opts.shape === undefined ? batch : shapeOf('random.categorical', opts.shape);
+  const prefix = shape.slice(0, shape.length - batch.length);
+  if (shape.length < batch.length || shape.slice(prefix.length).some((d, i) => d !== batch[i])) {
+    throw new ShapeError(`random.categorical: shape ${showShape(shape)} must end with the logits' batch shape ${showShape(batch)}`);
+  }
+  const full = [...prefix, ...logits.shape];
+  const noise = gumbel(kk, full, { dtype: logits.dtype });
+  const shifted = lax.add(noise, broadcastToShape(logits, full));
+  return argmax(shifted, { axis: prefix.length + axis });
+}
