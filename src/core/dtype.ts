@@ -88,8 +88,9 @@ export function castScalar(v: number, dtype: DType): number {
   switch (dtype) {
     case 'float32': return Math.fround(v);
     case 'float64': return v;
-    case 'int32': return Number.isFinite(v) ? Math.trunc(v) | 0 : 0;
-    case 'uint32': return Number.isFinite(v) ? Math.trunc(v) >>> 0 : 0;
-    case 'bool': return v !== 0 && !Number.isNaN(v) ? 1 : 0;
+    // Like convert_element_type (XLA): truncate toward zero, saturate, NaN → 0; bool is x != 0.
+    case 'int32': return Number.isNaN(v) ? 0 : Math.min(Math.max(Math.trunc(v), -2147483648), 2147483647);
+    case 'uint32': return Number.isNaN(v) ? 0 : Math.min(Math.max(Math.trunc(v), 0), 4294967295);
+    case 'bool': return v !== 0 ? 1 : 0;
   }
 }

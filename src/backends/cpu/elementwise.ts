@@ -1,0 +1,52 @@
+// Elementwise kernels: one straight `for` loop per (primitive, dtypes), compiled from expressions.ts.
+// Each loop is built once with `new Function` and cached; there is no per-element closure call.
+import { allocTyped, DType, TypedArray } from '../../core/dtype.js';
+import { ElementwisePrimitive, elementwiseArity, elementwiseExpr } from './expressions.js';
+import type { CpuKernel } from './index.js';
+
+/** out[i] = f(x0[i], x1[i], ...) for i < n. */
+type Loop = (out: TypedArray, n: number, ...xs: TypedArray[]) => void;
+
+const loops = new Map<string, Loop>();
+
+/**
+ * Compiles the loop for one primitive at one (input, output) dtype pair. Operands are read into
+ * locals first (templates may repeat an operand), and the result is stored straight into the
+ * output typed array, whose store does the final rounding (float32) or wrapping.
+ */
+export function elementwiseLoop(prim: ElementwisePrimitive, inDtype: DType, outDtype: DType): Loop {
+  const key = `${prim}:${inDtype}:${outDtype}`;
+  let loop = loops.get(key);
+  if (!loop) {
+    const arity = elementwiseArity(prim);
+    const xs = Array.from({ length: arity }, (_, k) => `x${k}`);
+    const vs = xs.map((_, k) => `v${k}`);
+    const expr = elementwiseExpr(prim, inDtype, outDtype, vs);
+    const name = `${prim}_${inDtype}_${outDtype}`;
+    const src =
+      `return function ${name}(out, n, ${xs.join(', ')}) {\n` +
+      `  'use strict';\n` +
+      `  for (let i = 0; i < n; i++) {\n` +
+      `    const ${vs.map((v, k) => `${v} = ${xs[k]}[i]`).join(', ')};\n` +
+      `    out[i] = ${expr};\n` +
+      `  }\n` +
+      `};`;
+    loop = new Function(src)() as Loop;
+    loops.set(key, loop);
+  }
+  return loop;
+}
+
+/**
+ * The kernel of an elementwise primitive. Operands share one shape (the numpy layer broadcasts);
+ * the dtype the templates see is the last operand's, which for select is the cases' dtype.
+ */
+export function elementwiseKernel<P extends ElementwisePrimitive>(prim: P): CpuKernel<P> {
+  return (inputs, _params, inAvals, outAvals) => {
+    const outAval = outAvals[0]!;
+    const inDtype = inAvals[inAvals.length - 1]!.dtype;
+    const out = allocTyped(outAval.dtype, outAval.size);
+    elementwiseLoop(prim, inDtype, outAval.dtype)(out, outAval.size, ...inputs);
+    return [out];
+  };
+}

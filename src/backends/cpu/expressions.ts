@@ -1,0 +1,164 @@
+// The scalar semantics of every elementwise primitive, as JS expression templates: one table, pure data.
+//
+// Each template takes the operand dtype and operand expressions (strings) and returns a JS
+// expression string. The CPU kernels splice them into a `for` loop (elementwise.ts, reduce.ts); the
+// jit code generator splices the same strings into fused loops, so a primitive's scalar meaning is
+// written exactly once.
+//
+// Contract on values: operands are the canonical JS numbers of their dtype (bool is 0/1, int32 in
+// [-2^31, 2^31), uint32 in [0, 2^32), floats are doubles; a float32 operand is a double that float32
+// can hold). Every template returns the canonical value of its output dtype, with one exception:
+// float32 results are computed in double precision and must be rounded by the caller, with a
+// Float32Array store or `roundTo('float32', e)`. For +, -, *, / and sqrt that double rounding is
+// exactly the correctly rounded float32 result (53 >= 2*24 + 2 bits).
+//
+// Templates may mention an operand more than once, so operands should be names or loads (`a[i]`),
+// not expressions with side effects or large cost.
+import { DType, isFloat } from '../../core/dtype.js';
+import { BinaryPrimitive, ComparePrimitive, UnaryPrimitive } from '../../core/primitives.js';
+
+export type ElementwisePrimitive = UnaryPrimitive | BinaryPrimitive | ComparePrimitive | 'select' | 'convert_element_type';
+
+type Unary = (d: DType, x: string) => string;
+type Binary = (d: DType, a: string, b: string) => string;
+/** `d` is the dtype of the two cases; the predicate is bool (0/1). */
+type Select = (d: DType, p: string, t: string, f: string) => string;
+/** `d` is the source dtype, `to` the destination dtype. */
+type Convert = (d: DType, x: string, to: DType) => string;
+
+export type ExprTemplate<P extends ElementwisePrimitive> =
+  P extends UnaryPrimitive ? Unary
+  : P extends BinaryPrimitive | ComparePrimitive ? Binary
+  : P extends 'select' ? Select
+  : Convert;
+
+const INT32_MIN = -2147483648, INT32_MAX = 2147483647, UINT32_MAX = 4294967295;
+
+/** Wraps a mathematically exact integer result into the dtype: `|0` is mod 2^32 into int32, `>>>0` into uint32. */
+const wrap = (d: DType, e: string): string => (d === 'int32' ? `((${e}) | 0)` : d === 'uint32' ? `((${e}) >>> 0)` : `(${e})`);
+const call = (fn: string) => (_d: DType, x: string) => `${fn}(${x})`;
+/** `+(a < b)` is 0/1 without a branch: about 3× faster than `a < b ? 1 : 0` on unpredictable data. */
+const cmp = (op: string): Binary => (_d, a, b) => `(+((${a}) ${op} (${b})))`;
+
+/**
+ * round: half to even (numpy's and jnp.round's rule). `Math.round` rounds halves up, so on an exact
+ * half (x - floor(x) === 0.5, which is computed exactly) we round x/2 and double it instead: 2.5 → 2,
+ * 3.5 → 4, -2.5 → -2. NaN and ±Infinity fall through to `Math.round`, which keeps them.
+ */
+const roundHalfEven = (x: string) => `((${x}) - Math.floor(${x}) === 0.5 ? 2 * Math.round((${x}) / 2) : Math.round(${x}))`;
+
+const UNARY: { [P in UnaryPrimitive]: Unary } = {
+  neg: (d, x) => wrap(d, `-(${x})`),
+  /** sign(0) = 0 (and sign(-0) = -0), sign(NaN) = NaN; Math.sign gives exactly that, and 0/1 for uint32. */
+  sign: call('Math.sign'),
+  floor: call('Math.floor'),
+  ceil: call('Math.ceil'),
+  round: (_d, x) => roundHalfEven(x),
+  /** abs of int32's minimum wraps back to itself, as in two's complement (and XLA). */
+  abs: (d, x) => (d === 'uint32' ? `(${x})` : wrap(d, `Math.abs(${x})`)),
+  exp: call('Math.exp'),
+  log: call('Math.log'),
+  expm1: call('Math.expm1'),
+  log1p: call('Math.log1p'),
+  sin: call('Math.sin'),
+  cos: call('Math.cos'),
+  tanh: call('Math.tanh'),
+  sqrt: call('Math.sqrt'),
+  /** Logical not on bool, bitwise not on integers. */
+  not: (d, x) => (d === 'bool' ? `((${x}) ^ 1)` : wrap(d, `~(${x})`)),
+};
+
+const BINARY: { [P in BinaryPrimitive]: Binary } = {
+  /** On bool, add is logical or and mul is logical and (as in JAX); integers wrap mod 2^32. */
+  add: (d, a, b) => (d === 'bool' ? `((${a}) | (${b}))` : wrap(d, `(${a}) + (${b})`)),
+  sub: (d, a, b) => wrap(d, `(${a}) - (${b})`),
+  /** Math.imul is the exact low 32 bits of the product; a double product would lose them past 2^53. */
+  mul: (d, a, b) =>
+    d === 'bool' ? `((${a}) & (${b}))`
+    : d === 'int32' ? `Math.imul(${a}, ${b})`
+    : d === 'uint32' ? `(Math.imul(${a}, ${b}) >>> 0)`
+    : `((${a}) * (${b}))`,
+  /**
+   * Integer division truncates toward zero (C, XLA). The double quotient of two 32-bit integers
+   * never rounds across an integer, so truncating it is exact. Division by zero gives ±Infinity or
+   * NaN, which `|0` / `>>>0` turn into 0: integer x / 0 is 0 here (XLA leaves it
+   * implementation-defined). int32 min / -1 wraps to int32 min, as in XLA.
+   */
+  div: (d, a, b) => (isFloat(d) ? `((${a}) / (${b}))` : wrap(d, `(${a}) / (${b})`)),
+  /** C fmod: the result has the dividend's sign (JS `%` is exactly that). Integer x rem 0 is 0. */
+  rem: (d, a, b) => (isFloat(d) ? `((${a}) % (${b}))` : wrap(d, `(${a}) % (${b})`)),
+  /** C/IEEE pow: pow(1, y) = 1 and pow(-1, ±inf) = 1 even where JS's Math.pow says NaN. */
+  pow: (_d, a, b) => `((${a}) === 1 || ((${a}) === -1 && ((${b}) === Infinity || (${b}) === -Infinity)) ? 1 : Math.pow(${a}, ${b}))`,
+  /** max/min propagate NaN on floats (Math.max/min do); on ints and bools a comparison suffices. */
+  max: (d, a, b) => (isFloat(d) ? `Math.max(${a}, ${b})` : `((${a}) > (${b}) ? (${a}) : (${b}))`),
+  min: (d, a, b) => (isFloat(d) ? `Math.min(${a}, ${b})` : `((${a}) < (${b}) ? (${a}) : (${b}))`),
+  atan2: (_d, a, b) => `Math.atan2(${a}, ${b})`,
+  /** Bitwise on the 32-bit pattern; on bool (0/1) that is logical and/or. */
+  and: (d, a, b) => (d === 'uint32' ? `(((${a}) & (${b})) >>> 0)` : `((${a}) & (${b}))`),
+  or: (d, a, b) => (d === 'uint32' ? `(((${a}) | (${b})) >>> 0)` : `((${a}) | (${b}))`),
+  /**
+   * Logical right shift of the 32-bit pattern. JS masks the shift amount to 5 bits; XLA gives 0
+   * for a shift of 32 or more (and for a negative int32 shift, which is huge as unsigned).
+   */
+  shift_right_logical: (d, a, b) =>
+    d === 'uint32' ? `((${b}) >= 32 ? 0 : (${a}) >>> (${b}))` : `(((${b}) >>> 0) >= 32 ? 0 : ((${a}) >>> (${b})) | 0)`,
+};
+
+/** Comparisons give bool results, as 0/1. NaN compares unequal to everything, itself included. */
+const COMPARE: { [P in ComparePrimitive]: Binary } = {
+  eq: cmp('==='), ne: cmp('!=='), lt: cmp('<'), le: cmp('<='), gt: cmp('>'), ge: cmp('>='),
+};
+
+/** The table: every elementwise primitive, grouped by arity. */
+export const EXPRESSIONS: { [P in ElementwisePrimitive]: ExprTemplate<P> } = {
+  ...UNARY,
+  ...BINARY,
+  ...COMPARE,
+  select: (_d, p, t, f) => `((${p}) !== 0 ? (${t}) : (${f}))`,
+
+  /**
+   * convert_element_type. Float → int truncates toward zero, saturates at the type's range and maps
+   * NaN to 0 (XLA's rule: Math.max/min pass NaN through and `|0` turns it into 0). Int ↔ int
+   * reinterprets modulo 2^32 (int32 -1 → uint32 4294967295). Anything → bool is x != 0, so NaN → true.
+   */
+  convert_element_type: (d, x, to) => {
+    if (d === to) return `(${x})`;
+    switch (to) {
+      case 'bool': return `(+((${x}) !== 0))`;
+      case 'float32': case 'float64': return `(${x})`;
+      case 'int32': return isFloat(d) ? `(Math.min(Math.max(${x}, ${INT32_MIN}), ${INT32_MAX}) | 0)` : `((${x}) | 0)`;
+      case 'uint32': return isFloat(d) ? `(Math.min(Math.max(${x}, 0), ${UINT32_MAX}) >>> 0)` : `((${x}) >>> 0)`;
+    }
+  },
+};
+
+/** Rounds an expression's value into `d` where the table leaves it unrounded (float32 only). */
+export const roundTo = (d: DType, e: string): string => (d === 'float32' ? `Math.fround(${e})` : e);
+
+/**
+ * The expression for one application of an elementwise primitive, dispatched uniformly: `inDtype`
+ * is the operands' dtype (for select, the cases'), `outDtype` the result's. This is the entry point for code
+ * generators that hold an equation rather than a statically known primitive.
+ */
+export function elementwiseExpr(prim: ElementwisePrimitive, inDtype: DType, outDtype: DType, operands: readonly string[]): string {
+  const arg = (i: number): string => {
+    const o = operands[i];
+    if (o === undefined) throw new Error(`${prim}: expected more operands, got ${operands.length}`);
+    return o;
+  };
+  if (prim === 'convert_element_type') return EXPRESSIONS.convert_element_type(inDtype, arg(0), outDtype);
+  if (prim === 'select') return EXPRESSIONS.select(inDtype, arg(0), arg(1), arg(2));
+  if (isUnary(prim)) return UNARY[prim](inDtype, arg(0));
+  if (isCompare(prim)) return COMPARE[prim](inDtype, arg(0), arg(1));
+  return BINARY[prim](inDtype, arg(0), arg(1));
+}
+
+const has = (table: object, p: string): boolean => Object.prototype.hasOwnProperty.call(table, p);
+export const isUnary = (p: string): p is UnaryPrimitive => has(UNARY, p);
+export const isCompare = (p: string): p is ComparePrimitive => has(COMPARE, p);
+
+/** Arity of each elementwise primitive, for code generators. */
+export const elementwiseArity = (prim: ElementwisePrimitive): number =>
+  prim === 'select' ? 3 : prim === 'convert_element_type' || isUnary(prim) ? 1 : 2;
+
+export const isElementwise = (p: string): p is ElementwisePrimitive => has(EXPRESSIONS, p);

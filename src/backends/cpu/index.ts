@@ -1,0 +1,82 @@
+// The CPU backend: buffers are typed arrays, and every array primitive is a kernel in one table.
+import { ShapedArray } from '../../core/aval.js';
+import { Backend, DeviceBuffer, registerBackend } from '../../core/backend.js';
+import { dtypeOfTypedArray, TypedArray } from '../../core/dtype.js';
+import { ArrayPrimitive, Params } from '../../core/primitives.js';
+import { elementwiseKernel as ew } from './elementwise.js';
+import { dotGeneral } from './matmul.js';
+import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from './movement.js';
+import { gather, scatterAdd } from './indexing.js';
+import { threefry2x32 } from './random.js';
+import { argmax, argmin, reduceKernel } from './reduce.js';
+
+/** A CPU buffer is a typed array of the aval's dtype, row-major and contiguous. */
+export interface CpuBuffer extends DeviceBuffer {
+  readonly backend: 'cpu';
+  readonly data: TypedArray;
+}
+
+/**
+ * A kernel: contiguous row-major inputs in, freshly allocated outputs of `outAvals` out. A kernel
+ * never writes into an input; it may return an input unchanged (reshape), since arrays are immutable.
+ */
+export type CpuKernel<P extends ArrayPrimitive> = (
+  inputs: readonly TypedArray[], params: Params<P>, inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[],
+) => TypedArray[];
+
+/** Rows in catalog order (src/core/primitives.ts). */
+export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
+  neg: ew('neg'), sign: ew('sign'), floor: ew('floor'), ceil: ew('ceil'), round: ew('round'), abs: ew('abs'),
+  exp: ew('exp'), log: ew('log'), expm1: ew('expm1'), log1p: ew('log1p'), sin: ew('sin'), cos: ew('cos'),
+  tanh: ew('tanh'), sqrt: ew('sqrt'), not: ew('not'),
+
+  add: ew('add'), sub: ew('sub'), mul: ew('mul'), div: ew('div'), rem: ew('rem'), pow: ew('pow'),
+  max: ew('max'), min: ew('min'), atan2: ew('atan2'), and: ew('and'), or: ew('or'),
+  shift_right_logical: ew('shift_right_logical'),
+
+  eq: ew('eq'), ne: ew('ne'), lt: ew('lt'), le: ew('le'), gt: ew('gt'), ge: ew('ge'),
+
+  reduce_sum: reduceKernel('reduce_sum'), reduce_max: reduceKernel('reduce_max'),
+  reduce_min: reduceKernel('reduce_min'), reduce_prod: reduceKernel('reduce_prod'),
+
+  select: ew('select'),
+  convert_element_type: ew('convert_element_type'),
+  iota,
+  argmax, argmin,
+  broadcast_in_dim: broadcastInDim,
+  reshape,
+  transpose,
+  slice,
+  pad,
+  concatenate,
+  rev,
+  gather,
+  scatter_add: scatterAdd,
+  dot_general: dotGeneral,
+  threefry2x32,
+};
+
+function dataOf(buf: DeviceBuffer, op: string): TypedArray {
+  if (buf.backend !== 'cpu') throw new Error(`${op}: the cpu backend got a buffer of the ${buf.backend} backend`);
+  return (buf as CpuBuffer).data;
+}
+const wrap = (data: TypedArray): CpuBuffer => ({ backend: 'cpu', data });
+
+export const cpuBackend: Backend = {
+  name: 'cpu',
+  supportsDtype: () => true,
+  fromTypedArray(data, aval) {
+    if (dtypeOfTypedArray(data) !== aval.dtype || data.length !== aval.size) {
+      throw new TypeError(`cpu: a ${data.constructor.name} of length ${data.length} cannot hold ${aval.str()}`);
+    }
+    return wrap(data);
+  },
+  read: (buf) => Promise.resolve(dataOf(buf, 'read')),
+  readSync: (buf) => dataOf(buf, 'readSync'),
+  execute<P extends ArrayPrimitive>(prim: P, params: Params<P>, inputs: readonly DeviceBuffer[], inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): DeviceBuffer[] {
+    const kernel: CpuKernel<P> = cpuKernels[prim];
+    return kernel(inputs.map((b) => dataOf(b, prim)), params, inAvals, outAvals).map(wrap);
+  },
+};
+
+registerBackend(cpuBackend);

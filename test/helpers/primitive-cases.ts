@@ -1,0 +1,476 @@
+// The primitive test table: hand-checked inputs and expected outputs for every array primitive.
+// Plain data shared by every backend: the CPU runs it in test/primitives.test.ts, WebGPU the same rows.
+import type { DType } from '../../src/core/dtype.js';
+import type { ArrayPrimitive, Params } from '../../src/core/primitives.js';
+
+export type Nested = number | boolean | readonly Nested[];
+/** An array written out: its dtype, its shape and its values as nested JS arrays (bools as true/false). */
+export interface ArraySpec { readonly dtype: DType; readonly shape: readonly number[]; readonly values: Nested }
+/** Floats pass when |actual - expected| <= atol + rtol·|expected|; NaN matches NaN, ±Infinity itself. Ints and bools are exact. */
+export interface Tolerance { readonly rtol: number; readonly atol: number }
+export interface PrimitiveCase<P extends ArrayPrimitive = ArrayPrimitive> {
+  readonly name: string;
+  readonly inputs: readonly ArraySpec[];
+  readonly params: Params<P>;
+  readonly expected: readonly ArraySpec[];
+  readonly tol: Tolerance;
+}
+
+/** The shape nested arrays spell out; `[]` alone is shape [0]. */
+function shapeOfNested(v: Nested): number[] {
+  return Array.isArray(v) ? [v.length, ...(v.length ? shapeOfNested(v[0] as Nested) : [])] : [];
+}
+const spec = (dtype: DType) => (values: Nested, shape?: readonly number[]): ArraySpec => ({ dtype, shape: shape ?? shapeOfNested(values), values });
+const f32 = spec('float32'), f64 = spec('float64'), i32 = spec('int32'), u32 = spec('uint32'), bool = spec('bool');
+const T = true, F = false, NaN_ = Number.NaN, Inf = Number.POSITIVE_INFINITY;
+
+/** Row-major values of a spec, checked against its shape (so a mistyped row fails loudly, not silently). */
+export function flatValues(s: ArraySpec): number[] {
+  const out: number[] = [];
+  const walk = (v: Nested, axis: number): void => {
+    if (axis === s.shape.length) {
+      if (Array.isArray(v)) throw new Error(`values nest deeper than shape [${s.shape.join(', ')}]`);
+      out.push(Number(v));
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== s.shape[axis]) throw new Error(`values do not match shape [${s.shape.join(', ')}] at axis ${axis}`);
+    for (const x of v) walk(x as Nested, axis + 1);
+  };
+  // An empty array may be written `[]` whatever its shape.
+  if (s.shape.includes(0) && Array.isArray(s.values) && s.values.length === 0) return [];
+  walk(s.values, 0);
+  return out;
+}
+
+const DEFAULT_TOL: Record<DType, Tolerance> = {
+  float32: { rtol: 1e-6, atol: 1e-6 }, float64: { rtol: 1e-12, atol: 1e-12 },
+  int32: { rtol: 0, atol: 0 }, uint32: { rtol: 0, atol: 0 }, bool: { rtol: 0, atol: 0 },
+};
+const EXACT: Tolerance = { rtol: 0, atol: 0 };
+
+function row<P extends ArrayPrimitive>(name: string, inputs: ArraySpec[], params: Params<P>, expected: ArraySpec | ArraySpec[], tol?: Tolerance): PrimitiveCase<P> {
+  const outs = Array.isArray(expected) ? expected : [expected];
+  return { name, inputs, params, expected: outs, tol: tol ?? DEFAULT_TOL[outs[0]!.dtype] };
+}
+/** A row of a primitive without params (elementwise ops, threefry). */
+const ew = <P extends ArrayPrimitive>(name: string, inputs: ArraySpec[], expected: ArraySpec | ArraySpec[], tol?: Tolerance): PrimitiveCase<P> =>
+  row<P>(name, inputs, {} as Params<P>, expected, tol);
+
+/** The six comparisons share their inputs, one pair per dtype; each op lists its expected results. */
+const CMP_INPUTS: Record<DType, [ArraySpec, ArraySpec]> = {
+  float32: [f32([1, 2, NaN_, -0, Inf]), f32([1, 3, NaN_, 0, Inf])],
+  float64: [f64([0.1, -Inf, 5, NaN_]), f64([0.2, -Inf, 4, 1])],
+  int32: [i32([-1, 5, 3]), i32([1, 5, -3])],
+  uint32: [u32([4294967295, 0, 7]), u32([1, 0, 7])],
+  bool: [bool([T, F, T, F]), bool([F, F, T, T])],
+};
+const compareRows = <P extends ArrayPrimitive>(expected: Record<DType, boolean[]>): PrimitiveCase<P>[] =>
+  (Object.keys(expected) as DType[]).map((d) => ew<P>(d, CMP_INPUTS[d], bool(expected[d])));
+
+const axes = (...a: number[]) => ({ axes: a });
+const to = (newDtype: DType) => ({ newDtype, weakType: false });
+const contract = (l: number[], r: number[], bl: number[] = [], br: number[] = []) =>
+  ({ dimensionNumbers: { contracting: [l, r] as const, batch: [bl, br] as const } });
+/** 0..23 as int32[2,3,4]: x[i][j][k] = 12i + 4j + k. */
+const X234 = i32([[[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]], [[12, 13, 14, 15], [16, 17, 18, 19], [20, 21, 22, 23]]]);
+const M23 = [[1, 2, 3], [4, 5, 6]], M32 = [[7, 8], [9, 10], [11, 12]];
+
+export const PRIMITIVE_CASES: { [P in ArrayPrimitive]: PrimitiveCase<P>[] } = {
+  // ---- unary ------------------------------------------------------------------------------------
+  neg: [
+    ew('f32 with specials', [f32([1.5, -2, 0, Inf, NaN_])], f32([-1.5, 2, -0, -Inf, NaN_])),
+    ew('f64 scalar', [f64(3.25)], f64(-3.25)),
+    ew('i32 wraps at the minimum', [i32([1, -7, 0, 2147483647, -2147483648])], i32([-1, 7, 0, -2147483647, -2147483648])),
+    ew('u32 wraps mod 2^32', [u32([0, 1, 4294967295])], u32([0, 4294967295, 1])),
+    ew('empty', [f32([], [0])], f32([], [0])),
+  ],
+  sign: [
+    ew('f32', [f32([-2.5, 0, 3, -Inf, NaN_])], f32([-1, 0, 1, -1, NaN_])),
+    ew('f64 2-d', [f64([[-0.1, 0.1]])], f64([[-1, 1]])),
+    ew('i32', [i32([-5, 0, 9])], i32([-1, 0, 1])),
+    ew('u32', [u32([0, 7, 4294967295])], u32([0, 1, 1])),
+    ew('f32 scalar', [f32(-0.5)], f32(-1)),
+  ],
+  floor: [
+    ew('f32', [f32([1.5, -1.5, 2, -0.25, Inf, NaN_])], f32([1, -2, 2, -1, Inf, NaN_])),
+    ew('f64', [f64([[2.999], [-3.001]])], f64([[2], [-4]])),
+    ew('f32 scalar', [f32(-0.5)], f32(-1)),
+    ew('empty', [f64([], [0, 2])], f64([], [0, 2])),
+  ],
+  ceil: [
+    ew('f32', [f32([1.5, -1.5, 2, -0.25, -Inf])], f32([2, -1, 2, -0, -Inf])),
+    ew('f64', [f64([0.001, NaN_])], f64([1, NaN_])),
+  ],
+  round: [
+    ew('f32 halves go to even', [f32([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, 2.6, -2.6])], f32([0, 2, 2, -0, -2, -2, 2, 3, -3])),
+    ew('f64 specials', [f64([3.5, 4.5, 1e300, NaN_, -Inf, 0.49999999999999994])], f64([4, 4, 1e300, NaN_, -Inf, 0])),
+  ],
+  abs: [
+    ew('f32', [f32([-1.5, 2, -0, -Inf, NaN_])], f32([1.5, 2, 0, Inf, NaN_])),
+    ew('f64 scalar', [f64(-7.25)], f64(7.25)),
+    ew('i32 minimum wraps to itself', [i32([-3, 4, -2147483648])], i32([3, 4, -2147483648])),
+    ew('u32 is the identity', [u32([4294967295, 3])], u32([4294967295, 3])),
+  ],
+  exp: [
+    ew('f32', [f32([0, 1, -1, -Inf, Inf, NaN_])], f32([1, 2.718281828459045, 0.36787944117144233, 0, Inf, NaN_])),
+    ew('f64', [f64([2, 0.5])], f64([7.38905609893065, 1.6487212707001282])),
+  ],
+  log: [
+    ew('f32', [f32([1, 0, -1, Inf, 4])], f32([0, -Inf, NaN_, Inf, 1.3862943611198906])),
+    ew('f64', [f64([10, 0.5])], f64([2.302585092994046, -0.6931471805599453])),
+  ],
+  expm1: [
+    // Near 0 expm1 keeps the digits exp(x) - 1 loses: expm1(1e-10) = 1e-10 + 5e-21.
+    ew('f64 keeps small arguments exact', [f64([1e-10, 0, -Inf, 1])], f64([1.00000000005e-10, 0, -1, 1.718281828459045]), { rtol: 1e-12, atol: 0 }),
+    ew('f32', [f32([0.5, -0.5])], f32([0.6487212707001282, -0.3934693402873666])),
+  ],
+  log1p: [
+    ew('f64 keeps small arguments exact', [f64([1e-10, 0, -1, 1])], f64([9.9999999995e-11, 0, -Inf, 0.6931471805599453]), { rtol: 1e-12, atol: 0 }),
+    ew('f32', [f32([-2, 3])], f32([NaN_, 1.3862943611198906])),
+  ],
+  sin: [
+    ew('f64', [f64([0, 1.5707963267948966, 0.5235987755982988, -1, Inf])], f64([0, 1, 0.49999999999999994, -0.8414709848078965, NaN_])),
+    ew('f32', [f32([1, 2])], f32([0.8414709848078965, 0.9092974268256817])),
+  ],
+  cos: [
+    ew('f64', [f64([0, 3.141592653589793, 1, Inf])], f64([1, -1, 0.5403023058681398, NaN_])),
+    ew('f32', [f32([0.5])], f32([0.8775825618903728])),
+  ],
+  tanh: [
+    ew('f64', [f64([0, 1, -1, Inf, -Inf, 20])], f64([0, 0.7615941559557649, -0.7615941559557649, 1, -1, 1])),
+    ew('f32', [f32([0.5])], f32([0.46211715726000974])),
+    ew('empty', [f32([], [2, 0])], f32([], [2, 0])),
+  ],
+  sqrt: [
+    ew('f32', [f32([4, 2, 0, -1, Inf])], f32([2, 1.4142135623730951, 0, NaN_, Inf])),
+    ew('f64', [f64([[0.25, 1e-300]])], f64([[0.5, 1e-150]])),
+    ew('f64 scalar', [f64(9)], f64(3)),
+  ],
+  not: [
+    ew('bool', [bool([T, F])], bool([F, T])),
+    ew('i32 is bitwise', [i32([0, -1, 5])], i32([-1, 0, -6])),
+    ew('u32 is bitwise', [u32([0, 4294967295, 5])], u32([4294967295, 0, 4294967290])),
+  ],
+
+  // ---- binary -----------------------------------------------------------------------------------
+  add: [
+    ew('f32 with specials', [f32([1.5, -2, Inf, Inf, NaN_]), f32([2.25, 2, 1, -Inf, 1])], f32([3.75, 0, Inf, NaN_, NaN_])),
+    ew('f32 rounds to float32', [f32([16777216]), f32([1])], f32([16777216]), EXACT),
+    ew('f64', [f64([[0.1, 1e16]]), f64([[0.2, 1]])], f64([[0.30000000000000004, 1e16]]), EXACT),
+    ew('i32 wraps', [i32([2147483647, -5, 7]), i32([1, 3, -7])], i32([-2147483648, -2, 0])),
+    ew('u32 wraps', [u32([4294967295, 3]), u32([1, 4])], u32([0, 7])),
+    ew('bool is or', [bool([T, T, F, F]), bool([T, F, T, F])], bool([T, T, T, F])),
+    ew('i32 scalars', [i32(2), i32(3)], i32(5)),
+    ew('empty', [f32([], [0, 3]), f32([], [0, 3])], f32([], [0, 3])),
+  ],
+  sub: [
+    ew('f32', [f32([5, 1, Inf]), f32([2.5, 3, Inf])], f32([2.5, -2, NaN_])),
+    ew('f64', [f64([1]), f64([0.9])], f64([0.09999999999999998]), EXACT),
+    ew('i32 wraps', [i32([-2147483648, 5]), i32([1, 10])], i32([2147483647, -5])),
+    ew('u32 wraps', [u32([0, 10]), u32([1, 3])], u32([4294967295, 7])),
+    ew('empty', [i32([], [0]), i32([], [0])], i32([], [0])),
+  ],
+  mul: [
+    ew('f32', [f32([1.5, -2, 0, Inf]), f32([2, 3, Inf, -1])], f32([3, -6, NaN_, -Inf])),
+    ew('f64 overflows to inf', [f64([1e200, 3]), f64([1e200, 0.5])], f64([Inf, 1.5])),
+    // Exact low 32 bits: 65536² = 2^32 → 0; 123456789000 mod 2^32 = 3197704712 → -1097262584.
+    ew('i32 keeps the low 32 bits', [i32([65536, -3, 123456789, 46341]), i32([65536, 7, 1000, 46341])], i32([0, -21, -1097262584, -2147479015])),
+    ew('u32 keeps the low 32 bits', [u32([4294967295, 65537]), u32([4294967295, 65537])], u32([1, 131073])),
+    ew('bool is and', [bool([T, T, F]), bool([T, F, F])], bool([T, F, F])),
+    ew('f64 scalars', [f64(-1.5), f64(4)], f64(-6)),
+  ],
+  div: [
+    ew('f32', [f32([7, -7, 1, -1, 0]), f32([2, 2, 0, 0, 0])], f32([3.5, -3.5, Inf, -Inf, NaN_])),
+    ew('f64', [f64([1]), f64([3])], f64([0.3333333333333333]), EXACT),
+    // Truncates toward zero; x / 0 is 0; int32 min / -1 wraps to int32 min.
+    ew('i32 truncates', [i32([7, -7, 7, -7, 5, -2147483648]), i32([2, 2, -2, -2, 0, -1])], i32([3, -3, -3, 3, 0, -2147483648])),
+    ew('u32', [u32([7, 4294967295, 9]), u32([2, 2, 0])], u32([3, 2147483647, 0])),
+  ],
+  rem: [
+    ew('f32 takes the dividend sign', [f32([5.5, -5.5, 5.5, 1, Inf]), f32([2, 2, -2, 0, 2])], f32([1.5, -1.5, 1.5, NaN_, NaN_])),
+    ew('f64 x rem inf is x', [f64([7.5]), f64([Inf])], f64([7.5])),
+    ew('i32 takes the dividend sign', [i32([7, -7, 7, -7, 5, -2147483648]), i32([3, 3, -3, -3, 0, -1])], i32([1, -1, 1, -1, 0, 0])),
+    ew('u32', [u32([4294967295, 10]), u32([10, 0])], u32([5, 0])),
+  ],
+  pow: [
+    ew('f32', [f32([2, 4, 2, -2, 0, -2]), f32([10, 0.5, -1, 3, 0, 0.5])], f32([1024, 2, 0.5, -8, 1, NaN_])),
+    ew('f64 IEEE special cases', [f64([1, -1, 1, 2, NaN_]), f64([NaN_, Inf, Inf, -Inf, 0])], f64([1, 1, 1, 0, 1])),
+  ],
+  max: [
+    ew('f32 propagates NaN', [f32([1, -2, NaN_, 3]), f32([2, -3, 1, NaN_])], f32([2, -2, NaN_, NaN_])),
+    ew('f64', [f64([-Inf]), f64([-1e308])], f64([-1e308])),
+    ew('i32', [i32([-5, 7]), i32([3, -8])], i32([3, 7])),
+    ew('u32 is unsigned', [u32([4294967295, 0]), u32([1, 0])], u32([4294967295, 0])),
+    ew('bool', [bool([T, F, F]), bool([F, T, F])], bool([T, T, F])),
+  ],
+  min: [
+    ew('f32 propagates NaN', [f32([1, -2, NaN_, 3]), f32([2, -3, 1, NaN_])], f32([1, -3, NaN_, NaN_])),
+    ew('f64', [f64([Inf]), f64([1e308])], f64([1e308])),
+    ew('i32', [i32([-5, 7]), i32([3, -8])], i32([-5, -8])),
+    ew('u32 is unsigned', [u32([4294967295, 0]), u32([1, 0])], u32([1, 0])),
+    ew('bool', [bool([T, F, T]), bool([F, T, T])], bool([F, F, T])),
+  ],
+  atan2: [
+    ew('f64 quadrants', [f64([1, 1, -1, 0, 0]), f64([1, -1, -1, -1, 1])], f64([0.7853981633974483, 2.356194490192345, -2.356194490192345, 3.141592653589793, 0])),
+    ew('f32', [f32([1]), f32([0])], f32([1.5707963267948966])),
+  ],
+  and: [
+    ew('bool', [bool([T, T, F, F]), bool([T, F, T, F])], bool([T, F, F, F])),
+    ew('i32 bitwise', [i32([12, -1, -8]), i32([10, 5, 7])], i32([8, 5, 0])),
+    ew('u32 bitwise', [u32([4294967295, 12]), u32([2147483648, 10])], u32([2147483648, 8])),
+  ],
+  or: [
+    ew('bool', [bool([T, T, F, F]), bool([T, F, T, F])], bool([T, T, T, F])),
+    ew('i32 bitwise', [i32([12, -8]), i32([3, 3])], i32([15, -5])),
+    ew('u32 bitwise', [u32([2147483648, 12]), u32([1, 3])], u32([2147483649, 15])),
+  ],
+  shift_right_logical: [
+    ew('u32; shifts of 32 or more give 0', [u32([4294967295, 256, 1, 5]), u32([28, 4, 32, 0])], u32([15, 16, 0, 5])),
+    ew('i32 shifts the bit pattern', [i32([-1, -8, 256, 7]), i32([28, 1, 33, -1])], i32([15, 2147483644, 0, 0])),
+  ],
+
+  // ---- comparisons (inputs per dtype in CMP_INPUTS) ----------------------------------------------
+  eq: compareRows({ float32: [T, F, F, T, T], float64: [F, T, F, F], int32: [F, T, F], uint32: [F, T, T], bool: [F, T, T, F] }),
+  ne: compareRows({ float32: [F, T, T, F, F], float64: [T, F, T, T], int32: [T, F, T], uint32: [T, F, F], bool: [T, F, F, T] }),
+  lt: [
+    ...compareRows<'lt'>({ float32: [F, T, F, F, F], float64: [T, F, F, F], int32: [T, F, F], uint32: [F, F, F], bool: [F, F, F, T] }),
+    ew('scalar', [f64(1), f64(2)], bool(T)),
+    ew('empty', [i32([], [0, 2]), i32([], [0, 2])], bool([], [0, 2])),
+  ],
+  le: compareRows({ float32: [T, T, F, T, T], float64: [T, T, F, F], int32: [T, T, F], uint32: [F, T, T], bool: [F, T, T, T] }),
+  gt: compareRows({ float32: [F, F, F, F, F], float64: [F, F, T, F], int32: [F, F, T], uint32: [T, F, F], bool: [T, F, F, F] }),
+  ge: compareRows({ float32: [T, F, F, T, T], float64: [F, T, T, F], int32: [F, T, T], uint32: [T, T, T], bool: [T, T, T, F] }),
+
+  // ---- reductions -------------------------------------------------------------------------------
+  reduce_sum: [
+    row('f32 axis 0', [f32(M23)], axes(0), f32([5, 7, 9])),
+    row('f32 axis 1', [f32(M23)], axes(1), f32([6, 15])),
+    row('f32 all axes', [f32(M23)], axes(0, 1), f32(21)),
+    row('f32 NaN and inf', [f32([[1, NaN_], [Inf, -Inf]])], axes(1), f32([NaN_, NaN_])),
+    row('i32 middle axis', [X234], axes(1), i32([[12, 15, 18, 21], [48, 51, 54, 57]])),
+    row('i32 outer axes', [X234], axes(0, 2), i32([60, 92, 124])),
+    row('i32 leading axis', [X234], axes(0), i32([[12, 14, 16, 18], [20, 22, 24, 26], [28, 30, 32, 34]])),
+    row('i32 all', [X234], axes(0, 1, 2), i32(276)),
+    row('i32 wraps', [i32([2147483647, 1, 5])], axes(0), i32(-2147483643)),
+    row('u32 wraps', [u32([4294967295, 2])], axes(0), u32(1)),
+    row('f64 no axes', [f64([[1.5, 2]])], axes(), f64([[1.5, 2]])),
+    row('f64 size-1 axes', [f64([[[1], [2], [3]]])], axes(0, 2), f64([1, 2, 3])),
+    row('f64 scalar', [f64(4)], axes(), f64(4)),
+    row('bool is any', [bool([[F, F], [T, F]])], axes(1), bool([F, T])),
+    row('empty reduced axis gives 0', [f32([], [0, 3])], axes(0), f32([0, 0, 0])),
+    row('empty kept axis', [f32([], [0, 3])], axes(1), f32([], [0])),
+    row('empty to scalar', [i32([], [0])], axes(0), i32(0)),
+  ],
+  reduce_max: [
+    row('f32 propagates NaN', [f32([[1, 5, NaN_], [-Inf, -2, 3]])], axes(1), f32([NaN_, 3])),
+    row('f32 axis 0', [f32([[1, 5, NaN_], [-Inf, -2, 3]])], axes(0), f32([1, 5, NaN_])),
+    row('f64 empty is -inf', [f64([], [2, 0])], axes(1), f64([-Inf, -Inf])),
+    row('i32', [X234], axes(0, 2), i32([15, 19, 23])),
+    row('i32 empty is the minimum', [i32([], [0])], axes(0), i32(-2147483648)),
+    row('u32 is unsigned', [u32([4294967295, 3])], axes(0), u32(4294967295)),
+    row('u32 empty is 0', [u32([], [0])], axes(0), u32(0)),
+    row('bool', [bool([[F, F], [T, F]])], axes(1), bool([F, T])),
+    row('bool empty', [bool([], [0])], axes(0), bool(F)),
+  ],
+  reduce_min: [
+    row('f32 propagates NaN', [f32([[1, 5, NaN_], [-Inf, -2, 3]])], axes(1), f32([NaN_, -Inf])),
+    row('f32 empty is +inf', [f32([], [0])], axes(0), f32(Inf)),
+    row('f64', [f64([[2.5, -1], [0.5, 7]])], axes(0, 1), f64(-1)),
+    row('i32', [X234], axes(1), i32([[0, 1, 2, 3], [12, 13, 14, 15]])),
+    row('i32 empty is the maximum', [i32([], [0])], axes(0), i32(2147483647)),
+    row('u32 is unsigned', [u32([4294967295, 3])], axes(0), u32(3)),
+    row('u32 empty is the maximum', [u32([], [0])], axes(0), u32(4294967295)),
+    row('bool', [bool([[T, F], [T, T]])], axes(1), bool([F, T])),
+    row('bool empty', [bool([], [0])], axes(0), bool(T)),
+  ],
+  reduce_prod: [
+    row('f32 axis 1', [f32(M23)], axes(1), f32([6, 120])),
+    row('f32 all', [f32(M23)], axes(0, 1), f32(720)),
+    row('f64 0 · inf', [f64([0, Inf])], axes(0), f64(NaN_)),
+    row('f64 empty is 1', [f64([], [0])], axes(0), f64(1)),
+    row('i32 signs', [i32([-2, 3, -4])], axes(0), i32(24)),
+    row('i32 wraps', [i32([[100000, 100000], [65536, 65536]])], axes(1), i32([1410065408, 0])),
+    row('u32 wraps', [u32([[4294967295, 4294967295], [65536, 65537]])], axes(1), u32([1, 65536])),
+    row('bool is all', [bool([[T, T, F], [T, T, T]])], axes(1), bool([F, T])),
+    row('bool empty', [bool([], [0])], axes(0), bool(T)),
+  ],
+  argmax: [
+    row('f32 first max; NaN wins', [f32([[1, 3, 3], [-1, NaN_, 5]])], { axis: 1, indexDtype: 'int32' }, i32([1, 1])),
+    row('f32 axis 0', [f32([[1, 3, 3], [-1, NaN_, 5]])], { axis: 0, indexDtype: 'int32' }, i32([0, 1, 1])),
+    row('f64 first NaN', [f64([NaN_, NaN_, 1])], { axis: 0, indexDtype: 'int32' }, i32(0)),
+    row('i32 middle axis', [i32([[[1, 9], [5, 2], [5, 8]], [[0, 0], [-1, 3], [7, 3]]])], { axis: 1, indexDtype: 'int32' }, i32([[1, 0], [2, 1]])),
+    row('i32 into uint32', [i32([-5, 7, 7, -9])], { axis: 0, indexDtype: 'uint32' }, u32(1)),
+    row('u32 is unsigned', [u32([4294967295, 1])], { axis: 0, indexDtype: 'int32' }, i32(0)),
+    row('bool', [bool([F, T, T])], { axis: 0, indexDtype: 'int32' }, i32(1)),
+    row('empty outer axis', [f32([], [0, 3])], { axis: 1, indexDtype: 'int32' }, i32([], [0])),
+  ],
+  argmin: [
+    row('f32 first min; NaN wins', [f32([[1, 3, 3], [-1, NaN_, 5]])], { axis: 1, indexDtype: 'int32' }, i32([0, 1])),
+    row('f32 axis 0', [f32([[1, 3, 3], [-1, NaN_, 5]])], { axis: 0, indexDtype: 'int32' }, i32([1, 1, 0])),
+    row('f64 ties take the first', [f64([2, 1, 1])], { axis: 0, indexDtype: 'int32' }, i32(1)),
+    row('i32 middle axis', [i32([[[1, 9], [5, 2], [5, 8]], [[0, 0], [-1, 3], [7, 3]]])], { axis: 1, indexDtype: 'uint32' }, u32([[0, 1], [1, 0]])),
+    row('u32 is unsigned', [u32([4294967295, 1])], { axis: 0, indexDtype: 'int32' }, i32(1)),
+    row('bool', [bool([T, F, F])], { axis: 0, indexDtype: 'int32' }, i32(1)),
+    row('empty trailing axis', [f32([], [3, 0])], { axis: 0, indexDtype: 'int32' }, i32([], [0])),
+  ],
+
+  // ---- other elementwise ------------------------------------------------------------------------
+  select: [
+    ew('f32', [bool([T, F, T]), f32([1, 2, 3]), f32([-1, -2, -3])], f32([1, -2, 3])),
+    ew('f64 keeps NaN cases', [bool([[F, T]]), f64([[NaN_, 1]]), f64([[0.5, NaN_]])], f64([[0.5, 1]])),
+    ew('i32', [bool([F, F]), i32([1, 2]), i32([-7, 8])], i32([-7, 8])),
+    ew('u32', [bool([T, F]), u32([4294967295, 2]), u32([3, 4])], u32([4294967295, 4])),
+    ew('bool', [bool([T, F]), bool([F, F]), bool([T, T])], bool([F, T])),
+    ew('scalar', [bool(T), i32(5), i32(6)], i32(5)),
+    ew('empty', [bool([], [0]), f32([], [0]), f32([], [0])], f32([], [0])),
+  ],
+  convert_element_type: [
+    // Float → int truncates toward zero, saturates, and sends NaN to 0.
+    row('f32 → i32', [f32([1.9, -1.9, 0.5, NaN_, Inf, -Inf, 3e9, -3e9])], to('int32'), i32([1, -1, 0, 0, 2147483647, -2147483648, 2147483647, -2147483648])),
+    row('f64 → u32', [f64([3.7, -1, 4294967295.5, 5e9, NaN_])], to('uint32'), u32([3, 0, 4294967295, 4294967295, 0])),
+    row('f64 → i32 of -0.5', [f64([-0.5])], to('int32'), i32([0])),
+    row('i32 → f32 rounds', [i32([16777217, -3])], to('float32'), f32([16777216, -3]), EXACT),
+    row('i32 → u32 reinterprets', [i32([-1, 5])], to('uint32'), u32([4294967295, 5])),
+    row('u32 → i32 reinterprets', [u32([4294967295, 2147483648])], to('int32'), i32([-1, -2147483648])),
+    row('u32 → f64', [u32([4294967295])], to('float64'), f64([4294967295]), EXACT),
+    row('bool → f32', [bool([T, F])], to('float32'), f32([1, 0])),
+    row('bool → i32', [bool([T, F])], to('int32'), i32([1, 0])),
+    row('f32 → bool is x != 0', [f32([0, -0, 0.5, NaN_, -Inf])], to('bool'), bool([F, F, T, T, T])),
+    row('i32 → bool', [i32([0, -3])], to('bool'), bool([F, T])),
+    row('u32 → bool', [u32([4294967295, 0])], to('bool'), bool([T, F])),
+    row('f64 → f32 rounds', [f64([0.1, 1e40, 1e-50])], to('float32'), f32([0.10000000149011612, Inf, 0]), EXACT),
+    row('f32 → f64 is exact', [f32([0.1])], to('float64'), f64([0.10000000149011612]), EXACT),
+    row('same dtype', [i32([1, 2])], to('int32'), i32([1, 2])),
+    row('scalar', [f64(2.5)], to('float32'), f32(2.5)),
+    row('empty', [f32([], [0])], to('int32'), i32([], [0])),
+  ],
+
+  // ---- movement ---------------------------------------------------------------------------------
+  iota: [
+    row('i32', [], { dtype: 'int32', shape: [4], dimension: 0 }, i32([0, 1, 2, 3])),
+    row('f32 along axis 1', [], { dtype: 'float32', shape: [2, 3], dimension: 1 }, f32([[0, 1, 2], [0, 1, 2]])),
+    row('f64 along axis 0', [], { dtype: 'float64', shape: [2, 3], dimension: 0 }, f64([[0, 0, 0], [1, 1, 1]])),
+    row('u32 middle axis', [], { dtype: 'uint32', shape: [2, 2, 2], dimension: 1 }, u32([[[0, 0], [1, 1]], [[0, 0], [1, 1]]])),
+    row('empty', [], { dtype: 'int32', shape: [0, 2], dimension: 1 }, i32([], [0, 2])),
+  ],
+  broadcast_in_dim: [
+    row('f32 new leading axis', [f32([1, 2, 3])], { shape: [2, 3], broadcastDimensions: [1] }, f32([M23[0]!, M23[0]!])),
+    row('i32 new trailing axis', [i32([1, 2])], { shape: [2, 3], broadcastDimensions: [0] }, i32([[1, 1, 1], [2, 2, 2]])),
+    row('f64 scalar', [f64(5)], { shape: [2, 2], broadcastDimensions: [] }, f64([[5, 5], [5, 5]])),
+    row('i32 size-1 axis stretches', [i32([[1], [2]])], { shape: [2, 3], broadcastDimensions: [0, 1] }, i32([[1, 1, 1], [2, 2, 2]])),
+    row('bool', [bool([[T, F]])], { shape: [3, 2], broadcastDimensions: [0, 1] }, bool([[T, F], [T, F], [T, F]])),
+    row('u32 size-1 kept', [u32([7])], { shape: [2, 1, 3], broadcastDimensions: [1] }, u32([[[7, 7, 7]], [[7, 7, 7]]])),
+    row('f32 middle axis', [f32([1, 2, 3])], { shape: [2, 3, 2], broadcastDimensions: [1] }, f32([[[1, 1], [2, 2], [3, 3]], [[1, 1], [2, 2], [3, 3]]])),
+    row('empty', [f32([], [0])], { shape: [2, 0], broadcastDimensions: [1] }, f32([], [2, 0])),
+  ],
+  reshape: [
+    row('f32', [f32(M23)], { newSizes: [3, 2] }, f32([[1, 2], [3, 4], [5, 6]])),
+    row('i32 adds an axis', [i32([1, 2, 3, 4, 5, 6])], { newSizes: [2, 1, 3] }, i32([[[1, 2, 3]], [[4, 5, 6]]])),
+    row('bool scalar to [1, 1]', [bool(T)], { newSizes: [1, 1] }, bool([[T]])),
+    row('u32 to scalar', [u32([5])], { newSizes: [] }, u32(5)),
+    row('f64 empty', [f64([], [0, 3])], { newSizes: [3, 0] }, f64([], [3, 0])),
+  ],
+  transpose: [
+    row('f32 2-d', [f32(M23)], { permutation: [1, 0] }, f32([[1, 4], [2, 5], [3, 6]])),
+    row('i32 rotate axes', [X234], { permutation: [2, 0, 1] },
+      i32([[[0, 4, 8], [12, 16, 20]], [[1, 5, 9], [13, 17, 21]], [[2, 6, 10], [14, 18, 22]], [[3, 7, 11], [15, 19, 23]]])),
+    row('i32 swap leading axes', [X234], { permutation: [1, 0, 2] },
+      i32([[[0, 1, 2, 3], [12, 13, 14, 15]], [[4, 5, 6, 7], [16, 17, 18, 19]], [[8, 9, 10, 11], [20, 21, 22, 23]]])),
+    row('bool', [bool([[T, F]])], { permutation: [1, 0] }, bool([[T], [F]])),
+    row('u32', [u32([[1, 2], [3, 4]])], { permutation: [1, 0] }, u32([[1, 3], [2, 4]])),
+    row('f64 empty', [f64([], [0, 2])], { permutation: [1, 0] }, f64([], [2, 0])),
+    row('scalar', [f32(3)], { permutation: [] }, f32(3)),
+  ],
+  slice: [
+    row('f32', [f32([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])], { startIndices: [2], limitIndices: [7], strides: null }, f32([2, 3, 4, 5, 6])),
+    row('f32 strided', [f32([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])], { startIndices: [1], limitIndices: [8], strides: [3] }, f32([1, 4, 7])),
+    row('i32 2-d strided', [i32([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]])], { startIndices: [1, 1], limitIndices: [3, 4], strides: [1, 2] }, i32([[6, 8], [10, 12]])),
+    row('u32 column', [u32([[1, 2], [3, 4]])], { startIndices: [0, 1], limitIndices: [2, 2], strides: null }, u32([[2], [4]])),
+    row('bool', [bool([T, F, T])], { startIndices: [1], limitIndices: [3], strides: null }, bool([F, T])),
+    row('f64 empty', [f64([1, 2, 3])], { startIndices: [2], limitIndices: [2], strides: null }, f64([], [0])),
+    row('scalar', [i32(4)], { startIndices: [], limitIndices: [], strides: null }, i32(4)),
+  ],
+  pad: [
+    row('f32 low and high', [f32([1, 2, 3]), f32(0)], { config: [[1, 2, 0]] }, f32([0, 1, 2, 3, 0, 0])),
+    row('f32 interior', [f32([1, 2, 3]), f32(-1)], { config: [[0, 0, 1]] }, f32([1, -1, 2, -1, 3])),
+    row('f64 negative crops', [f64([1, 2, 3, 4, 5]), f64(0)], { config: [[-1, -2, 0]] }, f64([2, 3])),
+    row('i32 crop with interior', [i32([1, 2, 3]), i32(9)], { config: [[-1, 1, 1]] }, i32([9, 2, 9, 3, 9])),
+    row('i32 2-d', [i32([[1, 2], [3, 4]]), i32(0)], { config: [[1, 0, 0], [0, 1, 1]] }, i32([[0, 0, 0, 0], [1, 0, 2, 0], [3, 0, 4, 0]])),
+    row('u32 scalar', [u32(7), u32(1)], { config: [] }, u32(7)),
+    row('bool empty operand', [bool([], [0]), bool(T)], { config: [[2, 1, 3]] }, bool([T, T, T])),
+    row('f32 cropped to nothing', [f32([1, 2]), f32(0)], { config: [[-2, 0, 0]] }, f32([], [0])),
+  ],
+  concatenate: [
+    row('f32 three pieces', [f32([1, 2]), f32([3]), f32([4, 5, 6])], { dimension: 0 }, f32([1, 2, 3, 4, 5, 6])),
+    row('i32 along axis 1', [i32([[1, 2], [3, 4]]), i32([[5], [6]])], { dimension: 1 }, i32([[1, 2, 5], [3, 4, 6]])),
+    row('f64 along axis 0', [f64([[1, 2]]), f64([[3, 4], [5, 6]])], { dimension: 0 }, f64([[1, 2], [3, 4], [5, 6]])),
+    row('u32 with an empty piece', [u32([1, 2]), u32([], [0])], { dimension: 0 }, u32([1, 2])),
+    row('bool single operand', [bool([T, F])], { dimension: 0 }, bool([T, F])),
+  ],
+  rev: [
+    row('f32', [f32([1, 2, 3])], { dimensions: [0] }, f32([3, 2, 1])),
+    row('i32 axis 1', [i32(M23)], { dimensions: [1] }, i32([[3, 2, 1], [6, 5, 4]])),
+    row('i32 axis 0', [i32(M23)], { dimensions: [0] }, i32([[4, 5, 6], [1, 2, 3]])),
+    row('f64 both axes', [f64(M23)], { dimensions: [0, 1] }, f64([[6, 5, 4], [3, 2, 1]])),
+    row('u32 no axes', [u32([1, 2])], { dimensions: [] }, u32([1, 2])),
+    row('bool', [bool([T, F, F])], { dimensions: [0] }, bool([F, F, T])),
+    row('empty', [f32([], [0])], { dimensions: [0] }, f32([], [0])),
+    row('scalar', [f64(2)], { dimensions: [] }, f64(2)),
+  ],
+
+  // ---- indexing ---------------------------------------------------------------------------------
+  gather: [
+    row('f32 indices clamp', [f32([10, 20, 30]), i32([2, 0, 2, -1, 5])], { axis: 0 }, f32([30, 10, 30, 10, 30])),
+    row('i32 rows with 2-d indices', [i32(M23), i32([[1], [0]])], { axis: 0 }, i32([[[4, 5, 6]], [[1, 2, 3]]])),
+    row('f64 axis 1, u32 indices', [f64(M23), u32([2, 2, 0, 4294967295])], { axis: 1 }, f64([[3, 3, 1, 3], [6, 6, 4, 6]])),
+    row('scalar index', [i32([7, 8, 9]), i32(1)], { axis: 0 }, i32(8)),
+    row('bool', [bool([T, F]), i32([1, 1, 0])], { axis: 0 }, bool([F, F, T])),
+    row('u32 empty indices', [u32(M23), i32([], [0])], { axis: 1 }, u32([], [2, 0])),
+  ],
+  scatter_add: [
+    row('f32 duplicates accumulate', [f32([1, 2, 3]), i32([0, 2, 0]), f32([10, 20, 30])], { axis: 0 }, f32([41, 2, 23])),
+    row('f32 out of range dropped', [f32([0, 0, 0]), i32([-1, 3, 1]), f32([5, 6, 7])], { axis: 0 }, f32([0, 7, 0])),
+    row('f64 axis 1', [f64([[1, 1], [1, 1]]), i32([1, 1]), f64([[1, 2], [3, 4]])], { axis: 1 }, f64([[1, 4], [1, 8]])),
+    row('i32 rows', [i32([[0, 0], [0, 0], [0, 0]]), i32([2, 2]), i32([[1, 2], [3, 4]])], { axis: 0 }, i32([[0, 0], [0, 0], [4, 6]])),
+    row('i32 wraps', [i32([2147483647]), i32([0]), i32([1])], { axis: 0 }, i32([-2147483648])),
+    row('u32 indices past the end dropped', [u32([0, 0]), u32([4294967295, 1]), u32([5, 6])], { axis: 0 }, u32([0, 6])),
+    row('bool is or', [bool([F, F, T]), i32([0, 0]), bool([T, T])], { axis: 0 }, bool([T, F, T])),
+    row('empty indices', [f32([1, 2]), i32([], [0]), f32([], [0])], { axis: 0 }, f32([1, 2])),
+  ],
+
+  // ---- contraction ------------------------------------------------------------------------------
+  dot_general: [
+    row('f32 A·B', [f32(M23), f32(M32)], contract([1], [0]), f32([[58, 64], [139, 154]])),
+    row('f32 Aᵀ·B', [f32([[1, 4], [2, 5], [3, 6]]), f32(M32)], contract([0], [0]), f32([[58, 64], [139, 154]])),
+    row('f32 A·Bᵀ', [f32(M23), f32([[7, 9, 11], [8, 10, 12]])], contract([1], [1]), f32([[58, 64], [139, 154]])),
+    row('f64 Aᵀ·Bᵀ', [f64([[1, 4], [2, 5], [3, 6]]), f64([[7, 9, 11], [8, 10, 12]])], contract([0], [1]), f64([[58, 64], [139, 154]])),
+    row('f64 3×5 · 5×2', [f64([[1, 0, 2, 0, 1], [0, 1, 0, 1, 0], [1, 1, 1, 1, 1]]), f64([[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]])], contract([1], [0]),
+      f64([[20, 24], [10, 12], [25, 30]])),
+    row('i32 1×1', [i32([[3]]), i32([[4]])], contract([1], [0]), i32([[12]])),
+    row('i32 wraps', [i32([[65536, -2], [1, 1]]), i32([[65536, 0], [5, 1]])], contract([1], [0]), i32([[-10, -2], [65541, 1]])),
+    row('i32 row · column', [i32([[-2, 3]]), i32([[4], [5]])], contract([1], [0]), i32([[7]])),
+    row('u32 wraps', [u32([[4294967295, 2]]), u32([[1], [3]])], contract([1], [0]), u32([[5]])),
+    row('f32 rounds the result', [f32([[4097]]), f32([[4097]])], contract([1], [0]), f32([[16785408]]), EXACT),
+    row('f64 batch', [f64([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]), f64([[[1], [1]], [[2], [0]]])], contract([2], [1], [0], [0]), f64([[[3], [7]], [[10], [14]]])),
+    row('f32 batch on different axes', [f32(M23), f32([[1, 0], [0, 1], [1, 1]])], contract([1], [0], [0], [1]), f32([4, 11])),
+    row('f32 outer product', [f32([1, 2]), f32([3, 4, 5])], contract([], []), f32([[3, 4, 5], [6, 8, 10]])),
+    row('f64 two contracting axes', [f64([[1, 2], [3, 4]]), f64([[5, 6], [7, 8]])], contract([0, 1], [0, 1]), f64(70)),
+    row('f64 contracting axes paired crosswise', [f64([[1, 2], [3, 4]]), f64([[5, 6], [7, 8]])], contract([0, 1], [1, 0]), f64(69)),
+    // The free axes 0 and 2 of the lhs are split by the contracting axis 1.
+    row('f64 split free axes · vector', [f64([[[1, 2], [3, 4], [5, 6]], [[7, 8], [9, 10], [11, 12]]]), f64([1, 10, 100])], contract([1], [0]),
+      f64([[531, 642], [1197, 1308]])),
+    row('f64 split free axes · matrix', [f64([[[1, 2], [3, 4], [5, 6]], [[7, 8], [9, 10], [11, 12]]]), f64([[1, 0], [10, 1], [100, 0]])], contract([1], [0]),
+      f64([[[531, 3], [642, 4]], [[1197, 9], [1308, 10]]])),
+    row('empty contraction gives zeros', [f32([], [2, 0]), f32([], [0, 3])], contract([1], [0]), f32([[0, 0, 0], [0, 0, 0]])),
+    row('empty rows', [i32([], [0, 3]), i32([[1, 2], [3, 4], [5, 6]])], contract([1], [0]), i32([], [0, 2])),
+  ],
+
+  // ---- random -----------------------------------------------------------------------------------
+  threefry2x32: [
+    // Known-answer vectors of Random123 (kat_vectors, threefry2x32_20), as JAX tests them.
+    ew('known answers', [u32([0, 0xffffffff, 0x13198a2e]), u32([0, 0xffffffff, 0x03707344]), u32([0, 0xffffffff, 0x243f6a88]), u32([0, 0xffffffff, 0x85a308d3])],
+      [u32([0x6b200159, 0x1cb996fc, 0xc4923a9c]), u32([0x99ba4efe, 0xbb002be7, 0x483df7a0])]),
+    ew('scalar', [u32(0x13198a2e), u32(0x03707344), u32(0x243f6a88), u32(0x85a308d3)], [u32(0xc4923a9c), u32(0x483df7a0)]),
+    ew('empty', [u32([], [0]), u32([], [0]), u32([], [0]), u32([], [0])], [u32([], [0]), u32([], [0])]),
+  ],
+};
