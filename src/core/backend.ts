@@ -21,8 +21,19 @@ export interface Backend {
   readSync(buf: DeviceBuffer, aval: ShapedArray): TypedArray;
   execute<P extends ArrayPrimitive>(prim: P, params: Params<P>, inputs: readonly DeviceBuffer[], inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): DeviceBuffer[];
   dispose?(buf: DeviceBuffer): void;
-  /** The backend's compiled form of a jaxpr as text (generated JS, WGSL), where it compiles jaxprs. */
-  describeCompiled?(jaxpr: ClosedJaxpr): string;
+  /**
+   * Compiles a whole jaxpr (no constvars: jit hoists constants to leading inputs) into one program.
+   * `donated[i]`: the program may reuse input i's buffer (the caller disposes that array afterwards).
+   * Backends without it run jitted jaxprs equation by equation.
+   */
+  compile?(jaxpr: ClosedJaxpr, donated: readonly boolean[]): Executable;
+}
+
+/** A compiled jaxpr: buffers in (one per jaxpr input), buffers out (one per output). */
+export interface Executable {
+  run(inputs: readonly DeviceBuffer[]): DeviceBuffer[];
+  /** The compiled form as text (generated JS, WGSL), for jit(f).lower(...).compiledText(). */
+  readonly text: string;
 }
 
 const backends = new Map<string, Backend>();

@@ -2,10 +2,10 @@
 // holds their operands and calls the function inside higher-order primitives.
 import { ShapedArray } from './aval.js';
 import { ConcreteArray, NDArray, Tracer } from './array.js';
-import { getBackend, checkDtypeSupported } from './backend.js';
+import { Backend, Executable, getBackend, checkDtypeSupported } from './backend.js';
 import { CotangentError, ShapeError } from './errors.js';
 import { Interpreter, leakedTracerError, setBaseInterpreter } from './interpreter.js';
-import { evalClosedJaxpr } from './jaxpr.js';
+import { ClosedJaxpr, evalClosedJaxpr } from './jaxpr.js';
 import { ArrayPrimitive, HigherOrderParams, isArrayPrimitive, Params, Primitive, shapeRules } from './primitives.js';
 
 type HigherOrder = keyof HigherOrderParams;
@@ -13,7 +13,7 @@ type HigherOrder = keyof HigherOrderParams;
 const evalHigherOrder: { [P in HigherOrder]: (args: readonly NDArray[], params: Params<P>) => NDArray[] } = {
   custom_jvp_call: (args, { fun }) => fun(...args),
   custom_vjp_call: (args, { fun }) => fun(...args),
-  jit: (args, { jaxpr }) => evalClosedJaxpr(jaxpr, args),
+  jit: (args, { jaxpr, donated }) => runJit(args, jaxpr, donated),
   custom_lin: (_args, { name }) => {
     throw new CotangentError(
       `${name}: forward-mode differentiation (jvp) of a customVjp function is not supported: it defines only a backward pass. ` +
@@ -62,6 +62,33 @@ export function evalArrayPrimitive<P extends ArrayPrimitive>(prim: P, args: read
   for (const o of outAvals) checkDtypeSupported(backend, o.dtype, prim);
   const bufs = backend.execute(prim, params, concrete.map((c) => c.buffer), inAvals, outAvals);
   return bufs.map((b, i) => new ConcreteArray(outAvals[i]!, b, backend));
+}
+
+const executables = new WeakMap<ClosedJaxpr, Map<Backend, Executable>>();
+
+/** The backend's compiled program for a jaxpr, built once per (jaxpr, backend). */
+export function executableFor(backend: Backend, jaxpr: ClosedJaxpr, donated: readonly boolean[]): Executable | null {
+  if (!backend.compile) return null;
+  let perBackend = executables.get(jaxpr);
+  if (!perBackend) { perBackend = new Map(); executables.set(jaxpr, perBackend); }
+  let exe = perBackend.get(backend);
+  if (!exe) { exe = backend.compile(jaxpr, donated); perBackend.set(backend, exe); }
+  return exe;
+}
+
+/** A jitted call on concrete values: the backend's compiled program, or the jaxpr op by op. */
+function runJit(args: readonly NDArray[], jaxpr: ClosedJaxpr, donated: readonly boolean[]): NDArray[] {
+  const concrete = args.map((a) => {
+    if (a instanceof ConcreteArray) { a.checkLive('jit'); return a; }
+    if (a instanceof Tracer) throw leakedTracerError(a.interpreter.kind, 'jit', a.aval);
+    throw new TypeError(`jit: expected arrays as operands, got ${String(a)}`);
+  });
+  const backend = concrete[0]?.backend ?? getBackend();
+  if (concrete.some((c) => c.backend !== backend)) return evalClosedJaxpr(jaxpr, args);
+  const exe = executableFor(backend, jaxpr, donated);
+  if (!exe) return evalClosedJaxpr(jaxpr, args);
+  const outs = exe.run(concrete.map((c) => c.buffer));
+  return outs.map((b, i) => new ConcreteArray(jaxpr.outAvals[i]!, b, backend));
 }
 
 export const evalInterpreter: Interpreter = new EvalInterpreter();

@@ -2,6 +2,7 @@
 // replay it as one `jit` equation (a higher-order primitive other transforms can go through).
 import { ConcreteArray, NDArray, Tracer } from '../core/array.js';
 import { getBackend } from '../core/backend.js';
+import { executableFor } from '../core/eval.js';
 import { bind } from '../core/interpreter.js';
 import { ClosedJaxpr, Jaxpr } from '../core/jaxpr.js';
 import { optimize } from '../core/passes.js';
@@ -145,7 +146,7 @@ export function jit<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, 
     return {
       jaxpr: c.jaxpr,
       asText: () => c.jaxpr.toString(),
-      compiledText: () => (backend.describeCompiled ? backend.describeCompiled(c.jaxpr) : `the ${backend.name} backend runs this jaxpr equation by equation (it has no compiled form)`),
+      compiledText: () => executableFor(backend, c.jaxpr, c.donated)?.text ?? `the ${backend.name} backend runs this jaxpr equation by equation (it has no compiled form)`,
     };
   };
   Object.defineProperty(call, 'cacheSize', { get: () => cache.size });

@@ -1,0 +1,41 @@
+// Command-line options shared by the examples: --steps N, --backend cpu|webgpu, --every N.
+import { setDefaultBackend } from '../src/index.js';
+
+export interface ExampleOptions { steps: number; backend: string; every: number }
+
+export async function parseArgs(defaults: { steps: number; every: number }, argv = process.argv.slice(2)): Promise<ExampleOptions> {
+  const opts: ExampleOptions = { steps: defaults.steps, backend: 'cpu', every: defaults.every };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--steps') opts.steps = positiveInt(value(), arg);
+    else if (arg === '--every') opts.every = positiveInt(value(), arg);
+    else if (arg === '--backend') opts.backend = value();
+    else if (arg === '--help' || arg === '-h') {
+      console.log('options: --steps N  --every N (print period)  --backend cpu|webgpu');
+      process.exit(0);
+    } else throw new Error(`unknown option ${arg} (try --help)`);
+  }
+  await selectBackend(opts.backend);
+  return opts;
+}
+
+async function selectBackend(name: string): Promise<void> {
+  if (name === 'cpu') return setDefaultBackend('cpu');
+  if (name === 'webgpu') {
+    const webgpu = await import('../src/backends/webgpu/index.js');
+    await webgpu.initWebGPU();
+    return setDefaultBackend('webgpu');
+  }
+  throw new Error(`--backend must be cpu or webgpu, got ${name}`);
+}
+
+function positiveInt(s: string, flag: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive integer, got ${s}`);
+  return n;
+}
