@@ -1,5 +1,5 @@
 // Command-line options shared by the examples: --steps N, --backend cpu|webgpu, --every N.
-import { setDefaultBackend } from '../src/index.js';
+import { useBackend } from '../src/index.js';
 
 export interface ExampleOptions { steps: number; backend: string; every: number }
 
@@ -25,13 +25,8 @@ export async function parseArgs(defaults: { steps: number; every: number }, argv
 }
 
 async function selectBackend(name: string): Promise<void> {
-  if (name === 'cpu') return setDefaultBackend('cpu');
-  if (name === 'webgpu') {
-    const webgpu = await import('../src/backends/webgpu/index.js');
-    await webgpu.initWebGPU();
-    return setDefaultBackend('webgpu');
-  }
-  throw new Error(`--backend must be cpu or webgpu, got ${name}`);
+  if (name !== 'cpu' && name !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, got ${name}`);
+  await useBackend(name);
 }
 
 function positiveInt(s: string, flag: string): number {

@@ -1,0 +1,371 @@
+// The WebGPU device and its memory: acquisition, buffers, readback, pipelines and the plan runner.
+// The device comes from Node's `webgpu` package or a browser's navigator.gpu; buffer handles carry
+// their lifetime accounting; a kernel's Plan becomes one command encoder and one queue submission.
+import { ShapedArray } from '../../core/aval.js';
+import { DType, TypedArray } from '../../core/dtype.js';
+import { CotangentError, DTypeError } from '../../core/errors.js';
+import { Plan, Slot } from './wgsl.js';
+
+// WebGPU's flag values (the spec fixes them), so nothing depends on the globals a Node binding installs.
+const BUFFER_MAP_READ = 0x0001, BUFFER_COPY_SRC = 0x0004, BUFFER_COPY_DST = 0x0008, BUFFER_STORAGE = 0x0080;
+const MAP_MODE_READ = 0x0001;
+const SHADER_STAGE_COMPUTE = 0x4;
+
+const INSTALL_HINT =
+  'On Linux without a GPU, a software adapter comes from Mesa\'s lavapipe: run `sudo scripts/install-software-webgpu.sh` ' +
+  '(Debian 12; elsewhere install Mesa >= 24 with its Vulkan drivers) and start Node with XDG_RUNTIME_DIR set, e.g. XDG_RUNTIME_DIR=/tmp.';
+
+// ---- acquisition -------------------------------------------------------------------------------
+export interface GpuContext {
+  readonly device: GPUDevice;
+  readonly adapterInfo: string;
+  /** Largest workgroup count per grid dimension; bigger dispatches use a 2-D grid. */
+  readonly maxWorkgroupsPerDimension: number;
+  readonly maxBindingBytes: number;
+}
+
+let context: GpuContext | null = null;
+let lostReason: string | null = null;
+/**
+ * The GPU object (Dawn's instance in Node), held for the life of the process and reused by later
+ * acquisitions. Letting it be garbage-collected while a kernel runs aborts the process (seen on
+ * llvmpipe: "The futex facility returned an unexpected error code" or std::system_error from a
+ * mutex), so it is never dropped.
+ */
+let gpuInstance: GPU | null = null;
+
+/** navigator.gpu where it exists (browsers, Deno), else Dawn through the optional `webgpu` package in Node. */
+async function findGpu(): Promise<GPU> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav?.gpu) return nav.gpu;
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  if (!proc?.versions?.node) throw new CotangentError('webgpu: this environment has no WebGPU (navigator.gpu is missing)');
+  // A variable specifier keeps bundlers and tsc from resolving the optional package statically:
+  // the CPU path must never load it.
+  const specifier = 'webgpu';
+  let mod: { create(flags: string[]): GPU };
+  try {
+    mod = (await import(specifier)) as typeof mod;
+  } catch (e) {
+    throw new CotangentError(`webgpu: WebGPU in Node needs the optional 'webgpu' package (npm install webgpu), which failed to load: ${(e as Error).message}`);
+  }
+  try {
+    return mod.create([]);
+  } catch (e) {
+    throw new CotangentError(`webgpu: Dawn could not start (${(e as Error).message}). ${INSTALL_HINT}`);
+  }
+}
+
+/** Acquires the adapter and device once; later calls return the same context until the device is lost. */
+export async function acquireDevice(): Promise<GpuContext> {
+  if (context) return context;
+  const gpu = (gpuInstance ??= await findGpu());
+  let adapter: GPUAdapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    throw new CotangentError(`webgpu: requesting an adapter failed (${(e as Error).message}). ${INSTALL_HINT}`);
+  }
+  if (!adapter) throw new CotangentError(`webgpu: no WebGPU adapter found. ${INSTALL_HINT}`);
+  const lim = adapter.limits;
+  // Ask for the adapter's own limits where the defaults are smaller than the hardware allows.
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxBufferSize: lim.maxBufferSize,
+      maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize,
+      maxComputeWorkgroupsPerDimension: lim.maxComputeWorkgroupsPerDimension,
+      maxStorageBuffersPerShaderStage: lim.maxStorageBuffersPerShaderStage,
+    },
+  });
+  const info = adapter.info;
+  const adapterInfo = [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(' / ') || 'unknown adapter';
+  device.addEventListener('uncapturederror', (ev) => {
+    recordError('uncaptured', (ev as GPUUncapturedErrorEvent).error.message);
+  });
+  lostReason = null;
+  const ctx: GpuContext = {
+    device, adapterInfo,
+    maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
+    maxBindingBytes: device.limits.maxStorageBufferBindingSize,
+  };
+  void device.lost.then((l) => {
+    if (context !== ctx) return;
+    context = null;
+    lostReason = `${l.reason}${l.message ? `: ${l.message}` : ''}`;
+    forgetDeviceState();
+  });
+  context = ctx;
+  return ctx;
+}
+
+/** The live context, or an error saying why there is none. */
+export function ctx(): GpuContext {
+  if (context) return context;
+  if (lostReason !== null) throw new CotangentError(`webgpu: the device was lost (${lostReason}); call initWebGPU() again and recreate the arrays`);
+  throw new CotangentError('webgpu: not initialised; call `await initWebGPU()` first');
+}
+
+/** Whether a device is held (false before acquisition and after loss or destruction). */
+export const deviceLive = (): boolean => context !== null;
+/** The adapter's vendor / architecture / device / description. */
+export const adapterDescription = (): string => ctx().adapterInfo;
+
+/**
+ * Destroys the device (every buffer with it); a later initWebGPU() starts afresh on the same GPU
+ * instance. Waits for the queue first: a destroy while a kernel ran (and the instance was then
+ * released) once left the event loop frozen on llvmpipe; after the wait nothing is in flight.
+ */
+export async function destroyDevice(): Promise<void> {
+  const c = context;
+  if (!c) return;
+  context = null;
+  lostReason = 'destroyed by destroyWebGPU()';
+  await c.device.queue.onSubmittedWorkDone();
+  forgetDeviceState();
+  c.device.destroy();
+}
+
+/** Drops what belonged to a device that is gone: its pipelines, layouts and buffers (all freed with it). */
+function forgetDeviceState(): void {
+  pipelines.clear();
+  layouts.clear();
+  for (const rec of live) rec.live = false;
+  live.clear();
+  liveBytes = 0;
+}
+
+// ---- errors: WebGPU reports them asynchronously, so each op's are checked at the next read ---------
+const errors: string[] = [];
+/** Error-scope results not yet settled; each removes itself when it settles, so the set stays small. */
+const pending = new Set<Promise<void>>();
+
+function recordError(label: string, message: string): void {
+  if (errors.length < 100) errors.push(`${label}: ${message}`);
+}
+
+/** Runs `f` inside validation and out-of-memory error scopes; what they catch surfaces at the next read. */
+function scoped<T>(label: string, f: () => T): T {
+  const { device } = ctx();
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  try {
+    return f();
+  } finally {
+    for (let k = 0; k < 2; k++) {
+      const p: Promise<void> = device.popErrorScope().then((e) => { if (e) recordError(label, e.message); }, () => undefined)
+        .finally(() => pending.delete(p));
+      pending.add(p);
+    }
+  }
+}
+
+/** Waits for the error scopes of every op so far; throws the first error any of them caught. */
+async function checkErrors(): Promise<void> {
+  await Promise.all([...pending]);
+  if (errors.length) {
+    const all = errors.splice(0);
+    throw new CotangentError(`webgpu: ${all[0]}${all.length > 1 ? ` (and ${all.length - 1} more error${all.length > 2 ? 's' : ''})` : ''}`);
+  }
+}
+
+// ---- buffers ------------------------------------------------------------------------------------
+/** What the registry needs to free a buffer: never the handle itself, or the handle could not be collected. */
+interface BufferRecord { readonly gpu: GPUBuffer; readonly bytes: number; live: boolean }
+
+const live = new Set<BufferRecord>();
+let liveBytes = 0;
+let peakBytes = 0;
+
+function release(rec: BufferRecord): void {
+  if (!rec.live) return;
+  rec.live = false;
+  live.delete(rec);
+  liveBytes -= rec.bytes;
+  rec.gpu.destroy();
+}
+
+/** Frees the GPU buffer of a handle the program dropped without dispose(). */
+const registry = new FinalizationRegistry<BufferRecord>(release);
+
+/** The DeviceBuffer of this backend: a GPUBuffer of 4-byte elements (bool as u32 0/1). */
+export class GpuBuffer {
+  readonly backend = 'webgpu';
+  readonly #rec: BufferRecord;
+  constructor(rec: BufferRecord) {
+    this.#rec = rec;
+    registry.register(this, rec, rec);
+  }
+  get gpu(): GPUBuffer {
+    if (!this.#rec.live) throw new CotangentError('webgpu: this buffer was disposed (or its device destroyed) and can no longer be used');
+    return this.#rec.gpu;
+  }
+  get bytes(): number { return this.#rec.bytes; }
+  get isLive(): boolean { return this.#rec.live; }
+  dispose(): void {
+    registry.unregister(this.#rec);
+    release(this.#rec);
+  }
+}
+
+/** A storage buffer of `bytes` rounded up to 4-byte words; at least 4 bytes, since WebGPU cannot bind an empty buffer. */
+function allocRecord(bytes: number, mappedAtCreation = false): BufferRecord {
+  const c = ctx();
+  const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+  if (size > c.maxBindingBytes) {
+    throw new CotangentError(`webgpu: an array of ${bytes} bytes exceeds this device's largest storage binding (${c.maxBindingBytes} bytes)`);
+  }
+  const gpu = c.device.createBuffer({ size, usage: BUFFER_STORAGE | BUFFER_COPY_SRC | BUFFER_COPY_DST, mappedAtCreation });
+  const rec: BufferRecord = { gpu, bytes: size, live: true };
+  live.add(rec);
+  liveBytes += size;
+  peakBytes = Math.max(peakBytes, liveBytes);
+  return rec;
+}
+const allocBuffer = (aval: ShapedArray): GpuBuffer => new GpuBuffer(allocRecord(aval.size * 4));
+
+/** Uploads row-major values; bool bytes widen to u32. */
+export function upload(data: TypedArray, aval: ShapedArray): GpuBuffer {
+  if (aval.dtype === 'float64' || data instanceof Float64Array) throw new DTypeError('webgpu: the webgpu backend cannot hold float64 arrays (WGSL has no f64); use float32');
+  if (data.length !== aval.size) throw new CotangentError(`webgpu: ${data.length} values given for a ${aval.str()} array`);
+  const rec = scoped('upload', () => allocRecord(aval.size * 4, true));
+  const view = rec.gpu.getMappedRange();
+  if (aval.dtype === 'bool') {
+    const dst = new Uint32Array(view);
+    for (let k = 0; k < data.length; k++) dst[k] = data[k] ? 1 : 0;
+  } else {
+    new Uint8Array(view).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  rec.gpu.unmap();
+  return new GpuBuffer(rec);
+}
+
+/** Copies a buffer back through a mappable staging buffer; u32 0/1 narrow back to bool bytes. */
+export async function readBack(buf: GpuBuffer, aval: ShapedArray): Promise<TypedArray> {
+  const { device } = ctx();
+  const bytes = aval.size * 4;
+  const src = buf.gpu;
+  await checkErrors();
+  if (bytes === 0) return emptyOf(aval.dtype);
+  const staging = device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: BUFFER_MAP_READ | BUFFER_COPY_DST });
+  try {
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(src, 0, staging, 0, staging.size);
+    device.queue.submit([enc.finish()]);
+    await staging.mapAsync(MAP_MODE_READ);
+    const raw = staging.getMappedRange().slice(0, bytes);
+    staging.unmap();
+    switch (aval.dtype) {
+      case 'float32': return new Float32Array(raw);
+      case 'int32': return new Int32Array(raw);
+      case 'uint32': return new Uint32Array(raw);
+      case 'bool': return Uint8Array.from(new Uint32Array(raw), (v) => (v ? 1 : 0));
+      case 'float64': throw new DTypeError('webgpu: float64 arrays cannot live on the webgpu backend');
+    }
+  } finally {
+    staging.destroy();
+  }
+}
+
+function emptyOf(d: DType): TypedArray {
+  return d === 'float32' ? new Float32Array(0) : d === 'int32' ? new Int32Array(0) : d === 'uint32' ? new Uint32Array(0) : new Uint8Array(0);
+}
+
+export interface MemoryStats {
+  /** GPU buffers held by arrays (and not yet disposed or collected). */
+  readonly liveBuffers: number;
+  readonly liveBytes: number;
+  /** The most bytes live at once since the device was acquired. */
+  readonly peakBytes: number;
+  /** Compiled compute pipelines in the cache. */
+  readonly pipelines: number;
+}
+export const memoryStats = (): MemoryStats => ({ liveBuffers: live.size, liveBytes, peakBytes, pipelines: pipelines.size });
+
+// ---- pipelines --------------------------------------------------------------------------------
+/** Pipelines by WGSL source (shapes are baked in, so the source is the full key). */
+const pipelines = new Map<string, GPUComputePipeline>();
+/** Bind group layouts by (reads, writes) count. */
+const layouts = new Map<string, GPUBindGroupLayout>();
+
+function layoutFor(reads: number, writes: number): GPUBindGroupLayout {
+  const key = `${reads}r${writes}w`;
+  let l = layouts.get(key);
+  if (!l) {
+    const entries: GPUBindGroupLayoutEntry[] = [];
+    for (let k = 0; k < reads + writes; k++) {
+      entries.push({ binding: k, visibility: SHADER_STAGE_COMPUTE, buffer: { type: k < reads ? 'read-only-storage' : 'storage' } });
+    }
+    l = ctx().device.createBindGroupLayout({ entries });
+    layouts.set(key, l);
+  }
+  return l;
+}
+
+function pipelineFor(label: string, code: string, reads: number, writes: number): GPUComputePipeline {
+  let p = pipelines.get(code);
+  if (!p) {
+    const { device } = ctx();
+    const layout = device.createPipelineLayout({ bindGroupLayouts: [layoutFor(reads, writes)] });
+    p = device.createComputePipeline({ label, layout, compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } });
+    pipelines.set(code, p);
+  }
+  return p;
+}
+
+/** A rectangular grid holding `n` workgroups within the per-dimension limit; shaders flatten it back. */
+function grid(n: number): [number, number] {
+  const max = ctx().maxWorkgroupsPerDimension;
+  if (n <= max) return [n, 1];
+  const y = Math.ceil(n / max);
+  if (y > max) throw new CotangentError(`webgpu: a dispatch of ${n} workgroups exceeds the ${max}×${max} grid`);
+  return [Math.ceil(n / y), y];
+}
+
+// ---- running a plan ---------------------------------------------------------------------------
+/**
+ * Runs a plan eagerly: allocates the results and scratch buffers, records every step into one
+ * command encoder and submits it. Scratch buffers are destroyed right after the submit (WebGPU
+ * keeps them alive until the queued work that uses them has finished).
+ */
+export function runPlan(label: string, plan: Plan, inputs: readonly GpuBuffer[], outAvals: readonly ShapedArray[]): GpuBuffer[] {
+  const outs: GpuBuffer[] = [];
+  const temps: BufferRecord[] = [];
+  try {
+    scoped(label, () => {
+      const { device } = ctx();
+      for (const a of outAvals) outs.push(allocBuffer(a));
+      for (const bytes of plan.temps ?? []) temps.push(allocRecord(bytes));
+      const bufferOf = ([kind, k]: Slot): GPUBuffer => {
+        const b = kind === 'in' ? inputs[k]?.gpu : kind === 'out' ? outs[k]?.gpu : temps[k]?.gpu;
+        if (!b) throw new Error(`webgpu: ${label}: the plan names ${kind} slot ${k}, which does not exist`);
+        return b;
+      };
+      const enc = device.createCommandEncoder({ label });
+      let pass: GPUComputePassEncoder | null = null;
+      for (const step of plan.steps) {
+        if (step.kind === 'copy') {
+          if (pass) { pass.end(); pass = null; }
+          if (step.bytes > 0) enc.copyBufferToBuffer(bufferOf(step.from), 0, bufferOf(step.to), 0, Math.ceil(step.bytes / 4) * 4);
+          continue;
+        }
+        if (step.workgroups === 0) continue;
+        const pipeline = pipelineFor(step.label, step.code, step.reads.length, step.writes.length);
+        const entries = [...step.reads, ...step.writes].map((s, binding) => ({ binding, resource: { buffer: bufferOf(s) } }));
+        const group = device.createBindGroup({ layout: layoutFor(step.reads.length, step.writes.length), entries });
+        pass ??= enc.beginComputePass({ label });
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, group);
+        const [x, y] = grid(step.workgroups);
+        pass.dispatchWorkgroups(x, y);
+      }
+      if (pass) pass.end();
+      device.queue.submit([enc.finish()]);
+    });
+  } catch (e) {
+    for (const o of outs) o.dispose();
+    throw e;
+  } finally {
+    for (const t of temps) release(t);
+  }
+  return outs;
+}

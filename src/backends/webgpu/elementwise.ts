@@ -1,0 +1,126 @@
+// Elementwise kernels: one WGSL expression per primitive, mirroring the CPU's expressions.ts.
+// Same semantics line for line: int division truncates and x / 0 = 0, rem takes the dividend's
+// sign, round is half to even, float max/min propagate NaN, shifts of 32 or more give 0.
+import { DType } from '../../core/dtype.js';
+import { DTypeError } from '../../core/errors.js';
+import { BinaryPrimitive, ComparePrimitive, UnaryPrimitive } from '../../core/primitives.js';
+import type { ElementwisePrimitive, ExprTemplate } from '../cpu/expressions.js';
+import { BufferDecl, elementwiseStep, inp, out, Slot, WebGpuKernel, wgslType } from './wgsl.js';
+
+// Operands are WGSL values of the storage type: f32, i32, u32, and bool as u32 0/1. WGSL's i32
+// and u32 arithmetic wraps mod 2^32, which is the CPU's `|0` / `>>>0` / Math.imul.
+type Unary = (d: DType, x: string) => string;
+type Binary = (d: DType, a: string, b: string) => string;
+
+const isF = (d: DType): boolean => d === 'float32';
+/** bool → u32 0/1 */
+const b2u = (cond: string): string => `select(0u, 1u, ${cond})`;
+const call = (fn: string): Unary => (_d, x) => `${fn}(${x})`;
+/** Float comparisons hold only between numbers: the NaN test is explicit (see wgsl.ts on NaN folding). */
+const cmp = (op: string): Binary => (d, a, b) =>
+  isF(d) ? b2u(`ordered_f32(${a}, ${b}) && (${a}) ${op} (${b})`) : b2u(`(${a}) ${op} (${b})`);
+
+const UNARY: { [P in UnaryPrimitive]: Unary } = {
+  neg: (d, x) => (d === 'uint32' ? `(0u - (${x}))` : `(-(${x}))`),
+  sign: (d, x) => (isF(d) ? `sign_f32(${x})` : d === 'int32' ? `sign(${x})` : `min(${x}, 1u)`),
+  floor: call('floor'),
+  ceil: call('ceil'),
+  /** WGSL's round is half to even, as the CPU's. */
+  round: call('round'),
+  /** WGSL's abs of int32's minimum is itself, as in two's complement. */
+  abs: (d, x) => (d === 'uint32' ? `(${x})` : `abs(${x})`),
+  exp: call('exp'),
+  log: call('log_f32'),
+  expm1: call('expm1_f32'),
+  log1p: call('log1p_f32'),
+  sin: call('sin'),
+  cos: call('cos'),
+  tanh: call('tanh_f32'),
+  sqrt: call('sqrt_f32'),
+  not: (d, x) => (d === 'bool' ? `((${x}) ^ 1u)` : `(~(${x}))`),
+};
+
+const BINARY: { [P in BinaryPrimitive]: Binary } = {
+  add: (d, a, b) => (d === 'bool' ? `((${a}) | (${b}))` : `((${a}) + (${b}))`),
+  sub: (_d, a, b) => `((${a}) - (${b}))`,
+  mul: (d, a, b) => (d === 'bool' ? `((${a}) & (${b}))` : `((${a}) * (${b}))`),
+  /** WGSL gives x / 0 = x for integers; the CPU gives 0. int32 min / -1 is int32 min on both. */
+  div: (d, a, b) => (isF(d) ? `((${a}) / (${b}))` : `select((${a}) / (${b}), ${d === 'int32' ? '0i' : '0u'}, (${b}) == ${d === 'int32' ? '0i' : '0u'})`),
+  /** WGSL's integer % truncates and gives x % 0 = 0, as the CPU; floats need an exact fmod. */
+  rem: (d, a, b) => (isF(d) ? `fmod_f32(${a}, ${b})` : `((${a}) % (${b}))`),
+  pow: (_d, a, b) => `pow_f32(${a}, ${b})`,
+  max: (d, a, b) => (isF(d) ? `max_f32(${a}, ${b})` : `max(${a}, ${b})`),
+  min: (d, a, b) => (isF(d) ? `min_f32(${a}, ${b})` : `min(${a}, ${b})`),
+  atan2: (_d, a, b) => `atan2_f32(${a}, ${b})`,
+  and: (_d, a, b) => `((${a}) & (${b}))`,
+  or: (_d, a, b) => `((${a}) | (${b}))`,
+  /** WGSL masks the shift amount to 5 bits; a shift of 32 or more (or a negative int32 one) gives 0. */
+  shift_right_logical: (d, a, b) =>
+    d === 'uint32' ? `select((${a}) >> (${b}), 0u, (${b}) >= 32u)`
+    : `select(bitcast<i32>(bitcast<u32>(${a}) >> bitcast<u32>(${b})), 0i, bitcast<u32>(${b}) >= 32u)`,
+};
+
+const COMPARE: { [P in ComparePrimitive]: Binary } = {
+  eq: cmp('=='), lt: cmp('<'), le: cmp('<='), gt: cmp('>'), ge: cmp('>='),
+  /** NaN is unequal to everything, itself included. */
+  ne: (d, a, b) => (isF(d) ? b2u(`!ordered_f32(${a}, ${b}) || (${a}) != (${b})`) : b2u(`(${a}) != (${b})`)),
+};
+
+/** Float → bool is x != 0 with NaN → true: the bits without the sign are nonzero. */
+function convert(d: DType, x: string, to: DType): string {
+  if (d === to) return `(${x})`;
+  switch (to) {
+    case 'bool': return isF(d) ? b2u(`(bitcast<u32>(${x}) << 1u) != 0u`) : b2u(`(${x}) != ${d === 'int32' ? '0i' : '0u'}`);
+    case 'float32': return `f32(${x})`;
+    case 'int32': return isF(d) ? `f32_to_i32(${x})` : d === 'uint32' ? `bitcast<i32>(${x})` : `i32(${x})`;
+    case 'uint32': return isF(d) ? `f32_to_u32(${x})` : d === 'int32' ? `bitcast<u32>(${x})` : `(${x})`;
+    case 'float64': throw new DTypeError('convert_element_type: the webgpu backend cannot hold float64 arrays');
+  }
+}
+
+/** The table: every elementwise primitive, typed exactly as the CPU's. */
+export const WGSL_EXPRESSIONS: { [P in ElementwisePrimitive]: ExprTemplate<P> } = {
+  ...UNARY,
+  ...BINARY,
+  ...COMPARE,
+  select: (_d, p, t, f) => `select(${f}, ${t}, (${p}) != 0u)`,
+  convert_element_type: convert,
+};
+
+const has = (table: object, p: string): boolean => Object.prototype.hasOwnProperty.call(table, p);
+
+/** The WGSL expression of one application, dispatched uniformly (for code generators holding an equation). */
+export function wgslElementwiseExpr(prim: ElementwisePrimitive, inDtype: DType, outDtype: DType, operands: readonly string[]): string {
+  const arg = (k: number): string => {
+    const o = operands[k];
+    if (o === undefined) throw new Error(`${prim}: expected more operands, got ${operands.length}`);
+    return o;
+  };
+  if (prim === 'convert_element_type') return convert(inDtype, arg(0), outDtype);
+  if (prim === 'select') return WGSL_EXPRESSIONS.select(inDtype, arg(0), arg(1), arg(2));
+  if (has(UNARY, prim)) return UNARY[prim as UnaryPrimitive](inDtype, arg(0));
+  if (has(COMPARE, prim)) return COMPARE[prim as ComparePrimitive](inDtype, arg(0), arg(1));
+  return BINARY[prim as BinaryPrimitive](inDtype, arg(0), arg(1));
+}
+
+/** A fold step for reductions: the binary expression of `prim` at `d`. */
+export const combineExpr = (prim: 'add' | 'mul' | 'max' | 'min', d: DType, acc: string, x: string): string => BINARY[prim](d, acc, x);
+
+/**
+ * The kernel of an elementwise primitive: one invocation per element, operands loaded into
+ * locals `v0..` (templates may repeat an operand). The templates see the last operand's dtype,
+ * which for select is the cases' dtype.
+ */
+export function elementwiseKernel<P extends ElementwisePrimitive>(prim: P): WebGpuKernel<P> {
+  return ({ inAvals, outAvals }) => {
+    const o = outAvals[0]!;
+    const inDtype = inAvals[inAvals.length - 1]!.dtype;
+    const reads = inAvals.map((a, k): [Slot, BufferDecl] => [inp(k), { type: wgslType(a.dtype) }]);
+    const vs = inAvals.map((_, k) => `v${k}`);
+    const body = [
+      ...vs.map((v, k) => `let ${v} = x${k}[gid];`),
+      `y0[gid] = ${wgslElementwiseExpr(prim, inDtype, o.dtype, vs)};`,
+    ];
+    return { steps: [elementwiseStep(prim, reads, [[out(0), { type: wgslType(o.dtype) }]], o.size, body)] };
+  };
+}

@@ -1,0 +1,130 @@
+// The WebGPU backend: GPUBuffers for arrays and one WGSL kernel per array primitive, in one table.
+// Dispatch is eager (one submit per primitive); `await initWebGPU()` acquires the device and
+// registers the backend as 'webgpu'.
+import { ShapedArray } from '../../core/aval.js';
+import { Backend, DeviceBuffer, registerBackend } from '../../core/backend.js';
+import { DType } from '../../core/dtype.js';
+import { CotangentError } from '../../core/errors.js';
+import { ArrayPrimitive, Params } from '../../core/primitives.js';
+import { acquireDevice, destroyDevice, deviceLive, GpuBuffer, memoryStats as deviceMemoryStats, MemoryStats, readBack, runPlan, upload } from './device.js';
+import { elementwiseKernel as ew } from './elementwise.js';
+import { gather, scatterAdd } from './indexing.js';
+import { dotGeneral } from './matmul.js';
+import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from './movement.js';
+import { threefry2x32 } from './random.js';
+import { argmax, argmin, reduceKernel } from './reduce.js';
+import { Plan, WebGpuKernel } from './wgsl.js';
+
+export type { WebGpuKernel } from './wgsl.js';
+export type { MemoryStats } from './device.js';
+
+/** Rows in catalog order (src/core/primitives.ts), as the CPU's table. */
+export const webgpuKernels: { [P in ArrayPrimitive]: WebGpuKernel<P> } = {
+  neg: ew('neg'), sign: ew('sign'), floor: ew('floor'), ceil: ew('ceil'), round: ew('round'), abs: ew('abs'),
+  exp: ew('exp'), log: ew('log'), expm1: ew('expm1'), log1p: ew('log1p'), sin: ew('sin'), cos: ew('cos'),
+  tanh: ew('tanh'), sqrt: ew('sqrt'), not: ew('not'),
+
+  add: ew('add'), sub: ew('sub'), mul: ew('mul'), div: ew('div'), rem: ew('rem'), pow: ew('pow'),
+  max: ew('max'), min: ew('min'), atan2: ew('atan2'), and: ew('and'), or: ew('or'),
+  shift_right_logical: ew('shift_right_logical'),
+
+  eq: ew('eq'), ne: ew('ne'), lt: ew('lt'), le: ew('le'), gt: ew('gt'), ge: ew('ge'),
+
+  reduce_sum: reduceKernel('reduce_sum'), reduce_max: reduceKernel('reduce_max'),
+  reduce_min: reduceKernel('reduce_min'), reduce_prod: reduceKernel('reduce_prod'),
+
+  select: ew('select'),
+  convert_element_type: ew('convert_element_type'),
+  iota,
+  argmax, argmin,
+  broadcast_in_dim: broadcastInDim,
+  reshape,
+  transpose,
+  slice,
+  pad,
+  concatenate,
+  rev,
+  gather,
+  scatter_add: scatterAdd,
+  dot_general: dotGeneral,
+  threefry2x32,
+};
+
+/** Plans by (primitive, params, operand avals, result avals): a plan holds its WGSL, whose pipeline device.ts caches. */
+const plans = new Map<string, Plan>();
+const MAX_PLANS = 4096;
+
+const avalKey = (a: ShapedArray): string => `${a.dtype}[${a.shape.join(',')}]`;
+
+function planFor<P extends ArrayPrimitive>(prim: P, params: Params<P>, inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): Plan {
+  const key = `${prim}|${JSON.stringify(params)}|${inAvals.map(avalKey).join(';')}|${outAvals.map(avalKey).join(';')}`;
+  let plan = plans.get(key);
+  if (!plan) {
+    const kernel: WebGpuKernel<P> = webgpuKernels[prim];
+    plan = kernel({ params, inAvals, outAvals });
+    // Drop the oldest plan past the bound (Map iterates in insertion order); its pipeline stays cached.
+    if (plans.size >= MAX_PLANS) plans.delete(plans.keys().next().value!);
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+function handleOf(buf: DeviceBuffer, op: string): GpuBuffer {
+  if (!(buf instanceof GpuBuffer)) throw new CotangentError(`${op}: the webgpu backend got a buffer of the ${buf.backend} backend`);
+  return buf;
+}
+
+const SUPPORTED: ReadonlySet<DType> = new Set<DType>(['float32', 'int32', 'uint32', 'bool']);
+
+export const webgpuBackend: Backend = {
+  name: 'webgpu',
+  /** float32, int32, uint32 and bool (held as u32 0/1); WGSL has no f64. */
+  supportsDtype: (d) => SUPPORTED.has(d),
+  fromTypedArray: (data, aval) => upload(data, aval),
+  read: (buf, aval) => readBack(handleOf(buf, 'read'), aval),
+  readSync(buf, aval) {
+    handleOf(buf, 'readSync');
+    throw new CotangentError(
+      `readSync: the webgpu backend reads its ${aval.str()} buffers asynchronously; use \`await x.data()\` (or \`await x.item()\`, \`await x.tolist()\`) instead of the *Sync forms`,
+    );
+  },
+  execute<P extends ArrayPrimitive>(prim: P, params: Params<P>, inputs: readonly DeviceBuffer[], inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): DeviceBuffer[] {
+    const handles = inputs.map((b) => handleOf(b, prim));
+    return runPlan(prim, planFor(prim, params, inAvals, outAvals), handles, outAvals);
+  },
+  dispose: (buf) => handleOf(buf, 'dispose').dispose(),
+};
+
+let ready: Promise<Backend> | null = null;
+let acquired = false;
+
+/**
+ * Acquires a WebGPU device (Node: the optional `webgpu` package, loaded only here; browsers:
+ * navigator.gpu) and registers the 'webgpu' backend. Idempotent; a failed attempt can be retried.
+ * Rejects with a hint at scripts/install-software-webgpu.sh when there is no adapter.
+ */
+export function initWebGPU(): Promise<Backend> {
+  if (acquired && !deviceLive()) { ready = null; acquired = false; } // lost since: acquire a new device
+  ready ??= acquireDevice().then(
+    () => { acquired = true; registerBackend(webgpuBackend); return webgpuBackend; },
+    (e: unknown) => { ready = null; throw e; },
+  );
+  return ready;
+}
+
+/**
+ * Destroys the device and every buffer on it once queued work has finished; arrays on 'webgpu'
+ * become unusable. initWebGPU() starts afresh.
+ */
+export async function destroyWebGPU(): Promise<void> {
+  await destroyDevice();
+  plans.clear();
+  ready = null;
+  acquired = false;
+}
+
+/** Live GPU buffers and bytes (arrays not yet disposed or collected), the peak, and the pipeline count. */
+export const memoryStats = (): MemoryStats => deviceMemoryStats();
+
+/** The adapter's vendor / architecture / device / description, once initialised. */
+export { adapterDescription } from './device.js';

@@ -1,0 +1,371 @@
+// Shared WGSL pieces for the WebGPU kernels, and the Plan type every kernel returns.
+// Here: dtype ↔ WGSL types, literals, the scalar helper library (IEEE/JS semantics that WGSL
+// builtins don't guarantee), index arithmetic, shader skeletons.
+import { ShapedArray } from '../../core/aval.js';
+import { DType } from '../../core/dtype.js';
+import { DTypeError } from '../../core/errors.js';
+import { ArrayPrimitive, Params } from '../../core/primitives.js';
+import { Shape } from '../../core/shape.js';
+
+// ---- types and literals ---------------------------------------------------------------------
+export type WgslType = 'f32' | 'i32' | 'u32';
+
+/** Storage type of each dtype on the GPU: bool is a u32 holding 0 or 1 (WGSL has no 8-bit storage). */
+export function wgslType(d: DType): WgslType {
+  switch (d) {
+    case 'float32': return 'f32';
+    case 'int32': return 'i32';
+    case 'uint32': case 'bool': return 'u32';
+    case 'float64': throw new DTypeError('the webgpu backend cannot hold float64 arrays (WGSL has no f64); use float32');
+  }
+}
+
+/** A u32 literal. Sizes and strides are baked into shaders as constants (pipelines are cached per shape). */
+export const u = (n: number): string => {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`webgpu: ${n} does not fit a u32 shader constant`);
+  return `${n}u`;
+};
+/** An i32 literal; i32's minimum is spelled through a bitcast, since `-2147483648i` negates an out-of-range literal. */
+export const i = (n: number): string => {
+  if (!Number.isInteger(n) || n < -0x80000000 || n > 0x7fffffff) throw new RangeError(`webgpu: ${n} does not fit an i32 shader constant`);
+  return n === -0x80000000 ? 'bitcast<i32>(0x80000000u)' : `${n}i`;
+};
+
+/** Zero and one of a dtype, as WGSL expressions. */
+export const zero = (d: DType): string => ({ f32: '0.0f', i32: '0i', u32: '0u' })[wgslType(d)];
+export const one = (d: DType): string => ({ f32: '1.0f', i32: '1i', u32: '1u' })[wgslType(d)];
+/** The smallest and largest value of a dtype (±inf for floats, made at run time: WGSL rejects constant infinities). */
+export const lowest = (d: DType): string =>
+  d === 'float32' ? '(-inf_f32())' : d === 'int32' ? i(-0x80000000) : '0u';
+export const highest = (d: DType): string =>
+  d === 'float32' ? 'inf_f32()' : d === 'int32' ? i(0x7fffffff) : d === 'bool' ? '1u' : '0xffffffffu';
+
+// ---- the helper library -----------------------------------------------------------------------
+// Why these exist: WGSL lets implementations assume no NaN or infinity in float arithmetic, and
+// Mesa's compiler does (on llvmpipe `x != x` folds to false, `1.0 != NaN` is false, `(1 + x) - 1`
+// folds to x, fma is not fused). So NaN tests look at the bits, and no helper relies on
+// cancellation tricks: small-argument expm1/log1p/tanh use series, fmod works on the integer
+// representation, atan is a minimax polynomial (llvmpipe's atan2 is off by ~1e-5 and gives
+// atan2(0, 0) = 3π/4). The targets are the CPU backend's semantics (JS Math.*).
+const HELPERS: Record<string, string> = {
+  isnan_f32: `fn isnan_f32(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }`,
+  isinf_f32: `fn isinf_f32(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }`,
+  signbit_f32: `fn signbit_f32(x: f32) -> bool { return (bitcast<u32>(x) >> 31u) == 1u; }`,
+  // A `let` is not a const-expression, so these are built at run time (a constant NaN is a shader-creation error).
+  nan_f32: `fn nan_f32() -> f32 { let bits = 0x7fc00000u; return bitcast<f32>(bits); }`,
+  inf_f32: `fn inf_f32() -> f32 { let bits = 0x7f800000u; return bitcast<f32>(bits); }`,
+  /** Both operands are numbers: the only case where a float comparison may be true. */
+  ordered_f32: `fn ordered_f32(a: f32, b: f32) -> bool { return !(isnan_f32(a) || isnan_f32(b)); }`,
+  /** Math.sign: NaN stays NaN, ±0 stay ±0. */
+  sign_f32: `fn sign_f32(x: f32) -> f32 {
+  if (isnan_f32(x) || (bitcast<u32>(x) << 1u) == 0u) { return x; }
+  return select(1.0f, -1.0f, signbit_f32(x));
+}`,
+  /** Math.max: NaN wins; of two zeros +0 wins (the sign bits AND together). */
+  max_f32: `fn max_f32(a: f32, b: f32) -> f32 {
+  if (isnan_f32(a)) { return a; }
+  if (isnan_f32(b)) { return b; }
+  if (a == b) { return bitcast<f32>(bitcast<u32>(a) & bitcast<u32>(b)); }
+  return select(b, a, a > b);
+}`,
+  /** Math.min: NaN wins; of two zeros -0 wins (the sign bits OR together). */
+  min_f32: `fn min_f32(a: f32, b: f32) -> f32 {
+  if (isnan_f32(a)) { return a; }
+  if (isnan_f32(b)) { return b; }
+  if (a == b) { return bitcast<f32>(bitcast<u32>(a) | bitcast<u32>(b)); }
+  return select(b, a, a < b);
+}`,
+  /** log with the IEEE special cases spelled out (WGSL leaves x <= 0 indeterminate). */
+  log_f32: `fn log_f32(x: f32) -> f32 {
+  if (isnan_f32(x) || (signbit_f32(x) && (bitcast<u32>(x) << 1u) != 0u)) { return nan_f32(); }
+  if ((bitcast<u32>(x) << 1u) == 0u) { return -inf_f32(); }
+  if (isinf_f32(x)) { return x; }
+  return log(x);
+}`,
+  sqrt_f32: `fn sqrt_f32(x: f32) -> f32 {
+  if (isnan_f32(x) || (signbit_f32(x) && (bitcast<u32>(x) << 1u) != 0u)) { return nan_f32(); }
+  if ((bitcast<u32>(x) << 1u) == 0u || isinf_f32(x)) { return x; }
+  return sqrt(x);
+}`,
+  /**
+   * e^x - 1. For |x| < 1/2 the Taylor series to x^9 (the first dropped term, x^10/10!, is below
+   * 2^-30 relative); beyond, exp(x) - 1 loses at most a few bits since e^x - 1 is then >= 0.39.
+   */
+  expm1_f32: `fn expm1_f32(x: f32) -> f32 {
+  if (abs(x) < 0.5f) {
+    return x * (1.0f + x * (0.5f + x * (1.6666667e-1f + x * (4.1666668e-2f + x * (8.3333338e-3f + x * (1.3888889e-3f
+      + x * (1.9841270e-4f + x * (2.4801587e-5f + x * 2.7557319e-6f))))))));
+  }
+  return exp(x) - 1.0f;
+}`,
+  /**
+   * log(1 + x). For |x| < 1/2: log(1+x) = 2 atanh(s) with s = x / (2 + x), |s| <= 1/3, summed as
+   * 2s(1 + s²/3 + s⁴/5 + ... + s¹⁴/15) (dropped term below 2^-28 relative). Beyond, 1 + x rounds
+   * by at most half an ulp and log(1 + x) >= 0.4 in magnitude, so the direct form is accurate.
+   */
+  log1p_f32: `fn log1p_f32(x: f32) -> f32 {
+  if (abs(x) < 0.5f) {
+    let s = x / (2.0f + x);
+    let z = s * s;
+    return 2.0f * s * (1.0f + z * (3.3333334e-1f + z * (2.0e-1f + z * (1.4285715e-1f + z * (1.1111111e-1f
+      + z * (9.0909094e-2f + z * (7.6923080e-2f + z * 6.6666670e-2f)))))));
+  }
+  return log_f32(1.0f + x);
+}`,
+  /** tanh|x| = -expm1(-2|x|) / (2 + expm1(-2|x|)) below 1, 1 - 2 / (e^{2|x|} + 1) above (fdlibm's split); sign restored from the bit. */
+  tanh_f32: `fn tanh_f32(x: f32) -> f32 {
+  if (isnan_f32(x)) { return x; }
+  let ax = abs(x);
+  var t = 1.0f;
+  if (ax < 1.0f) {
+    let e = expm1_f32(-2.0f * ax);
+    t = -e / (2.0f + e);
+  } else if (ax < 22.0f) {
+    t = 1.0f - 2.0f / (expm1_f32(2.0f * ax) + 2.0f);
+  }
+  return select(t, -t, signbit_f32(x));
+}`,
+  /**
+   * atan(x), Cephes' atanf: reduce |x| to [0, tan(π/8)] with atan(x) = π/2 - atan(1/x) above
+   * tan(3π/8) and π/4 + atan((x-1)/(x+1)) between, then an odd minimax polynomial (~1e-7 relative).
+   */
+  atan_f32: `fn atan_f32(x: f32) -> f32 {
+  if (isnan_f32(x)) { return x; }
+  let ax = abs(x);
+  var y0 = 0.0f;
+  var z = ax;
+  if (ax > 2.4142137f) { y0 = 1.5707964f; z = -1.0f / ax; }
+  else if (ax > 0.41421357f) { y0 = 0.78539819f; z = (ax - 1.0f) / (ax + 1.0f); }
+  let zz = z * z;
+  let r = y0 + ((((8.05374449538e-2f * zz - 1.38776856032e-1f) * zz + 1.99777106478e-1f) * zz - 3.33329491539e-1f) * zz * z + z);
+  return select(r, -r, signbit_f32(x));
+}`,
+  /** Math.atan2(y, x) with IEEE's signed zeros and infinities; otherwise atan(y/x) moved by ±π into x's half-plane. */
+  atan2_f32: `fn atan2_f32(y: f32, x: f32) -> f32 {
+  if (isnan_f32(x) || isnan_f32(y)) { return nan_f32(); }
+  let pi = select(3.14159274f, -3.14159274f, signbit_f32(y));
+  let xneg = signbit_f32(x);
+  if ((bitcast<u32>(y) << 1u) == 0u) { return select(y, pi, xneg); }
+  if (isinf_f32(x)) {
+    if (isinf_f32(y)) { return select(0.25f, 0.75f, xneg) * pi; }
+    return select(bitcast<f32>(bitcast<u32>(y) & 0x80000000u), pi, xneg);
+  }
+  if ((bitcast<u32>(x) << 1u) == 0u || isinf_f32(y)) { return 0.5f * pi; }
+  let a = atan_f32(y / x);
+  return select(a, a + pi, xneg);
+}`,
+  /**
+   * JS x % y on f32, exactly (musl's fmodf): long division of the integer significands, so no
+   * float rounding can flip the remainder's sign or leave it >= |y| (x - y*trunc(x/y) does both).
+   */
+  fmod_f32: `fn fmod_f32(x: f32, y: f32) -> f32 {
+  var ux = bitcast<u32>(x);
+  var uy = bitcast<u32>(y);
+  var ex = i32((ux >> 23u) & 0xffu);
+  var ey = i32((uy >> 23u) & 0xffu);
+  let sx = ux & 0x80000000u;
+  if ((uy << 1u) == 0u || isnan_f32(y) || ex == 0xff) { return nan_f32(); }
+  if ((ux << 1u) <= (uy << 1u)) {
+    if ((ux << 1u) == (uy << 1u)) { return bitcast<f32>(sx); }
+    return x;
+  }
+  if (ex == 0) {
+    var t = ux << 9u;
+    while ((t >> 31u) == 0u) { ex = ex - 1; t = t << 1u; }
+    ux = ux << u32(1 - ex);
+  } else {
+    ux = (ux & 0x7fffffu) | 0x800000u;
+  }
+  if (ey == 0) {
+    var t = uy << 9u;
+    while ((t >> 31u) == 0u) { ey = ey - 1; t = t << 1u; }
+    uy = uy << u32(1 - ey);
+  } else {
+    uy = (uy & 0x7fffffu) | 0x800000u;
+  }
+  for (; ex > ey; ex = ex - 1) {
+    let t = ux - uy;
+    if ((t >> 31u) == 0u) {
+      if (t == 0u) { return bitcast<f32>(sx); }
+      ux = t;
+    }
+    ux = ux << 1u;
+  }
+  let t = ux - uy;
+  if ((t >> 31u) == 0u) {
+    if (t == 0u) { return bitcast<f32>(sx); }
+    ux = t;
+  }
+  while ((ux >> 23u) == 0u) { ux = ux << 1u; ex = ex - 1; }
+  if (ex > 0) { ux = (ux - 0x800000u) | (u32(ex) << 23u); } else { ux = ux >> u32(1 - ex); }
+  return bitcast<f32>(ux | sx);
+}`,
+  /**
+   * The CPU's pow: C/IEEE pow(1, y) = 1 and pow(-1, ±inf) = 1, else Math.pow. Integer exponents up
+   * to 32 multiply by repeated squaring (a few roundings); others use 2^(y log2|x|). A negative base
+   * keeps its sign for odd integer y and gives NaN for non-integer y.
+   */
+  pow_f32: `fn pow_f32(x: f32, y: f32) -> f32 {
+  if ((bitcast<u32>(y) << 1u) == 0u || bitcast<u32>(x) == 0x3f800000u) { return 1.0f; }
+  if (isnan_f32(x) || isnan_f32(y)) { return nan_f32(); }
+  let ax = abs(x);
+  if (isinf_f32(y)) {
+    if (ax == 1.0f) { return 1.0f; }
+    return select(0.0f, inf_f32(), (ax > 1.0f) == !signbit_f32(y));
+  }
+  let ay = abs(y);
+  let yint = floor(ay) == ay;
+  let yodd = yint && ay < 16777216.0f && (u32(ay) & 1u) == 1u;
+  let neg = signbit_f32(x);
+  if (neg && !yint && (bitcast<u32>(x) << 1u) != 0u && !isinf_f32(x)) { return nan_f32(); }
+  var r = 1.0f;
+  if (yint && ay <= 32.0f) {
+    var n = u32(ay);
+    var b = ax;
+    while (n > 0u) {
+      if ((n & 1u) == 1u) { r = r * b; }
+      b = b * b;
+      n = n >> 1u;
+    }
+    if (signbit_f32(y)) { r = 1.0f / r; }
+  } else if ((bitcast<u32>(x) << 1u) == 0u || isinf_f32(x)) {
+    r = select(0.0f, inf_f32(), (ax == 0.0f) == signbit_f32(y));
+  } else {
+    r = exp2(y * log2(ax));
+  }
+  return select(r, -r, neg && yodd);
+}`,
+  /** f32 → i32 the CPU's way: truncate, saturate at the range, NaN → 0. */
+  f32_to_i32: `fn f32_to_i32(x: f32) -> i32 {
+  if (isnan_f32(x)) { return 0i; }
+  if (x >= 2147483648.0f) { return 2147483647i; }
+  if (x <= -2147483648.0f) { return bitcast<i32>(0x80000000u); }
+  return i32(x);
+}`,
+  /** f32 → u32: truncate, saturate at [0, 2^32 - 1], NaN → 0. */
+  f32_to_u32: `fn f32_to_u32(x: f32) -> u32 {
+  if (isnan_f32(x) || x <= 0.0f) { return 0u; }
+  if (x >= 4294967296.0f) { return 0xffffffffu; }
+  return u32(x);
+}`,
+};
+
+/** Prepends the helper functions that `src` calls (and the ones they call), each once, dependencies first. */
+export function withHelpers(src: string): string {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (text: string): void => {
+    for (const name of Object.keys(HELPERS)) {
+      if (seen.has(name) || !new RegExp(`\\b${name}\\(`).test(text)) continue;
+      seen.add(name);
+      const body = HELPERS[name]!;
+      visit(body.slice(body.indexOf('{')));
+      out.push(body);
+    }
+  };
+  visit(src);
+  return [...out, src].join('\n');
+}
+
+// ---- index arithmetic ---------------------------------------------------------------------------
+/**
+ * Statements that split the flat row-major index `flat` into coordinates `${p}0..${p}{n-1}` of
+ * `shape` (innermost first: c_k = r mod n_k, r = r div n_k). Size-1 axes get coordinate 0.
+ */
+export function unravel(p: string, flat: string, shape: Shape): string[] {
+  const n = shape.length;
+  if (n === 0) return [];
+  const lines = [`var ${p}_r = ${flat};`];
+  for (let k = n - 1; k >= 1; k--) {
+    const d = shape[k]!;
+    if (d === 1) { lines.push(`let ${p}${k} = 0u;`); continue; }
+    lines.push(`let ${p}${k} = ${p}_r % ${u(d)};`, `${p}_r = ${p}_r / ${u(d)};`);
+  }
+  lines.push(`let ${p}0 = ${p}_r;`);
+  return lines;
+}
+
+/** Σ coord_k · stride_k as a WGSL u32 expression, skipping zero strides. */
+export function dot(coords: readonly string[], strides: readonly number[]): string {
+  const terms = coords.flatMap((c, k) => (strides[k] ? [strides[k] === 1 ? c : `${c} * ${u(strides[k]!)}`] : []));
+  return terms.length ? terms.join(' + ') : '0u';
+}
+
+// ---- shader skeletons ---------------------------------------------------------------------------
+export const WORKGROUP = 64;
+
+export interface BufferDecl { readonly type: WgslType; readonly atomic?: boolean }
+
+/**
+ * Declares the bindings of a dispatch: reads `x0..` first (read-only storage), then writes `y0..`
+ * (read-write storage, optionally atomic). The order matches the Dispatch step's slot lists.
+ */
+export function bindings(reads: readonly BufferDecl[], writes: readonly BufferDecl[]): string {
+  const lines: string[] = [];
+  reads.forEach((b, k) => lines.push(`@group(0) @binding(${k}) var<storage, read> x${k}: array<${b.type}>;`));
+  writes.forEach((b, k) => {
+    const elem = b.atomic ? `atomic<${b.type}>` : b.type;
+    lines.push(`@group(0) @binding(${reads.length + k}) var<storage, read_write> y${k}: array<${elem}>;`);
+  });
+  return lines.join('\n');
+}
+
+/**
+ * A compute entry point over a 1- or 2-D grid of workgroups, flattened: `wid` is the linear
+ * workgroup id (x + y · gridX, so dispatches can exceed maxComputeWorkgroupsPerDimension) and
+ * `lid` the invocation's index in its workgroup. `workgroups` is how many are meaningful; the
+ * extra ones of the rectangular grid return at once (a uniform return, so barriers stay legal).
+ */
+export function entry(workgroups: number, body: readonly string[], workgroupSize = WORKGROUP): string {
+  return [
+    `@compute @workgroup_size(${workgroupSize})`,
+    `fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {`,
+    `  let wid = wg.x + wg.y * nwg.x;`,
+    `  if (wid >= ${u(workgroups)}) { return; }`,
+    ...body.map((l) => `  ${l}`),
+    `}`,
+  ].join('\n');
+}
+
+/** One invocation per element: `gid` runs over [0, count). */
+export function perElement(count: number, body: readonly string[]): { code: string; workgroups: number } {
+  const workgroups = Math.ceil(count / WORKGROUP);
+  return {
+    workgroups,
+    code: entry(workgroups, [`let gid = wid * ${u(WORKGROUP)} + lid;`, `if (gid >= ${u(count)}) { return; }`, ...body]),
+  };
+}
+
+// ---- plans: what a kernel hands to device.ts ------------------------------------------------------
+/** A buffer of the call: an operand, a result, or a scratch buffer the plan asks for. */
+export type Slot = readonly ['in' | 'out' | 'temp', number];
+export const inp = (k: number): Slot => ['in', k];
+export const out = (k: number): Slot => ['out', k];
+export const temp = (k: number): Slot => ['temp', k];
+
+export type Step =
+  /** One compute dispatch; `reads` bind to x0.., `writes` to y0.., in order. */
+  | { readonly kind: 'dispatch'; readonly label: string; readonly code: string; readonly reads: readonly Slot[]; readonly writes: readonly Slot[]; readonly workgroups: number }
+  /** A buffer-to-buffer copy of `bytes` bytes (row-major data needs no shader to move as is). */
+  | { readonly kind: 'copy'; readonly from: Slot; readonly to: Slot; readonly bytes: number };
+
+/** The work of one primitive application: steps in order, plus the byte sizes of its scratch buffers. */
+export interface Plan { readonly steps: readonly Step[]; readonly temps?: readonly number[] }
+
+/** What a kernel sees: the params and the operand and result avals (shapes are static). */
+export interface KernelCall<P extends ArrayPrimitive> {
+  readonly params: Params<P>;
+  readonly inAvals: readonly ShapedArray[];
+  readonly outAvals: readonly ShapedArray[];
+}
+/** A WebGPU kernel builds the plan for one (params, shapes, dtypes); device.ts caches and runs it. */
+export type WebGpuKernel<P extends ArrayPrimitive> = (call: KernelCall<P>) => Plan;
+
+/** A dispatch that runs `body` once per element of a `count`-element result. */
+export function elementwiseStep(label: string, reads: readonly [Slot, BufferDecl][], writes: readonly [Slot, BufferDecl][], count: number, body: readonly string[]): Step {
+  const { code, workgroups } = perElement(count, body);
+  return {
+    kind: 'dispatch', label, workgroups, reads: reads.map(([s]) => s), writes: writes.map(([s]) => s),
+    code: withHelpers(`${bindings(reads.map(([, b]) => b), writes.map(([, b]) => b))}\n${code}`),
+  };
+}
