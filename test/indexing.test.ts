@@ -5,22 +5,13 @@ import * as assert from 'uvu/assert';
 import { np, grad, jit, makeJaxpr, ConcretizationError, DTypeError, ShapeError } from '../src/index.js';
 import type { Array as NDArray, DType } from '../src/index.js';
 import { IndexError } from '../src/core/indexing.js';
+import { expectError } from './helpers/expect.js';
 
 type Values = readonly (number | boolean)[];
 function expectArray(x: NDArray, dtype: DType, shape: readonly number[], values: Values, msg = ''): void {
   assert.is(x.dtype, dtype, `${msg}: dtype`);
   assert.equal([...x.shape], [...shape], `${msg}: shape`);
   assert.equal(Array.from(x.dataSync(), Number), values.map(Number), `${msg}: values`);
-}
-function expectError(f: () => unknown, cls: new (...a: never[]) => Error, pattern: RegExp): void {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, cls, `expected ${cls.name}, got ${String(e)}`);
-    assert.match((e as Error).message, pattern);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name} matching ${pattern}`);
 }
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const i32 = (v: number[] | number[][]) => np.array(v, { dtype: 'int32' });

@@ -5,32 +5,8 @@ import * as assert from 'uvu/assert';
 import { np, makeJaxpr, DTypeError, ShapeError } from '../src/index.js';
 import type { Array as NDArray, DType } from '../src/index.js';
 import { checkGrads, Rng } from './helpers/check-grads.js';
+import { expectArray, expectError, Values } from './helpers/expect.js';
 
-type Values = readonly (number | boolean)[];
-/** x has this dtype, shape and row-major values (floats within `tol`, NaN matching NaN). */
-function expectArray(x: NDArray, dtype: DType, shape: readonly number[], values: Values, tol = 0, msg = ''): void {
-  assert.ok(x instanceof np.Array, `${msg}: not an Array`);
-  assert.is(x.dtype, dtype, `${msg}: dtype`);
-  assert.equal([...x.shape], [...shape], `${msg}: shape`);
-  const got = Array.from(x.dataSync(), Number);
-  assert.is(got.length, values.length, `${msg}: size`);
-  values.forEach((v, i) => {
-    const e = Number(v), a = got[i]!;
-    const ok = Number.isNaN(e) ? Number.isNaN(a) : a === e || Math.abs(a - e) <= tol * Math.max(1, Math.abs(e));
-    assert.ok(ok, `${msg}: element ${i} is ${a}, expected ${e}`);
-  });
-}
-/** `f` throws an instance of `cls` whose message matches `pattern`. */
-function expectError(f: () => unknown, cls: new (...a: never[]) => Error, pattern: RegExp): void {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, cls, `expected ${cls.name}, got ${String(e)}`);
-    assert.match((e as Error).message, pattern);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name} matching ${pattern}`);
-}
 const i32 = (v: Parameters<typeof np.array>[0]) => np.array(v, { dtype: 'int32' });
 const u32 = (v: Parameters<typeof np.array>[0]) => np.array(v, { dtype: 'uint32' });
 const f32 = (v: Parameters<typeof np.array>[0]) => np.array(v, { dtype: 'float32' });

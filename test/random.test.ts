@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { np, random, jit, grad, DTypeError, ShapeError } from '../src/index.js';
 import type { Array as NDArray } from '../src/index.js';
+import { expectError } from './helpers/expect.js';
 
 const values = (x: NDArray) => Array.from(x.dataSync(), Number);
 const closeAll = (got: readonly number[], want: readonly number[], tol: number, msg: string) => {
@@ -12,16 +13,6 @@ const closeAll = (got: readonly number[], want: readonly number[], tol: number, 
 };
 const mean = (xs: readonly number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
 const variance = (xs: readonly number[]) => { const m = mean(xs); return xs.reduce((s, v) => s + (v - m) ** 2, 0) / xs.length; };
-function expectError(f: () => unknown, cls: new (...a: never[]) => Error, pattern: RegExp): void {
-  try {
-    f();
-  } catch (e) {
-    assert.instance(e, cls, `expected ${cls.name}, got ${String(e)}`);
-    assert.match((e as Error).message, pattern);
-    return;
-  }
-  assert.unreachable(`expected ${cls.name} matching ${pattern}`);
-}
 const N = 10_000;
 
 // ---- known answers (JAX, classic threefry: jax_threefry_partitionable=False) ---------------------
