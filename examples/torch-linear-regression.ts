@@ -1,0 +1,97 @@
+// The seed's linear regression: y = πx + 42 + noise for 10 points, fitted by nn.Linear(1, 1) with
+// F.mseLoss, first updating param.data by hand, then again from scratch with optim.SGD (lr 0.05,
+// 500 epochs each, loss printed every 50). The data and the fitted line are written as an SVG
+// scatter plot next to this script: build/examples/torch-linear-regression.svg.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as torch from '../src/nn/index.js';
+import { RunOptions, runAsScript } from './torch-common.js';
+
+const F = torch.nn.functional;
+type Tensor = torch.Tensor;
+
+/** An SVG scatter plot of point sets, each drawn in its color, with axes and a few ticks. */
+export function scatterSvg(series: { xs: readonly number[]; ys: readonly number[]; color: string; radius: number; label: string }[]): string {
+  const [width, height, margin] = [640, 420, 50];
+  const all = (k: 'xs' | 'ys') => series.flatMap((s) => s[k]);
+  const [xMin, xMax] = [Math.min(...all('xs')), Math.max(...all('xs'))];
+  const [yMin, yMax] = [Math.min(...all('ys')), Math.max(...all('ys'))];
+  const sx = (v: number) => margin + ((v - xMin) / (xMax - xMin || 1)) * (width - 2 * margin);
+  const sy = (v: number) => height - margin - ((v - yMin) / (yMax - yMin || 1)) * (height - 2 * margin);
+  const ticks = (lo: number, hi: number) => Array.from({ length: 6 }, (_, i) => lo + ((hi - lo) * i) / 5);
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<line x1="${margin}" y1="${height - margin}" x2="${width - margin}" y2="${height - margin}" stroke="black"/>`,
+    `<line x1="${margin}" y1="${margin}" x2="${margin}" y2="${height - margin}" stroke="black"/>`,
+    ...ticks(xMin, xMax).map((v) => `<text x="${sx(v)}" y="${height - margin + 16}" text-anchor="middle">${v.toFixed(1)}</text>`),
+    ...ticks(yMin, yMax).map((v) => `<text x="${margin - 6}" y="${sy(v) + 4}" text-anchor="end">${v.toFixed(1)}</text>`),
+    ...series.flatMap((s, k) => [
+      ...s.xs.map((x, i) => `<circle cx="${sx(x).toFixed(1)}" cy="${sy(s.ys[i]!).toFixed(1)}" r="${s.radius}" fill="${s.color}"/>`),
+      `<text x="${width - margin}" y="${margin + 14 * k}" text-anchor="end" fill="${s.color}">${s.label}</text>`,
+    ]),
+    '</svg>',
+  ];
+  return parts.join('\n');
+}
+
+/** 500 epochs of full-batch gradient descent on the MSE; `update` applies one step. */
+async function train(model: torch.nn.Linear, x: Tensor, y: Tensor, epochs: number, every: number, update: () => void, log: (...v: unknown[]) => void): Promise<number[]> {
+  const losses: number[] = [];
+  for (let idx = 0; idx < epochs; idx++) {
+    model.zeroGrad();
+    const yHat = model(x);
+    const loss = F.mseLoss(yHat, y); // the mean squared error
+    loss.backward(); // computes the gradient for us
+    update();
+    if (idx % every === 0 || idx === epochs - 1) {
+      const value = await loss.item();
+      losses.push(value);
+      log(idx, value);
+    }
+  }
+  return losses;
+}
+
+export async function run(opts: RunOptions & { svgPath?: string }): Promise<{ manualLosses: number[]; sgdLosses: number[]; slope: number; intercept: number; svgPath: string }> {
+  const log = opts.log ?? (() => {});
+  torch.manualSeed(0);
+  const [inputSize, outputSize] = [1, 1];
+
+  // Lets generate some linear data: y = A x + b + noise, the params we are trying to learn.
+  const N = 10;
+  const A = torch.FloatTensor([Math.PI]);
+  const b = torch.FloatTensor([42]);
+  const x = torch.rand(N, inputSize).mul(5);
+  const y = A.mul(x).add(b).add(torch.rand(N, inputSize));
+
+  const learningRate = 0.05;
+  // Gradient descent by hand: param.data.add_(-learning_rate * param.grad.data).
+  let model = new torch.nn.Linear(inputSize, outputSize);
+  log('gradient descent on param.data:');
+  const manualLosses = await train(model, x, y, opts.steps, opts.every, () => {
+    for (const param of model.parameters()) param.data.add_(param.grad!.data.mul(-learningRate));
+  }, log);
+
+  // The same with the optimizer doing the update.
+  model = new torch.nn.Linear(inputSize, outputSize); // reset model
+  const opt = new torch.optim.SGD(model.parameters(), { lr: learningRate });
+  log('optim.SGD:');
+  const sgdLosses = await train(model, x, y, opts.steps, opts.every, () => opt.step(), log);
+  log((await Promise.all(model.parameters().map((p) => p.format()))).join('\n'));
+
+  const xs = torch.arange(0, 5, 0.01).view(-1, 1);
+  const ys = model(xs);
+  const column = async (t: Tensor) => (await t.data.numpy().data()).slice() as unknown as number[];
+  const svg = scatterSvg([
+    { xs: Array.from(await column(xs)), ys: Array.from(await column(ys)), color: '#1f77b4', radius: 1.2, label: 'model(xs)' },
+    { xs: Array.from(await column(x)), ys: Array.from(await column(y)), color: '#ff7f0e', radius: 4, label: 'data' },
+  ]);
+  const svgPath = opts.svgPath ?? fileURLToPath(new URL('./torch-linear-regression.svg', import.meta.url));
+  writeFileSync(svgPath, svg);
+  log(`scatter plot written to ${svgPath}`);
+  const [slope, intercept] = await Promise.all([model.weight.item(), model.bias!.item()]);
+  return { manualLosses, sgdLosses, slope, intercept, svgPath };
+}
+
+await runAsScript(import.meta.url, { steps: 500, every: 50 }, run);

@@ -1,0 +1,57 @@
+// The layers of the seeds and their neighbours: Linear, the activations, Flatten, Identity.
+import { DType } from '../core/dtype.js';
+import * as np from '../core/numpy.js';
+import * as F from './functional.js';
+import * as init from './init.js';
+import { Module, Parameter } from './module.js';
+import { Tensor } from './tensor.js';
+
+/**
+ * y = x·Wᵀ + b with W of shape [outFeatures, inFeatures]. PyTorch's default initialisation:
+ * W ~ kaiming-uniform with a = √5, which is U(−1/√in, 1/√in), and b ~ U(−1/√in, 1/√in).
+ */
+export class Linear extends Module {
+  weight: Parameter;
+  bias: Parameter | null;
+  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: { bias?: boolean; dtype?: DType } = {}) {
+    super();
+    const dtype = opts.dtype ?? 'float32';
+    this.weight = new Parameter(np.zeros([outFeatures, inFeatures], { dtype }));
+    this.bias = (opts.bias ?? true) ? new Parameter(np.zeros([outFeatures], { dtype })) : null;
+    this.resetParameters();
+  }
+  resetParameters(): void {
+    init.kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias) {
+      const bound = this.inFeatures > 0 ? 1 / Math.sqrt(this.inFeatures) : 0;
+      init.uniform_(this.bias, -bound, bound);
+    }
+  }
+  forward(input: Tensor): Tensor { return F.linear(input, this.weight, this.bias); }
+  override extraRepr(): string { return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}`; }
+}
+
+export class ReLU extends Module {
+  forward(input: Tensor): Tensor { return F.relu(input); }
+}
+export class Tanh extends Module {
+  forward(input: Tensor): Tensor { return F.tanh(input); }
+}
+export class Sigmoid extends Module {
+  forward(input: Tensor): Tensor { return F.sigmoid(input); }
+}
+export class Softmax extends Module {
+  constructor(readonly dim: number) { super(); }
+  forward(input: Tensor): Tensor { return F.softmax(input, this.dim); }
+  override extraRepr(): string { return `dim=${this.dim}`; }
+}
+export class Identity extends Module {
+  forward(input: Tensor): Tensor { return input; }
+}
+
+/** Merges dims startDim..endDim (PyTorch's defaults 1 and −1 keep the batch axis). */
+export class Flatten extends Module {
+  constructor(readonly startDim = 1, readonly endDim = -1) { super(); }
+  forward(input: Tensor): Tensor { return F.flatten(input, this.startDim, this.endDim); }
+  override extraRepr(): string { return `startDim=${this.startDim}, endDim=${this.endDim}`; }
+}

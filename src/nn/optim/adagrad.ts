@@ -1,0 +1,33 @@
+// Adagrad with PyTorch's update:
+//   t = t + 1;  g = g (−g when maximizing) + weightDecay·p;  clr = lr / (1 + (t − 1)·lrDecay)
+//   sum = sum + g²  (sum starts at initialAccumulatorValue);  p = p − clr · g / (√sum + eps)
+import * as np from '../../core/numpy.js';
+import { Optimizer, ParamsInput, UpdateRule } from './optimizer.js';
+
+export interface AdagradOptions {
+  lr: number;
+  lrDecay: number;
+  weightDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+  maximize: boolean;
+}
+
+export const adagradUpdate: UpdateRule<AdagradOptions> = (p, grad, state, h) => {
+  let g = h.maximize ? np.negative(grad) : grad;
+  const step = np.add(state?.step ?? np.zeros([]), 1);
+  if (h.weightDecay !== 0) g = np.add(g, np.multiply(p, h.weightDecay));
+  const clr = np.divide(h.lr, np.add(np.multiply(np.subtract(step, 1), h.lrDecay), 1));
+  const sum = np.add(state?.sum ?? np.fullLike(p, h.initialAccumulatorValue), np.multiply(g, g));
+  const std = np.add(np.sqrt(sum), h.eps);
+  return [np.subtract(p, np.divide(np.multiply(g, clr), std)), { step, sum }];
+};
+
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: ParamsInput<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
+    const defaults: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...opts };
+    if (defaults.lr < 0) throw new RangeError(`Invalid learning rate: ${defaults.lr}`);
+    if (defaults.initialAccumulatorValue < 0) throw new RangeError(`Invalid initial_accumulator_value value: ${defaults.initialAccumulatorValue}`);
+    super(params, defaults, adagradUpdate);
+  }
+}

@@ -1,0 +1,48 @@
+// RMSprop with PyTorch's update:
+//   g = g (−g when maximizing) + weightDecay·p;  s = α·s + (1 − α)·g²
+//   centered: ḡ = ḡ + (1 − α)(g − ḡ), avg = √(s − ḡ²) + eps;  else avg = √s + eps
+//   momentum: buf = momentum·buf + g / avg, p = p − lr·buf;  else p = p − lr·g / avg
+import { NDArray } from '../../core/array.js';
+import * as np from '../../core/numpy.js';
+import { Optimizer, ParamsInput, StateArrays, UpdateRule } from './optimizer.js';
+
+export interface RMSpropOptions {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+  maximize: boolean;
+}
+
+export const rmspropUpdate: UpdateRule<RMSpropOptions> = (p, grad, state, h) => {
+  let g = h.maximize ? np.negative(grad) : grad;
+  if (h.weightDecay !== 0) g = np.add(g, np.multiply(p, h.weightDecay));
+  const step = np.add(state?.step ?? np.zeros([]), 1);
+  const squareAvg = np.add(np.multiply(state?.squareAvg ?? np.zerosLike(p), h.alpha), np.multiply(np.multiply(g, g), 1 - h.alpha));
+  const next: Record<string, NDArray> = { step, squareAvg };
+  let avg: NDArray;
+  if (h.centered) {
+    const g0 = state?.gradAvg ?? np.zerosLike(p);
+    const gradAvg = next.gradAvg = np.add(g0, np.multiply(np.subtract(g, g0), 1 - h.alpha));
+    avg = np.sqrt(np.subtract(squareAvg, np.multiply(gradAvg, gradAvg)));
+  } else {
+    avg = np.sqrt(squareAvg);
+  }
+  avg = np.add(avg, h.eps);
+  if (h.momentum > 0) {
+    const buf = next.momentumBuffer = np.add(np.multiply(state?.momentumBuffer ?? np.zerosLike(p), h.momentum), np.divide(g, avg));
+    return [np.add(p, np.multiply(buf, -h.lr)), next as StateArrays];
+  }
+  return [np.add(p, np.divide(np.multiply(g, -h.lr), avg)), next as StateArrays];
+};
+
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: ParamsInput<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
+    const defaults: RMSpropOptions = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...opts };
+    if (defaults.lr < 0) throw new RangeError(`Invalid learning rate: ${defaults.lr}`);
+    if (defaults.alpha < 0) throw new RangeError(`Invalid alpha value: ${defaults.alpha}`);
+    super(params, defaults, rmspropUpdate);
+  }
+}

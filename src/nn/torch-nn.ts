@@ -1,0 +1,8 @@
+// torch.nn: modules, layers, losses, nn.functional (also as F), nn.init and functionalCall.
+export { Module, Parameter, Sequential, ModuleList } from './module.js';
+export { Linear, ReLU, Tanh, Sigmoid, Softmax, Identity, Flatten } from './layers.js';
+export { MSELoss, L1Loss, CrossEntropyLoss, NLLLoss } from './loss.js';
+export { functionalCall } from './compile.js';
+export * as functional from './functional.js';
+export * as F from './functional.js';
+export * as init from './init.js';
