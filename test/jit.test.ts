@@ -111,4 +111,17 @@ test('constants fold and closed-over arrays become inputs', () => {
   assert.match(text, /^\{ lambda ; a:f32\[3\] b:f32\[3\]\./, 'the closed-over array is a leading input');
 });
 
+test('transposes of transposes fold away (the xᵀ of a weight gradient)', () => {
+  // Four transposes: one before the add, three after it that fold into one.
+  const f = jit((x: NDArray) => x.T.add(1).T.T.T.mul(2));
+  const text = f.lower(np.zeros([2, 3])).asText();
+  assert.is((text.match(/= transpose/g) ?? []).length, 2, text);
+  const g = jit((x: NDArray) => np.transpose(np.transpose(x, [1, 2, 0]), [2, 0, 1]).add(1));
+  assert.not.match(g.lower(np.zeros([2, 3, 4])).asText(), /transpose/);
+  const x = np.arange(24).reshape(2, 3, 4).astype('float32');
+  assert.equal(Array.from(g(x).dataSync()), Array.from(x.add(1).dataSync()));
+  const h = jit((x: NDArray) => np.transpose(np.transpose(x, [1, 2, 0]), [1, 0, 2]));
+  assert.equal(Array.from(h(x).dataSync()), Array.from(np.transpose(np.transpose(x, [1, 2, 0]), [1, 0, 2]).dataSync()));
+});
+
 test.run();

@@ -115,6 +115,38 @@ export function eliminateDeadCode(cj: ClosedJaxpr): ClosedJaxpr {
   );
 }
 
+/**
+ * transpose(transpose(x, p), q) is transpose(x, r) with r[i] = p[q[i]], and x itself when r is the
+ * identity: gradients of `x·wᵀ` produce such pairs. The inner transpose is left for DCE to drop.
+ */
+export function foldTransposes(cj: ClosedJaxpr): ClosedJaxpr {
+  const producer = new Map<Var, JaxprEqn<'transpose'>>();
+  const s: Subst = new Map();
+  const eqns: JaxprEqn[] = [];
+  for (const e of cj.jaxpr.eqns) {
+    const ins = e.inputs.map((a) => sub(s, a));
+    if (e.primitive === 'transpose') {
+      const inner = ins[0] instanceof Var ? producer.get(ins[0]) : undefined;
+      const q = (e.params as Params<'transpose'>).permutation;
+      if (inner) {
+        const p = inner.params.permutation;
+        const r = q.map((qi) => p[qi]!);
+        if (r.every((ri, i) => ri === i)) { s.set(e.outvars[0]!, inner.inputs[0]!); continue; }
+        const fused: JaxprEqn<'transpose'> = { primitive: 'transpose', params: { permutation: r }, inputs: [inner.inputs[0]!], outvars: e.outvars };
+        producer.set(e.outvars[0]!, fused);
+        eqns.push(fused);
+        continue;
+      }
+      const eqn = { ...e, inputs: ins } as JaxprEqn<'transpose'>;
+      producer.set(e.outvars[0]!, eqn);
+      eqns.push(eqn);
+      continue;
+    }
+    eqns.push({ ...e, inputs: ins });
+  }
+  return new ClosedJaxpr(new Jaxpr(cj.jaxpr.constvars, cj.jaxpr.invars, eqns, cj.jaxpr.outs.map((a) => sub(s, a))), cj.consts);
+}
+
 /** The pipeline jit runs before handing a jaxpr to a backend. */
 export const optimize = (cj: ClosedJaxpr): ClosedJaxpr =>
-  eliminateDeadCode(eliminateCommonSubexpressions(foldConstants(inlineJit(cj))));
+  eliminateDeadCode(eliminateCommonSubexpressions(foldTransposes(foldConstants(inlineJit(cj)))));
