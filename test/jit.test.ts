@@ -124,4 +124,17 @@ test('transposes of transposes fold away (the xᵀ of a weight gradient)', () =>
   assert.equal(Array.from(h(x).dataSync()), Array.from(np.transpose(np.transpose(x, [1, 2, 0]), [1, 0, 2]).dataSync()));
 });
 
+test('a transpose feeding dot_general becomes its dimension numbers', () => {
+  const a = np.arange(12).reshape(4, 3).astype('float32'), b = np.arange(8).reshape(4, 2).astype('float32');
+  const f = jit((p: NDArray, q: NDArray) => np.matmul(p.T, q));
+  const text = f.lower(a, b).asText();
+  assert.not.match(text, /transpose/, text);
+  assert.match(text, /dot_general\[dimension_numbers=\{contracting=\(\(0,\), \(0,\)\)/);
+  assert.equal(f(a, b).tolistSync(), np.matmul(a.T, b).tolistSync());
+  // A batched transpose that would reorder the free axes is left alone, and stays correct.
+  const x = np.arange(24).reshape(2, 3, 4).astype('float32'), y = np.arange(8).reshape(4, 2).astype('float32');
+  const g = jit((p: NDArray, q: NDArray) => np.matmul(np.transpose(p, [1, 0, 2]), q));
+  assert.equal(g(x, y).tolistSync(), np.matmul(np.transpose(x, [1, 0, 2]), y).tolistSync());
+});
+
 test.run();

@@ -147,6 +147,38 @@ export function foldTransposes(cj: ClosedJaxpr): ClosedJaxpr {
   return new ClosedJaxpr(new Jaxpr(cj.jaxpr.constvars, cj.jaxpr.invars, eqns, cj.jaxpr.outs.map((a) => sub(s, a))), cj.consts);
 }
 
+/**
+ * dot_general(transpose(x, p), y) reads x directly with its axes renamed through p (operand axis i
+ * is x's axis p[i]), since kernels take operands by strides. Only when the renaming keeps the free
+ * axes in increasing order, because their order fixes the output layout.
+ */
+export function foldTransposeIntoDot(cj: ClosedJaxpr): ClosedJaxpr {
+  const transposeOf = new Map<Var, JaxprEqn<'transpose'>>();
+  for (const e of cj.jaxpr.eqns) if (e.primitive === 'transpose') transposeOf.set(e.outvars[0]!, e as JaxprEqn<'transpose'>);
+  const eqns = cj.jaxpr.eqns.map((e): JaxprEqn => {
+    if (e.primitive !== 'dot_general') return e;
+    const { contracting, batch } = (e.params as Params<'dot_general'>).dimensionNumbers;
+    const inputs = [...e.inputs];
+    const c: [number[], number[]] = [[...contracting[0]], [...contracting[1]]];
+    const b: [number[], number[]] = [[...batch[0]], [...batch[1]]];
+    for (const side of [0, 1] as const) {
+      const a = inputs[side];
+      const t = a instanceof Var ? transposeOf.get(a) : undefined;
+      if (!t) continue;
+      const perm = t.params.permutation;
+      const free = perm.map((_, i) => i).filter((i) => !c[side].includes(i) && !b[side].includes(i));
+      const mapped = free.map((i) => perm[i]!);
+      if (!mapped.every((m, k) => k === 0 || m > mapped[k - 1]!)) continue;
+      c[side] = c[side].map((i) => perm[i]!);
+      b[side] = b[side].map((i) => perm[i]!);
+      inputs[side] = t.inputs[0]!;
+    }
+    if (inputs.every((a, i) => a === e.inputs[i])) return e;
+    return { ...e, inputs, params: { dimensionNumbers: { contracting: c, batch: b } } } as JaxprEqn;
+  });
+  return new ClosedJaxpr(new Jaxpr(cj.jaxpr.constvars, cj.jaxpr.invars, eqns, cj.jaxpr.outs), cj.consts);
+}
+
 /** The pipeline jit runs before handing a jaxpr to a backend. */
 export const optimize = (cj: ClosedJaxpr): ClosedJaxpr =>
-  eliminateDeadCode(eliminateCommonSubexpressions(foldTransposes(foldConstants(inlineJit(cj)))));
+  eliminateDeadCode(foldTransposeIntoDot(eliminateCommonSubexpressions(foldTransposes(foldConstants(inlineJit(cj))))));
