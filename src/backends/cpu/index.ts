@@ -79,4 +79,5 @@ export const cpuBackend: Backend = {
   },
 };
 
+import { compileJaxpr } from './compile/index.js'; cpuBackend.compile = compileJaxpr; // jit: one generated JS function per jaxpr
 registerBackend(cpuBackend);

@@ -1,0 +1,76 @@
+// The CPU backend's jit compiler: jaxpr → fusion plan → buffer plan → one generated JS program.
+//
+// The source is built once per jaxpr with `new Function` and wrapped as the backend's Executable.
+import { ConcreteArray } from '../../../core/array.js';
+import { DeviceBuffer, Executable, getBackend } from '../../../core/backend.js';
+import { allocTyped, TypedArray } from '../../../core/dtype.js';
+import { bind } from '../../../core/interpreter.js';
+import { ClosedJaxpr } from '../../../core/jaxpr.js';
+import { cpuKernels, CpuBuffer } from '../index.js';
+import { planBuffers, PoolStats, scratchPool } from './buffers.js';
+import { CodegenOptions, generate } from './codegen.js';
+import { planFusion } from './fusion.js';
+
+export type CompileOptions = CodegenOptions;
+
+function dataOf(buf: DeviceBuffer | undefined, what: string): TypedArray {
+  if (!buf) throw new Error(`jit: ${what} is missing`);
+  if (buf.backend !== 'cpu') throw new Error(`jit: the cpu program got a buffer of the ${buf.backend} backend for ${what}`);
+  return (buf as CpuBuffer).data;
+}
+
+/**
+ * Compiles a jaxpr into an Executable. `donated[i]`: input i's buffer may be overwritten or
+ * returned (the jit layer disposes that array after the call).
+ */
+export function compileJaxpr(cj: ClosedJaxpr, donated: readonly boolean[], opts: CompileOptions = {}): Executable {
+  const { jaxpr } = cj;
+  const fusion = planFusion(jaxpr);
+  const buffers = planBuffers(fusion, donated);
+  const gen = generate(fusion, buffers, opts);
+  const nInputs = jaxpr.invars.length;
+  const constData = cj.consts.map((c) => c.dataSync());
+  const env = {
+    kernels: cpuKernels,
+    params: gen.calls.map((e) => e.params),
+    inAvals: gen.calls.map((e) => e.inputs.map((a) => a.aval)),
+    outAvals: gen.calls.map((e) => e.outvars.map((v) => v.aval)),
+    consts: gen.consts.map(({ dtype, value }) => { const a = allocTyped(dtype, 1); a[0] = value; return a; }),
+    pool: scratchPool,
+    constvar: (i: number) => constData[i]!,
+    data: (inputs: readonly DeviceBuffer[], i: number) => dataOf(inputs[i], `input ${i}`),
+    /** A donated input the program writes or returns; copied first if another input shares its memory. */
+    own: (inputs: readonly DeviceBuffer[], i: number) => {
+      const d = dataOf(inputs[i], `input ${i}`);
+      const shared = inputs.some((b, j) => j !== i && (b as CpuBuffer).data?.buffer === d.buffer);
+      return shared ? d.slice() : d;
+    },
+    /**
+     * A higher-order equation (custom_jvp_call, …) runs through the interpreter on wrapped buffers.
+     * A result that is one of its arguments (an identity function) is copied: the plan may overwrite
+     * or recycle the argument's buffer while the result is still live.
+     */
+    call: (i: number, args: readonly TypedArray[]): TypedArray[] => {
+      const eqn = gen.calls[i]!, cpu = getBackend('cpu');
+      const arrays = args.map((d, k) => new ConcreteArray(eqn.inputs[k]!.aval, { backend: 'cpu', data: d } as CpuBuffer, cpu));
+      return bind(eqn.primitive, arrays, eqn.params).map((o) => {
+        if (!(o instanceof ConcreteArray)) throw new Error(`jit: ${eqn.primitive} returned a traced value inside a compiled program`);
+        const d = o.dataSync();
+        return args.some((a) => a.buffer === d.buffer) ? d.slice() : d;
+      });
+    },
+  };
+  const run = new Function('X', gen.source)(env) as (inputs: readonly DeviceBuffer[]) => TypedArray[];
+  return {
+    text: `function (X) {\n${gen.source}\n}`,
+    run(inputs) {
+      if (inputs.length !== nInputs) throw new Error(`jit: the compiled program takes ${nInputs} inputs, got ${inputs.length}`);
+      return run(inputs).map((data): CpuBuffer => ({ backend: 'cpu', data }));
+    },
+  };
+}
+
+/** The scratch pool every compiled CPU program shares: how many arrays it has made and holds. */
+export const compiledPoolStats = (): PoolStats => scratchPool.stats();
+/** Drops the pool's idle arrays (and resets its counters). */
+export const clearCompiledPool = (): void => scratchPool.clear();
