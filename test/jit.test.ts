@@ -137,4 +137,17 @@ test('a transpose feeding dot_general becomes its dimension numbers', () => {
   assert.equal(g(x, y).tolistSync(), np.matmul(np.transpose(x, [1, 0, 2]), y).tolistSync());
 });
 
+test('donating an array whose storage another array shares leaves that array intact', () => {
+  const step = jit((w: NDArray) => w.mul(2), { donateArgnums: 0 });
+  const w = np.array([1, 2, 3, 4]).add(0);
+  const view = w.reshape(2, 2);          // eager reshape shares w's storage
+  const out = step(w);
+  assert.equal(Array.from(out.dataSync()), [2, 4, 6, 8]);
+  assert.equal(view.tolistSync(), [[1, 2], [3, 4]]);
+  const data = new Float32Array([5, 6]);
+  const fromUser = np.array(data);      // no copy: the user's typed array is the storage
+  step(fromUser);
+  assert.equal(Array.from(data), [5, 6]);
+});
+
 test.run();

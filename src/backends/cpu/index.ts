@@ -9,6 +9,7 @@ import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose 
 import { gather, scatterAdd } from './indexing.js';
 import { threefry2x32 } from './random.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
+import { compileJaxpr } from './compile/index.js';
 
 /** A CPU buffer is a typed array of the aval's dtype, row-major and contiguous. */
 export interface CpuBuffer extends DeviceBuffer {
@@ -62,6 +63,13 @@ function dataOf(buf: DeviceBuffer, op: string): TypedArray {
 }
 const wrap = (data: TypedArray): CpuBuffer => ({ backend: 'cpu', data });
 
+/**
+ * Storage that something besides one array may read: a typed array the user handed in (no copy
+ * was made), or one a kernel returned as-is (reshape). A donated input on such storage is copied
+ * before a compiled program writes into it, so no other array changes under the user.
+ */
+export const sharedStorage = new WeakSet<ArrayBufferLike>();
+
 export const cpuBackend: Backend = {
   name: 'cpu',
   supportsDtype: () => true,
@@ -69,15 +77,20 @@ export const cpuBackend: Backend = {
     if (dtypeOfTypedArray(data) !== aval.dtype || data.length !== aval.size) {
       throw new TypeError(`cpu: a ${data.constructor.name} of length ${data.length} cannot hold ${aval.str()}`);
     }
+    sharedStorage.add(data.buffer);
     return wrap(data);
   },
   read: (buf) => Promise.resolve(dataOf(buf, 'read')),
   readSync: (buf) => dataOf(buf, 'readSync'),
   execute<P extends ArrayPrimitive>(prim: P, params: Params<P>, inputs: readonly DeviceBuffer[], inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): DeviceBuffer[] {
     const kernel: CpuKernel<P> = cpuKernels[prim];
-    return kernel(inputs.map((b) => dataOf(b, prim)), params, inAvals, outAvals).map(wrap);
+    const ins = inputs.map((b) => dataOf(b, prim));
+    const outs = kernel(ins, params, inAvals, outAvals);
+    for (const o of outs) if (ins.some((i) => i.buffer === o.buffer)) sharedStorage.add(o.buffer);
+    return outs.map(wrap);
   },
 };
 
-import { compileJaxpr } from './compile/index.js'; cpuBackend.compile = compileJaxpr; // jit: one generated JS function per jaxpr
+// jit: one generated JS function per jaxpr (compile/ imports this file's kernels, so it attaches here).
+cpuBackend.compile = compileJaxpr;
 registerBackend(cpuBackend);

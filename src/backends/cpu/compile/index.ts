@@ -6,7 +6,7 @@ import { DeviceBuffer, Executable, getBackend } from '../../../core/backend.js';
 import { allocTyped, TypedArray } from '../../../core/dtype.js';
 import { bind } from '../../../core/interpreter.js';
 import { ClosedJaxpr } from '../../../core/jaxpr.js';
-import { cpuKernels, CpuBuffer } from '../index.js';
+import { cpuKernels, CpuBuffer, sharedStorage } from '../index.js';
 import { planBuffers, PoolStats, scratchPool } from './buffers.js';
 import { CodegenOptions, generate } from './codegen.js';
 import { planFusion } from './fusion.js';
@@ -39,10 +39,10 @@ export function compileJaxpr(cj: ClosedJaxpr, donated: readonly boolean[], opts:
     pool: scratchPool,
     constvar: (i: number) => constData[i]!,
     data: (inputs: readonly DeviceBuffer[], i: number) => dataOf(inputs[i], `input ${i}`),
-    /** A donated input the program writes or returns; copied first if another input shares its memory. */
+    /** A donated input the program writes or returns; copied first if anything else may read its memory. */
     own: (inputs: readonly DeviceBuffer[], i: number) => {
       const d = dataOf(inputs[i], `input ${i}`);
-      const shared = inputs.some((b, j) => j !== i && (b as CpuBuffer).data?.buffer === d.buffer);
+      const shared = sharedStorage.has(d.buffer) || inputs.some((b, j) => j !== i && (b as CpuBuffer).data?.buffer === d.buffer);
       return shared ? d.slice() : d;
     },
     /**
