@@ -1,0 +1,641 @@
+// float32 GEMM (sgemm) in WebAssembly SIMD, emitted at run time, with a JS driver and a second core.
+//
+// Emitted: packing routines, an MR×NR register-blocked micro-kernel and the cache-blocking loops
+// around it. In JS: staging the operands into WASM memory, splitting work with a worker, copy-out.
+//
+// C = A·B is computed the Goto / BLIS way ("Anatomy of high-performance matrix multiplication"):
+//   for jc over N in NC-wide blocks:                                   (B panel, ~L2/L3)
+//     for pc over K in KC-deep blocks:
+//       for ic over M in MC-tall blocks:                               (A block, ~L2)
+//         for each NR-wide sliver of the B panel:                      (sliver, L1)
+//           for each MR-tall micro-panel of the A block:
+//             C[MR×NR tile] (+)= Ap micro-panel · Bp sliver             (micro-kernel, registers)
+// The operands are first *packed*: A into MR-row micro-panels stored k-major (MR consecutive floats
+// per k), B into NR-column slivers stored k-major (NR floats per k), both zero-padded to whole tiles.
+// The micro-kernel then reads both with unit stride, whatever the caller's strides were, so Aᵀ·B
+// and A·Bᵀ (what the gradients of a matmul need) run the very same inner loop as A·B; and with the
+// padding no tile is ever partial, so the kernel has no edge cases. C lives in WASM memory padded
+// to whole tiles too, and only the m×n part is copied out.
+//
+// Data flow per call: copy each operand's span into WASM memory (one memcpy; odd strided views are
+// gathered), pack in WASM (SIMD copies or 4×4 shuffle transposes), multiply, copy C out. Packing in
+// WASM measured ~3× faster than packing from the JS arrays in JS (~0.6 vs 1.6–2.7 ns per element,
+// staging copy included), and a worker thread cannot read the caller's arrays anyway.
+//
+// Why 4×8. On x64, V8 gives WASM 15 usable xmm registers (xmm15 is its scratch). Per step of k the
+// kernel holds MR·NR/4 accumulators, NR/4 vectors of B, MR broadcasts of A (TurboFan's scheduler
+// hoists all loads of a step ahead of the arithmetic) and one product temporary: 8 + 2 + 4 + 1 = 15
+// for 4×8. Larger tiles (6×8, 4×12) spill and measured ~40% slower; 4×8 runs at about the 128-bit
+// mul+add peak of a Zen 5 core (2 f32x4 multiplies + 2 adds per cycle: 16 flops/cycle, ~50–55
+// GFLOP/s). The k loop is not unrolled in the emitted code: TurboFan unrolls it itself, and a
+// manual unroll made it schedule every load of the unrolled steps first and spill.
+//
+// Block sizes: KC = 256 keeps a B sliver (KC·NR·4 = 8 KiB) and an A micro-panel (4 KiB) in the
+// 48 KiB L1; MC = 128 makes the A block 128 KiB of the 1 MiB L2; NC = 1024 makes the B panel 1 MiB,
+// streamed from L2/L3 once per A block. The kernel is compute-bound here: KC 128–512, MC 64–256 and
+// NC 512–4096 all measured within noise (±3%) of each other at 1024 and 2048.
+//
+// Multiply-add: baseline WASM SIMD has no FMA, so the kernel does f32x4.mul then f32x4.add. Where
+// the engine validates relaxed-simd's f32x4.relaxed_madd (Node 22+; Node 20 only behind
+// --experimental-wasm-relaxed-simd), the kernel uses it instead: on cores whose adds and multiplies
+// share ports (Intel) an FMA doubles the peak; on Zen 5, with separate add pipes, it measured the
+// same (±5%). It rounds once instead of twice, so results can differ in the last bit between the two.
+//
+// Two cores: products of ≥ 2²¹ multiply-adds are cut into tasks (packing groups, then chunks of C)
+// that this thread and one worker thread take from atomic counters on a shared memory; see
+// `participate`. On an idle 2-core machine that is ~1.7–1.9× one core; when the other core is busy,
+// the worker just takes fewer tasks.
+import { Code, encodeModule, Func, I32, V128 } from './encoder.js';
+
+/** Micro-tile: rows of A, columns of B (a multiple of 4: one f32x4 per 4 columns). */
+const MR = 4, NR = 8;
+/** Cache blocks: KC in k, MC in rows (a multiple of MR), NC in columns (a multiple of NR). */
+const KC = 256, MC = 128, NC = 1024;
+const MC_TILES = MC / MR, NC_TILES = NC / NR;
+
+/** Products with at least this many multiply-adds (m·n·k) are split across two cores, if a worker is up. */
+const PARALLEL_MIN_MADDS = 1 << 21;
+/** The memory is created with this maximum (1 GiB): a shared memory must declare one up front. */
+const MAX_PAGES = 16384;
+const PAGE = 65536;
+
+// ---------------------------------------------------------------------------------------------
+// Code generation
+
+/** `if (i < limit) do { body; i += step } while (i < limit)`, unsigned; `limit` is a local. */
+function forUp(c: Code, i: number, limit: number, step: number, body: () => void): void {
+  c.block().localGet(i).localGet(limit).i32GeU().brIf(0).loop();
+  body();
+  c.localGet(i).i32Const(step).i32Add().localTee(i).localGet(limit).i32LtU().brIf(0);
+  c.end().end();
+}
+
+/**
+ * Function 0, `block(ap, bp, c, mTiles, nTiles, kc, ldc, accumulate)`: all tiles of an MC×NC block
+ * for one KC slice. For each NR-sliver (jr) and each MR-panel (ir):
+ *   acc[r][v] = Σ_kk splat(Ap[kk·MR + r]) · Bp[kk·NR + 4v .. +4]
+ * then C tile = acc (first KC slice) or C tile + acc (later slices). Byte addresses; ldc in bytes.
+ * `madd` uses relaxed-simd's f32x4.relaxed_madd (a fused multiply-add where the CPU has one).
+ */
+function blockKernel(madd: boolean): Func {
+  const f = new Func([I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [ap, bp, cBase, mTiles, nTiles, kc, ldc, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => f.param(i)) as
+    [number, number, number, number, number, number, number, number];
+  const jr = f.local(I32), ir = f.local(I32), pa = f.local(I32), pb = f.local(I32), pEnd = f.local(I32);
+  const cTile = f.local(I32), bSliver = f.local(I32), cCol = f.local(I32), aPanel = f.local(I32);
+  const NV = NR / 4;
+  const acc: number[][] = [];
+  for (let r = 0; r < MR; r++) acc.push(Array.from({ length: NV }, () => f.local(V128)));
+  const bv = Array.from({ length: NV }, () => f.local(V128));
+  const av = f.local(V128);
+  const c = f.code;
+  const accAt = (r: number, v: number): number => acc[r]![v]!;
+
+  c.localGet(bp).localSet(bSliver).localGet(cBase).localSet(cCol);
+  c.i32Const(0).localSet(jr);
+  forUp(c, jr, nTiles, 1, () => {
+    c.localGet(ap).localSet(aPanel).localGet(cCol).localSet(cTile);
+    c.i32Const(0).localSet(ir);
+    forUp(c, ir, mTiles, 1, () => {
+      for (let r = 0; r < MR; r++) for (let v = 0; v < NV; v++) c.v128Zero().localSet(accAt(r, v));
+      c.localGet(aPanel).localSet(pa);
+      c.localGet(bSliver).localSet(pb);
+      c.localGet(bSliver).localGet(kc).i32Const(NR * 4).i32Mul().i32Add().localSet(pEnd);
+      // The k loop: one rank-1 update of the tile per step; pb walks the sliver, pa the panel.
+      forUp(c, pb, pEnd, NR * 4, () => {
+        for (let v = 0; v < NV; v++) c.localGet(pb).v128Load(16 * v).localSet(bv[v]!);
+        for (let r = 0; r < MR; r++) {
+          c.localGet(pa).v128Load32Splat(4 * r).localSet(av);
+          for (let v = 0; v < NV; v++) {
+            if (madd) c.localGet(av).localGet(bv[v]!).localGet(accAt(r, v)).f32x4RelaxedMadd();
+            else c.localGet(accAt(r, v)).localGet(av).localGet(bv[v]!).f32x4Mul().f32x4Add();
+            c.localSet(accAt(r, v));
+          }
+        }
+        c.localGet(pa).i32Const(MR * 4).i32Add().localSet(pa);
+      });
+      // Write the tile back: row r of the tile is at cTile + r·ldc; cTile ends on the next tile.
+      const writeBack = (add: boolean): void => {
+        for (let r = 0; r < MR; r++) {
+          for (let v = 0; v < NV; v++) {
+            c.localGet(cTile);
+            if (add) c.localGet(cTile).v128Load(16 * v).localGet(accAt(r, v)).f32x4Add();
+            else c.localGet(accAt(r, v));
+            c.v128Store(16 * v);
+          }
+          c.localGet(cTile).localGet(ldc).i32Add().localSet(cTile);
+        }
+      };
+      c.localGet(accumulate).if();
+      writeBack(true);
+      c.else();
+      writeBack(false);
+      c.end();
+      c.localGet(aPanel).localGet(kc).i32Const(MR * 4).i32Mul().i32Add().localSet(aPanel);
+    });
+    c.localGet(bSliver).localGet(kc).i32Const(NR * 4).i32Mul().i32Add().localSet(bSliver);
+    c.localGet(cCol).i32Const(NR * 4).i32Add().localSet(cCol);
+  });
+  return f;
+}
+
+/**
+ * Function 1, `gemm(ap, bp, c, p0, p1, q0, q1, k, mPad, nPad)`: the tiles [p0, p1) × [q0, q1) of C
+ * (tile units: MR rows, NR columns), over all of k, from fully packed operands. The packed A for
+ * k-slice pc starts at ap + pc·mPad floats (earlier slices hold mPad·pc floats) and its panel p at
+ * + p·kc·MR; likewise B's slice at bp + pc·nPad, sliver q at + q·kc·NR. C has row stride nPad.
+ */
+function gemmLoops(): Func {
+  const f = new Func([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], [], 'gemm');
+  const [ap, bp, cBase, p0, p1, q0, q1, k, mPad, nPad] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => f.param(i)) as
+    [number, number, number, number, number, number, number, number, number, number];
+  const jc = f.local(I32), pc = f.local(I32), ic = f.local(I32), kc = f.local(I32), nt = f.local(I32);
+  const c = f.code;
+  /** min(hi - lo, cap) onto the stack. */
+  const clampedRest = (hi: number, lo: number, cap: number): void => {
+    c.localGet(hi).localGet(lo).i32Sub().i32Const(cap);
+    c.localGet(hi).localGet(lo).i32Sub().i32Const(cap).i32LtU().select();
+  };
+  c.localGet(q0).localSet(jc);
+  forUp(c, jc, q1, NC_TILES, () => {
+    clampedRest(q1, jc, NC_TILES); c.localSet(nt);
+    c.i32Const(0).localSet(pc);
+    forUp(c, pc, k, KC, () => {
+      clampedRest(k, pc, KC); c.localSet(kc);
+      c.localGet(p0).localSet(ic);
+      forUp(c, ic, p1, MC_TILES, () => {
+        c.localGet(ap).localGet(pc).localGet(mPad).i32Mul().localGet(ic).localGet(kc).i32Mul().i32Const(MR).i32Mul()
+          .i32Add().i32Const(4).i32Mul().i32Add();
+        c.localGet(bp).localGet(pc).localGet(nPad).i32Mul().localGet(jc).localGet(kc).i32Mul().i32Const(NR).i32Mul()
+          .i32Add().i32Const(4).i32Mul().i32Add();
+        c.localGet(cBase).localGet(ic).i32Const(MR).i32Mul().localGet(nPad).i32Mul().localGet(jc).i32Const(NR).i32Mul()
+          .i32Add().i32Const(4).i32Mul().i32Add();
+        clampedRest(p1, ic, MC_TILES);
+        c.localGet(nt).localGet(kc).localGet(nPad).i32Const(4).i32Mul().localGet(pc).i32Const(0).i32Ne();
+        c.call(0);
+      });
+    });
+  });
+  return f;
+}
+
+/**
+ * `pack(src, os, ks, count, k, t0, t1, dst, pad)` for panel width W (MR for A, NR for B): copies
+ * panels t ∈ [t0, t1) of a strided matrix X(o, kk) = src[o·os + kk·ks] (byte strides, any sign)
+ * into packed order: slice pc, panel t, element (kk, w) at dst + 4·(pc·pad + t·kc·W + kk·W + w),
+ * with rows o ≥ count filled with zeros (they only reach padding of C, which is never copied out,
+ * but stale memory could hold subnormals, which are slow on x86, or NaNs). Two SIMD fast paths cover the usual layouts: os = 4
+ * (the W values of one kk are adjacent: copy W/4 vectors) and ks = 4 (each row is contiguous in
+ * k: load 4×4 blocks and transpose them with shuffles). Anything else, and the last partial panel,
+ * goes element by element.
+ */
+function packPanels(W: number, exportName: string): Func {
+  const f = new Func([I32, I32, I32, I32, I32, I32, I32, I32, I32], [], exportName);
+  const [src, os, ks, count, k, t0, t1, dst, pad] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => f.param(i)) as
+    [number, number, number, number, number, number, number, number, number];
+  const pc = f.local(I32), kc = f.local(I32), t = f.local(I32), d = f.local(I32), s = f.local(I32);
+  const valid = f.local(I32), kk = f.local(I32), sr = f.local(I32), end = f.local(I32);
+  const v = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)] as const;
+  const u = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)] as const;
+  const c = f.code;
+  c.i32Const(0).localSet(pc);
+  forUp(c, pc, k, KC, () => {
+    c.localGet(k).localGet(pc).i32Sub().i32Const(KC);
+    c.localGet(k).localGet(pc).i32Sub().i32Const(KC).i32LtU().select().localSet(kc);
+    c.localGet(t0).localSet(t);
+    forUp(c, t, t1, 1, () => {
+      c.localGet(dst).localGet(pc).localGet(pad).i32Mul().localGet(t).localGet(kc).i32Mul().i32Const(W).i32Mul()
+        .i32Add().i32Const(4).i32Mul().i32Add().localSet(d);
+      c.localGet(src).localGet(t).i32Const(W).i32Mul().localGet(os).i32Mul().i32Add()
+        .localGet(pc).localGet(ks).i32Mul().i32Add().localSet(s);
+      c.localGet(count).localGet(t).i32Const(W).i32Mul().i32Sub().localSet(valid);
+      c.i32Const(0).localSet(kk);
+      c.localGet(valid).i32Const(W).i32GeS().if();
+      {
+        c.localGet(os).i32Const(4).i32Eq().if();
+        {
+          // Outer index contiguous: each kk is W adjacent floats, copied as W/4 vectors.
+          c.localGet(kc).localSet(kk);
+          c.localGet(d).localGet(kc).i32Const(W * 4).i32Mul().i32Add().localSet(end);
+          forUp(c, d, end, W * 4, () => {
+            for (let g = 0; g < W / 4; g++) c.localGet(d).localGet(s).v128Load(16 * g).v128Store(16 * g);
+            c.localGet(s).localGet(ks).i32Add().localSet(s);
+          });
+        }
+        c.else();
+        c.localGet(ks).i32Const(4).i32Eq().if();
+        {
+          // k contiguous: for 4 rows × 4 k at a time, load the rows and transpose:
+          //   u0 = [a0 b0 a1 b1], u1 = [c0 d0 c1 d1], u2 = [a2 b2 a3 b3], u3 = [c2 d2 c3 d3]
+          //   kk+0 → [a0 b0 c0 d0] = (u0.lo, u1.lo), kk+1 → (u0.hi, u1.hi), kk+2, kk+3 from u2, u3.
+          c.localGet(kc).i32Const(-4).i32And().localSet(kk);
+          c.localGet(d).localGet(kk).i32Const(W * 4).i32Mul().i32Add().localSet(end);
+          forUp(c, d, end, 4 * W * 4, () => {
+            c.localGet(s).localSet(sr);
+            for (let g = 0; g < W / 4; g++) {
+              for (let r = 0; r < 4; r++) {
+                c.localGet(sr).v128Load().localSet(v[r]!);
+                c.localGet(sr).localGet(os).i32Add().localSet(sr);
+              }
+              c.localGet(v[0]).localGet(v[1]).f32x4Shuffle(0, 4, 1, 5).localSet(u[0]);
+              c.localGet(v[2]).localGet(v[3]).f32x4Shuffle(0, 4, 1, 5).localSet(u[1]);
+              c.localGet(v[0]).localGet(v[1]).f32x4Shuffle(2, 6, 3, 7).localSet(u[2]);
+              c.localGet(v[2]).localGet(v[3]).f32x4Shuffle(2, 6, 3, 7).localSet(u[3]);
+              c.localGet(d).localGet(u[0]).localGet(u[1]).f32x4Shuffle(0, 1, 4, 5).v128Store(4 * (0 * W + 4 * g));
+              c.localGet(d).localGet(u[0]).localGet(u[1]).f32x4Shuffle(2, 3, 6, 7).v128Store(4 * (1 * W + 4 * g));
+              c.localGet(d).localGet(u[2]).localGet(u[3]).f32x4Shuffle(0, 1, 4, 5).v128Store(4 * (2 * W + 4 * g));
+              c.localGet(d).localGet(u[2]).localGet(u[3]).f32x4Shuffle(2, 3, 6, 7).v128Store(4 * (3 * W + 4 * g));
+            }
+            c.localGet(s).i32Const(16).i32Add().localSet(s);
+          });
+        }
+        c.end();
+        c.end();
+      }
+      c.end();
+      // Element by element for kk ∈ [kk, kc): whatever the fast paths left, zeros past `count`.
+      forUp(c, kk, kc, 1, () => {
+        c.localGet(s).localSet(sr);
+        for (let w = 0; w < W; w++) {
+          c.localGet(valid).i32Const(w).i32GtS().if();
+          c.localGet(d).localGet(sr).f32Load().f32Store(4 * w);
+          c.else();
+          c.localGet(d).f32Const(0).f32Store(4 * w);
+          c.end();
+          if (w < W - 1) c.localGet(sr).localGet(os).i32Add().localSet(sr);
+        }
+        c.localGet(d).i32Const(W * 4).i32Add().localSet(d);
+        c.localGet(s).localGet(ks).i32Add().localSet(s);
+      });
+    });
+  });
+  return f;
+}
+
+/** The whole module: block kernel (0), gemm loops (1), packA (2), packB (3). */
+function moduleBytes(shared: boolean, madd: boolean): Uint8Array<ArrayBuffer> {
+  return encodeModule(
+    { module: 'env', field: 'memory', minPages: 1, maxPages: MAX_PAGES, shared },
+    [blockKernel(madd), gemmLoops(), packPanels(MR, 'packA'), packPanels(NR, 'packB')],
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Feature detection and the engine: one memory and one instance per JS thread, reused by every call
+
+interface Exports {
+  gemm(ap: number, bp: number, c: number, p0: number, p1: number, q0: number, q1: number, k: number, mPad: number, nPad: number): void;
+  packA(src: number, os: number, ks: number, count: number, k: number, t0: number, t1: number, dst: number, pad: number): void;
+  packB(src: number, os: number, ks: number, count: number, k: number, t0: number, t1: number, dst: number, pad: number): void;
+}
+
+/**
+ * The slice of the WebAssembly JS API we use. The project compiles without the DOM lib, which is
+ * where TypeScript declares `WebAssembly`, so it is typed here and read off globalThis (absent in
+ * some runtimes, which then take the JS path).
+ */
+interface WasmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer; grow(deltaPages: number): number }
+interface WasmModule { readonly __wasmModule: unique symbol }
+interface WasmApi {
+  validate(bytes: Uint8Array<ArrayBuffer>): boolean;
+  Module: new (bytes: Uint8Array<ArrayBuffer>) => WasmModule;
+  Instance: new (module: WasmModule, imports: { env: { memory: WasmMemory } }) => { exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum: number; shared?: boolean }) => WasmMemory;
+}
+const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+function validates(bytes: Uint8Array<ArrayBuffer>): boolean {
+  try { return wasm !== undefined && wasm.validate(bytes); } catch { return false; }
+}
+function sharedMemoryWorks(): boolean {
+  try {
+    return typeof SharedArrayBuffer === 'function' &&
+      new wasm!.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch { return false; }
+}
+const SIMD = validates(moduleBytes(false, false));
+/** relaxed-simd (f32x4.relaxed_madd): shipped in V8 11.4+ (Node 22); Node 20 needs --experimental-wasm-relaxed-simd. */
+const RELAXED = SIMD && validates(moduleBytes(false, true));
+const SHARED = SIMD && sharedMemoryWorks() && validates(moduleBytes(true, RELAXED));
+
+/** False where WebAssembly SIMD is missing: the caller should use its JS kernel instead. */
+export const wasmSgemmAvailable: boolean = SIMD;
+/** Which multiply-add the kernel uses, for benchmarks and reports. */
+export const wasmSgemmFeatures = { simd: SIMD, relaxedMadd: RELAXED, sharedMemory: SHARED } as const;
+
+/**
+ * Int32 indices of the control words that coordinate the two threads, in the first CTL_BYTES of
+ * memory: the open job (0 = none), whether the worker is inside it, task counters, and the job's
+ * parameters from P on (see `participate`).
+ */
+const CTL = {
+  JOB: 0, IN: 1, READY: 2, FAILED: 3, NEXT_PACK: 4, PACKED: 5, NEXT_CHUNK: 6, CHUNKS_DONE: 7, P: 8,
+} as const;
+type CtlLayout = typeof CTL;
+const CTL_BYTES = 256;
+
+class Engine {
+  readonly module: WasmModule;
+  readonly memory: WasmMemory;
+  readonly x: Exports;
+  readonly ctl: Int32Array;
+  f32: Float32Array;
+
+  constructor(readonly shared: boolean) {
+    const api = wasm!;
+    this.module = new api.Module(moduleBytes(shared, RELAXED));
+    this.memory = new api.Memory({ initial: 1, maximum: MAX_PAGES, shared });
+    this.x = new api.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as Exports;
+    this.ctl = new Int32Array(this.memory.buffer, 0, CTL_BYTES / 4);
+    this.f32 = new Float32Array(this.memory.buffer);
+  }
+
+  /** Grow (never shrink) the memory to at least `bytes`; refresh the view, which growth detaches. */
+  reserve(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    if (this.f32.buffer !== this.memory.buffer || this.f32.length * 4 !== this.memory.buffer.byteLength) {
+      this.f32 = new Float32Array(this.memory.buffer);
+    }
+  }
+}
+
+let engine: Engine | undefined;
+const getEngine = (): Engine => (engine ??= new Engine(SHARED));
+
+/** Largest WASM memory the driver lets itself use; bigger products are split into pieces that fit. */
+let memoryLimit = MAX_PAGES * PAGE;
+/**
+ * Cap the WASM memory sgemm may grow to (bytes, at most 1 GiB). A product whose packed operands
+ * and result do not fit is computed in pieces (halving its largest dimension), so any size works.
+ */
+export function setWasmSgemmMemoryLimit(bytes: number): void {
+  memoryLimit = Math.max(PAGE, Math.min(MAX_PAGES * PAGE, Math.floor(bytes)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The second core: a worker thread on the same shared memory, both threads taking tasks from counters
+
+/** Tile groups per packing task, and the most tiles a C chunk spans in rows and in columns. */
+const PACK_GROUP = 32, CHUNK_ROWS = MC_TILES, CHUNK_COLS = 32;
+
+/**
+ * One product's work as tasks, done by whichever thread takes them: first packing tasks (groups of
+ * PACK_GROUP A panels or B slivers), then — once every packing task is finished, since any chunk
+ * reads panels packed by either thread — chunks of C (a rectangle of tiles over all of k).
+ * Counters are claimed with Atomics.add, so a thread that is slow, descheduled, or not awake yet
+ * just takes fewer tasks: the caller never waits on a core that is busy elsewhere for more than
+ * the one task it holds. Which thread computes a tile does not change its arithmetic, so results
+ * are bitwise the same on one core or two.
+ *
+ * This function's source text is also the worker's (see WORKER_SOURCE), so it must not refer to
+ * anything outside itself: the control layout comes in as `L`.
+ */
+function participate(x: Exports, ctl: Int32Array, L: CtlLayout, waitForAll: boolean): void {
+  const [srcA, osA, ksA, m, mT, ap, mPad, srcB, osB, ksB, n, nT, bp, nPad, k, cp, group, rowsPer, colsPer] =
+    Array.from(ctl.subarray(L.P, L.P + 19));
+  const packsA = Math.ceil(mT! / group!), packs = packsA + Math.ceil(nT! / group!);
+  const rowChunks = Math.ceil(mT! / rowsPer!), chunks = rowChunks * Math.ceil(nT! / colsPer!);
+  const waitUntil = (i: number, target: number): void => {
+    for (let v = Atomics.load(ctl, i); v < target; v = Atomics.load(ctl, i)) Atomics.wait(ctl, i, v);
+  };
+  for (let t = Atomics.add(ctl, L.NEXT_PACK, 1); t < packs; t = Atomics.add(ctl, L.NEXT_PACK, 1)) {
+    try {
+      if (t < packsA) x.packA(srcA!, osA!, ksA!, m!, k!, t * group!, Math.min(mT!, (t + 1) * group!), ap!, mPad!);
+      else x.packB(srcB!, osB!, ksB!, n!, k!, (t - packsA) * group!, Math.min(nT!, (t - packsA + 1) * group!), bp!, nPad!);
+    } catch {
+      Atomics.store(ctl, L.FAILED, 1);
+    }
+    if (Atomics.add(ctl, L.PACKED, 1) + 1 === packs) Atomics.notify(ctl, L.PACKED);
+  }
+  waitUntil(L.PACKED, packs);
+  for (let t = Atomics.add(ctl, L.NEXT_CHUNK, 1); t < chunks; t = Atomics.add(ctl, L.NEXT_CHUNK, 1)) {
+    const p0 = (t % rowChunks) * rowsPer!, q0 = Math.floor(t / rowChunks) * colsPer!;
+    try {
+      x.gemm(ap!, bp!, cp!, p0, Math.min(mT!, p0 + rowsPer!), q0, Math.min(nT!, q0 + colsPer!), k!, mPad!, nPad!);
+    } catch {
+      Atomics.store(ctl, L.FAILED, 1);
+    }
+    if (Atomics.add(ctl, L.CHUNKS_DONE, 1) + 1 === chunks) Atomics.notify(ctl, L.CHUNKS_DONE);
+  }
+  if (waitForAll) waitUntil(L.CHUNKS_DONE, chunks);
+}
+
+/**
+ * The worker instantiates the same module on the same memory, says READY, and sleeps while no job
+ * is open. To join a job it raises IN and then re-reads JOB; the caller, closing a job, lowers JOB
+ * and then reads IN. Both are sequentially consistent atomics, so either the worker sees the job
+ * closed and leaves, or the caller sees IN and waits for it to leave: the caller never rewrites a
+ * job's parameters under a worker still reading them. (The source is loaded with a dynamic
+ * import() because an eval'd worker is CommonJS or ESM depending on the parent's flags.)
+ */
+const WORKER_SOURCE = `
+import('node:worker_threads').then(({ workerData }) => {
+  const { module, memory, L } = workerData;
+  const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const ctl = new Int32Array(memory.buffer, 0, ${CTL_BYTES / 4});
+  const participate = ${participate.toString()};
+  Atomics.store(ctl, L.READY, 1);
+  for (;;) {
+    Atomics.wait(ctl, L.JOB, 0);
+    const job = Atomics.load(ctl, L.JOB);
+    if (job === 0) continue;
+    Atomics.store(ctl, L.IN, 1);
+    if (Atomics.load(ctl, L.JOB) === job) participate(x, ctl, L, false);
+    Atomics.store(ctl, L.IN, 0);
+    Atomics.notify(ctl, L.IN);
+    Atomics.wait(ctl, L.JOB, job);
+  }
+});
+`;
+
+const workerThreads = await import('node:worker_threads').catch(() => undefined);
+
+type WorkerState = 'none' | 'started' | 'dead';
+let workerState: WorkerState = 'none';
+let parallelEnabled = true;
+let lastJob = 0;
+
+/**
+ * Allow (default) or forbid the second core. Forbidding it keeps every product on the calling
+ * thread (an app may want the other core for itself); an already started worker just stays asleep.
+ */
+export function setWasmSgemmParallel(enabled: boolean): void {
+  parallelEnabled = enabled;
+}
+
+/** Whether the helper thread is up, so that large products use two cores. */
+export function wasmSgemmWorkerReady(): boolean {
+  return workerState === 'started' && engine !== undefined && Atomics.load(engine.ctl, CTL.READY) === 1;
+}
+
+/** Start the helper (once, on the first large product). Until it is READY, products run on one core. */
+function startWorker(e: Engine): void {
+  if (workerState !== 'none' || workerThreads === undefined || !e.shared) return;
+  workerState = 'started';
+  try {
+    const w = new workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { module: e.module, memory: e.memory, L: CTL } });
+    w.unref(); // an idle helper must not keep the process alive
+    w.on('error', () => { workerState = 'dead'; });
+    w.on('exit', () => { workerState = 'dead'; });
+  } catch {
+    workerState = 'dead';
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The driver
+
+/** How a strided operand X(o, kk) = x[off + o·so + kk·sk] gets into WASM memory before packing. */
+interface Staging {
+  /** Copy the contiguous span [lo, lo + elems) as is (when it is not much bigger than the matrix). */
+  span: boolean;
+  lo: number;
+  elems: number;
+}
+
+function planStaging(x: Float32Array, off: number, so: number, sk: number, outer: number, k: number, what: string): Staging {
+  const lo = off + Math.min(0, (outer - 1) * so) + Math.min(0, (k - 1) * sk);
+  const hi = off + Math.max(0, (outer - 1) * so) + Math.max(0, (k - 1) * sk) + 1;
+  if (lo < 0 || hi > x.length) throw new RangeError(`sgemm: ${what} reaches elements [${lo}, ${hi}) of an array of ${x.length}`);
+  // A dense matrix, transposed or not, spans exactly outer·k; a slice of a wider array a bit more.
+  const span = hi - lo <= 2 * outer * k + 1024;
+  return { span, lo, elems: span ? hi - lo : outer * k };
+}
+
+/**
+ * Put the operand at byte address `at` and return (address of X(0,0), outer stride, k stride) in
+ * bytes. A span is one memcpy; otherwise gather it densely, in whichever order reads x more
+ * contiguously, and in a layout the packing routine has a SIMD path for.
+ */
+function stage(f32: Float32Array, at: number, plan: Staging, x: Float32Array, off: number, so: number, sk: number,
+  outer: number, k: number): [number, number, number] {
+  const base = at >> 2;
+  if (plan.span) {
+    f32.set(x.subarray(plan.lo, plan.lo + plan.elems), base);
+    return [at + 4 * (off - plan.lo), 4 * so, 4 * sk];
+  }
+  if (Math.abs(sk) <= Math.abs(so)) {
+    for (let o = 0; o < outer; o++) {
+      let src = off + o * so, dst = base + o * k;
+      for (let kk = 0; kk < k; kk++, src += sk) f32[dst++] = x[src]!;
+    }
+    return [at, 4 * k, 4];
+  }
+  for (let kk = 0; kk < k; kk++) {
+    let src = off + kk * sk, dst = base + kk * outer;
+    for (let o = 0; o < outer; o++, src += so) f32[dst++] = x[src]!;
+  }
+  return [at, 4, 4 * outer];
+}
+
+const align64 = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/**
+ * C[m×n] = Σ_k A[i,k]·B[k,j] for float32, where A and B are given with arbitrary element strides
+ * (rowStride, colStride), so Aᵀ and Bᵀ need no copies; batched via a loop by the caller.
+ * C is written densely (row stride n) from cOffset, and must not overlap A or B. Sums are
+ * accumulated in float32 (error ≤ (k+1)·2⁻²⁴·Σ|A||B| per element).
+ */
+export function sgemm(m: number, n: number, k: number,
+  a: Float32Array, aOffset: number, aRowStride: number, aColStride: number,
+  b: Float32Array, bOffset: number, bRowStride: number, bColStride: number,
+  c: Float32Array, cOffset: number): void {
+  if (!SIMD) throw new Error('sgemm: WebAssembly SIMD is not available here (check wasmSgemmAvailable)');
+  for (const [v, what] of [[m, 'm'], [n, 'n'], [k, 'k'], [aOffset, 'aOffset'], [bOffset, 'bOffset'], [cOffset, 'cOffset']] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`sgemm: ${what} = ${v} is not a non-negative integer`);
+  }
+  for (const [v, what] of [[aRowStride, 'aRowStride'], [aColStride, 'aColStride'], [bRowStride, 'bRowStride'], [bColStride, 'bColStride']] as const) {
+    if (!Number.isInteger(v)) throw new RangeError(`sgemm: ${what} = ${v} is not an integer`);
+  }
+  if (cOffset + m * n > c.length) throw new RangeError(`sgemm: C needs ${cOffset + m * n} elements, has ${c.length}`);
+  gemmInto(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride, bColStride, c, cOffset, n, false);
+}
+
+/** C[i·ldc + j] (+)= (A·B)[i, j]; pieces a product too big for the memory limit. */
+function gemmInto(m: number, n: number, k: number,
+  a: Float32Array, aOff: number, ars: number, acs: number,
+  b: Float32Array, bOff: number, brs: number, bcs: number,
+  c: Float32Array, cOff: number, ldc: number, accumulate: boolean): void {
+  if (m === 0 || n === 0) return;
+  if (k === 0) {
+    if (!accumulate) for (let i = 0; i < m; i++) c.fill(0, cOff + i * ldc, cOff + i * ldc + n);
+    return;
+  }
+  // A stride along a dimension of extent 1 is never stepped; zero it so no huge value reaches i32 math.
+  if (m === 1) ars = 0;
+  if (n === 1) bcs = 0;
+  if (k === 1) acs = brs = 0;
+  const mT = Math.ceil(m / MR), nT = Math.ceil(n / NR), mPad = mT * MR, nPad = nT * NR;
+  // A is X(o = i, kk) with strides (ars, acs); B is X(o = j, kk) with strides (bcs, brs).
+  const sa = planStaging(a, aOff, ars, acs, m, k, 'A');
+  const sb = planStaging(b, bOff, bcs, brs, n, k, 'B');
+  const rawA = CTL_BYTES, rawB = rawA + align64(4 * sa.elems), ap = rawB + align64(4 * sb.elems);
+  const bp = ap + align64(4 * mPad * k), cp = bp + align64(4 * k * nPad), end = cp + align64(4 * mPad * nPad);
+
+  if (end > memoryLimit) {
+    // Too big for the memory: halve the largest dimension. Rows and columns of C are independent;
+    // halves of k are summed, the second accumulating into the first.
+    if (m >= n && m >= k && m > 1) {
+      const h = m >> 1;
+      gemmInto(h, n, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
+      gemmInto(m - h, n, k, a, aOff + h * ars, ars, acs, b, bOff, brs, bcs, c, cOff + h * ldc, ldc, accumulate);
+    } else if (n >= k && n > 1) {
+      const h = n >> 1;
+      gemmInto(m, h, k, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
+      gemmInto(m, n - h, k, a, aOff, ars, acs, b, bOff + h * bcs, brs, bcs, c, cOff + h, ldc, accumulate);
+    } else if (k > 1) {
+      const h = k >> 1;
+      gemmInto(m, n, h, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, ldc, accumulate);
+      gemmInto(m, n, k - h, a, aOff + h * acs, ars, acs, b, bOff + h * brs, brs, bcs, c, cOff, ldc, true);
+    } else {
+      throw new RangeError(`sgemm: the memory limit ${memoryLimit} B is too small for a 1×1×1 product`);
+    }
+    return;
+  }
+
+  const e = getEngine();
+  e.reserve(end);
+  const [srcA, osA, ksA] = stage(e.f32, rawA, sa, a, aOff, ars, acs, m, k);
+  const [srcB, osB, ksB] = stage(e.f32, rawB, sb, b, bOff, bcs, brs, n, k);
+  const parallel = parallelEnabled && m * n * k >= PARALLEL_MIN_MADDS && (mT > 1 || nT > 1);
+  if (parallel && workerState === 'none') startWorker(e);
+  const workerUp = parallel && wasmSgemmWorkerReady();
+  // Chunks of C: at most CHUNK_ROWS × CHUNK_COLS tiles, and small enough that there are at least
+  // ~16 of them, so the two threads can balance even when one of them starts late.
+  const rowsPer = Math.min(CHUNK_ROWS, Math.ceil(mT / 4)), colsPer = Math.min(CHUNK_COLS, Math.ceil(nT / 4));
+  if (!(workerUp && runShared(e, [srcA, osA, ksA, m, mT, ap, mPad, srcB, osB, ksB, n, nT, bp, nPad, k, cp, PACK_GROUP, rowsPer, colsPer]))) {
+    e.x.packA(srcA, osA, ksA, m, k, 0, mT, ap, mPad);
+    e.x.packB(srcB, osB, ksB, n, k, 0, nT, bp, nPad);
+    e.x.gemm(ap, bp, cp, 0, mT, 0, nT, k, mPad, nPad);
+  }
+
+  // Copy the m×n corner of the padded C (row stride nPad) out.
+  const f32 = e.f32, c0 = cp >> 2;
+  if (!accumulate && ldc === n && nPad === n) {
+    c.set(f32.subarray(c0, c0 + m * n), cOff);
+  } else {
+    for (let i = 0; i < m; i++) {
+      const row = f32.subarray(c0 + i * nPad, c0 + i * nPad + n);
+      if (accumulate) for (let j = 0, o = cOff + i * ldc; j < n; j++, o++) c[o] = c[o]! + row[j]!;
+      else c.set(row, cOff + i * ldc);
+    }
+  }
+}
+
+/**
+ * Pack and multiply as tasks shared with the worker (see `participate`), and return false if a
+ * task threw (then the caller recomputes on this thread alone).
+ */
+function runShared(e: Engine, params: number[]): boolean {
+  const ctl = e.ctl;
+  ctl.set(params, CTL.P);
+  for (const i of [CTL.FAILED, CTL.NEXT_PACK, CTL.PACKED, CTL.NEXT_CHUNK, CTL.CHUNKS_DONE]) Atomics.store(ctl, i, 0);
+  lastJob = (lastJob % 0x3fffffff) + 1;
+  Atomics.store(ctl, CTL.JOB, lastJob);
+  Atomics.notify(ctl, CTL.JOB);
+  participate(e.x, ctl, CTL, true);
+  Atomics.store(ctl, CTL.JOB, 0);
+  for (let v = Atomics.load(ctl, CTL.IN); v !== 0; v = Atomics.load(ctl, CTL.IN)) Atomics.wait(ctl, CTL.IN, v);
+  return Atomics.load(ctl, CTL.FAILED) === 0;
+}
