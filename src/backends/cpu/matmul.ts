@@ -1,4 +1,5 @@
-// dot_general on the CPU: strided [batch, M, K]·[batch, K, N] views and a packed, cache-blocked GEMM.
+// dot_general on the CPU: strided [batch, M, K]·[batch, K, N] views; float32 through the WASM SIMD
+// sgemm (wasm/sgemm.ts), other dtypes and small or vector shapes through a packed, cache-blocked JS GEMM.
 //
 // Each operand is viewed as [batch, M, K] / [batch, K, N] through strides (no transposed copy),
 // then a packed, cache-blocked GEMM with a register-blocked micro-kernel does the arithmetic.
@@ -18,6 +19,10 @@ import { Shape, stridesOf } from '../../core/shape.js';
 import { EXPRESSIONS } from './expressions.js';
 import type { CpuKernel } from './index.js';
 import { transposeTyped } from './movement.js';
+import { sgemm, wasmSgemmAvailable } from './wasm/sgemm.js';
+
+/** Below this many multiply-adds the copy into WASM memory costs more than the JS kernel. */
+const WASM_MIN_FLOPS = 16 * 16 * 16;
 
 /**
  * Micro-tile MR×NR and cache blocks. Measured on a Zen 5 core under V8: scalar JS peaks near one
@@ -218,6 +223,15 @@ export const dotGeneral: CpuKernel<'dot_general'> = ([l, r], { dimensionNumbers 
   const nb = prod(la!.shape, lb), M = prod(la!.shape, lf), K = prod(la!.shape, lc), N = prod(ra!.shape, rf);
   const dtype = oa!.dtype;
   const out = allocTyped(dtype, oa!.size);
+  const [lsB, lsM, lsK] = lhs.strides as [number, number, number];
+  const [rsB, rsK, rsN] = rhs.strides as [number, number, number];
+  // float32 products go to the WASM SIMD kernel (its own packing makes transposed operands as fast
+  // as plain ones); matrix·vector shapes and tiny products stay here, where it would mostly pad.
+  if (out instanceof Float32Array && wasmSgemmAvailable && M > 1 && N > 1 && M * N * K >= WASM_MIN_FLOPS) {
+    const a = lhs.data as Float32Array, bm = rhs.data as Float32Array;
+    for (let b = 0; b < nb; b++) sgemm(M, N, K, a, b * lsB, lsM, lsK, bm, b * rsB, rsK, rsN, out, b * M * N);
+    return [out];
+  }
   const f = dtype === 'int32' || dtype === 'uint32' ? INT : FLOAT;
   // The accumulator: the output itself where its type is the accumulator's (uint32 is viewed as
   // int32: the same bits), else a float64 array rounded into the float32 output at the end.
@@ -225,8 +239,6 @@ export const dotGeneral: CpuKernel<'dot_general'> = ([l, r], { dimensionNumbers 
     out instanceof Float64Array || out instanceof Int32Array ? out
     : out instanceof Uint32Array ? new Int32Array(out.buffer, out.byteOffset, out.length)
     : new Float64Array(out.length);
-  const [lsB, lsM, lsK] = lhs.strides as [number, number, number];
-  const [rsB, rsK, rsN] = rhs.strides as [number, number, number];
   for (let b = 0; b < nb; b++) gemm(f, M, N, K, lhs.data, b * lsB, lsM, lsK, rhs.data, b * rsB, rsK, rsN, acc, b * M * N);
   if (out instanceof Float32Array) out.set(acc);
   return [out];
