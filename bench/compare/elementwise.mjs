@@ -14,7 +14,7 @@ const reference = [0, 1, n >> 1, n - 1, 12345].map((i) => [i, Math.tanh(X[i]) * 
 
 header(`elementwise tanh(x)*2 + exp(-x*x), n = ${n} float32; GB/s = 8 bytes × n / median seconds (higher is better)`);
 const [ct, tfw, jxw] = [await loadCotangent(), await loadTfjsWasm(), await loadJaxWasm()];
-for (const lib of [ct, tfw, jxw]) console.log(`# ${lib instanceof Unavailable ? lib.message : lib.note ?? 'cotangent: CPU backend (pure JS, one thread)'}`);
+for (const lib of [ct, tfw, jxw]) console.log(`# ${lib instanceof Unavailable ? lib.message : lib.note ?? 'cotangent: CPU backend (generated JS; float32 matmul in WASM SIMD, a second thread for large products)'}`);
 
 /** A contender: `computed()` runs f and returns once its result exists; `readBack()` runs f and returns its values. */
 const contenders = [];

@@ -27,7 +27,7 @@ function referenceEntries(A, B, n, { ta, tb }) {
 
 header('float32 matmul, GFLOP/s = 2n³ / median seconds / 1e9 (higher is better); each run includes reading C back');
 const [ct, tfw, jxw] = [await loadCotangent(), await loadTfjsWasm(), await loadJaxWasm()];
-for (const lib of [ct, tfw, jxw]) console.log(`# ${lib instanceof Unavailable ? lib.message : lib.note ?? 'cotangent: CPU backend (pure JS, one thread)'}`);
+for (const lib of [ct, tfw, jxw]) console.log(`# ${lib instanceof Unavailable ? lib.message : lib.note ?? 'cotangent: CPU backend (generated JS; float32 matmul in WASM SIMD, a second thread for large products)'}`);
 
 /** One entry per (library, mode): builds a runner for given inputs and variant, or null when unavailable. */
 const contenders = [];

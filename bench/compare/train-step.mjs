@@ -15,7 +15,7 @@ const data = { x: normal(N * D_in, 11), y: normal(N * D_out, 12), w1: normal(D_i
 
 header(`two-layer training step (N=${N}, D_in=${D_in}, H=${H}, D_out=${D_out}), ms/step = median block time / ${block} (lower is better)`);
 const [ct, tfw, jxw] = [await loadCotangent(), await loadTfjsWasm(), await loadJaxWasm()];
-for (const lib of [ct, tfw, jxw]) console.log(`# ${lib instanceof Unavailable ? lib.message : lib.note ?? 'cotangent: CPU backend (pure JS, one thread)'}`);
+for (const lib of [ct, tfw, jxw]) console.log(`# ${lib instanceof Unavailable ? lib.message : lib.note ?? 'cotangent: CPU backend (generated JS; float32 matmul in WASM SIMD, a second thread for large products)'}`);
 
 /**
  * A contender: `step()` advances its own weights by one SGD step and keeps the loss (unread);
