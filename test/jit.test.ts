@@ -2,7 +2,7 @@
 // donation, disableJit, lower(), composition with grad, and the errors of abstract values.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { np, jit, grad, valueAndGrad, makeJaxpr, disableJit, setLogCompiles, ConcretizationError } from '../src/index.js';
+import { np, jit, grad, hessian, valueAndGrad, makeJaxpr, disableJit, setLogCompiles, getBackend, ConcretizationError } from '../src/index.js';
 import type { Array as NDArray } from '../src/index.js';
 
 test('traces once per signature and replays from the cache', () => {
@@ -148,6 +148,37 @@ test('donating an array whose storage another array shares leaves that array int
   const fromUser = np.array(data);      // no copy: the user's typed array is the storage
   step(fromUser);
   assert.equal(Array.from(data), [5, 6]);
+});
+
+test('grad of a jitted function runs its primal half as one compiled program', () => {
+  const cpu = getBackend('cpu');
+  const compile = cpu.compile!;
+  const compiled: string[] = [];
+  (cpu as { compile?: typeof compile }).compile = (j, d) => { compiled.push(j.toString()); return compile(j, d); };
+  try {
+    const loss = jit((w: NDArray, x: NDArray) => np.tanh(x.matmul(w)).square().sum());
+    const w = np.array([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]], { dtype: 'float64' });
+    const x = np.array([[1, 2, 3], [-1, 0.5, 2]], { dtype: 'float64' });
+    const g = grad(loss)(w, x) as NDArray;
+    // The forward pass (dot_general, tanh) and the residuals came out of one compiled program, and
+    // the backward pass (transposed dot_generals, no tanh) out of another.
+    assert.ok(compiled.some((t) => /dot_general/.test(t) && /tanh/.test(t)), compiled.join('\n---\n'));
+    assert.ok(compiled.some((t) => /dot_general/.test(t) && !/tanh/.test(t)), compiled.join('\n---\n'));
+    const eager = grad((w: NDArray, x: NDArray) => np.tanh(x.matmul(w)).square().sum())(w, x) as NDArray;
+    Array.from(g.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - eager.dataSync()[i]!) < 1e-12));
+  } finally {
+    (cpu as { compile?: typeof compile }).compile = compile;
+  }
+});
+
+test('second derivatives through jit agree with eager', () => {
+  const f = (x: NDArray) => np.sin(x).mul(x.square()).sum();
+  const x = np.array([0.3, -1.2, 2], { dtype: 'float64' });
+  const h = hessian(jit(f))(x).dataSync(), e = hessian(f)(x).dataSync();
+  Array.from(h).forEach((v, i) => assert.ok(Math.abs(v - e[i]!) < 1e-12, `${v} vs ${e[i]}`));
+  const gg = grad((y: NDArray) => (grad(jit(f))(y) as NDArray).sum())(x) as NDArray;
+  const ge = grad((y: NDArray) => (grad(f)(y) as NDArray).sum())(x) as NDArray;
+  Array.from(gg.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - ge.dataSync()[i]!) < 1e-12));
 });
 
 test.run();

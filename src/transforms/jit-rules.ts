@@ -1,17 +1,25 @@
-// How the transforms go through a jitted call: jvp(jit(f)) = jit(jvp(f)), traced once per
-// (jaxpr, which tangents are nonzero) and cached.
+// How the transforms go through a jitted call: jvp(jit(f)) = jit(jvp(f)) and transpose(jit(f)) =
+// jit(transpose(f)), each traced once per (jaxpr, which inputs take part) and cached.
 import { NDArray } from '../core/array.js';
 import { bind } from '../core/interpreter.js';
-import { ClosedJaxpr, evalClosedJaxpr } from '../core/jaxpr.js';
+import { ClosedJaxpr, evalClosedJaxpr, Jaxpr } from '../core/jaxpr.js';
+import { backwardPass } from './transpose.js';
+import { UndefinedPrimal } from './transpose-rules.js';
 import { Params } from '../core/primitives.js';
 import { jvpFlat } from './jvp.js';
 import { traceFlat } from './make-jaxpr.js';
+import { hoistConsts } from './jit.js';
+import { optimize } from '../core/passes.js';
 import { instantiate, isZero, Tangent, Zero } from './tangent.js';
 
-const jvpCache = new WeakMap<ClosedJaxpr, Map<string, { jaxpr: ClosedJaxpr; zeroOut: boolean[] }>>();
+interface JvpJaxpr { jaxpr: ClosedJaxpr; consts: readonly NDArray[]; zeroOut: boolean[] }
+const jvpCache = new WeakMap<ClosedJaxpr, Map<string, JvpJaxpr>>();
 
-/** The jaxpr of (primals, nonzero tangents) ↦ (primal outputs, nonzero tangent outputs). */
-function jvpJaxpr(jaxpr: ClosedJaxpr, nonzero: readonly boolean[]): { jaxpr: ClosedJaxpr; zeroOut: boolean[] } {
+/**
+ * The jaxpr of (primals, nonzero tangents) ↦ (primal outputs, nonzero tangent outputs), optimised
+ * and with its constants hoisted to leading inputs like every jaxpr jit hands a backend.
+ */
+function jvpJaxpr(jaxpr: ClosedJaxpr, nonzero: readonly boolean[]): JvpJaxpr {
   const key = nonzero.map((b) => (b ? '1' : '0')).join('');
   let perJaxpr = jvpCache.get(jaxpr);
   if (!perJaxpr) { perJaxpr = new Map(); jvpCache.set(jaxpr, perJaxpr); }
@@ -20,27 +28,64 @@ function jvpJaxpr(jaxpr: ClosedJaxpr, nonzero: readonly boolean[]): { jaxpr: Clo
   const inAvals = jaxpr.inAvals;
   const tangentAvals = inAvals.filter((_, i) => nonzero[i]).map((a) => a.strong());
   let zeroOut: boolean[] = [];
-  const traced = traceFlat((...xs) => {
+  const traced = optimize(traceFlat((...xs) => {
     const primals = xs.slice(0, inAvals.length);
     let k = inAvals.length;
     const tangents: Tangent[] = inAvals.map((a, i) => (nonzero[i] ? xs[k++]! : new Zero(a)));
     const [po, to] = jvpFlat((...ys) => evalClosedJaxpr(jaxpr, ys), primals, tangents);
     zeroOut = to.map((t) => isZero(t));
     return [...po, ...to.filter((t) => !isZero(t)).map(instantiate)];
-  }, [...inAvals, ...tangentAvals]);
-  const entry = { jaxpr: traced, zeroOut };
+  }, [...inAvals, ...tangentAvals]));
+  const entry = { jaxpr: hoistConsts(traced), consts: traced.consts, zeroOut };
   perJaxpr.set(key, entry);
   return entry;
 }
 
 export function jvpOfJit(primals: readonly NDArray[], tangents: readonly Tangent[], params: Params<'jit'>): [NDArray[], Tangent[]] {
   const nonzero = tangents.map((t) => !isZero(t));
-  const { jaxpr, zeroOut } = jvpJaxpr(params.jaxpr, nonzero);
+  const { jaxpr, consts, zeroOut } = jvpJaxpr(params.jaxpr, nonzero);
   const nOut = params.jaxpr.outAvals.length;
-  const outs = bind('jit', [...primals, ...tangents.filter((t) => !isZero(t)).map(instantiate)], {
+  const outs = bind('jit', [...consts, ...primals, ...tangents.filter((t) => !isZero(t)).map(instantiate)], {
     name: `jvp(${params.name})`, jaxpr, donated: jaxpr.inAvals.map(() => false),
   });
   let k = nOut;
   const tangentOuts = zeroOut.map((z, i) => (z ? new Zero(params.jaxpr.outAvals[i]!) : outs[k++]!));
   return [outs.slice(0, nOut), tangentOuts];
+}
+
+const transposeCache = new WeakMap<ClosedJaxpr, Map<string, { jaxpr: ClosedJaxpr; consts: readonly NDArray[] }>>();
+
+/**
+ * The jaxpr of (known inputs, output cotangents) ↦ cotangents of the linear inputs, for a jitted
+ * jaxpr that is linear in the inputs marked `linear`: the backward pass, traced and optimised.
+ */
+function transposeJaxpr(cj: ClosedJaxpr, linear: readonly boolean[]): { jaxpr: ClosedJaxpr; consts: readonly NDArray[] } {
+  const key = linear.map((l) => (l ? '1' : '0')).join('');
+  let perJaxpr = transposeCache.get(cj);
+  if (!perJaxpr) { perJaxpr = new Map(); transposeCache.set(cj, perJaxpr); }
+  const hit = perJaxpr.get(key);
+  if (hit) return hit;
+  const { jaxpr } = cj;
+  const knownVars = jaxpr.invars.filter((_, i) => !linear[i]);
+  const linearVars = jaxpr.invars.filter((_, i) => linear[i]);
+  const traced = optimize(traceFlat((...xs) => {
+    const known = xs.slice(0, knownVars.length), cts = xs.slice(knownVars.length);
+    // The same equations with the known inputs as constants: a linear jaxpr backwardPass can run.
+    const asLinear = new ClosedJaxpr(new Jaxpr([...jaxpr.constvars, ...knownVars], linearVars, jaxpr.eqns, jaxpr.outs), [...cj.consts, ...known]);
+    return backwardPass(asLinear, cts).map(instantiate);
+  }, [...knownVars.map((v) => v.aval), ...cj.outAvals]));
+  const entry = { jaxpr: hoistConsts(traced), consts: traced.consts };
+  perJaxpr.set(key, entry);
+  return entry;
+}
+
+export function transposeJit(cts: readonly Tangent[], args: readonly (NDArray | UndefinedPrimal)[], params: Params<'jit'>): (Tangent | null)[] {
+  const linear = args.map((a) => a instanceof UndefinedPrimal);
+  const known = args.filter((a): a is NDArray => !(a instanceof UndefinedPrimal));
+  const { jaxpr, consts } = transposeJaxpr(params.jaxpr, linear);
+  const ctsIn = bind('jit', [...consts, ...known, ...cts.map(instantiate)], {
+    name: `transpose(${params.name})`, jaxpr, donated: jaxpr.inAvals.map(() => false),
+  });
+  let k = 0;
+  return linear.map((l) => (l ? ctsIn[k++]! : null));
 }

@@ -82,7 +82,7 @@ function explainMiss(sig: Signature, seen: readonly Signature[]): string {
 }
 
 /** Moves constants into leading inputs, so the jaxpr is a pure function of its arguments. */
-function hoistConsts(cj: ClosedJaxpr): ClosedJaxpr {
+export function hoistConsts(cj: ClosedJaxpr): ClosedJaxpr {
   return new ClosedJaxpr(new Jaxpr([], [...cj.jaxpr.constvars, ...cj.jaxpr.invars], cj.jaxpr.eqns, cj.jaxpr.outs), []);
 }
 

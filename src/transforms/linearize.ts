@@ -7,6 +7,7 @@ import { bind, underNewInterpreter, withInterpreter } from '../core/interpreter.
 import { ClosedJaxpr, evalClosedJaxpr } from '../core/jaxpr.js';
 import { FlatFn, isArrayPrimitive, Params, Primitive } from '../core/primitives.js';
 import { StagingBase } from './builder.js';
+import { partialEvalJaxpr } from './partial-eval-jaxpr.js';
 import { jvpFlat } from './jvp.js';
 import { instantiate, isZero, Tangent, Zero } from './tangent.js';
 
@@ -16,10 +17,29 @@ class PartialEvalInterpreter extends StagingBase {
     if (!args.some((a) => this.owns(a))) return withInterpreter(this.parent, () => bind(prim, args, params));
     if (isArrayPrimitive(prim)) return this.stage(prim, args, params);
     if (prim === 'custom_lin') return this.stage(prim, args, params, (params as Params<'custom_lin'>).outAvals);
-    // A jitted call or custom-rule call on unknown (tangent) values: run its body here, so its
-    // known part is computed now and its unknown part staged equation by equation.
-    if (prim === 'jit') return evalClosedJaxpr((params as Params<'jit'>).jaxpr, args);
+    if (prim === 'jit') return this.splitJit(args, params as Params<'jit'>);
+    // A custom-rule call on unknown (tangent) values: the rule is not needed here, run its body.
     return (params as Params<'custom_jvp_call'>).fun(...args);
+  }
+
+  /**
+   * A jitted call with some unknown inputs: its known half (the primal computation) runs now as
+   * one jitted call on the parent, returning residuals; its unknown half (linear in the unknowns)
+   * is staged as a jitted call too, which transposes into a jitted call of its transpose.
+   */
+  private splitJit(args: readonly NDArray[], params: Params<'jit'>): NDArray[] {
+    const inUnknown = args.map((a) => this.owns(a));
+    const split = partialEvalJaxpr(params.jaxpr, inUnknown);
+    const knownArgs = args.filter((_, i) => !inUnknown[i]);
+    const knownOuts = withInterpreter(this.parent, () =>
+      bind('jit', knownArgs, { name: params.name, jaxpr: split.known, donated: knownArgs.map(() => false) }));
+    const nKnown = knownOuts.length - split.numResiduals;
+    const residuals = knownOuts.slice(nKnown);
+    const unknownOuts = this.stage('jit', [...residuals, ...args.filter((_, i) => inUnknown[i])], {
+      name: params.name, jaxpr: split.unknown, donated: split.unknown.inAvals.map(() => false),
+    }, split.unknown.outAvals);
+    let k = 0, u = 0;
+    return split.outUnknown.map((isU) => (isU ? unknownOuts[u++]! : knownOuts[k++]!));
   }
 }
 

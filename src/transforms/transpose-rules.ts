@@ -6,6 +6,7 @@ import { NDArray } from '../core/array.js';
 import * as lax from '../core/lax.js';
 import { DotDimensionNumbers, Params, Primitive } from '../core/primitives.js';
 import { instantiate, Tangent, Zero } from './tangent.js';
+import { transposeJit } from './jit-rules.js';
 
 /** A linear input of an equation being transposed: its value is what we are solving for. */
 export class UndefinedPrimal {
@@ -126,8 +127,8 @@ export const transposeRules: { [P in Primitive]: TransposeRule<P> } = {
   },
   threefry2x32: notLinear('threefry2x32'),
 
-  // Linearization inlines jitted calls (see linearize.ts), so none reaches a linear jaxpr.
-  jit: notLinear('jit'),
+  // A jitted call that is linear in its undefined inputs transposes into a jitted call.
+  jit: (cts, args, params) => transposeJit(cts, args, params),
   custom_jvp_call: notLinear('custom_jvp_call'),
   custom_vjp_call: notLinear('custom_vjp_call'),
   // The user's backward pass, on the residuals saved by the forward pass.
