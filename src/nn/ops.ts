@@ -81,15 +81,20 @@ export const sqrt = unary('SqrtBackward0', 'output', np.sqrt);
 export const abs = unary('AbsBackward0', 'inputs', np.abs);
 export const sign = unary('SignBackward0', 'none', np.sign);
 export const square = (x: Tensor): Tensor => pow(x, 2);
-export const relu = unary('ReluBackward0', 'output', (x) => np.maximum(x, 0));
+// PyTorch's subgradients, from selects rather than max/min (whose JVP splits ties evenly): relu
+// passes the gradient only where x > 0, clamp where min ≤ x ≤ max; NaN passes through both.
+export const relu = unary('ReluBackward0', 'output', (x) => np.where(np.logicalOr(x.gt(0), np.isnan(x)), x, 0));
 
 export interface ClampBounds { min?: number | null; max?: number | null }
-/** clamp({min, max}) or clamp(min, max): min(max(x, min), max); at least one bound. */
+/** clamp({min, max}) or clamp(min, max): x limited to [min, max]; at least one bound. */
 export function clamp(x: Tensor, minOrBounds?: number | null | ClampBounds, maxBound?: number | null): Tensor {
   const { min = null, max = null } = typeof minOrBounds === 'object' && minOrBounds !== null ? minOrBounds : { min: minOrBounds ?? null, max: maxBound ?? null };
   if (min === null && max === null) throw new RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None");
   const name = max === null ? 'ClampMinBackward0' : min === null ? 'ClampMaxBackward0' : 'ClampBackward1';
-  return run(name, 'inputs', (a) => np.clip(a, min, max), [x]);
+  return run(name, 'inputs', (a) => {
+    const low = min === null ? a : np.where(a.lt(min), min, a);
+    return max === null ? low : np.where(a.gt(max), max, low);
+  }, [x]);
 }
 
 // ---- matrix products ----------------------------------------------------------------------------
