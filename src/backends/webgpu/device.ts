@@ -144,7 +144,7 @@ function recordError(label: string, message: string): void {
 }
 
 /** Runs `f` inside validation and out-of-memory error scopes; what they catch surfaces at the next read. */
-function scoped<T>(label: string, f: () => T): T {
+export function scoped<T>(label: string, f: () => T): T {
   const { device } = ctx();
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
@@ -190,7 +190,7 @@ const registry = new FinalizationRegistry<BufferRecord>(release);
 /** The DeviceBuffer of this backend: a GPUBuffer of 4-byte elements (bool as u32 0/1). */
 export class GpuBuffer {
   readonly backend = 'webgpu';
-  readonly #rec: BufferRecord;
+  #rec: BufferRecord;
   constructor(rec: BufferRecord) {
     this.#rec = rec;
     registry.register(this, rec, rec);
@@ -204,6 +204,18 @@ export class GpuBuffer {
   dispose(): void {
     registry.unregister(this.#rec);
     release(this.#rec);
+  }
+  /**
+   * A new handle that owns this memory, leaving this one dead (its dispose() does nothing): how a
+   * compiled program hands out a donated input it wrote in place, while the donated array is
+   * disposed.
+   */
+  transfer(): GpuBuffer {
+    const rec = this.#rec;
+    if (!rec.live) throw new CotangentError('webgpu: this buffer was disposed (or its device destroyed) and can no longer be used');
+    registry.unregister(rec);
+    this.#rec = { gpu: rec.gpu, bytes: 0, live: false };
+    return new GpuBuffer(rec);
   }
 }
 
@@ -222,6 +234,8 @@ function allocRecord(bytes: number, mappedAtCreation = false): BufferRecord {
   return rec;
 }
 const allocBuffer = (aval: ShapedArray): GpuBuffer => new GpuBuffer(allocRecord(aval.size * 4));
+/** A tracked storage buffer of `bytes` (compiled programs' pools and outputs). */
+export const allocGpuBuffer = (bytes: number): GpuBuffer => new GpuBuffer(allocRecord(bytes));
 
 /** Uploads row-major values; bool bytes widen to u32. */
 export function upload(data: TypedArray, aval: ShapedArray): GpuBuffer {
@@ -287,7 +301,8 @@ const pipelines = new Map<string, GPUComputePipeline>();
 /** Bind group layouts by (reads, writes) count. */
 const layouts = new Map<string, GPUBindGroupLayout>();
 
-function layoutFor(reads: number, writes: number): GPUBindGroupLayout {
+/** The bind group layout of `reads` read-only then `writes` read-write storage buffers (the order `bindings()` declares). */
+export function layoutFor(reads: number, writes: number): GPUBindGroupLayout {
   const key = `${reads}r${writes}w`;
   let l = layouts.get(key);
   if (!l) {
@@ -301,7 +316,8 @@ function layoutFor(reads: number, writes: number): GPUBindGroupLayout {
   return l;
 }
 
-function pipelineFor(label: string, code: string, reads: number, writes: number): GPUComputePipeline {
+/** The compute pipeline of a WGSL source, compiled once per device. */
+export function pipelineFor(label: string, code: string, reads: number, writes: number): GPUComputePipeline {
   let p = pipelines.get(code);
   if (!p) {
     const { device } = ctx();
@@ -313,7 +329,7 @@ function pipelineFor(label: string, code: string, reads: number, writes: number)
 }
 
 /** A rectangular grid holding `n` workgroups within the per-dimension limit; shaders flatten it back. */
-function grid(n: number): [number, number] {
+export function grid(n: number): [number, number] {
   const max = ctx().maxWorkgroupsPerDimension;
   if (n <= max) return [n, 1];
   const y = Math.ceil(n / max);

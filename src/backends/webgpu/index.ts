@@ -6,6 +6,7 @@ import { Backend, DeviceBuffer, registerBackend } from '../../core/backend.js';
 import { DType } from '../../core/dtype.js';
 import { CotangentError } from '../../core/errors.js';
 import { ArrayPrimitive, Params } from '../../core/primitives.js';
+import { compileJaxpr } from './compile/index.js';
 import { acquireDevice, destroyDevice, deviceLive, GpuBuffer, memoryStats as deviceMemoryStats, MemoryStats, readBack, runPlan, upload } from './device.js';
 import { elementwiseKernel as ew } from './elementwise.js';
 import { gather, scatterAdd } from './indexing.js';
@@ -93,6 +94,7 @@ export const webgpuBackend: Backend = {
     return runPlan(prim, planFor(prim, params, inAvals, outAvals), handles, outAvals);
   },
   dispose: (buf) => handleOf(buf, 'dispose').dispose(),
+  compile: compileJaxpr,
 };
 
 let ready: Promise<Backend> | null = null;

@@ -4,7 +4,22 @@ import { DType } from '../../core/dtype.js';
 import { DotDimensionNumbers } from '../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../core/shape.js';
 import { transposeStep } from './movement.js';
-import { bindings, entry, inp, out, Slot, Step, temp, u, WebGpuKernel, wgslType, withHelpers } from './wgsl.js';
+import { BufferDecl, bindings, entry, inp, KernelCall, out, Plan, Slot, Step, temp, u, WebGpuKernel, wgslType, withHelpers } from './wgsl.js';
+
+/**
+ * Work a compiled program fuses into the matmul: what it computes from each product element as it
+ * is written (a bias, an activation, `w - lr·g`), so the product never round-trips through memory.
+ */
+export interface MatmulEpilogue {
+  /** Buffers the epilogue reads, bound after the two operands (x2, x3, …). */
+  readonly reads: readonly (readonly [Slot, BufferDecl])[];
+  /** Buffers it writes (y0, y1, …), replacing the plain result (bound only if the product is kept). */
+  readonly writes: readonly (readonly [Slot, BufferDecl])[];
+  /** Module-scope WGSL the stores call (an epilogue function). */
+  readonly functions: string;
+  /** The statement finishing output element `o` (flat over the row-major [B, M, N] result) with value `v`. */
+  readonly store: (o: string, v: string) => string;
+}
 
 /**
  * One operand seen as three index groups (batch, free, contracting), each flattened to a single
@@ -71,7 +86,7 @@ const block = (n: number, max: number): number => (n >= max ? max : n >= 4 ? 4 :
  * elements. Past the edge, loads use a clamped (in-bounds) index and stores are skipped, so the
  * inner loop has no branches. Integer products wrap mod 2^32, as the CPU's Math.imul.
  */
-function matmulStep(d: DType, B: number, M: number, N: number, K: number, l: OperandView, r: OperandView): Step {
+function matmulStep(d: DType, B: number, M: number, N: number, K: number, l: OperandView, r: OperandView, epilogue?: MatmulEpilogue): Step {
   const t = wgslType(d);
   const tm = block(M, TM), tn = block(N, TN);
   const tileM = tm * WG_M, tileN = tn * WG_N;
@@ -81,6 +96,7 @@ function matmulStep(d: DType, B: number, M: number, N: number, K: number, l: Ope
   const [sLb, sLm, sLk] = [l.batch.stride, l.free.stride, l.contract.stride];
   const [sRb, sRk, sRn] = [r.batch.stride, r.contract.stride, r.free.stride];
   const times = (v: string, s: number): string => (s === 0 ? '' : s === 1 ? ` + ${v}` : ` + ${v} * ${u(s)}`);
+  const store = epilogue?.store ?? ((o: string, v: string) => `y0[${o}] = ${v};`);
   const body = [
     `let tn = wid % ${u(tilesN)};`,
     `let tm = (wid / ${u(tilesN)}) % ${u(tilesM)};`,
@@ -98,17 +114,20 @@ function matmulStep(d: DType, B: number, M: number, N: number, K: number, l: Ope
     `}`,
     `let ob = b * ${u(M * N)};`,
     ...rows.flatMap((k) => cols.map((c) =>
-      `if (m0 + ${u(k * WG_M)} < ${u(M)} && n0 + ${u(c * WG_N)} < ${u(N)}) { y0[ob + (m0 + ${u(k * WG_M)}) * ${u(N)} + n0 + ${u(c * WG_N)}] = acc${k}_${c}; }`)),
+      `if (m0 + ${u(k * WG_M)} < ${u(M)} && n0 + ${u(c * WG_N)} < ${u(N)}) { ${store(`ob + (m0 + ${u(k * WG_M)}) * ${u(N)} + n0 + ${u(c * WG_N)}`, `acc${k}_${c}`)} }`)),
   ];
-  const code = withHelpers([bindings([{ type: t }, { type: t }], [{ type: t }]), entry(workgroups, body, WG_M * WG_N)].join('\n'));
-  return { kind: 'dispatch', label: 'dot_general', code, reads: [l.slot, r.slot], writes: [out(0)], workgroups };
+  const reads: (readonly [Slot, BufferDecl])[] = [[l.slot, { type: t }], [r.slot, { type: t }], ...(epilogue?.reads ?? [])];
+  const writes = epilogue?.writes ?? [[out(0), { type: t }] as const];
+  const code = withHelpers([bindings(reads.map(([, b]) => b), writes.map(([, b]) => b)), ...(epilogue ? [epilogue.functions] : []), entry(workgroups, body, WG_M * WG_N)].join('\n'));
+  return { kind: 'dispatch', label: 'dot_general', code, reads: reads.map(([sl]) => sl), writes: writes.map(([sl]) => sl), workgroups };
 }
 
 /**
  * dot_general with any dimension numbers: the result is [batch..., lhs free..., rhs free...],
  * which is exactly [B, M, N] row-major. An empty contraction (K = 0) is a plain zero fill.
+ * `epilogue`: a compiled program's fused work on each product element (see MatmulEpilogue).
  */
-export const dotGeneral: WebGpuKernel<'dot_general'> = ({ params: { dimensionNumbers }, inAvals: [la, ra], outAvals: [oa] }) => {
+export function dotGeneralPlan({ params: { dimensionNumbers }, inAvals: [la, ra], outAvals: [oa] }: KernelCall<'dot_general'>, epilogue?: MatmulEpilogue): Plan {
   const { contracting: [lc, rc], batch: [lb, rb] }: DotDimensionNumbers = dimensionNumbers;
   const d = oa!.dtype;
   const l = view('dot_general lhs', d, la!.shape, lb, lc, inp(0), 0, 'lhs', false);
@@ -119,5 +138,7 @@ export const dotGeneral: WebGpuKernel<'dot_general'> = ({ params: { dimensionNum
   const B = sizeOf(lb.map((a) => la!.shape[a]!));
   const [N, K] = [r.free.size, l.contract.size];
   if (oa!.size === 0) return { steps: [] };
-  return { steps: [...l.steps, ...r.steps, matmulStep(d, B, M, N, K, l, r)], temps: [...l.temps, ...r.temps] };
-};
+  return { steps: [...l.steps, ...r.steps, matmulStep(d, B, M, N, K, l, r, epilogue)], temps: [...l.temps, ...r.temps] };
+}
+
+export const dotGeneral: WebGpuKernel<'dot_general'> = (call) => dotGeneralPlan(call);

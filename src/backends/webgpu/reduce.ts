@@ -8,10 +8,10 @@ import {
 } from './wgsl.js';
 
 /** Each reduction folds with an elementwise primitive of the expression table (bool: add is or, mul is and). */
-const COMBINE = { reduce_sum: 'add', reduce_prod: 'mul', reduce_max: 'max', reduce_min: 'min' } as const;
+export const COMBINE = { reduce_sum: 'add', reduce_prod: 'mul', reduce_max: 'max', reduce_min: 'min' } as const;
 
 /** The fold's identity: what an empty reduction gives (the CPU's values). */
-function identity(prim: ReducePrimitive, d: DType): string {
+export function identity(prim: ReducePrimitive, d: DType): string {
   switch (prim) {
     case 'reduce_sum': return zero(d);
     case 'reduce_prod': return one(d);
@@ -43,8 +43,8 @@ function collapse(shape: Shape, axes: readonly number[]): { kept: Block[]; reduc
 }
 
 /** A reduction long enough (or with few enough outputs) to share among a workgroup's invocations. */
-const cooperative = (outSize: number, reduceSize: number): boolean => reduceSize >= 1024 || (reduceSize >= 64 && outSize <= 256);
-const COOP = 64;
+export const cooperative = (outSize: number, reduceSize: number): boolean => reduceSize >= 1024 || (reduceSize >= 64 && outSize <= 256);
+export const COOP = 64;
 
 /**
  * reduce_sum/prod/max/min. With many outputs, one invocation folds each output's blocks in

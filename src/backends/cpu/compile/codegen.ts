@@ -20,9 +20,9 @@ import { Jaxpr, JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
 import { Params } from '../../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../../core/shape.js';
 import { ElementwisePrimitive, elementwiseExpr, EXPRESSIONS } from '../expressions.js';
-import { Access, Affine, constantForm, flatForm, formKey, identityAccess, identityFlat, isConstant, TreeVisitor, TreeWalk } from './access.js';
-import { BufferPlan, Storage } from './buffers.js';
-import { foldsInLocal, FusionPlan, LoopStep, reducedAxes, ReduceStep } from './fusion.js';
+import { Access, Affine, constantForm, flatForm, formKey, formsRead, identityAccess, identityFlat, isConstant, Nest, TreeVisitor, TreeWalk } from '../../fusion/access.js';
+import { BufferPlan, Storage } from '../../fusion/buffers.js';
+import { foldsInLocal, FusionPlan, LoopStep, reducedAxes, ReduceStep } from '../../fusion/plan.js';
 
 export interface CodegenOptions {
   /** Round float32 intermediates as eager does (default). Off only to measure what the rounding costs. */
@@ -72,34 +72,7 @@ function printerNames(jaxpr: Jaxpr): Map<Var, string> {
   return names;
 }
 
-// ---- loop nests ------------------------------------------------------------------------------------
-interface NestAxis { size: number; readonly kind: 'K' | 'R'; readonly dims: number[] }
-
-/** The loops over a domain: axes of size 1 dropped, neighbours merged where every form allows it. */
-class Nest {
-  readonly axes: NestAxis[] = [];
-  constructor(private readonly domain: Shape, kinds: readonly ('K' | 'R')[], forms: readonly Affine[]) {
-    for (let a = 0; a < domain.length; a++) {
-      const n = domain[a]!;
-      if (n === 1) continue;
-      const g = this.axes[this.axes.length - 1];
-      const inner = g?.dims[g.dims.length - 1];
-      if (g && inner !== undefined && g.kind === kinds[a] && forms.every((f) => f.c[inner] === f.c[a]! * n)) { g.size *= n; g.dims.push(a); }
-      else this.axes.push({ size: n, kind: kinds[a]!, dims: [a] });
-    }
-  }
-  /** Coefficients of a form per loop. A form the merges do not fit means the nest was chosen without it: a bug. */
-  coefs(f: Affine): number[] {
-    return this.axes.map((g) => {
-      for (let j = 0; j + 1 < g.dims.length; j++) {
-        const a = g.dims[j]!, b = g.dims[j + 1]!;
-        if (f.c[a] !== f.c[b]! * this.domain[b]!) throw new Error('codegen: an index form does not fit the merged loops');
-      }
-      return f.c[g.dims[g.dims.length - 1]!]!;
-    });
-  }
-}
-
+// ---- loop nests (their axes come from the shared Nest) ---------------------------------------------
 interface Val { readonly ref: string; readonly level: number }
 
 /**
@@ -234,21 +207,8 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
   };
 
   /** Index forms a walk over `domain` reads (for choosing the loop nest). */
-  const formsOf = (roots: readonly Var[], domain: Shape, start: Access, viaAtom: boolean): Affine[] => {
-    const forms: Affine[] = [];
-    const walk = new TreeWalk<null>(producer, domain.length, {
-      leaf: (v, access) => { if (!buffered.has(v)) return undefined; forms.push(flatForm(access, v.aval.shape, domain.length)); return null; },
-      literal: () => null,
-      iota: (_e, f) => { forms.push(f); return null; },
-      elementwise: () => null,
-      blocked: () => null,
-    });
-    for (const r of roots) {
-      if (viaAtom) walk.atom(r, start);
-      else { walk.expand(r, start); walk.remember(r, start, null); }
-    }
-    return forms;
-  };
+  const formsOf = (roots: readonly Var[], domain: Shape, start: Access, viaAtom: boolean): Affine[] =>
+    formsRead(producer, buffered, roots, domain, start, viaAtom);
 
   const summary = (fused: JaxprEqn[]) =>
     [...new Set(fused)].sort((a, b) => (eqnIndex.get(a) ?? 0) - (eqnIndex.get(b) ?? 0)).map((e) => `//   ${eqnText(e)}`);

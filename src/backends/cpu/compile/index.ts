@@ -1,4 +1,4 @@
-// The CPU backend's jit compiler: jaxpr → fusion plan → buffer plan → one generated JS program.
+// The CPU backend's jit compiler: jaxpr → fusion plan → buffer plan (both shared, src/backends/fusion/) → one generated JS program.
 //
 // The source is built once per jaxpr with `new Function` and wrapped as the backend's Executable.
 import { ConcreteArray } from '../../../core/array.js';
@@ -7,9 +7,10 @@ import { allocTyped, TypedArray } from '../../../core/dtype.js';
 import { bind } from '../../../core/interpreter.js';
 import { ClosedJaxpr } from '../../../core/jaxpr.js';
 import { cpuKernels, CpuBuffer, sharedStorage } from '../index.js';
-import { planBuffers, PoolStats, scratchPool } from './buffers.js';
+import { planBuffers } from '../../fusion/buffers.js';
+import { CPU_POLICY, planFusion } from '../../fusion/plan.js';
+import { CPU_BUFFERS, PoolStats, scratchPool } from './buffers.js';
 import { CodegenOptions, generate } from './codegen.js';
-import { planFusion } from './fusion.js';
 
 export type CompileOptions = CodegenOptions;
 
@@ -25,8 +26,8 @@ function dataOf(buf: DeviceBuffer | undefined, what: string): TypedArray {
  */
 export function compileJaxpr(cj: ClosedJaxpr, donated: readonly boolean[], opts: CompileOptions = {}): Executable {
   const { jaxpr } = cj;
-  const fusion = planFusion(jaxpr);
-  const buffers = planBuffers(fusion, donated);
+  const fusion = planFusion(jaxpr, CPU_POLICY);
+  const buffers = planBuffers(fusion, donated, CPU_BUFFERS);
   const gen = generate(fusion, buffers, opts);
   const nInputs = jaxpr.invars.length;
   const constData = cj.consts.map((c) => c.dataSync());

@@ -1,31 +1,61 @@
-// Fusion: which values of a jaxpr get a buffer, and the steps (fused loops, reductions, kernels).
+// Fusion planning shared by every backend's compiler: which values get a buffer, and the steps.
 //
-// Steps are fused elementwise loops, reductions with their prologue (and epilogue), and kernel calls.
+// Steps are fused elementwise loops, reductions with their prologue (and epilogue), and kernel calls
+// (a dot_general may carry an epilogue where the backend fuses one into its matmul).
 //
 // A value is *materialised* (computed by its own step into a buffer) when it is a jaxpr output,
 // when a non-fusible equation (dot_general, gather, …) reads it, or when several equations read it
 // (computed once, read many times). Everything else is *inline*: its equation is evaluated inside the
 // loop of its single consumer, so `tanh(x)*2 + exp(-x*x)` is one loop with no intermediate arrays.
-// Two exceptions keep that rule from costing work: movement of constants, iota, and movement of
-// materialised values are free to recompute, so they are inlined into every consumer; and a value
-// feeding a broadcast that enlarges it is materialised (inlining would recompute it per copy).
+// Two exceptions keep that rule from costing work: movement of constants, iota, movement of
+// materialised values and single-element elementwise chains (a constant converted, a learning
+// rate scaled) are free to recompute, so they are inlined into every consumer (code generators
+// hoist what does not move out of their loops); and a value feeding a broadcast that enlarges it is
+// materialised (inlining would recompute it per copy).
 //
 // Steps follow equation order. A loop step right after another over the same shape joins it (one
 // loop computing both, the first's values reused from locals when the second reads them at the same
 // index), and a loop over a reduction's output joins the reduction as its epilogue where the
 // reduction finishes each output element before starting the next.
-import { Jaxpr, JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
-import { isArrayPrimitive, Params, shapeRules } from '../../../core/primitives.js';
-import { Shape, shapeEq, sizeOf } from '../../../core/shape.js';
+//
+// Backends differ only in the policy: whether every reduction finishes its outputs one at a time (a
+// GPU gives each output its own invocation; the CPU's loop order decides), whether a loop over a
+// matmul's result fuses into the matmul, and how many buffers one step may bind (a shader's limit).
+import { Jaxpr, JaxprEqn, Literal, Var } from '../../core/jaxpr.js';
+import { isArrayPrimitive, Params, shapeRules } from '../../core/primitives.js';
+import { Shape, shapeEq, sizeOf } from '../../core/shape.js';
 import {
-  Affine, flatForm, formsEqual, identityAccess, identityFlat, isConstant, isLoopFusible, MOVEMENT, TreeVisitor, TreeWalk,
+  Affine, flatForm, formsEqual, identityAccess, identityFlat, isConstant, isElementwise, isLoopFusible, MOVEMENT, TreeVisitor, TreeWalk,
 } from './access.js';
+
+/** What a backend's code generator can fuse; the planning itself is the same for all. */
+export interface FusionPolicy {
+  /**
+   * Every reduction finishes its output elements one at a time wherever its axes lie (a GPU gives
+   * each output element its own invocation or workgroup), so any reduction may take an epilogue, and
+   * an epilogue may read finished buffers at any index. Off (the CPU), only reductions whose loop
+   * order finishes each element before the next (`foldsInLocal`) take one, reading other buffers
+   * only at that element or at a constant position.
+   */
+  readonly reducePerOutput: boolean;
+  /** A loop over a dot_general's result right after it joins it as an epilogue (run inside the matmul). */
+  readonly dotEpilogue: boolean;
+  /** The most buffers one fused step may read and write together (a shader's storage-binding limit). */
+  readonly maxBuffers: number;
+}
+
+/** The CPU's policy: loops in JS have no binding limit and reductions follow the input's order. */
+export const CPU_POLICY: FusionPolicy = { reducePerOutput: false, dotEpilogue: false, maxBuffers: Infinity };
 
 export interface LoopStep { readonly kind: 'loop'; readonly shape: Shape; readonly members: Var[] }
 /** A reduction (reduce_* or argmax/argmin) and the loop over its output fused after it. */
 export interface ReduceStep { readonly kind: 'reduce'; readonly eqn: JaxprEqn; readonly epilogue: Var[] }
-/** A primitive run by its CPU kernel ('kernel'), or a higher-order one bound through the interpreter ('call'). */
-export interface CallStep { readonly kind: 'kernel' | 'call'; readonly eqn: JaxprEqn }
+/**
+ * A primitive run by the backend's kernel ('kernel'), or a higher-order one bound through the
+ * interpreter ('call'). `epilogue`: loop values over a dot_general's result computed as it is
+ * written (only under `FusionPolicy.dotEpilogue`; empty otherwise).
+ */
+export interface CallStep { readonly kind: 'kernel' | 'call'; readonly eqn: JaxprEqn; readonly epilogue: Var[] }
 /** A reshape of a value that already has a buffer: the same buffer, read with a new shape. */
 export interface AliasStep { readonly kind: 'alias'; readonly v: Var; readonly of: Var }
 export type Step = LoopStep | ReduceStep | CallStep | AliasStep;
@@ -130,7 +160,32 @@ function leafCollector(isBuffer: (v: Var) => boolean, rank: number, found: { v: 
   };
 }
 
-export function planFusion(jaxpr: Jaxpr): FusionPlan {
+const distinct = (vs: readonly { v: Var }[]): number => new Set(vs.map((x) => x.v)).size;
+
+/**
+ * Where to cut a tree that reads more buffers than a step may bind: the inline elementwise value
+ * below it (not `root` itself) whose subtree reads the most buffers while still fitting one step.
+ * Materialising it gives that subtree its own step and leaves one buffer in its place.
+ */
+function cutPoint(producer: ReadonlyMap<Var, JaxprEqn>, isBuffer: (v: Var) => boolean, rank: number, at: (w: TreeWalk<Set<Var>>) => void, root: Var | null, maxBuffers: number): Var | null {
+  let best: Var | null = null, bestSize = 0;
+  const walk = new TreeWalk<Set<Var>>(producer, rank, {
+    leaf: (v) => (isBuffer(v) ? new Set([v]) : undefined),
+    literal: () => new Set(),
+    iota: () => new Set(),
+    elementwise: (eqn, ops) => {
+      const s = new Set(ops.flatMap((o) => [...o]));
+      const v = eqn.outvars[0]!;
+      if (v !== root && s.size + 1 <= maxBuffers && s.size > bestSize) { best = v; bestSize = s.size; }
+      return s;
+    },
+    blocked: () => new Set(),
+  });
+  at(walk);
+  return best;
+}
+
+export function planFusion(jaxpr: Jaxpr, policy: FusionPolicy = CPU_POLICY): FusionPlan {
   const eqns = foldTransposedDots(jaxpr);
   const producer = new Map<Var, JaxprEqn>();
   eqns.forEach((e) => e.outvars.forEach((v) => producer.set(v, e)));
@@ -141,6 +196,7 @@ export function planFusion(jaxpr: Jaxpr): FusionPlan {
     for (const a of new Set(e.inputs)) if (a instanceof Var) consumers.set(a, [...(consumers.get(a) ?? []), e]);
   }
   const readsInLoop = (e: JaxprEqn) => isLoopFusible(e.primitive) || isFusedReduce(e);
+  const { maxBuffers } = policy;
 
   // ---- which values get a buffer --------------------------------------------------------------
   const materialized = new Set<Var>();
@@ -151,7 +207,8 @@ export function planFusion(jaxpr: Jaxpr): FusionPlan {
     const v = e.outvars[0]!;
     const x = e.inputs[0];
     const movesBufferOrConstant = MOVEMENT.has(e.primitive) && (x instanceof Literal || (x instanceof Var && (isBuffer(x) || cheap.has(x))));
-    if (e.primitive === 'iota' || movesBufferOrConstant) cheap.add(v);
+    const scalarChain = isElementwise(e.primitive) && v.aval.size === 1;
+    if (e.primitive === 'iota' || movesBufferOrConstant || scalarChain) cheap.add(v);
     const cs = consumers.get(v) ?? [];
     if (outputs.has(v) || !cs.every(readsInLoop)) materialized.add(v);
     else if (cheap.has(v)) continue;
@@ -159,18 +216,26 @@ export function planFusion(jaxpr: Jaxpr): FusionPlan {
     else if (cs[0]!.primitive === 'broadcast_in_dim' && cs[0]!.outvars[0]!.aval.size > v.aval.size) materialized.add(v);
   }
 
-  // Materialise nodes an access cannot reach affinely, until every tree walks cleanly.
+  // Materialise nodes an access cannot reach affinely, and cut trees that read more buffers than
+  // a step may bind, until every tree walks cleanly.
   for (let changed = true; changed;) {
     changed = false;
     const block = (v: Var) => { if (!materialized.has(v)) { materialized.add(v); changed = true; } };
+    const check = (domain: Shape, root: Var | null, at: <R>(w: TreeWalk<R>) => void) => {
+      const found: { v: Var; form: Affine }[] = [];
+      at(new TreeWalk(producer, domain.length, leafCollector(isBuffer, domain.length, found, block)));
+      if (changed || distinct(found) + 1 <= maxBuffers) return;
+      const cut = cutPoint(producer, isBuffer, domain.length, at, root, maxBuffers);
+      if (cut) block(cut);
+    };
     for (const e of eqns) {
       const root = e.outvars[0]!;
       if (isLoopFusible(e.primitive) && materialized.has(root) && root.aval.size > 0) {
         const domain = root.aval.shape;
-        new TreeWalk(producer, domain.length, leafCollector(isBuffer, domain.length, [], block)).expand(root, identityAccess(domain));
+        check(domain, root, (w) => { w.expand(root, identityAccess(domain)); });
       } else if (isFusedReduce(e) && (e.inputs[0] as Var).aval.size > 0) {
         const domain = (e.inputs[0] as Var).aval.shape;
-        new TreeWalk(producer, domain.length, leafCollector(isBuffer, domain.length, [], block)).atom(e.inputs[0]!, identityAccess(domain));
+        check(domain, null, (w) => { w.atom(e.inputs[0]!, identityAccess(domain)); });
       }
     }
   }
@@ -191,6 +256,13 @@ export function planFusion(jaxpr: Jaxpr): FusionPlan {
     const id = identityFlat(domain);
     return found.map(({ v, form }) => ({ v, identity: v.aval.size === sizeOf(domain) && formsEqual(form, id) }));
   };
+  /** Whether a step reading `had` and `more` and writing `writes` values stays within the binding limit (writes counted whether stored or not). */
+  const fits = (had: readonly Read[], more: readonly { v: Var }[], writes: number) => distinct([...had, ...more]) + writes <= maxBuffers;
+  /** The same for a matmul's epilogue: the operands keep bindings of their own, even where the epilogue reads them too. */
+  const fitsDot = (k: number, more: readonly { v: Var }[], writes: number) => {
+    const step = steps[k] as CallStep, operands = step.eqn.inputs.filter((a) => a instanceof Var).length;
+    return operands + distinct([...reads[k]!.slice(operands), ...more]) + writes <= maxBuffers;
+  };
   const push = (s: Step, r: Read[], defines: readonly Var[]) => {
     steps.push(s);
     reads.push(r);
@@ -205,7 +277,7 @@ export function planFusion(jaxpr: Jaxpr): FusionPlan {
       if (e.primitive === 'reshape' && x instanceof Var && isBuffer(x)) { push({ kind: 'alias', v, of: x }, [{ v: x, identity: false }], [v]); continue; }
       const found = leavesOf(v, v.aval.shape);
       const last = steps.length - 1, prev = steps[last];
-      if (prev?.kind === 'loop' && shapeEq(prev.shape, v.aval.shape)) {
+      if (prev?.kind === 'loop' && shapeEq(prev.shape, v.aval.shape) && fits(reads[last]!, found, prev.members.length + 1)) {
         const r = toReads(found, v.aval.shape);
         if (r.every((rd) => stepOf.get(rd.v) !== last || rd.identity)) {
           prev.members.push(v);
@@ -214,11 +286,31 @@ export function planFusion(jaxpr: Jaxpr): FusionPlan {
           continue;
         }
       }
-      if (prev?.kind === 'reduce' && canJoinEpilogue(prev, v, found)) {
+      const epilogueOf = prev?.kind === 'reduce' ? canJoinEpilogue(prev, v, found, policy.reducePerOutput) && fits(reads[last]!, found, prev.epilogue.length + 2)
+        : prev?.kind === 'kernel' && policy.dotEpilogue ? canJoinDotEpilogue(prev, v, found) && fitsDot(last, found, prev.epilogue.length + 2) : false;
+      if (prev && epilogueOf && (prev.kind === 'reduce' || prev.kind === 'kernel')) {
         prev.epilogue.push(v);
         reads[last]!.push(...toReads(found, v.aval.shape));
         stepOf.set(v, last);
         continue;
+      }
+      // A matmul further back whose product this loop reads (a weight update after the gradient's
+      // matmul, with other steps in between): the loop may run there as its epilogue if everything
+      // it reads is computed by then. Its consumers all come later, so moving it earlier is safe.
+      // Not when a step in between reads a buffer this loop could overwrite in place (a donated
+      // weight the backward pass still reads): writing it in place here saves more than the fusion.
+      if (policy.dotEpilogue) {
+        const k = Math.max(-1, ...found.map((f) => stepOf.get(f.v) ?? -1));
+        const back = steps[k];
+        const r = toReads(found, v.aval.shape);
+        const inPlaceLater = r.some((rd) => rd.identity && stepOf.get(rd.v) !== k && rd.v.aval.dtype === v.aval.dtype &&
+          reads.slice(k + 1).some((rs) => rs.some((x) => x.v === rd.v)));
+        if (back?.kind === 'kernel' && k < last && !inPlaceLater && canJoinDotEpilogue(back, v, found) && fitsDot(k, found, back.epilogue.length + 2)) {
+          back.epilogue.push(v);
+          reads[k]!.push(...toReads(found, v.aval.shape));
+          stepOf.set(v, k);
+          continue;
+        }
       }
       push({ kind: 'loop', shape: v.aval.shape, members: [v] }, toReads(found, v.aval.shape), [v]);
     } else if (isFusedReduce(e)) {
@@ -230,7 +322,7 @@ export function planFusion(jaxpr: Jaxpr): FusionPlan {
       push({ kind: 'reduce', eqn: e, epilogue: [] }, found.map((f) => ({ v: f.v, identity: false })), [v]);
     } else {
       const r = e.inputs.filter((a): a is Var => a instanceof Var).map((a) => ({ v: a, identity: false }));
-      push({ kind: isArrayPrimitive(e.primitive) ? 'kernel' : 'call', eqn: e }, r, e.outvars);
+      push({ kind: isArrayPrimitive(e.primitive) ? 'kernel' : 'call', eqn: e, epilogue: [] }, r, e.outvars);
     }
   }
 
@@ -241,13 +333,28 @@ export function planFusion(jaxpr: Jaxpr): FusionPlan {
 }
 
 /**
- * An epilogue reads the reduction's result, earlier epilogue values and other buffers only at the
- * output element being finished (or at a constant position): the fused code has just that index.
+ * An epilogue reads the reduction's result and earlier epilogue values only at the output element
+ * being finished (they are locals there). Other buffers: at that element or at a constant position
+ * when the reduction runs in the input's order (the fused code has just that index), anywhere when
+ * each output element is finished on its own (`perOutput`).
  */
-function canJoinEpilogue(step: ReduceStep, v: Var, found: readonly { v: Var; form: Affine }[]): boolean {
+function canJoinEpilogue(step: ReduceStep, v: Var, found: readonly { v: Var; form: Affine }[], perOutput: boolean): boolean {
   const out = step.eqn.outvars[0]!;
   const x = step.eqn.inputs[0] as Var;
-  if (!foldsInLocal(step.eqn) || x.aval.size <= 1 || !shapeEq(out.aval.shape, v.aval.shape) || v.aval.size === 0) return false;
+  if ((!perOutput && !foldsInLocal(step.eqn)) || x.aval.size <= 1 || !shapeEq(out.aval.shape, v.aval.shape) || v.aval.size === 0) return false;
   const id = identityFlat(v.aval.shape);
-  return found.every(({ v: u, form }) => (u.aval.size === v.aval.size && formsEqual(form, id)) || (isConstant(form) && u !== out && !step.epilogue.includes(u)));
+  return found.every(({ v: u, form }) => (u.aval.size === v.aval.size && formsEqual(form, id)) ||
+    (u !== out && !step.epilogue.includes(u) && (perOutput || isConstant(form))));
+}
+
+/**
+ * A loop over a dot_general's result joins it as an epilogue (bias, activation, the update
+ * `w - lr·g`): it reads the product and earlier epilogue values only at the element being written
+ * (they are registers there), other buffers anywhere.
+ */
+function canJoinDotEpilogue(step: CallStep, v: Var, found: readonly { v: Var; form: Affine }[]): boolean {
+  const out = step.eqn.outvars[0]!;
+  if (step.eqn.primitive !== 'dot_general' || !shapeEq(out.aval.shape, v.aval.shape) || v.aval.size === 0) return false;
+  const id = identityFlat(v.aval.shape);
+  return found.every(({ v: u, form }) => (u !== out && !step.epilogue.includes(u)) || (u.aval.size === v.aval.size && formsEqual(form, id)));
 }

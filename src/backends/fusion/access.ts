@@ -1,18 +1,19 @@
-// Index arithmetic for fused loops: affine index forms, movement maps, and the shared tree walk.
+// Index arithmetic for fused steps, shared by every backend's compiler: affine index forms, movement maps, loop nests, the tree walk.
 //
-// How transpose, broadcast_in_dim and reshape map a consumer's index into their operand's, and one
-// tree walk over the inlined equations below a value, used by both the fusion analysis and codegen.
+// How transpose, broadcast_in_dim, reshape, slice and rev map a consumer's index into their operand's, how a
+// domain's axes merge into fewer loops (or fewer coordinates to unravel), and one tree walk over the
+// inlined equations below a value, used by the fusion analysis and by each backend's code generator
+// (JS on the CPU, WGSL on WebGPU).
 //
 // A fused loop runs over a domain (the shape of what it computes) with one index i_d per axis.
 // Every array read inside it is at a position that is an affine function of those indices,
-// k + Σ_d c_d·i_d: movement primitives only permute, repeat or regroup axes, so they compose into
+// k + Σ_d c_d·i_d: movement primitives only permute, repeat, regroup, offset, stride or reverse axes, so they compose into
 // such forms without any per-element work. The one exception is a reshape that splits an axis the
 // domain steps through as one index (i → (i div n, i mod n)): below it only the row-major flat
 // position is affine, so nodes there that need a multi-index are materialised instead.
-import { Atom, JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
-import { Params } from '../../../core/primitives.js';
-import { Shape, sizeOf, stridesOf } from '../../../core/shape.js';
-import { isElementwise } from '../expressions.js';
+import { Atom, JaxprEqn, Literal, Var } from '../../core/jaxpr.js';
+import { BinaryPrimitive, ComparePrimitive, Params, UnaryPrimitive } from '../../core/primitives.js';
+import { Shape, sizeOf, stridesOf } from '../../core/shape.js';
 
 /** k + Σ_d c[d]·i_d over the indices of the loop domain. */
 export interface Affine { readonly k: number; readonly c: readonly number[] }
@@ -118,14 +119,77 @@ export function operandAccess(eqn: JaxprEqn, access: Access, outShape: Shape, in
       const forms = reshapeForms(access.multi, outShape, inShape, rank);
       return forms ? { multi: forms } : { flat: flatForm(access, outShape, rank) };
     }
+    case 'slice': {
+      // Operand index along axis a: start_a + stride_a · (output index along a).
+      const { startIndices, strides } = eqn.params as Params<'slice'>;
+      const m = multiForms(access, outShape, rank);
+      if (!m) return null;
+      return { multi: inShape.map((_, a) => { const s = strides?.[a] ?? 1, f = scaled(m[a]!, s); return { k: f.k + startIndices[a]!, c: f.c }; }) };
+    }
+    case 'rev': {
+      // A reversed axis reads n - 1 - i: a negative coefficient (GPU code wraps it mod 2^32, exactly).
+      const { dimensions } = eqn.params as Params<'rev'>;
+      const m = multiForms(access, outShape, rank);
+      if (!m) return null;
+      return { multi: inShape.map((n, a) => (dimensions.includes(a) ? { k: n - 1 - m[a]!.k, c: m[a]!.c.map((x) => -x) } : m[a]!)) };
+    }
     default:
       throw new Error(`operandAccess: ${eqn.primitive} is not a movement primitive`);
   }
 }
 
+/**
+ * The elementwise primitives of the catalog: each backend has a scalar expression for every one
+ * (cpu/expressions.ts, webgpu/elementwise.ts). Keyed by the catalog's types, so a primitive added
+ * there without a row here fails tsc.
+ */
+const ELEMENTWISE: { readonly [P in UnaryPrimitive | BinaryPrimitive | ComparePrimitive | 'select' | 'convert_element_type']: true } = {
+  neg: true, sign: true, floor: true, ceil: true, round: true, abs: true, exp: true, log: true, expm1: true, log1p: true,
+  sin: true, cos: true, tanh: true, sqrt: true, not: true,
+  add: true, sub: true, mul: true, div: true, rem: true, pow: true, max: true, min: true, atan2: true, and: true, or: true,
+  shift_right_logical: true,
+  eq: true, ne: true, lt: true, le: true, gt: true, ge: true,
+  select: true, convert_element_type: true,
+};
+export const isElementwise = (p: string): boolean => Object.prototype.hasOwnProperty.call(ELEMENTWISE, p);
+
 /** Equations a fused loop computes inline: their value at one index needs only their operands' values. */
-export const MOVEMENT = new Set<string>(['broadcast_in_dim', 'reshape', 'transpose']);
+export const MOVEMENT = new Set<string>(['broadcast_in_dim', 'reshape', 'transpose', 'slice', 'rev']);
 export const isLoopFusible = (p: string): boolean => isElementwise(p) || MOVEMENT.has(p) || p === 'iota';
+
+// ---- loop nests ------------------------------------------------------------------------------------
+/** One loop (or one coordinate) over neighbouring domain axes that every index form steps through as one run. */
+export interface NestAxis { size: number; readonly kind: 'K' | 'R'; readonly dims: number[] }
+
+/**
+ * The loops over a domain (kept 'K' or reduced 'R' axes): axes of size 1 dropped, and neighbours of
+ * the same kind merged when every form steps through them as one run (c_a = c_b·n_b), so an
+ * elementwise chain over any shape is one loop (one flat index on a GPU), while a transposed read
+ * keeps two.
+ */
+export class Nest {
+  readonly axes: NestAxis[] = [];
+  constructor(private readonly domain: Shape, kinds: readonly ('K' | 'R')[], forms: readonly Affine[]) {
+    for (let a = 0; a < domain.length; a++) {
+      const n = domain[a]!;
+      if (n === 1) continue;
+      const g = this.axes[this.axes.length - 1];
+      const inner = g?.dims[g.dims.length - 1];
+      if (g && inner !== undefined && g.kind === kinds[a] && forms.every((f) => f.c[inner] === f.c[a]! * n)) { g.size *= n; g.dims.push(a); }
+      else this.axes.push({ size: n, kind: kinds[a]!, dims: [a] });
+    }
+  }
+  /** Coefficients of a form per loop. A form the merges do not fit means the nest was chosen without it: a bug. */
+  coefs(f: Affine): number[] {
+    return this.axes.map((g) => {
+      for (let j = 0; j + 1 < g.dims.length; j++) {
+        const a = g.dims[j]!, b = g.dims[j + 1]!;
+        if (f.c[a] !== f.c[b]! * this.domain[b]!) throw new Error('codegen: an index form does not fit the merged loops');
+      }
+      return f.c[g.dims[g.dims.length - 1]!]!;
+    });
+  }
+}
 
 /** What a tree walk does at each kind of node; R is the walk's value (leaves found, JS expressions). */
 export interface TreeVisitor<R> {
@@ -186,4 +250,26 @@ export class TreeWalk<R> {
     }
     return this.visit.elementwise(eqn, eqn.inputs.map((a) => this.atom(a, access)));
   }
+}
+
+/**
+ * The index forms a walk over `domain` reads (buffer loads and iota positions), from which a code
+ * generator chooses its loop nest. `viaAtom`: the roots are operands read at `start` (a
+ * reduction's input); otherwise values computed at `start` (a loop's members, each remembered so a
+ * later member reads it as a local).
+ */
+export function formsRead(producer: ReadonlyMap<Var, JaxprEqn>, buffered: ReadonlySet<Var>, roots: readonly Var[], domain: Shape, start: Access, viaAtom: boolean): Affine[] {
+  const forms: Affine[] = [];
+  const walk = new TreeWalk<null>(producer, domain.length, {
+    leaf: (v, access) => { if (!buffered.has(v)) return undefined; forms.push(flatForm(access, v.aval.shape, domain.length)); return null; },
+    literal: () => null,
+    iota: (_e, f) => { forms.push(f); return null; },
+    elementwise: () => null,
+    blocked: () => null,
+  });
+  for (const r of roots) {
+    if (viaAtom) walk.atom(r, start);
+    else { walk.expand(r, start); walk.remember(r, start, null); }
+  }
+  return forms;
 }

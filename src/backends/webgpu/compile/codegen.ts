@@ -1,0 +1,344 @@
+// WGSL for the fused steps of a compiled jaxpr: elementwise loops, reductions with their prologue and epilogue, matmul epilogues.
+//
+// Each fused step of the shared plan (src/backends/fusion/) becomes the body of one compute shader.
+// A loop step runs one invocation per element of its domain; a reduction one invocation per output
+// element (or a workgroup per output for long reductions, as the eager kernel); a dot_general's
+// epilogue is a function the matmul shader calls on each product element. Inside, the tree walk
+// of the plan splices one WGSL expression per elementwise equation (the eager kernels' table,
+// elementwise.ts) and reads buffers at affine index forms: movement equations are index arithmetic.
+//
+// Coordinates. The domain's axes merge into as few as the index forms allow (the shared Nest), and
+// each coordinate is unravelled from the flat invocation index once, only if some form needs it: an
+// elementwise chain over any shape reads every buffer at `gid` itself.
+//
+// Literals are bound with `let` (not spliced as constants): WGSL evaluates constant expressions at
+// shader creation and rejects some that are fine at run time (integer overflow, division by zero).
+import { castScalar, DType } from '../../../core/dtype.js';
+import { JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
+import { Params, ReducePrimitive } from '../../../core/primitives.js';
+import { Shape, sizeOf, stridesOf } from '../../../core/shape.js';
+import type { ElementwisePrimitive } from '../../cpu/expressions.js';
+import { Access, Affine, flatForm, formKey, formsRead, identityAccess, identityFlat, Nest, TreeVisitor, TreeWalk } from '../../fusion/access.js';
+import { CallStep, FusionPlan, LoopStep, reducedAxes, ReduceStep } from '../../fusion/plan.js';
+import { combineExpr, wgslElementwiseExpr } from '../elementwise.js';
+import { COMBINE, cooperative, COOP, identity } from '../reduce.js';
+import { entry, i, perElement, u, WORKGROUP, wgslType } from '../wgsl.js';
+
+/** What code generation needs from the lowering: the plan and the binding name of each buffer. */
+export interface ShaderContext {
+  readonly plan: FusionPlan;
+  /** The name of the binding holding `v` (read-only, or read-write when the step writes it). */
+  buffer(v: Var): string;
+}
+
+/** A compute entry point, the module-scope WGSL it needs besides bindings and helpers, and the equations it computes inline. */
+export interface Shader { readonly main: string; readonly functions: string; readonly workgroups: number; readonly fused: readonly JaxprEqn[] }
+
+// ---- literals ---------------------------------------------------------------------------------------
+const f32Bits = (x: number): number => new Uint32Array(new Float32Array([x]).buffer)[0]!;
+
+/** A WGSL expression that is exactly this value of the dtype's storage type. */
+export function wgslLiteral(value: number, dtype: DType): string {
+  const v = castScalar(value, dtype);
+  switch (wgslType(dtype)) {
+    case 'i32': return i(v);
+    case 'u32': return u(v);
+    case 'f32': {
+      const f = Math.fround(v);
+      if (Number.isNaN(f)) return 'nan_f32()';
+      if (f === Infinity) return 'inf_f32()';
+      if (f === -Infinity) return '(-inf_f32())';
+      // Signed zeros and subnormals by their bits: no decimal spelling to get wrong.
+      if (f === 0 || Math.abs(f) < 2 ** -126) return `bitcast<f32>(${u(f32Bits(f))})`;
+      const s = String(f);
+      return `${/[.e]/.test(s) ? s : `${s}.0`}f`;
+    }
+  }
+}
+
+// ---- the emitter --------------------------------------------------------------------------------------
+/** A value in the generated code, and whether it changes inside a reduction's loop (level 1) or not (0). */
+interface Val { readonly ref: string; readonly level: 0 | 1 }
+
+/** How a merged axis's coordinate is found: a WGSL expression, at a level. */
+interface Coord { readonly expr: string; readonly level: 0 | 1 }
+
+/** Fresh names, shared by every emitter of one shader. */
+class Names {
+  private n = 0;
+  next(prefix: string): string { return `${prefix}${this.n++}`; }
+}
+
+/**
+ * Collects a shader's statements at two levels: per output element (0) and inside a reduction's
+ * loop (1). A load, index or operation is placed at the lowest level its inputs allow, so what
+ * does not move along the reduced axes (a broadcast row, a per-output scale) is computed once.
+ */
+class Emitter {
+  readonly lines: [string[], string[]] = [[], []];
+  private readonly indices = new Map<string, Val>();
+  private readonly coords = new Map<number, Val>();
+  constructor(private readonly names: Names, private readonly nest: Nest, private readonly coord: (axis: number) => Coord) {}
+
+  bind(expr: string, level: 0 | 1): Val {
+    const ref = this.names.next('t');
+    this.lines[level].push(`let ${ref} = ${expr};`);
+    return { ref, level };
+  }
+
+  private coordinate(g: number): Val {
+    let c = this.coords.get(g);
+    if (!c) {
+      const { expr, level } = this.coord(g);
+      c = /^\w+$/.test(expr) ? { ref: expr, level } : this.bind(expr, level);
+      this.coords.set(g, c);
+    }
+    return c;
+  }
+
+  /** The u32 index k + Σ c_g·coord_g of a form, named once per form. */
+  index(f: Affine): Val {
+    const key = formKey(f);
+    const hit = this.indices.get(key);
+    if (hit) return hit;
+    const terms: string[] = f.k === 0 ? [] : [u(f.k)];
+    let level: 0 | 1 = 0;
+    this.nest.coefs(f).forEach((c, g) => {
+      if (c === 0) return;
+      const x = this.coordinate(g);
+      if (x.level === 1) level = 1;
+      // A reversed axis has a negative coefficient: u32 arithmetic wraps mod 2^32, and the index it
+      // sums to is in range, so the wrapped terms add up to it exactly.
+      terms.push(c === 1 ? x.ref : `${x.ref} * ${u(c >>> 0)}`);
+    });
+    const val: Val = terms.length === 0 ? { ref: '0u', level: 0 }
+      : terms.length === 1 && f.k === 0 && /^\w+$/.test(terms[0]!) ? { ref: terms[0]!, level }
+      : this.bind(terms.join(' + '), level);
+    this.indices.set(key, val);
+    return val;
+  }
+
+  load(buffer: string, f: Affine): Val {
+    const at = this.index(f);
+    return this.bind(`${buffer}[${at.ref}]`, at.level);
+  }
+}
+
+/** The coordinates of a domain's merged axes from a flat row-major index `flat` over the axes of `kind`. */
+function unravelCoords(nest: Nest, flat: string, kind: 'K' | 'R', level: 0 | 1): (g: number) => Coord {
+  const strides = new Map<number, number>();
+  let stride = 1;
+  for (let g = nest.axes.length - 1; g >= 0; g--) {
+    if (nest.axes[g]!.kind !== kind) continue;
+    strides.set(g, stride);
+    stride *= nest.axes[g]!.size;
+  }
+  const outermost = nest.axes.findIndex((a) => a.kind === kind);
+  return (g) => {
+    const s = strides.get(g);
+    if (s === undefined) throw new Error(`webgpu jit: axis ${g} is not a ${kind} axis`);
+    const q = s === 1 ? flat : `(${flat} / ${u(s)})`;
+    // The outermost coordinate needs no modulo: the flat index is below the axes' product.
+    return { expr: g === outermost ? q : `${q} % ${u(nest.axes[g]!.size)}`, level };
+  };
+}
+
+/**
+ * Walks trees over a domain, loading buffers and splicing expressions. `locals`: values already
+ * computed in this shader (earlier members, a reduction's result), read at the element being
+ * computed; fusion guarantees they are never read anywhere else.
+ */
+function visitor(em: Emitter, ctx: ShaderContext, domain: Shape, locals: ReadonlyMap<Var, Val>, fused: JaxprEqn[]): TreeVisitor<Val> {
+  const rank = domain.length, idKey = formKey(identityFlat(domain));
+  return {
+    leaf: (v, access) => {
+      const form = flatForm(access, v.aval.shape, rank);
+      const local = locals.get(v);
+      if (local) {
+        if (formKey(form) === idKey) return local;
+        throw new Error('webgpu jit: a fused value is read at another index than the one being computed');
+      }
+      return ctx.plan.buffered.has(v) ? em.load(ctx.buffer(v), form) : undefined;
+    },
+    literal: (l) => em.bind(wgslLiteral(l.value, l.aval.dtype), 0),
+    iota: (eqn, form) => {
+      const at = em.index(form), d = (eqn.params as Params<'iota'>).dtype;
+      return d === 'float32' ? em.bind(`f32(${at.ref})`, at.level) : d === 'int32' ? em.bind(`i32(${at.ref})`, at.level) : at;
+    },
+    elementwise: (eqn, ops) => {
+      const inDtype = eqn.inputs[eqn.inputs.length - 1]!.aval.dtype;
+      const expr = wgslElementwiseExpr(eqn.primitive as ElementwisePrimitive, inDtype, eqn.outvars[0]!.aval.dtype, ops.map((o) => o.ref));
+      return em.bind(expr, ops.some((o) => o.level === 1) ? 1 : 0);
+    },
+    blocked: () => { throw new Error('webgpu jit: a blocked tree reached code generation'); },
+    expanded: (eqn) => { fused.push(eqn); },
+  };
+}
+
+const forms = (ctx: ShaderContext, roots: readonly Var[], domain: Shape, start: Access, viaAtom: boolean): Affine[] =>
+  formsRead(ctx.plan.producer, ctx.plan.buffered, roots, domain, start, viaAtom);
+const indent = (lines: readonly string[], by = '  '): string[] => lines.map((l) => by + l);
+
+/**
+ * Values computed over `domain` at the flat position `flat` (an output element of a reduction or a
+ * matmul, all at level 0): statements computing `members` from their trees, then their stores
+ * (stores last, so a value written in place over a buffer is read before it is overwritten).
+ */
+function elementStatements(ctx: ShaderContext, names: Names, domain: Shape, flat: string, members: readonly Var[], locals: Map<Var, Val>, fused: JaxprEqn[]): string[] {
+  const id = identityAccess(domain);
+  const nest = new Nest(domain, domain.map(() => 'K'), [identityFlat(domain), ...forms(ctx, members, domain, id, false)]);
+  const em = new Emitter(names, nest, unravelCoords(nest, flat, 'K', 0));
+  const walk = new TreeWalk(ctx.plan.producer, domain.length, visitor(em, ctx, domain, locals, fused));
+  const stores: string[] = [];
+  for (const m of members) {
+    const val = walk.expand(m, id);
+    locals.set(m, val);
+    if (ctx.plan.stored.has(m)) stores.push(`${ctx.buffer(m)}[${flat}] = ${val.ref};`);
+  }
+  return [...em.lines[0], ...stores];
+}
+
+// ---- loop steps -----------------------------------------------------------------------------------------
+/**
+ * Elements per invocation of a loop over `count` elements. Invocations are not free: on llvmpipe
+ * one element each ran `tanh(x)*2 + exp(-x*x)` over 10M floats in ~100-130 ms and a plain scale in
+ * ~90, against ~45-55 and ~20 with 4-16 elements each (bench/webgpu-jit.ts). Small loops keep one
+ * element per invocation so that every core gets work.
+ */
+const elementsPerInvocation = (count: number): number => (count >= 1 << 16 ? 8 : count >= 1 << 12 ? 4 : 1);
+
+/**
+ * A loop step computes every member at each element of its domain. Each invocation takes `E`
+ * elements a workgroup apart (element j of invocation `lid` in workgroup `wid` is
+ * wid·64E + j·64 + lid), so neighbouring invocations always touch neighbouring addresses: SIMD lanes
+ * on a CPU adapter and coalesced accesses on a GPU.
+ */
+export function loopShader(step: LoopStep, ctx: ShaderContext): Shader {
+  const count = sizeOf(step.shape);
+  const stores = step.members.filter((m) => ctx.plan.stored.has(m));
+  const fused: JaxprEqn[] = [];
+  if (count === 0 || stores.length === 0) return { main: '', functions: '', workgroups: 0, fused }; // nothing to compute
+  const body = elementStatements(ctx, new Names(), step.shape, 'gid', step.members, new Map(), fused);
+  const E = elementsPerInvocation(count);
+  const workgroups = Math.ceil(count / (WORKGROUP * E));
+  const main = E === 1 ? perElement(count, body).code : entry(workgroups, [
+    `let first = wid * ${u(WORKGROUP * E)} + lid;`,
+    `for (var j = 0u; j < ${u(E)}; j = j + 1u) {`,
+    ...indent([`let gid = first + j * ${u(WORKGROUP)};`, `if (gid >= ${u(count)}) { return; }`, ...body]),
+    '}',
+  ]);
+  return { main, functions: '', workgroups, fused };
+}
+
+// ---- reductions -----------------------------------------------------------------------------------------
+/**
+ * A reduction with its prologue (the tree below its input, read at each input index) and epilogue
+ * (loop values over its output, computed from the result as it is finished).
+ */
+export function reduceShader(step: ReduceStep, ctx: ShaderContext): Shader {
+  const e = step.eqn, x = e.inputs[0] as Var, r = e.outvars[0]!;
+  const domain = x.aval.shape, axes = reducedAxes(e);
+  const OUT = r.aval.size, d = r.aval.dtype, t = wgslType(d);
+  const names = new Names();
+  const isArg = e.primitive === 'argmax' || e.primitive === 'argmin';
+  const prim = e.primitive as ReducePrimitive;
+  const fused: JaxprEqn[] = [];
+
+  /** The result `res` is known: store it, then the epilogue. */
+  const finish = (): string[] => {
+    const locals = new Map<Var, Val>([[r, { ref: 'res', level: 0 }]]);
+    const stores = ctx.plan.stored.has(r) ? [`${ctx.buffer(r)}[o] = res;`] : [];
+    return [...stores, ...elementStatements(ctx, names, r.aval.shape, 'o', step.epilogue, locals, fused)];
+  };
+
+  if (x.aval.size === 0) {
+    const { code, workgroups } = perElement(OUT, ['let o = gid;', `let res = ${identity(prim, d)};`, ...finish()]);
+    return { main: code, functions: '', workgroups, fused };
+  }
+  // q: the output element an input index folds into (kept axes at the output's strides).
+  const outStrides = stridesOf(r.aval.shape);
+  const kept = domain.map((_, a) => a).filter((a) => !axes.includes(a));
+  const q: Affine = { k: 0, c: domain.map((n, a) => (n === 1 || axes.includes(a) ? 0 : outStrides[kept.indexOf(a)]!)) };
+  const id = identityAccess(domain);
+  const kinds = domain.map((_, a) => (axes.includes(a) ? 'R' : 'K') as 'K' | 'R');
+  const nest = new Nest(domain, kinds, [q, ...forms(ctx, [x], domain, id, true)]);
+  const R = nest.axes.filter((g) => g.kind === 'R').reduce((p, g) => p * g.size, 1);
+  const coop = !isArg && R > 1 && cooperative(OUT, R);
+  const keptCoord = unravelCoords(nest, 'o', 'K', 0);
+  const reducedCoord = coop ? unravelCoords(nest, 'r', 'R', 1) : (g: number): Coord => ({ expr: `r${g}`, level: 1 });
+  const em = new Emitter(names, nest, (g) => (nest.axes[g]!.kind === 'K' ? keptCoord(g) : reducedCoord(g)));
+  const v = new TreeWalk(ctx.plan.producer, domain.length, visitor(em, ctx, domain, new Map(), fused)).atom(x, id);
+
+  if (R === 1) {
+    // One element per output (reduced axes of size 1): the element itself, as on the CPU.
+    const { code, workgroups } = perElement(OUT, ['let o = gid;', ...em.lines[0], ...em.lines[1], `let res = ${v.ref};`, ...finish()]);
+    return { main: code, functions: '', workgroups, fused };
+  }
+  const loops = nest.axes.map((g, k) => ({ g, k })).filter(({ g }) => g.kind === 'R');
+  if (coop) {
+    // A workgroup per output: strided partial folds, then a tree in workgroup memory (as reduce.ts).
+    const fold = (a: string, b: string) => combineExpr(COMBINE[prim], d, a, b);
+    const body = [
+      'let o = wid;',
+      ...em.lines[0],
+      `var acc: ${t} = ${identity(prim, d)};`,
+      `for (var r = lid; r < ${u(R)}; r = r + ${u(COOP)}) {`,
+      ...indent([...em.lines[1], `acc = ${fold('acc', v.ref)};`]),
+      '}',
+      'part[lid] = acc;',
+      'workgroupBarrier();',
+      `for (var s = ${u(COOP / 2)}; s > 0u; s = s >> 1u) {`,
+      `  if (lid < s) { part[lid] = ${fold('part[lid]', 'part[lid + s]')}; }`,
+      '  workgroupBarrier();',
+      '}',
+      'if (lid == 0u) {',
+      ...indent(['let res = part[0];', ...finish()]),
+      '}',
+    ];
+    return { main: entry(OUT, body, COOP), functions: `var<workgroup> part: array<${t}, ${COOP}>;`, workgroups: OUT, fused };
+  }
+  let init: string[], step1: string[], result: string;
+  if (isArg) {
+    // The first element, the first NaN, or a strictly better value (ties keep the first): the CPU's rule.
+    const op = e.primitive === 'argmax' ? '>' : '<';
+    const xt = wgslType(x.aval.dtype);
+    const better = xt === 'f32' ? `!isnan_f32(best) && (isnan_f32(${v.ref}) || ${v.ref} ${op} best)` : `${v.ref} ${op} best`;
+    init = [`var best: ${xt} = ${xt}(0);`, 'var at = -1i;'];
+    step1 = [`if (at < 0i || (${better})) { best = ${v.ref}; at = i32(r${loops[0]!.k}); }`];
+    result = d === 'int32' ? 'at' : 'u32(at)';
+  } else {
+    init = [`var acc: ${t} = ${identity(prim, d)};`];
+    step1 = [`acc = ${combineExpr(COMBINE[prim], d, 'acc', v.ref)};`];
+    result = 'acc';
+  }
+  // Nested loops over the reduced axes, innermost last (the input's order).
+  let inner = [...em.lines[1], ...step1];
+  for (let j = loops.length - 1; j >= 0; j--) {
+    const { g, k } = loops[j]!;
+    inner = [`for (var r${k} = 0u; r${k} < ${u(g.size)}; r${k} = r${k} + 1u) {`, ...indent(inner), '}'];
+  }
+  const { code, workgroups } = perElement(OUT, ['let o = gid;', ...em.lines[0], ...init, ...inner, `let res = ${result};`, ...finish()]);
+  return { main: code, functions: '', workgroups, fused };
+}
+
+// ---- matmul epilogues ----------------------------------------------------------------------------------
+/**
+ * The work fused after a dot_general, as a function the matmul shader calls on each product
+ * element `o` (flat over the product's shape) with its value `v`: the product stored if anything
+ * else reads it, then each epilogue value computed and stored.
+ */
+export function dotEpilogueFunction(step: CallStep, ctx: ShaderContext): { functions: string; fused: readonly JaxprEqn[] } {
+  const p = step.eqn.outvars[0]!;
+  const t = wgslType(p.aval.dtype);
+  const locals = new Map<Var, Val>([[p, { ref: 'v', level: 0 }]]);
+  const stores = ctx.plan.stored.has(p) ? [`${ctx.buffer(p)}[o] = v;`] : [];
+  const fused: JaxprEqn[] = [];
+  const body = [...stores, ...elementStatements(ctx, new Names(), p.aval.shape, 'o', step.epilogue, locals, fused)];
+  return { functions: [`fn epilogue(o: u32, v: ${t}) {`, ...indent(body), '}'].join('\n'), fused };
+}
+
+/** The printed form of an equation, for the comments heading each shader in compiledText(). */
+export function eqnText(e: JaxprEqn, name: (v: Var) => string): string {
+  const atom = (a: Var | Literal) => (a instanceof Literal ? String(castScalar(a.value, a.aval.dtype)) : name(a));
+  return `${e.outvars.map(name).join(' ')} = ${e.primitive} ${e.inputs.map(atom).join(' ')}`;
+}
