@@ -4,7 +4,7 @@
 import { ShapedArray } from './aval.js';
 import { getBackend, Backend, DeviceBuffer } from './backend.js';
 import { DType, TypedArray } from './dtype.js';
-import { ConcretizationError } from './errors.js';
+import { ConcretizationError, CotangentError } from './errors.js';
 import type { Interpreter } from './interpreter.js';
 import type * as NumpyModule from './numpy.js';
 import type { Index } from './indexing.js';
@@ -134,6 +134,20 @@ export class ConcreteArray extends NDArray {
   #disposed = false;
   constructor(readonly aval: ShapedArray, readonly buffer: DeviceBuffer, readonly backend: Backend) { super(); }
   get device(): string { return this.backend.name; }
+  /** This array on another backend (`x.to('webgpu')`). Synchronous where this backend reads synchronously (the CPU). */
+  to(backendName: string): ConcreteArray {
+    this.checkLive('to');
+    const target = getBackend(backendName);
+    if (target === this.backend) return this;
+    return new ConcreteArray(this.aval, target.fromTypedArray(this.dataSync().slice(), this.aval), target);
+  }
+  /** This array on another backend, from any backend (reads back asynchronously where it must). */
+  async toAsync(backendName: string): Promise<ConcreteArray> {
+    this.checkLive('toAsync');
+    const target = getBackend(backendName);
+    if (target === this.backend) return this;
+    return new ConcreteArray(this.aval, target.fromTypedArray((await this.data()).slice(), this.aval), target);
+  }
   data(): Promise<TypedArray> { this.checkLive('data'); return this.backend.read(this.buffer, this.aval); }
   dataSync(): TypedArray { this.checkLive('dataSync'); return this.backend.readSync(this.buffer, this.aval); }
   /** Frees the device buffer now instead of at garbage collection. Using the array afterwards is an error. */
@@ -147,6 +161,37 @@ export class ConcreteArray extends NDArray {
   checkLive(op: string): void {
     if (this.#disposed) throw new Error(`${op}: this ${this.aval.str()} array was disposed (or donated) and can no longer be used`);
   }
+}
+
+/**
+ * The value of scalars made from JS numbers, on whatever backend they live: staging writes them
+ * into jaxprs as literals without reading device memory (which WebGPU cannot do synchronously).
+ */
+const scalarValues = new WeakMap<NDArray, number>();
+export function scalarFromTyped(data: TypedArray, aval: ShapedArray, backendName?: string): ConcreteArray {
+  const x = concreteFromTyped(data, aval, backendName);
+  scalarValues.set(x, Number(data[0]));
+  return x;
+}
+export const knownScalarValue = (x: NDArray): number | undefined => scalarValues.get(x);
+
+/**
+ * Operands of one operation brought onto one backend. Arrays on the CPU (constants, data made
+ * with np.* before useBackend) move to the other backend; two non-CPU backends are an error.
+ */
+export function onOneBackend(op: string, xs: readonly ConcreteArray[]): ConcreteArray[] {
+  const other = xs.find((x) => x.backend.name !== 'cpu');
+  if (!other || xs.every((x) => x.backend === other.backend)) return [...xs];
+  return xs.map((x) => {
+    if (x.backend === other.backend) return x;
+    if (x.backend.name === 'cpu') {
+      const known = knownScalarValue(x);
+      const moved = x.to(other.backend.name);
+      if (known !== undefined) scalarValues.set(moved, known);
+      return moved;
+    }
+    throw new CotangentError(`${op}: operands live on different backends (${other.backend.name} and ${x.backend.name}); move one with await x.toAsync('${other.backend.name}')`);
+  });
 }
 
 export function concreteFromTyped(data: TypedArray, aval: ShapedArray, backendName?: string): ConcreteArray {

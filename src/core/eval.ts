@@ -1,7 +1,7 @@
 // The eval interpreter: the bottom of every chain. It runs array primitives on the backend that
 // holds their operands and calls the function inside higher-order primitives.
 import { ShapedArray } from './aval.js';
-import { ConcreteArray, NDArray, Tracer } from './array.js';
+import { ConcreteArray, NDArray, onOneBackend, Tracer } from './array.js';
 import { Backend, Executable, getBackend, checkDtypeSupported } from './backend.js';
 import { CotangentError, ShapeError } from './errors.js';
 import { Interpreter, leakedTracerError, setBaseInterpreter } from './interpreter.js';
@@ -51,16 +51,12 @@ export function evalArrayPrimitive<P extends ArrayPrimitive>(prim: P, args: read
       throw new TypeError(`${prim}: expected arrays as operands, got ${String(a)}`);
     }
   }
-  const backend = concrete[0]?.backend ?? getBackend();
-  for (const c of concrete) {
-    if (c.backend !== backend) {
-      throw new CotangentError(`${prim}: operands live on different backends (${backend.name} and ${c.backend.name}); move one with x.to('${backend.name}')`);
-    }
-  }
-  const inAvals = concrete.map((c) => c.aval);
+  const operands = onOneBackend(prim, concrete);
+  const backend = operands[0]?.backend ?? getBackend();
+  const inAvals = operands.map((c) => c.aval);
   const outAvals = outputAvals(prim, inAvals, params);
   for (const o of outAvals) checkDtypeSupported(backend, o.dtype, prim);
-  const bufs = backend.execute(prim, params, concrete.map((c) => c.buffer), inAvals, outAvals);
+  const bufs = backend.execute(prim, params, operands.map((c) => c.buffer), inAvals, outAvals);
   return bufs.map((b, i) => new ConcreteArray(outAvals[i]!, b, backend));
 }
 
@@ -83,11 +79,11 @@ function runJit(args: readonly NDArray[], jaxpr: ClosedJaxpr, donated: readonly 
     if (a instanceof Tracer) throw leakedTracerError(a.interpreter.kind, 'jit', a.aval);
     throw new TypeError(`jit: expected arrays as operands, got ${String(a)}`);
   });
-  const backend = concrete[0]?.backend ?? getBackend();
-  if (concrete.some((c) => c.backend !== backend)) return evalClosedJaxpr(jaxpr, args);
+  const operands = onOneBackend('jit', concrete);
+  const backend = operands[0]?.backend ?? getBackend();
   const exe = executableFor(backend, jaxpr, donated);
-  if (!exe) return evalClosedJaxpr(jaxpr, args);
-  const outs = exe.run(concrete.map((c) => c.buffer));
+  if (!exe) return evalClosedJaxpr(jaxpr, operands);
+  const outs = exe.run(operands.map((c) => c.buffer));
   return outs.map((b, i) => new ConcreteArray(jaxpr.outAvals[i]!, b, backend));
 }
 

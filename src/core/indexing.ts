@@ -39,7 +39,7 @@ import { ConcretizationError, DTypeError, IndexError, ShapeError } from './error
 import { evalInterpreter } from './eval.js';
 import { withInterpreter } from './interpreter.js';
 import * as lax from './lax.js';
-import { backendNameOf, concreteOrNull, convertTo, describe, fullOf, range, toArray } from './numpy-util.js';
+import { backendNameOf, concreteOrNull, convertTo, describe, fullOf, hostValueOrNull, range, toArray } from './numpy-util.js';
 import { broadcastShapes, Shape, showShape, sizeOf } from './shape.js';
 
 export { IndexError };
@@ -136,6 +136,12 @@ function maskToIndices(op: string, mask: NDArray, x: NDArray, axis: number): NDA
         `under a transformation. Use np.where(mask, x, 0) (same shape) instead.`,
     );
   }
+  if (concrete.backend.name !== 'cpu') {
+    throw new ConcretizationError(
+      `${op}: boolean mask indexing needs the mask's values on the host, and the ${concrete.backend.name} backend reads them only asynchronously: ` +
+        `move the mask first (mask = await mask.toAsync('cpu')), or use np.where(mask, x, 0) (same shape).`,
+    );
+  }
   if (mask.ndim === 0) throw new IndexError(`${op}: a 0-d boolean index is not supported; use np.where(cond, x, y)`);
   const want = x.shape.slice(axis, axis + mask.ndim);
   if ( want.length !== mask.ndim || want.some((d, i) => d !== mask.shape[i])) {
@@ -210,7 +216,8 @@ function plan(op: string, x: NDArray, index: readonly Index[]): Plan {
 
 /** IndexError for a concrete integer array with an out-of-range value; abstract ones are clamped by gather. */
 function checkBounds(op: string, idx: NDArray, axis: number, n: number): void {
-  const c = concreteOrNull(idx);
+  // Indices on a device that reads asynchronously (WebGPU) are treated like traced ones: clamped.
+  const c = hostValueOrNull(idx);
   if (!c) return;
   const data = c.dataSync();
   for (let i = 0; i < data.length; i++) {
@@ -382,7 +389,7 @@ function updateAdvanced(op: string, kind: UpdateKind, p: Plan, index: readonly I
   const pos = positionsOf(p, index);
   if (kind === 'add') return lax.reshape(lax.scatterAdd(flatX, pos, values, 0), x.shape);
   const zeros = fullOf([size], 0, x.dtype, x, x.weakType);
-  const known = concreteOrNull(pos);
+  const known = hostValueOrNull(pos);
   if (known) {
     const data = known.dataSync();
     const seen = new Map<number, number>();

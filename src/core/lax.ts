@@ -1,7 +1,7 @@
 // Thin typed wrappers over `bind`, one per primitive. Rules and the numpy layer call these;
 // operands must already agree in shape and dtype (the numpy layer broadcasts and promotes).
 import { ShapedArray } from './aval.js';
-import { NDArray, concreteFromTyped } from './array.js';
+import { NDArray, scalarFromTyped } from './array.js';
 import { allocTyped, castScalar, DType } from './dtype.js';
 import { bind, bind1 } from './interpreter.js';
 import { BinaryPrimitive, ComparePrimitive, DotDimensionNumbers, UnaryPrimitive } from './primitives.js';
@@ -65,7 +65,7 @@ export function threefry2x32(k0: NDArray, k1: NDArray, x0: NDArray, x1: NDArray)
 export function scalar(value: number | boolean, dtype: DType, weakType = false): NDArray {
   const data = allocTyped(dtype, 1);
   data[0] = castScalar(Number(value), dtype);
-  return concreteFromTyped(data, new ShapedArray([], dtype, weakType));
+  return scalarFromTyped(data, new ShapedArray([], dtype, weakType));
 }
 export const full = (shape: Shape, value: number | boolean, dtype: DType, weakType = false): NDArray =>
   broadcastInDim(scalar(value, dtype, weakType), shape, []);

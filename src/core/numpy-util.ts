@@ -2,7 +2,7 @@
 // shapes and parsing axis arguments, with errors that name the public function.
 import * as E from 'fp-ts/lib/Either.js';
 import { ShapedArray } from './aval.js';
-import { ConcreteArray, NDArray, Tracer, concreteFromTyped } from './array.js';
+import { ConcreteArray, NDArray, Tracer, concreteFromTyped, knownScalarValue, scalarFromTyped } from './array.js';
 import { allocTyped, castScalar, DType, DTYPES, isDType, isFloat, promoteTypes, TypeInfo, weakDtypeOf } from './dtype.js';
 import { DTypeError, ShapeError, orThrow } from './errors.js';
 import * as lax from './lax.js';
@@ -31,7 +31,7 @@ export const backendNameOf = (x: NDArray | undefined): string | undefined => (x 
 export function constant(value: number | boolean, dtype: DType, weakType = false, like?: NDArray): NDArray {
   const data = allocTyped(dtype, 1);
   data[0] = castScalar(Number(value), dtype);
-  return concreteFromTyped(data, new ShapedArray([], dtype, weakType), backendNameOf(like));
+  return scalarFromTyped(data, new ShapedArray([], dtype, weakType), backendNameOf(like));
 }
 
 /** `value` broadcast to `shape`, with `like`'s dtype by default. */
@@ -72,7 +72,10 @@ export function resultType(xs: readonly NDArray[]): TypeInfo {
  * traced programs get a literal of the right dtype rather than a conversion equation. */
 export function convertTo(x: NDArray, t: TypeInfo): NDArray {
   if (x.dtype === t.dtype && x.weakType === t.weakType) return x;
-  if (x instanceof ConcreteArray && x.ndim === 0 && x.backend.name === 'cpu') return constant(x.dtype === 'bool' ? Boolean(x.dataSync()[0]) : x.dataSync()[0]!, t.dtype, t.weakType, x);
+  if (x instanceof ConcreteArray && x.ndim === 0) {
+    const known = knownScalarValue(x) ?? (x.backend.name === 'cpu' ? Number(x.dataSync()[0]) : undefined);
+    if (known !== undefined) return constant(x.dtype === 'bool' ? known !== 0 : known, t.dtype, t.weakType, x);
+  }
   return lax.convertElementType(x, t.dtype, t.weakType);
 }
 
@@ -144,4 +147,10 @@ export function concreteOrNull(x: NDArray): ConcreteArray | null {
   let v: NDArray | null = x;
   while (v instanceof Tracer) v = v.concreteValue();
   return v instanceof ConcreteArray ? v : null;
+}
+
+/** The concrete value of x where it can be read synchronously (on the CPU), else null. */
+export function hostValueOrNull(x: NDArray): ConcreteArray | null {
+  const c = concreteOrNull(x);
+  return c && c.backend.name === 'cpu' ? c : null;
 }

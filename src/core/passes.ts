@@ -1,10 +1,10 @@
 // Jaxpr-to-jaxpr passes run before lowering: inline nested jit, fold literal-only scalar
 // equations, common-subexpression elimination, dead-code elimination.
 import { ShapedArray } from './aval.js';
-import { ConcreteArray } from './array.js';
+import { ConcreteArray, concreteFromTyped } from './array.js';
+import { allocTyped, castScalar } from './dtype.js';
 import { evalArrayPrimitive } from './eval.js';
 import { Atom, ClosedJaxpr, Jaxpr, JaxprEqn, Literal, Var } from './jaxpr.js';
-import { scalar } from './lax.js';
 import { isArrayPrimitive, Params } from './primitives.js';
 
 type Subst = Map<Var, Atom>;
@@ -53,7 +53,12 @@ export function foldConstants(cj: ClosedJaxpr): ClosedJaxpr {
     const foldable = isArrayPrimitive(e.primitive) && e.primitive !== 'iota' && e.primitive !== 'threefry2x32' && ins.length > 0 &&
       ins.every((a) => a instanceof Literal) && e.outvars.length === 1 && e.outvars[0]!.aval.ndim === 0;
     if (foldable) {
-      const args = (ins as Literal[]).map((l) => scalar(l.value, l.aval.dtype, l.aval.weakType));
+      // Folded on the CPU whatever the default backend: the result is read back at once.
+      const args = (ins as Literal[]).map((l) => {
+        const data = allocTyped(l.aval.dtype, 1);
+        data[0] = castScalar(l.value, l.aval.dtype);
+        return concreteFromTyped(data, l.aval, 'cpu');
+      });
       const [out] = evalArrayPrimitive(e.primitive as never, args, e.params as never);
       const v = out!.dataSync()[0]!;
       s.set(e.outvars[0]!, new Literal(Number(v), e.outvars[0]!.aval));

@@ -1,7 +1,7 @@
 // Records equations into a jaxpr. Shared by the staging interpreter (makeJaxpr, jit) and the
 // partial evaluator (linearize), which differ only in which values they stage.
 import { ShapedArray } from '../core/aval.js';
-import { ConcreteArray, NDArray, Tracer } from '../core/array.js';
+import { ConcreteArray, knownScalarValue, NDArray, Tracer } from '../core/array.js';
 import { outputAvals } from '../core/eval.js';
 import { Interpreter, leakedTracerError } from '../core/interpreter.js';
 import { Atom, ClosedJaxpr, Jaxpr, JaxprEqn, Literal, Var } from '../core/jaxpr.js';
@@ -17,8 +17,10 @@ export class JaxprBuilder {
 
   /** A value from outside the trace: a literal if it is a concrete CPU scalar, else a constvar. */
   addConst(x: NDArray): Atom {
-    if (x instanceof ConcreteArray && x.ndim === 0 && x.backend.name === 'cpu') {
-      return new Literal(x.dtype === 'bool' ? Number(x.dataSync()[0]) : x.dataSync()[0]!, x.aval);
+    if (x instanceof ConcreteArray && x.ndim === 0) {
+      const known = knownScalarValue(x);
+      if (known !== undefined) return new Literal(known, x.aval);
+      if (x.backend.name === 'cpu') return new Literal(Number(x.dataSync()[0]), x.aval);
     }
     let v = this.consts.get(x);
     if (!v) { v = new Var(x.aval); this.consts.set(x, v); }

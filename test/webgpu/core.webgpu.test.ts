@@ -1,0 +1,43 @@
+// Core behaviour that differs by backend: scalars from JS numbers stay literals when tracing on
+// WebGPU, CPU arrays mix with WebGPU arrays, integer-array updates and explicit moves.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { np, jit, makeJaxpr, ConcretizationError } from '../../src/index.js';
+import type { Array as NDArray } from '../../src/index.js';
+import { ConcreteArray } from '../../src/core/array.js';
+import { gpuSuite, onCpu } from '../helpers/webgpu.js';
+
+const gpuTest = gpuSuite(test, 'core.webgpu.test');
+
+gpuTest('JS numbers are literals in jaxprs traced with WebGPU as the default backend', () => {
+  const text = makeJaxpr((x: NDArray) => x.mul(2).add(np.sin(x).mul(2)))(np.zeros([3])).toString();
+  assert.is((text.match(/2\.0:f32\[\]/g) ?? []).length, 2, text);
+  assert.match(text, /^\{ lambda ; /, 'no constvars');
+});
+
+gpuTest('CPU arrays combine with WebGPU arrays, eagerly and under jit', async () => {
+  const cpuArray = onCpu(() => np.arange(4).astype('float32'));
+  {
+    const onGpu = np.ones([4]);
+    assert.is((onGpu as ConcreteArray).device, 'webgpu');
+    const sum = onGpu.add(cpuArray);
+    assert.is((sum as ConcreteArray).device, 'webgpu');
+    assert.equal(Array.from(await sum.data()), [1, 2, 3, 4]);
+    const f = jit((x: NDArray) => x.mul(cpuArray));
+    assert.equal(Array.from(await f(onGpu).data()), [0, 1, 2, 3]);
+    const moved = (onGpu as ConcreteArray).toAsync('cpu');
+    assert.equal(Array.from((await moved).dataSync()), [1, 1, 1, 1]);
+  }
+});
+
+gpuTest('integer-array updates work on WebGPU; boolean masks say how to proceed', async () => {
+  {
+    const x = np.zeros([5]);
+    const idx = np.array([1, 3], { dtype: 'int32' });
+    assert.equal(Array.from(await x.at(idx).set(7).data()), [0, 7, 0, 7, 0]);
+    assert.equal(Array.from(await x.at(idx).add(np.array([1, 2])).data()), [0, 1, 0, 2, 0]);
+    assert.throws(() => x.get(x.gt(-1)), (e: Error) => e instanceof ConcretizationError && /toAsync\('cpu'\)/.test(e.message));
+  }
+});
+
+test.run();
