@@ -10,21 +10,16 @@ import { jvpFlat } from './jvp.js';
 import { traceFlat } from './make-jaxpr.js';
 import { hoistConsts } from './jit.js';
 import { optimize } from '../core/passes.js';
+import { memoPerJaxpr } from './memo.js';
 import { instantiate, isZero, Tangent, Zero } from './tangent.js';
 
 interface JvpJaxpr { jaxpr: ClosedJaxpr; consts: readonly NDArray[]; zeroOut: boolean[] }
-const jvpCache = new WeakMap<ClosedJaxpr, Map<string, JvpJaxpr>>();
 
 /**
  * The jaxpr of (primals, nonzero tangents) ↦ (primal outputs, nonzero tangent outputs), optimised
  * and with its constants hoisted to leading inputs like every jaxpr jit hands a backend.
  */
-function jvpJaxpr(jaxpr: ClosedJaxpr, nonzero: readonly boolean[]): JvpJaxpr {
-  const key = nonzero.map((b) => (b ? '1' : '0')).join('');
-  let perJaxpr = jvpCache.get(jaxpr);
-  if (!perJaxpr) { perJaxpr = new Map(); jvpCache.set(jaxpr, perJaxpr); }
-  const hit = perJaxpr.get(key);
-  if (hit) return hit;
+const jvpJaxpr = memoPerJaxpr((jaxpr: ClosedJaxpr, nonzero: readonly boolean[]): JvpJaxpr => {
   const inAvals = jaxpr.inAvals;
   const tangentAvals = inAvals.filter((_, i) => nonzero[i]).map((a) => a.strong());
   let zeroOut: boolean[] = [];
@@ -36,10 +31,8 @@ function jvpJaxpr(jaxpr: ClosedJaxpr, nonzero: readonly boolean[]): JvpJaxpr {
     zeroOut = to.map((t) => isZero(t));
     return [...po, ...to.filter((t) => !isZero(t)).map(instantiate)];
   }, [...inAvals, ...tangentAvals]));
-  const entry = { jaxpr: hoistConsts(traced), consts: traced.consts, zeroOut };
-  perJaxpr.set(key, entry);
-  return entry;
-}
+  return { jaxpr: hoistConsts(traced), consts: traced.consts, zeroOut };
+});
 
 export function jvpOfJit(primals: readonly NDArray[], tangents: readonly Tangent[], params: Params<'jit'>): [NDArray[], Tangent[]] {
   const nonzero = tangents.map((t) => !isZero(t));
@@ -53,18 +46,11 @@ export function jvpOfJit(primals: readonly NDArray[], tangents: readonly Tangent
   return [outs.slice(0, nOut), tangentOuts];
 }
 
-const transposeCache = new WeakMap<ClosedJaxpr, Map<string, { jaxpr: ClosedJaxpr; consts: readonly NDArray[] }>>();
-
 /**
  * The jaxpr of (known inputs, output cotangents) ↦ cotangents of the linear inputs, for a jitted
  * jaxpr that is linear in the inputs marked `linear`: the backward pass, traced and optimised.
  */
-function transposeJaxpr(cj: ClosedJaxpr, linear: readonly boolean[]): { jaxpr: ClosedJaxpr; consts: readonly NDArray[] } {
-  const key = linear.map((l) => (l ? '1' : '0')).join('');
-  let perJaxpr = transposeCache.get(cj);
-  if (!perJaxpr) { perJaxpr = new Map(); transposeCache.set(cj, perJaxpr); }
-  const hit = perJaxpr.get(key);
-  if (hit) return hit;
+const transposeJaxpr = memoPerJaxpr((cj: ClosedJaxpr, linear: readonly boolean[]): { jaxpr: ClosedJaxpr; consts: readonly NDArray[] } => {
   const { jaxpr } = cj;
   const knownVars = jaxpr.invars.filter((_, i) => !linear[i]);
   const linearVars = jaxpr.invars.filter((_, i) => linear[i]);
@@ -74,10 +60,8 @@ function transposeJaxpr(cj: ClosedJaxpr, linear: readonly boolean[]): { jaxpr: C
     const asLinear = new ClosedJaxpr(new Jaxpr([...jaxpr.constvars, ...knownVars], linearVars, jaxpr.eqns, jaxpr.outs), [...cj.consts, ...known]);
     return backwardPass(asLinear, cts).map(instantiate);
   }, [...knownVars.map((v) => v.aval), ...cj.outAvals]));
-  const entry = { jaxpr: hoistConsts(traced), consts: traced.consts };
-  perJaxpr.set(key, entry);
-  return entry;
-}
+  return { jaxpr: hoistConsts(traced), consts: traced.consts };
+});
 
 export function transposeJit(cts: readonly Tangent[], args: readonly (NDArray | UndefinedPrimal)[], params: Params<'jit'>): (Tangent | null)[] {
   const linear = args.map((a) => a instanceof UndefinedPrimal);

@@ -4,6 +4,7 @@
 // call still runs as one compiled program.
 import { Atom, ClosedJaxpr, Jaxpr, JaxprEqn, Literal, Var } from '../core/jaxpr.js';
 import { eliminateDeadCode } from '../core/passes.js';
+import { memoPerJaxpr } from './memo.js';
 
 export interface SplitJaxpr {
   /** Inputs: the known inputs (in order). Outputs: the known outputs, then the residuals. */
@@ -14,15 +15,7 @@ export interface SplitJaxpr {
   readonly numResiduals: number;
 }
 
-const cache = new WeakMap<ClosedJaxpr, Map<string, SplitJaxpr>>();
-
-export function partialEvalJaxpr(cj: ClosedJaxpr, inUnknown: readonly boolean[]): SplitJaxpr {
-  const key = inUnknown.map((u) => (u ? '1' : '0')).join('');
-  let perJaxpr = cache.get(cj);
-  if (!perJaxpr) { perJaxpr = new Map(); cache.set(cj, perJaxpr); }
-  const hit = perJaxpr.get(key);
-  if (hit) return hit;
-
+export const partialEvalJaxpr = memoPerJaxpr((cj: ClosedJaxpr, inUnknown: readonly boolean[]): SplitJaxpr => {
   const { jaxpr } = cj;
   const unknownVars = new Set<Var>(jaxpr.invars.filter((_, i) => inUnknown[i]));
   const isUnknown = (a: Atom) => a instanceof Var && unknownVars.has(a);
@@ -53,7 +46,5 @@ export function partialEvalJaxpr(cj: ClosedJaxpr, inUnknown: readonly boolean[])
     new Jaxpr([], [...residuals.map((r) => residualOf.get(r)!), ...jaxpr.invars.filter((_, i) => inUnknown[i])], unknownEqns, unknownOuts),
     [],
   );
-  const split = { known, unknown, outUnknown, numResiduals: residuals.length };
-  perJaxpr.set(key, split);
-  return split;
-}
+  return { known, unknown, outUnknown, numResiduals: residuals.length };
+});

@@ -273,3 +273,21 @@ export function formsRead(producer: ReadonlyMap<Var, JaxprEqn>, buffered: Readon
   }
   return forms;
 }
+
+/**
+ * The leaf rule both code generators share. A value this loop has already computed is its local,
+ * valid only at the element being computed (fusion rules out any other read); otherwise `load`
+ * reads a buffered value at the flat form, or returns undefined so the walk expands its equation.
+ */
+export function readLeaf<V>(domain: Shape, locals: ReadonlyMap<Var, V>, load: (v: Var, form: Affine) => V | undefined, who: string): (v: Var, access: Access) => V | undefined {
+  const rank = domain.length, idKey = formKey(identityFlat(domain));
+  return (v, access) => {
+    const form = flatForm(access, v.aval.shape, rank);
+    const local = locals.get(v);
+    if (local !== undefined) {
+      if (formKey(form) === idKey) return local;
+      throw new Error(`${who}: a fused value is read at another index than the one being computed`);
+    }
+    return load(v, form);
+  };
+}

@@ -20,7 +20,7 @@ import { Jaxpr, JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
 import { Params } from '../../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../../core/shape.js';
 import { ElementwisePrimitive, elementwiseExpr, EXPRESSIONS } from '../expressions.js';
-import { Access, Affine, constantForm, flatForm, formKey, formsRead, identityAccess, identityFlat, isConstant, Nest, TreeVisitor, TreeWalk } from '../../fusion/access.js';
+import { Access, Affine, constantForm, flatForm, formKey, formsRead, identityAccess, identityFlat, isConstant, Nest, readLeaf, TreeVisitor, TreeWalk } from '../../fusion/access.js';
 import { BufferPlan, Storage } from '../../fusion/buffers.js';
 import { foldsInLocal, FusionPlan, LoopStep, reducedAxes, ReduceStep } from '../../fusion/plan.js';
 
@@ -187,17 +187,8 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
    * computed they are the local, anywhere else they would be unfinished, which fusion rules out.
    */
   const codegenVisitor = (em: Emitter, domain: Shape, locals: ReadonlyMap<Var, Val>, mapForm: (f: Affine) => Affine, fused: JaxprEqn[]): TreeVisitor<Val> => {
-    const rank = domain.length, idKey = formKey(identityFlat(domain));
     return {
-      leaf: (v, access) => {
-        const form = flatForm(access, v.aval.shape, rank);
-        const local = locals.get(v);
-        if (local) {
-          if (formKey(form) === idKey) return local;
-          throw new Error('codegen: a fused value is read at another index than the one being computed');
-        }
-        return buffered.has(v) ? em.load(buf(v), mapForm(form)) : undefined;
-      },
+      leaf: readLeaf(domain, locals, (v, form) => (buffered.has(v) ? em.load(buf(v), mapForm(form)) : undefined), 'codegen'),
       literal: (l) => ({ ref: jsNumber(castScalar(l.value, l.aval.dtype)), level: 0 }),
       iota: (eqn, form) => em.iota(mapForm(form), (eqn.params as Params<'iota'>).dtype),
       elementwise: (eqn, ops) => em.op(eqn, ops),

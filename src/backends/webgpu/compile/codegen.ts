@@ -18,7 +18,7 @@ import { JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
 import { Params, ReducePrimitive } from '../../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../../core/shape.js';
 import type { ElementwisePrimitive } from '../../cpu/expressions.js';
-import { Access, Affine, flatForm, formKey, formsRead, identityAccess, identityFlat, Nest, TreeVisitor, TreeWalk } from '../../fusion/access.js';
+import { Access, Affine, flatForm, formKey, formsRead, identityAccess, identityFlat, Nest, readLeaf, TreeVisitor, TreeWalk } from '../../fusion/access.js';
 import { CallStep, FusionPlan, LoopStep, reducedAxes, ReduceStep } from '../../fusion/plan.js';
 import { combineExpr, wgslElementwiseExpr } from '../elementwise.js';
 import { COMBINE, cooperative, COOP, identity } from '../reduce.js';
@@ -149,17 +149,8 @@ function unravelCoords(nest: Nest, flat: string, kind: 'K' | 'R', level: 0 | 1):
  * computed; fusion guarantees they are never read anywhere else.
  */
 function visitor(em: Emitter, ctx: ShaderContext, domain: Shape, locals: ReadonlyMap<Var, Val>, fused: JaxprEqn[]): TreeVisitor<Val> {
-  const rank = domain.length, idKey = formKey(identityFlat(domain));
   return {
-    leaf: (v, access) => {
-      const form = flatForm(access, v.aval.shape, rank);
-      const local = locals.get(v);
-      if (local) {
-        if (formKey(form) === idKey) return local;
-        throw new Error('webgpu jit: a fused value is read at another index than the one being computed');
-      }
-      return ctx.plan.buffered.has(v) ? em.load(ctx.buffer(v), form) : undefined;
-    },
+    leaf: readLeaf(domain, locals, (v, form) => (ctx.plan.buffered.has(v) ? em.load(ctx.buffer(v), form) : undefined), 'webgpu jit'),
     literal: (l) => em.bind(wgslLiteral(l.value, l.aval.dtype), 0),
     iota: (eqn, form) => {
       const at = em.index(form), d = (eqn.params as Params<'iota'>).dtype;
