@@ -15,6 +15,7 @@ import { ARRAY_PRIMITIVES, ArrayPrimitive, Params } from '../src/core/primitives
 import { compiledPoolStats } from '../src/backends/cpu/compile/index.js';
 import { isElementwise } from '../src/backends/cpu/expressions.js';
 import { ArraySpec, flatValues, PRIMITIVE_CASES } from './helpers/primitive-cases.js';
+import { movementFusionCases } from './helpers/fusion-cases.js';
 
 function toArray(s: ArraySpec): ConcreteArray {
   const data = allocTyped(s.dtype, s.shape.reduce((a, b) => a * b, 1));
@@ -106,15 +107,7 @@ test('sum(square(a - b)) is one pass; softmax fuses its reductions, broadcasts a
 
 test('movement fuses as index arithmetic: broadcasts, transposes, reshapes, iota', () => {
   const x = normal(4, [6, 8]), b = normal(5, [8]);
-  const cases: [string, (...xs: NDArray[]) => NDArray | NDArray[], NDArray[]][] = [
-    ['bias row and transposed read', (p, q) => p.T.add(1).T.mul(q), [x, b]],
-    ['reshape of a transposed expression', (p) => p.T.mul(2).reshape([4, 12]).add(np.arange(12).astype('float32')), [x]],
-    ['reshape that merges axes', (p) => p.reshape([2, 3, 8]).sum({ axis: 1 }).reshape([16]).exp(), [x]],
-    ['one-hot via iota', (p) => np.equal(np.arange(8).reshape([1, 8]), p.argmax({ axis: 1 }).reshape([6, 1])).astype('float32'), [x]],
-    ['argmax of a fused prologue', (p) => p.mul(p).sub(1).argmax({ axis: 1 }), [x]],
-    ['integer chain', (p) => p.mul(1000).astype('int32').mul(7919).add(3).astype('uint32'), [x]],
-    ['strided reduction with an int epilogue', (p) => p.astype('int32').sum({ axis: 0 }).mul(3), [x]],
-  ];
+  const cases = movementFusionCases(x, b);
   for (const [name, f, args] of cases) {
     const got = asList(jit(f)(...args)), want = asList(f(...args));
     want.forEach((w, k) => assertSame(got[k]!, w, name));

@@ -9,7 +9,7 @@ import { allocTyped, DType, TypedArray } from '../src/core/dtype.js';
 import { ShapeError } from '../src/core/errors.js';
 import { bind } from '../src/core/interpreter.js';
 import { ARRAY_PRIMITIVES, ArrayPrimitive, DotDimensionNumbers, Params } from '../src/core/primitives.js';
-import { ArraySpec, flatValues, PRIMITIVE_CASES, Tolerance } from './helpers/primitive-cases.js';
+import { ArraySpec, flatValues, mismatch, PRIMITIVE_CASES, Tolerance } from './helpers/primitive-cases.js';
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -27,18 +27,6 @@ function apply<P extends ArrayPrimitive>(prim: P, args: ConcreteArray[], params:
   });
 }
 
-/** The first mismatch between actual values and the expected ones, or null. */
-function mismatch(actual: ArrayLike<number>, expected: readonly number[], dtype: DType, tol: Tolerance): string | null {
-  if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!, e = expected[i]!;
-    const ok = dtype === 'float32' || dtype === 'float64'
-      ? (Number.isNaN(e) ? Number.isNaN(a) : !Number.isFinite(e) ? a === e : Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e))
-      : a === e;
-    if (!ok) return `element ${i}: got ${a}, expected ${e}`;
-  }
-  return null;
-}
 
 // ---- the table ----------------------------------------------------------------------------------
 test('every array primitive has test rows', () => {

@@ -8,6 +8,19 @@ export type Nested = number | boolean | readonly Nested[];
 export interface ArraySpec { readonly dtype: DType; readonly shape: readonly number[]; readonly values: Nested }
 /** Floats pass when |actual - expected| <= atol + rtol·|expected|; NaN matches NaN, ±Infinity itself. Ints and bools are exact. */
 export interface Tolerance { readonly rtol: number; readonly atol: number }
+
+/** The first element outside |a − e| ≤ atol + rtol·|e| (NaN matches NaN, infinities themselves; ints and bools exact), or null. */
+export function mismatch(actual: ArrayLike<number>, expected: ArrayLike<number>, dtype: DType, tol: Tolerance): string | null {
+  if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!, e = expected[i]!;
+    const ok = dtype === 'float32' || dtype === 'float64'
+      ? (Number.isNaN(e) ? Number.isNaN(a) : !Number.isFinite(e) ? a === e : Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e))
+      : a === e;
+    if (!ok) return `element ${i}: got ${a}, expected ${e}`;
+  }
+  return null;
+}
 export interface PrimitiveCase<P extends ArrayPrimitive = ArrayPrimitive> {
   readonly name: string;
   readonly inputs: readonly ArraySpec[];

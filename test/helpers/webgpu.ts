@@ -7,6 +7,7 @@ import { defaultBackendName, setDefaultBackend } from '../../src/core/backend.js
 import { DType } from '../../src/core/dtype.js';
 import type { Array as NDArray } from '../../src/index.js';
 import { adapterDescription, initWebGPU } from '../../src/backends/webgpu/index.js';
+import { mismatch, Tolerance } from './primitive-cases.js';
 
 let found: string | null = null;
 let whyNot = '';
@@ -42,20 +43,9 @@ export function gpuSuite(test: Test, file: string): (name: string, fn: () => Pro
   return (name, fn) => (adapter ? test(name, () => onWebgpu(fn)) : test.skip(name, fn));
 }
 
-export interface Tolerance { readonly rtol: number; readonly atol: number }
+export type { Tolerance };
+export { mismatch };
 
-/** The first element outside |a - e| <= atol + rtol·|e| (NaN matches NaN, infinities themselves; ints and bools exact), or null. */
-export function mismatch(actual: ArrayLike<number>, expected: ArrayLike<number>, dtype: DType, tol: Tolerance): string | null {
-  if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!, e = expected[i]!;
-    const ok = dtype === 'float32' || dtype === 'float64'
-      ? (Number.isNaN(e) ? Number.isNaN(a) : !Number.isFinite(e) ? a === e : Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e))
-      : a === e;
-    if (!ok) return `element ${i}: got ${a}, expected ${e}`;
-  }
-  return null;
-}
 
 /** Asserts that a WebGPU array equals a CPU one in shape, dtype and values (within `tol` for floats). */
 export async function assertClose(gpu: NDArray, cpu: NDArray, tol: Tolerance, what: string): Promise<void> {

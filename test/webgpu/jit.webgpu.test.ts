@@ -20,6 +20,7 @@ import { GpuBuffer } from '../../src/backends/webgpu/device.js';
 import { memoryStats } from '../../src/backends/webgpu/index.js';
 import { ArraySpec, flatValues, PRIMITIVE_CASES } from '../helpers/primitive-cases.js';
 import { assertClose, gpuSuite, mismatch, onCpu, onGpu, Tolerance } from '../helpers/webgpu.js';
+import { movementFusionCases } from '../helpers/fusion-cases.js';
 
 const gpuTest = gpuSuite(test, 'jit.webgpu.test');
 
@@ -114,15 +115,7 @@ gpuTest('reductions fuse their prologue and epilogue; softmax is four dispatches
 
 gpuTest('movement fuses as index arithmetic: broadcasts, transposes, reshapes, iota', async () => {
   const x = normal(4, [6, 8]), b = normal(5, [8]);
-  const cases: [string, (...xs: NDArray[]) => NDArray | NDArray[], NDArray[]][] = [
-    ['bias row and transposed read', (p, q) => p.T.add(1).T.mul(q), [x, b]],
-    ['reshape of a transposed expression', (p) => p.T.mul(2).reshape([4, 12]).add(np.arange(12).astype('float32')), [x]],
-    ['reshape that merges axes', (p) => p.reshape([2, 3, 8]).sum({ axis: 1 }).reshape([16]).exp(), [x]],
-    ['one-hot via iota', (p) => np.equal(np.arange(8).reshape([1, 8]), p.argmax({ axis: 1 }).reshape([6, 1])).astype('float32'), [x]],
-    ['argmax of a fused prologue', (p) => p.mul(p).sub(1).argmax({ axis: 1 }), [x]],
-    ['integer chain', (p) => p.mul(1000).astype('int32').mul(7919).add(3).astype('uint32'), [x]],
-    ['strided reduction with an int epilogue', (p) => p.astype('int32').sum({ axis: 0 }).mul(3), [x]],
-  ];
+  const cases = movementFusionCases(x, b);
   for (const [name, f, args] of cases) {
     const got = asList(jit(f)(...args.map(toGpu))), want = asList(onCpu(() => f(...args)));
     for (const [k, w] of want.entries()) await assertClose(got[k]!, w, F32, name);
