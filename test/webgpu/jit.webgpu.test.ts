@@ -92,6 +92,37 @@ gpuTest('tanh(x)*2 + exp(-x*x) compiles to one dispatch with no intermediate buf
   await assertClose(jit(f)(toGpu(x)), onCpu(() => f(x)), F32, 'value');
 });
 
+gpuTest('long loops go four elements at a time: vec4 loads and stores where reads are at the element', async () => {
+  const p = normal(30, [64, 128]), q = normal(31, [128]), sq = normal(32, [128, 64]);
+  const s = onCpu(() => np.array(0.75));
+  const cases: [string, (...xs: NDArray[]) => NDArray | NDArray[], NDArray[], RegExp[]][] = [
+    ['a chain', (x) => np.tanh(x).mul(2).add(np.exp(x.neg().mul(x))), [p], [/x0: array<vec4<f32>>/, /y0: array<vec4<f32>>/]],
+    ['a bias row (scalar loads) and a vec4 operand', (x, b) => x.mul(b).add(1), [p, q], [/x0: array<vec4<f32>>/, /x1: array<f32>/]],
+    ['a transposed operand stays scalar', (x, t) => x.add(t.T).square(), [p, sq], [/x0: array<vec4<f32>>/, /x1: array<f32>/]],
+    ['one buffer read at the element and transposed', (m) => m.add(m.T), [normal(35, [128, 128])], [/x0: array<f32>/, /y0: array<vec4<f32>>/]],
+    ['a scalar operand', (x, c) => x.mul(c).sub(c), [p, s], [/x0: array<vec4<f32>>/, /x1: array<f32>/]],
+    ['iota', (x) => x.reshape([8192]).add(np.arange(8192).astype('float32').mul(1e-3)), [p], [/vec4/]],
+    ['bool, int and uint outputs', (x) => [x.gt(0), x.mul(100).astype('int32').mul(-3), x.abs().mul(50).astype('uint32')], [p], [/y0: array<vec4<u32>>/, /y1: array<vec4<i32>>/]],
+    ['integer inputs', (x) => x.mul(7).add(x.square()), [onCpu(() => np.arange(8192).astype('int32').reshape([64, 128]))], [/x0: array<vec4<i32>>/]],
+  ];
+  for (const [name, f, args, patterns] of cases) {
+    const text = jit(f).lower(...args.map(toGpu)).compiledText();
+    for (const re of patterns) assert.match(text, re, `${name}:\n${text}`);
+    const got = asList(jit(f)(...args.map(toGpu))), want = asList(onCpu(() => f(...args)));
+    for (const [k, w] of want.entries()) await assertClose(got[k]!, w, F32, `${name}, output ${k}`);
+  }
+  // Written in place over a donated argument, read and written as vec4 through one binding.
+  const step = jit((x: NDArray, b: NDArray) => x.mul(0.5).add(b), { donateArgnums: 0 });
+  const x = toGpu(p);
+  const text = step.lower(x, toGpu(q)).compiledText();
+  assert.match(text, /written in place/);
+  assert.match(text, /y0: array<vec4<f32>>/);
+  await assertClose(step(x, toGpu(q)), onCpu(() => p.mul(0.5).add(q)), F32, 'donated');
+  // Not a multiple of four, or short: one element at a time.
+  assert.not.match(jit((y: NDArray) => y.exp()).lower(toGpu(normal(33, [4099]))).compiledText(), /vec4/);
+  assert.not.match(jit((y: NDArray) => y.exp()).lower(toGpu(normal(34, [64]))).compiledText(), /vec4/);
+});
+
 gpuTest('reductions fuse their prologue and epilogue; softmax is four dispatches', async () => {
   const a = normal(2, [50, 30]), b = normal(3, [50, 30]);
   const sse = (p: NDArray, q: NDArray) => p.sub(q).square().sum();

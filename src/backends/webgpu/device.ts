@@ -19,6 +19,12 @@ const INSTALL_HINT =
 export interface GpuContext {
   readonly device: GPUDevice;
   readonly adapterInfo: string;
+  /**
+   * Whether the adapter runs shaders on the CPU (llvmpipe, SwiftShader, WARP): kernels that pay for
+   * themselves on GPU hardware (workgroup-shared tiles and their barriers) lose there, so kernels
+   * choose by this.
+   */
+  readonly cpuAdapter: boolean;
   /** Largest workgroup count per grid dimension; bigger dispatches use a 2-D grid. */
   readonly maxWorkgroupsPerDimension: number;
   readonly maxBindingBytes: number;
@@ -83,8 +89,10 @@ export async function acquireDevice(): Promise<GpuContext> {
     recordError('uncaptured', (ev as GPUUncapturedErrorEvent).error.message);
   });
   lostReason = null;
+  const fallback = (info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const cpuAdapter = fallback || info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader|warp|software/i.test(`${info.device} ${info.description}`);
   const ctx: GpuContext = {
-    device, adapterInfo,
+    device, adapterInfo, cpuAdapter,
     maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
     maxBindingBytes: device.limits.maxStorageBufferBindingSize,
   };

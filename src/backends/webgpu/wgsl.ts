@@ -112,18 +112,20 @@ const HELPERS: Record<string, string> = {
   }
   return log_f32(1.0f + x);
 }`,
-  /** tanh|x| = -expm1(-2|x|) / (2 + expm1(-2|x|)) below 1, 1 - 2 / (e^{2|x|} + 1) above (fdlibm's split); sign restored from the bit. */
+  /**
+   * tanh, branch-free (both halves are computed and one selected: on a CPU adapter SIMD lanes run
+   * every branch anyway, and the branchy fdlibm form cost twice as much). Below 0.625, Cephes'
+   * tanhf polynomial x + x·z·P(z), z = x² (a few ulp, exact for tiny x; ±0 and NaN pass through by their bits); above,
+   * 1 - 2/(e^{2|x|} + 1) with |x| capped at 10 (tanh rounds to ±1 from 9.02 on, and the cap keeps
+   * e^{2|x|} finite), the sign copied from x's bit.
+   */
   tanh_f32: `fn tanh_f32(x: f32) -> f32 {
-  if (isnan_f32(x)) { return x; }
-  let ax = abs(x);
-  var t = 1.0f;
-  if (ax < 1.0f) {
-    let e = expm1_f32(-2.0f * ax);
-    t = -e / (2.0f + e);
-  } else if (ax < 22.0f) {
-    t = 1.0f - 2.0f / (expm1_f32(2.0f * ax) + 2.0f);
-  }
-  return select(t, -t, signbit_f32(x));
+  let ax = min(abs(x), 10.0f);
+  let z = x * x;
+  let small = ((((-5.70498872745e-3f * z + 2.06390887954e-2f) * z - 5.37397155531e-2f) * z + 1.33314422036e-1f) * z - 3.33332819422e-1f) * z * x + x;
+  let big = 1.0f - 2.0f / (exp(2.0f * ax) + 1.0f);
+  let t = select(bitcast<f32>(bitcast<u32>(big) | (bitcast<u32>(x) & 0x80000000u)), small, ax < 0.625f);
+  return select(t, x, isnan_f32(x) || (bitcast<u32>(x) << 1u) == 0u);
 }`,
   /**
    * atan(x), Cephes' atanf: reduce |x| to [0, tan(π/8)] with atan(x) = π/2 - atan(1/x) above
@@ -294,7 +296,7 @@ export function dot(coords: readonly string[], strides: readonly number[]): stri
 // ---- shader skeletons ---------------------------------------------------------------------------
 export const WORKGROUP = 64;
 
-export interface BufferDecl { readonly type: WgslType; readonly atomic?: boolean }
+export interface BufferDecl { readonly type: WgslType; readonly atomic?: boolean; readonly vec4?: boolean }
 
 /**
  * Declares the bindings of a dispatch: reads `x0..` first (read-only storage), then writes `y0..`
@@ -302,9 +304,9 @@ export interface BufferDecl { readonly type: WgslType; readonly atomic?: boolean
  */
 export function bindings(reads: readonly BufferDecl[], writes: readonly BufferDecl[]): string {
   const lines: string[] = [];
-  reads.forEach((b, k) => lines.push(`@group(0) @binding(${k}) var<storage, read> x${k}: array<${b.type}>;`));
+  reads.forEach((b, k) => lines.push(`@group(0) @binding(${k}) var<storage, read> x${k}: array<${b.vec4 ? `vec4<${b.type}>` : b.type}>;`));
   writes.forEach((b, k) => {
-    const elem = b.atomic ? `atomic<${b.type}>` : b.type;
+    const elem = b.atomic ? `atomic<${b.type}>` : b.vec4 ? `vec4<${b.type}>` : b.type;
     lines.push(`@group(0) @binding(${reads.length + k}) var<storage, read_write> y${k}: array<${elem}>;`);
   });
   return lines.join('\n');

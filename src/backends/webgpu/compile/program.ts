@@ -152,7 +152,10 @@ export function lowerJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], max
   /** A fused step as one dispatch: bindings, helpers, its shader. */
   const fusedStep = (s: number, label: string, shader: Shader, b: ReturnType<typeof stepBindings>) => {
     if (shader.workgroups === 0) { texts.push(`// step ${s}: ${label}: empty, nothing to dispatch`); return; }
-    const code = withHelpers([bindings(b.readDecl, b.writeDecl), shader.functions, shader.main].filter((x) => x).join('\n'));
+    const vec = shader.vec4Bindings;
+    const readDecl = vec ? b.readDecl.map((d, k) => (vec.has(`x${k}`) ? { ...d, vec4: true } : d)) : b.readDecl;
+    const writeDecl = vec ? b.writeDecl.map((d, k) => (vec.has(`y${k}`) ? { ...d, vec4: true } : d)) : b.writeDecl;
+    const code = withHelpers([bindings(readDecl, writeDecl), shader.functions, shader.main].filter((x) => x).join('\n'));
     commands.push({ kind: 'dispatch', label, code, reads: b.reads, writes: b.writes, workgroups: shader.workgroups });
     texts.push([`// step ${s}: ${label}`, ...listing(shader.fused), code].join('\n'));
   };
