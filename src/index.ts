@@ -24,5 +24,5 @@ export { customJvp, customVjp, stopGradient } from './transforms/custom.js';
 export { ClosedJaxpr, Jaxpr, typecheckJaxpr, evalJaxpr } from './core/jaxpr.js';
 export { jit, disableJit, setLogCompiles } from './transforms/jit.js';
 export type { JitOptions, JittedFunction, Lowered } from './transforms/jit.js';
-export { initWebGPU, destroyWebGPU, memoryStats } from './backends/webgpu/index.js';
+export { initWebGPU, destroyWebGPU, memoryStats, emptyCache, setCacheLimit } from './backends/webgpu/index.js';
 export { useBackend } from './backends/select.js';

@@ -95,6 +95,15 @@ export abstract class NDArray {
   /** JAX's `x.at[i].set(v)` is `x.at(i).set(v)`; also `.add(v)`, `.mul(v)`, `.get()`. */
   at(...index: Index[]): ReturnType<Np['atIndex']> { return np.atIndex(this, index); }
 
+  // --- memory --------------------------------------------------------------------------------
+  /**
+   * Frees a concrete array's device buffer now rather than when it is collected (`using y = f(x)`
+   * does it at the end of the block). On a traced value it does nothing: inside a traced function
+   * the compiled program owns the memory.
+   */
+  dispose(): void {}
+  [Symbol.dispose](): void { this.dispose(); }
+
   toString(): string { return formatArray(this); }
   [Symbol.toPrimitive](hint: string): string | number {
     if (hint === 'string') return this.toString();
@@ -151,12 +160,11 @@ export class ConcreteArray extends NDArray {
   data(): Promise<TypedArray> { this.checkLive('data'); return this.backend.read(this.buffer, this.aval); }
   dataSync(): TypedArray { this.checkLive('dataSync'); return this.backend.readSync(this.buffer, this.aval); }
   /** Frees the device buffer now instead of at garbage collection. Using the array afterwards is an error. */
-  dispose(): void {
+  override dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
     this.backend.dispose?.(this.buffer);
   }
-  [Symbol.dispose](): void { this.dispose(); }
   get isDisposed(): boolean { return this.#disposed; }
   checkLive(op: string): void {
     if (this.#disposed) throw new Error(`${op}: this ${this.aval.str()} array was disposed (or donated) and can no longer be used`);

@@ -2,7 +2,7 @@
 // WebGPU, CPU arrays mix with WebGPU arrays, integer-array updates and explicit moves.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { np, jit, makeJaxpr, ConcretizationError } from '../../src/index.js';
+import { np, jit, makeJaxpr, ConcretizationError, emptyCache, memoryStats, setCacheLimit } from '../../src/index.js';
 import type { Array as NDArray } from '../../src/index.js';
 import { ConcreteArray } from '../../src/core/array.js';
 import { gpuSuite, onCpu } from '../helpers/webgpu.js';
@@ -38,6 +38,45 @@ gpuTest('integer-array updates work on WebGPU; boolean masks say how to proceed'
     assert.equal(Array.from(await x.at(idx).add(np.array([1, 2])).data()), [0, 1, 0, 2, 0]);
     assert.throws(() => x.get(x.gt(-1)), (e: Error) => e instanceof ConcretizationError && /toAsync\('cpu'\)/.test(e.message));
   }
+});
+
+
+gpuTest('the allocator reuses released buffers, never shows their old contents, and is bounded', async () => {
+  emptyCache();
+  const a = np.arange(5000).astype('float32');
+  await a.data();
+  const b = a.mul(2);
+  await b.data();
+  b.dispose();
+  const idleNow = memoryStats();
+  assert.ok(idleNow.cachedBuffers >= 1 && idleNow.cachedBytes >= 20000, `a disposed buffer waits for reuse: ${JSON.stringify(idleNow)}`);
+  // A request of the same capacity takes it (capacities are rounded up): no new buffer is created.
+  const c = a.get('0:4995');
+  const after = memoryStats();
+  assert.is(after.created, idleNow.created, 'no buffer created');
+  assert.is(after.reused, idleNow.reused + 1, 'one request served from the cache');
+  const got = await c.data();
+  assert.is(got.length, 4995);
+  assert.equal([got[0], got[1], got[4994]], [0, 1, 4994], 'the new values, not the old ones (2·i)');
+  // Jitted outputs come from the cache too.
+  const f = jit((x: NDArray) => x.exp().add(1));
+  await f(a).data();
+  const r = f(a);
+  r.dispose();
+  const created = memoryStats().created;
+  const r2 = f(a);
+  assert.is(memoryStats().created, created, 'the second call reuses the first output');
+  assert.ok(Math.abs((await r2.data())[1]! - (Math.E + 1)) < 1e-5);
+  // Bounded: with a zero limit nothing is kept; emptyCache() drops what is.
+  setCacheLimit(0);
+  a.mul(3).dispose();
+  assert.is(memoryStats().cachedBuffers, 0);
+  setCacheLimit(256 * 2 ** 20);
+  a.mul(3).dispose();
+  assert.ok(memoryStats().cachedBuffers > 0);
+  emptyCache();
+  assert.equal([memoryStats().cachedBuffers, memoryStats().cachedBytes], [0, 0]);
+  assert.throws(() => setCacheLimit(-1), /setCacheLimit expects a byte count/);
 });
 
 test.run();

@@ -15,6 +15,7 @@ import { defaultBackendName, setDefaultBackend } from '../../src/core/backend.js
 import { bind } from '../../src/core/interpreter.js';
 import { ARRAY_PRIMITIVES, ArrayPrimitive, DotDimensionNumbers, Params } from '../../src/core/primitives.js';
 import { adapterDescription, initWebGPU, memoryStats } from '../../src/backends/webgpu/index.js';
+import { isElementwise } from '../../src/backends/fusion/access.js';
 import { ArraySpec, flatValues, PRIMITIVE_CASES, Tolerance } from '../helpers/primitive-cases.js';
 
 // ---- the adapter ----------------------------------------------------------------------------------
@@ -103,6 +104,29 @@ for (const prim of ARRAY_PRIMITIVES) {
 }
 type PrimitiveCaseOf = (typeof PRIMITIVE_CASES)[ArrayPrimitive][number];
 
+// ---- the same rows through the vec4 kernels ---------------------------------------------------------
+// Elementwise kernels over a multiple of 4 elements, 4096 or more, load and store vec4s: each row's
+// operands are tiled to 8192 elements (NaN, infinities, signed zeros and all) and the result is
+// compared with the CPU's on the same tiled operands.
+const TILED = 8192;
+function tiled(s: ArraySpec, device: 'cpu' | 'webgpu'): ConcreteArray {
+  const values = flatValues(s);
+  const data = allocTyped(s.dtype, TILED);
+  for (let i = 0; i < TILED; i++) data[i] = values[i % values.length]!;
+  return (device === 'cpu' ? onCpu : onGpu)(data, [TILED], s.dtype);
+}
+for (const prim of ARRAY_PRIMITIVES.filter(isElementwise)) {
+  for (const c of PRIMITIVE_CASES[prim] as PrimitiveCaseOf[]) {
+    if (usesFloat64(c.inputs) || usesFloat64(c.expected) || c.inputs.some((x) => sizeOf(x.shape) === 0)) continue;
+    gpuTest(`${prim} as vec4s: ${c.name}`, async () => {
+      const [g] = apply(prim, c.inputs.map((x) => tiled(x, 'webgpu')), c.params as Params<typeof prim>);
+      const [want] = apply(prim, c.inputs.map((x) => tiled(x, 'cpu')), c.params as Params<typeof prim>, 'cpu');
+      const bad = mismatch(await g!.data(), want!.dataSync(), want!.dtype, c.tol);
+      if (bad) assert.unreachable(bad);
+    });
+  }
+}
+
 // ---- CPU and WebGPU agree on random inputs ------------------------------------------------------------
 let seed = 12345;
 /** A small LCG, so failures reproduce. */
@@ -181,7 +205,8 @@ gpuTest('threefry2x32 matches the Random123 known answers bit for bit', async ()
 });
 
 gpuTest('a dispatch past 65535 workgroups uses a 2-D grid', async () => {
-  const n = 65535 * 64 + 1000;
+  // Odd, so the one-element-per-invocation kernel runs (vec4 kernels need a multiple of 4).
+  const n = 65535 * 64 + 1001;
   const [x] = apply('iota', [], { dtype: 'float32', shape: [n], dimension: 0 });
   const [y] = apply('add', [x!, x!], {});
   assert.is(y!.device, 'webgpu');

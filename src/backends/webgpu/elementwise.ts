@@ -5,7 +5,7 @@ import { DType } from '../../core/dtype.js';
 import { DTypeError } from '../../core/errors.js';
 import { BinaryPrimitive, ComparePrimitive, UnaryPrimitive } from '../../core/primitives.js';
 import type { ElementwisePrimitive, ExprTemplate } from '../cpu/expressions.js';
-import { BufferDecl, elementwiseStep, inp, out, Slot, WebGpuKernel, wgslType } from './wgsl.js';
+import { bindings, BufferDecl, elementwiseStep, inp, out, perItem, Slot, vectorizable, WebGpuKernel, wgslType, withHelpers } from './wgsl.js';
 
 // Operands are WGSL values of the storage type: f32, i32, u32, and bool as u32 0/1. WGSL's i32
 // and u32 arithmetic wraps mod 2^32, which is the CPU's `|0` / `>>>0` / Math.imul.
@@ -115,8 +115,21 @@ export function elementwiseKernel<P extends ElementwisePrimitive>(prim: P): WebG
   return ({ inAvals, outAvals }) => {
     const o = outAvals[0]!;
     const inDtype = inAvals[inAvals.length - 1]!.dtype;
-    const reads = inAvals.map((a, k): [Slot, BufferDecl] => [inp(k), { type: wgslType(a.dtype) }]);
     const vs = inAvals.map((_, k) => `v${k}`);
+    if (vectorizable(o.size)) {
+      // Four consecutive elements per item: one vec4 load per operand and one store, the
+      // expression per component (as compiled loops do, codegen.ts).
+      const reads = inAvals.map((a, k): [Slot, BufferDecl] => [inp(k), { type: wgslType(a.dtype), vec4: true }]);
+      const t = wgslType(o.dtype);
+      const body = [
+        ...vs.map((v, k) => `let ${v} = x${k}[g];`),
+        `y0[g] = vec4<${t}>(${[0, 1, 2, 3].map((c) => wgslElementwiseExpr(prim, inDtype, o.dtype, vs.map((v) => `${v}[${c}]`))).join(', ')});`,
+      ];
+      const { code, workgroups } = perItem(o.size / 4, 'g', body);
+      const src = withHelpers(`${bindings(reads.map(([, b]) => b), [{ type: t, vec4: true }])}\n${code}`);
+      return { steps: [{ kind: 'dispatch', label: prim, code: src, reads: reads.map(([sl]) => sl), writes: [out(0)], workgroups }] };
+    }
+    const reads = inAvals.map((a, k): [Slot, BufferDecl] => [inp(k), { type: wgslType(a.dtype) }]);
     const body = [
       ...vs.map((v, k) => `let ${v} = x${k}[gid];`),
       `y0[gid] = ${wgslElementwiseExpr(prim, inDtype, o.dtype, vs)};`,

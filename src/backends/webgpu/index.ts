@@ -125,8 +125,11 @@ export async function destroyWebGPU(): Promise<void> {
   acquired = false;
 }
 
-/** Live GPU buffers and bytes (arrays not yet disposed or collected), the peak, and the pipeline count. */
+/** Live GPU buffers and bytes (arrays not yet disposed or collected), the peak, the allocator's cache, and the pipeline count. */
 export const memoryStats = (): MemoryStats => deviceMemoryStats();
+
+/** The allocator's cache of idle buffers: emptyCache() destroys them; setCacheLimit(bytes) bounds them. */
+export { emptyCache, setCacheLimit } from './device.js';
 
 /** The adapter's vendor / architecture / device / description, once initialised. */
 export { adapterDescription } from './device.js';

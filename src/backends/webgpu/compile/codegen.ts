@@ -22,7 +22,7 @@ import { Access, Affine, flatForm, formKey, formsRead, identityAccess, identityF
 import { CallStep, FusionPlan, LoopStep, reducedAxes, ReduceStep } from '../../fusion/plan.js';
 import { combineExpr, wgslElementwiseExpr } from '../elementwise.js';
 import { COMBINE, cooperative, COOP, identity } from '../reduce.js';
-import { entry, i, perElement, u, WORKGROUP, wgslType } from '../wgsl.js';
+import { entry, i, perElement, perItem, u, vectorizable, wgslType } from '../wgsl.js';
 
 /** What code generation needs from the lowering: the plan and the binding name of each buffer. */
 export interface ShaderContext {
@@ -208,38 +208,16 @@ function elementStatements(ctx: ShaderContext, names: Names, domain: Shape, flat
 }
 
 // ---- loop steps -----------------------------------------------------------------------------------------
-/**
- * Elements per invocation of a loop over `count` elements. Invocations are not free: on llvmpipe
- * one element each ran `tanh(x)*2 + exp(-x*x)` over 10M floats in ~100-130 ms and a plain scale in
- * ~90, against ~45-55 and ~20 with 4-16 elements each (bench/webgpu-jit.ts). Small loops keep one
- * element per invocation so that every core gets work.
- */
-const elementsPerInvocation = (count: number): number => (count >= 1 << 16 ? 8 : count >= 1 << 12 ? 4 : 1);
-/** Loops this long, over a multiple of 4 elements, go four consecutive elements at a time. */
-const VECTOR_MIN = 1 << 12;
-
-/**
- * A loop step computes every member at each element of its domain. Each invocation takes `E`
- * elements a workgroup apart (element j of invocation `lid` in workgroup `wid` is
- * wid·64E + j·64 + lid), so neighbouring invocations always touch neighbouring addresses: SIMD lanes
- * on a CPU adapter and coalesced accesses on a GPU.
- */
+/** A loop step computes every member at each element of its domain, several elements per invocation (perItem). */
 export function loopShader(step: LoopStep, ctx: ShaderContext): Shader {
   const count = sizeOf(step.shape);
   const stores = step.members.filter((m) => ctx.plan.stored.has(m));
   const fused: JaxprEqn[] = [];
   if (count === 0 || stores.length === 0) return { main: '', functions: '', workgroups: 0, fused }; // nothing to compute
-  if (count % 4 === 0 && count >= VECTOR_MIN) return vectorLoopShader(step, ctx, count);
+  if (vectorizable(count)) return vectorLoopShader(step, ctx, count);
   const body = elementStatements(ctx, new Names(), step.shape, 'gid', step.members, new Map(), fused);
-  const E = elementsPerInvocation(count);
-  const workgroups = Math.ceil(count / (WORKGROUP * E));
-  const main = E === 1 ? perElement(count, body).code : entry(workgroups, [
-    `let first = wid * ${u(WORKGROUP * E)} + lid;`,
-    `for (var j = 0u; j < ${u(E)}; j = j + 1u) {`,
-    ...indent([`let gid = first + j * ${u(WORKGROUP)};`, `if (gid >= ${u(count)}) { return; }`, ...body]),
-    '}',
-  ]);
-  return { main, functions: '', workgroups, fused };
+  const { code, workgroups } = perItem(count, 'gid', body);
+  return { main: code, functions: '', workgroups, fused };
 }
 
 /**
@@ -276,15 +254,8 @@ function vectorLoopShader(step: LoopStep, ctx: ShaderContext, count: number): Sh
   }
   for (const b of written.keys()) if (vec.has(b)) body.push(`${b}[g] = o_${b};`);
 
-  const E = elementsPerInvocation(groups);
-  const workgroups = Math.ceil(groups / (WORKGROUP * E));
-  const main = entry(workgroups, [
-    `let first = wid * ${u(WORKGROUP * E)} + lid;`,
-    `for (var j = 0u; j < ${u(E)}; j = j + 1u) {`,
-    ...indent([`let g = first + j * ${u(WORKGROUP)};`, `if (g >= ${u(groups)}) { return; }`, ...body]),
-    '}',
-  ]);
-  return { main, functions: '', workgroups, fused, vec4Bindings: vec };
+  const { code, workgroups } = perItem(groups, 'g', body);
+  return { main: code, functions: '', workgroups, fused, vec4Bindings: vec };
 }
 
 // ---- reductions -----------------------------------------------------------------------------------------
