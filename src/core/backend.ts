@@ -34,6 +34,11 @@ export interface Executable {
   run(inputs: readonly DeviceBuffer[]): DeviceBuffer[];
   /** The compiled form as text (generated JS, WGSL), for jit(f).lower(...).compiledText(). */
   readonly text: string;
+  /**
+   * Builds what the first run would build on the device (WebGPU: its pipelines), without blocking,
+   * so the first run starts at once. Backends with nothing to build leave it out.
+   */
+  prepare?(): Promise<void>;
 }
 
 const backends = new Map<string, Backend>();

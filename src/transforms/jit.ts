@@ -32,6 +32,12 @@ export interface Lowered {
   /** The jaxpr as text, and the backend's compiled form where it has one. */
   asText(): string;
   compiledText(): string;
+  /**
+   * Compiles for the default backend and builds the program's device resources without blocking
+   * (WebGPU: every pipeline, several at once), so the first call with this signature starts at
+   * once instead of compiling shaders (seconds each on a software adapter) on the calling thread.
+   */
+  compile(): Promise<void>;
 }
 
 export interface JittedFunction<A extends PyTree[], R> {
@@ -147,6 +153,7 @@ export function jit<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, 
       jaxpr: c.jaxpr,
       asText: () => c.jaxpr.toString(),
       compiledText: () => executableFor(backend, c.jaxpr, c.donated)?.text ?? `the ${backend.name} backend runs this jaxpr equation by equation (it has no compiled form)`,
+      compile: async () => { await executableFor(backend, c.jaxpr, c.donated)?.prepare?.(); },
     };
   };
   Object.defineProperty(call, 'cacheSize', { get: () => cache.size });

@@ -123,6 +123,23 @@ gpuTest('long loops go four elements at a time: vec4 loads and stores where read
   assert.not.match(jit((y: NDArray) => y.exp()).lower(toGpu(normal(34, [64]))).compiledText(), /vec4/);
 });
 
+gpuTest('lower(...).compile() builds the pipelines ahead of the first call, without blocking', async () => {
+  const f = jit((x: NDArray, b: NDArray) => np.tanh(x.matmul(x.T).add(b)).sum({ axis: 0 }).mul(0.37));
+  const x = toGpu(normal(40, [9, 13])), b = toGpu(normal(41, [9]));
+  const lowered = f.lower(x, b);
+  const before = memoryStats().pipelines;
+  const pending = lowered.compile();
+  assert.ok(pending instanceof Promise);
+  await pending;
+  const built = memoryStats().pipelines - before;
+  assert.is(built, dispatches(lowered.compiledText()), 'one pipeline per dispatch, built by compile()');
+  const out = f(x, b);
+  assert.is(memoryStats().pipelines - before, built, 'the call built nothing more');
+  await assertClose(out, onCpu(() => np.tanh(normal(40, [9, 13]).matmul(normal(40, [9, 13]).T).add(normal(41, [9]))).sum({ axis: 0 }).mul(0.37)), { rtol: 1e-5, atol: 1e-5 }, 'value');
+  // On the CPU there is nothing to build on a device: it resolves once the program is generated.
+  await onCpu(() => f.lower(normal(40, [9, 13]), normal(41, [9])).compile());
+});
+
 gpuTest('reductions fuse their prologue and epilogue; softmax is four dispatches', async () => {
   const a = normal(2, [50, 30]), b = normal(3, [50, 30]);
   const sse = (p: NDArray, q: NDArray) => p.sub(q).square().sum();

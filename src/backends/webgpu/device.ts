@@ -136,6 +136,7 @@ export async function destroyDevice(): Promise<void> {
 /** Drops what belonged to a device that is gone: its pipelines, layouts and buffers (all freed with it). */
 function forgetDeviceState(): void {
   pipelines.clear();
+  compiling.clear();
   layouts.clear();
   for (const rec of live) rec.live = false;
   live.clear();
@@ -402,6 +403,32 @@ export function pipelineFor(label: string, code: string, reads: number, writes: 
     const layout = device.createPipelineLayout({ bindGroupLayouts: [layoutFor(reads, writes)] });
     p = device.createComputePipeline({ label, layout, compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } });
     pipelines.set(code, p);
+  }
+  return p;
+}
+
+/** Compiles in flight from pipelineAsync, by WGSL source: a second request waits for the same one. */
+const compiling = new Map<string, Promise<GPUComputePipeline>>();
+
+/**
+ * The compute pipeline of a WGSL source, built without blocking (createComputePipelineAsync: the
+ * driver may compile several at once on other threads) and cached where pipelineFor finds it.
+ */
+export function pipelineAsync(label: string, code: string, reads: number, writes: number): Promise<GPUComputePipeline> {
+  const hit = pipelines.get(code);
+  if (hit) return Promise.resolve(hit);
+  let p = compiling.get(code);
+  if (!p) {
+    const { device } = ctx();
+    const layout = device.createPipelineLayout({ bindGroupLayouts: [layoutFor(reads, writes)] });
+    p = device.createComputePipelineAsync({ label, layout, compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } })
+      .then((pipeline) => {
+        if (context?.device === device) pipelines.set(code, pipeline);
+        return pipeline;
+      })
+      .catch((e: unknown) => { throw new CotangentError(`webgpu: building the pipeline of ${label} failed: ${(e as Error).message}`); })
+      .finally(() => compiling.delete(code));
+    compiling.set(code, p);
   }
   return p;
 }

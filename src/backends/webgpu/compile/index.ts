@@ -21,7 +21,7 @@ const MIN_STORAGE_BUFFERS = 8;
 export function compileJaxpr(cj: ClosedJaxpr, donated: readonly boolean[]): Executable {
   const maxBuffers = deviceLive() ? ctx().device.limits.maxStorageBuffersPerShaderStage : MIN_STORAGE_BUFFERS;
   const runner = new Runner(lowerJaxpr(cj, donated, maxBuffers));
-  return { text: runner.program.text, run: (inputs) => runner.run(inputs) };
+  return { text: runner.program.text, run: (inputs) => runner.run(inputs), prepare: () => runner.prepareAsync() };
 }
 
 /** The scratch pool every compiled WebGPU program shares: buffers made, reused and idle. */

@@ -14,7 +14,7 @@ import { allocTyped } from '../../../core/dtype.js';
 import { CotangentError } from '../../../core/errors.js';
 import { bind } from '../../../core/interpreter.js';
 import { Literal } from '../../../core/jaxpr.js';
-import { allocGpuBuffer, ctx, GpuBuffer, grid, layoutFor, pipelineFor, scoped, upload } from '../device.js';
+import { allocGpuBuffer, ctx, GpuBuffer, grid, layoutFor, pipelineAsync, pipelineFor, scoped, upload } from '../device.js';
 import { Command, Program } from './program.js';
 
 // ---- the pool ----------------------------------------------------------------------------------
@@ -142,6 +142,12 @@ export class Runner {
     const { device } = ctx();
     if (this.state?.device !== device) this.state = scoped('jit: pipelines', () => prepare(this.program));
     return this.state;
+  }
+
+  /** Builds the program's pipelines asynchronously (all at once); the first run then finds them cached. */
+  async prepareAsync(): Promise<void> {
+    await Promise.all(this.program.commands.map((c) =>
+      (c.kind === 'dispatch' && c.workgroups > 0 ? pipelineAsync(c.label, c.code, c.reads.length, c.writes.length) : undefined)));
   }
 
   run(args: readonly DeviceBuffer[]): DeviceBuffer[] {
