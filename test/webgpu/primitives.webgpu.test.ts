@@ -183,6 +183,23 @@ for (const [prim, shape, axes] of REDUCTIONS) {
   });
 }
 
+// Long results take several elements per invocation (perItem): every element must still be written once.
+const LONG_MOVEMENT: [string, ArrayPrimitive, number[][], object][] = [
+  ['transpose', 'transpose', [[97, 131]], { permutation: [1, 0] }],
+  ['broadcast_in_dim', 'broadcast_in_dim', [[131]], { shape: [97, 131], broadcastDimensions: [1] }],
+  ['pad', 'pad', [[97, 131], []], { config: [[1, 2, 0], [0, 3, 1]] }],
+  ['slice with strides', 'slice', [[197, 131]], { startIndices: [1, 0], limitIndices: [196, 131], strides: [2, 1] }],
+  ['rev', 'rev', [[97, 131]], { dimensions: [0, 1] }],
+  ['convert to int32', 'convert_element_type', [[97, 131]], { newDtype: 'int32', weakType: false }],
+];
+for (const [name, prim, shapes, params] of LONG_MOVEMENT) {
+  gpuTest(`cpu and webgpu agree over many elements: ${name}`, async () => {
+    const [g, c] = await both(prim, shapes.map((shape) => ({ data: uniform(sizeOf(shape)).map((v) => v * 1000), shape })), params as Params<typeof prim>);
+    const bad = mismatch(g, c, c instanceof Int32Array ? 'int32' : 'float32', { rtol: 0, atol: 0 });
+    if (bad) assert.unreachable(bad);
+  });
+}
+
 gpuTest('cpu and webgpu agree: scatter_add with many colliding updates (atomics)', async () => {
   const n = 20000;
   const idx = Int32Array.from({ length: n }, (_, i) => (i * 7919) % 13);

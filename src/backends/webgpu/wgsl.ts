@@ -401,9 +401,12 @@ export interface KernelCall<P extends ArrayPrimitive> {
 /** A WebGPU kernel builds the plan for one (params, shapes, dtypes); device.ts caches and runs it. */
 export type WebGpuKernel<P extends ArrayPrimitive> = (call: KernelCall<P>) => Plan;
 
-/** A dispatch that runs `body` once per element of a `count`-element result. */
+/**
+ * A dispatch that runs `body` once per element `gid` of a `count`-element result, several per
+ * invocation for long results (perItem; so `body` must not return early).
+ */
 export function elementwiseStep(label: string, reads: readonly [Slot, BufferDecl][], writes: readonly [Slot, BufferDecl][], count: number, body: readonly string[]): Step {
-  const { code, workgroups } = perElement(count, body);
+  const { code, workgroups } = perItem(count, 'gid', body);
   return {
     kind: 'dispatch', label, workgroups, reads: reads.map(([s]) => s), writes: writes.map(([s]) => s),
     code: withHelpers(`${bindings(reads.map(([, b]) => b), writes.map(([, b]) => b))}\n${code}`),
