@@ -14,8 +14,10 @@ export { setDefaultBackend, getBackend, registerBackend } from './core/backend.j
 export type { Backend, DeviceBuffer } from './core/backend.js';
 export * from './core/errors.js';
 import * as tree from './core/tree.js';
+import type { PyTree } from './core/tree.js';
+import { NDArray } from './core/array.js';
 export { tree };
-export type { PyTree } from './core/tree.js';
+export type { PyTree };
 export { jvp } from './transforms/jvp.js';
 export { vjp, grad, valueAndGrad, linearize, jacfwd, jacrev, hessian } from './transforms/grad.js';
 export type { GradOptions } from './transforms/grad.js';
@@ -26,3 +28,9 @@ export { jit, disableJit, setLogCompiles } from './transforms/jit.js';
 export type { JitOptions, JittedFunction, Lowered } from './transforms/jit.js';
 export { initWebGPU, destroyWebGPU, memoryStats, emptyCache, setCacheLimit } from './backends/webgpu/index.js';
 export { useBackend } from './backends/select.js';
+
+/** Waits until every array in a pytree has been computed (JAX's `jax.block_until_ready`); returns the tree. */
+export async function blockUntilReady<T extends PyTree>(t: T): Promise<T> {
+  await Promise.all(tree.leaves(t).map((x) => (x instanceof NDArray ? x.blockUntilReady() : undefined)));
+  return t;
+}

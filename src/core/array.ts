@@ -95,6 +95,13 @@ export abstract class NDArray {
   /** JAX's `x.at[i].set(v)` is `x.at(i).set(v)`; also `.add(v)`, `.mul(v)`, `.get()`. */
   at(...index: Index[]): ReturnType<Np['atIndex']> { return np.atIndex(this, index); }
 
+  /**
+   * Resolves with this array once the device has finished computing it (JAX's
+   * `block_until_ready`): for timing asynchronous backends without reading values back. A traced
+   * value has nothing to wait for and raises the ConcretizationError of data().
+   */
+  async blockUntilReady(): Promise<this> { await this.data(); return this; }
+
   // --- memory --------------------------------------------------------------------------------
   /**
    * Frees a concrete array's device buffer now rather than when it is collected (`using y = f(x)`
@@ -159,6 +166,11 @@ export class ConcreteArray extends NDArray {
   }
   data(): Promise<TypedArray> { this.checkLive('data'); return this.backend.read(this.buffer, this.aval); }
   dataSync(): TypedArray { this.checkLive('dataSync'); return this.backend.readSync(this.buffer, this.aval); }
+  override async blockUntilReady(): Promise<this> {
+    this.checkLive('blockUntilReady');
+    await this.backend.whenReady?.(this.buffer);
+    return this;
+  }
   /** Frees the device buffer now instead of at garbage collection. Using the array afterwards is an error. */
   override dispose(): void {
     if (this.#disposed) return;

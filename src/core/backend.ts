@@ -21,6 +21,8 @@ export interface Backend {
   readSync(buf: DeviceBuffer, aval: ShapedArray): TypedArray;
   execute<P extends ArrayPrimitive>(prim: P, params: Params<P>, inputs: readonly DeviceBuffer[], inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): DeviceBuffer[];
   dispose?(buf: DeviceBuffer): void;
+  /** Resolves once the work that writes `buf` has finished (and rejects with its errors); backends that compute synchronously leave it out. */
+  whenReady?(buf: DeviceBuffer): Promise<void>;
   /**
    * Compiles a whole jaxpr (no constvars: jit hoists constants to leading inputs) into one program.
    * `donated[i]`: the program may reuse input i's buffer (the caller disposes that array afterwards).

@@ -2,7 +2,7 @@
 // WebGPU, CPU arrays mix with WebGPU arrays, integer-array updates and explicit moves.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { np, jit, makeJaxpr, ConcretizationError, emptyCache, memoryStats, setCacheLimit } from '../../src/index.js';
+import { np, jit, makeJaxpr, ConcretizationError, blockUntilReady, emptyCache, memoryStats, setCacheLimit } from '../../src/index.js';
 import type { Array as NDArray } from '../../src/index.js';
 import { ConcreteArray } from '../../src/core/array.js';
 import { gpuSuite, onCpu } from '../helpers/webgpu.js';
@@ -77,6 +77,24 @@ gpuTest('the allocator reuses released buffers, never shows their old contents, 
   emptyCache();
   assert.equal([memoryStats().cachedBuffers, memoryStats().cachedBytes], [0, 0]);
   assert.throws(() => setCacheLimit(-1), /setCacheLimit expects a byte count/);
+});
+
+gpuTest('blockUntilReady waits for the device, on arrays and pytrees; traced values cannot', async () => {
+  const f = jit((x: NDArray) => np.tanh(x).mul(2).sum({ axis: 0 }));
+  const x = np.ones([300, 200]);
+  const y = f(x);
+  assert.is(await y.blockUntilReady(), y);
+  const z = x.mul(3);
+  const t = { a: y, b: [z, 7] };
+  assert.is(await blockUntilReady(t), t);
+  assert.ok(Math.abs((await y.data())[0]! - 300 * 2 * Math.tanh(1)) < 1e-3);
+  const cpu = onCpu(() => np.arange(3));
+  assert.is(await cpu.blockUntilReady(), cpu);
+  let pending: Promise<unknown> | null = null;
+  makeJaxpr((v: NDArray) => { pending = v.blockUntilReady(); return v; })(x);
+  await pending!.then(() => assert.unreachable('a tracer has nothing to wait for'), (e: Error) => assert.instance(e, ConcretizationError));
+  z.dispose();
+  await z.blockUntilReady().then(() => assert.unreachable('disposed'), (e: Error) => assert.match(e.message, /disposed/));
 });
 
 test.run();

@@ -324,6 +324,13 @@ export function upload(data: TypedArray, aval: ShapedArray): GpuBuffer {
   return new GpuBuffer(rec);
 }
 
+/** Resolves when everything submitted so far has run; throws the first error any op caught. */
+export async function queueSettled(): Promise<void> {
+  const { device } = ctx();
+  await device.queue.onSubmittedWorkDone();
+  await checkErrors();
+}
+
 /** Copies a buffer back through a mappable staging buffer; u32 0/1 narrow back to bool bytes. */
 export async function readBack(buf: GpuBuffer, aval: ShapedArray): Promise<TypedArray> {
   const { device } = ctx();

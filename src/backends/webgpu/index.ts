@@ -7,7 +7,7 @@ import { DType } from '../../core/dtype.js';
 import { CotangentError } from '../../core/errors.js';
 import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { compileJaxpr } from './compile/index.js';
-import { acquireDevice, destroyDevice, deviceLive, GpuBuffer, memoryStats as deviceMemoryStats, MemoryStats, readBack, runPlan, upload } from './device.js';
+import { acquireDevice, destroyDevice, deviceLive, GpuBuffer, memoryStats as deviceMemoryStats, MemoryStats, queueSettled, readBack, runPlan, upload } from './device.js';
 import { elementwiseKernel as ew } from './elementwise.js';
 import { gather, scatterAdd } from './indexing.js';
 import { dotGeneral } from './matmul.js';
@@ -94,6 +94,8 @@ export const webgpuBackend: Backend = {
     return runPlan(prim, planFor(prim, params, inAvals, outAvals), handles, outAvals);
   },
   dispose: (buf) => handleOf(buf, 'dispose').dispose(),
+  // The queue runs submissions in order: when all submitted work is done, so is this buffer's.
+  whenReady: (buf) => { handleOf(buf, 'blockUntilReady'); return queueSettled(); },
   compile: compileJaxpr,
 };
 
