@@ -1,0 +1,165 @@
+// The browser test: serves the repository root on 127.0.0.1, opens test/browser/index.html in
+// headless Chromium, and prints each check the page POSTs back (build/test/browser/smoke.js, from
+// test/browser/smoke.ts; build first with `npx tsc -p .`). Ends with uvu's summary lines
+// ("Total: / Passed: / Skipped:"), which scripts/test.mjs counts, and exits non-zero on a failed
+// check, a page that does not load, or a run past the time limit.
+//
+// Environment: CHROMIUM (default /usr/bin/chromium); CHROMIUM_FLAGS (extra flags, space-separated);
+// BROWSER_TEST_TIMEOUT_S (default 120); REQUIRE_BROWSER=1 makes a missing Chromium or a missing
+// WebGPU adapter a failure instead of a loud skip (CI sets it).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+const required = process.env.REQUIRE_BROWSER === '1';
+const timeoutS = Number(process.env.BROWSER_TEST_TIMEOUT_S || 120);
+const page = '/test/browser/index.html';
+
+// Flags. --headless and the networking ones are what runs Chromium on a machine with a closed
+// network (no retries against Google's hosts); --no-sandbox because CI runs as root, where
+// Chromium refuses to start sandboxed. WebGPU: --enable-unsafe-webgpu exposes it where Chromium
+// does not ship it by default (Linux without a supported GPU); with no GPU, Chromium's
+// SwiftShader then answers requestAdapter() as a fallback adapter. --enable-features=Vulkan lets a
+// machine with a Vulkan GPU use it instead.
+const flags = [
+  '--headless', '--no-sandbox', '--no-first-run', '--no-default-browser-check',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic',
+  '--enable-unsafe-webgpu', '--enable-features=Vulkan',
+  ...(process.env.CHROMIUM_FLAGS ?? '').split(/\s+/).filter(Boolean),
+];
+
+const bar = '!'.repeat(100);
+const banner = (lines) => console.warn(`\n${bar}\n${lines.map((l) => `!! ${l}`).join('\n')}\n${bar}\n`);
+
+const results = { passed: 0, failed: 0, skipped: 0 };
+function record(status, name, detail = '', ms = 0) {
+  const mark = status === 'pass' ? '✓' : status === 'fail' ? '✘' : '-';
+  const time = ms ? ` (${ms} ms)` : '';
+  console.log(`  ${mark} ${status === 'skip' ? 'SKIPPED ' : ''}${name}${time}${detail ? `\n      ${detail.replace(/\n/g, '\n      ')}` : ''}`);
+  if (status === 'pass') results.passed++;
+  else if (status === 'fail') results.failed++;
+  else results.skipped++;
+}
+function finish(started) {
+  // uvu's summary format: Total counts the checks that ran (not the skipped ones).
+  console.log(`\n  Total:     ${results.passed + results.failed}\n  Passed:    ${results.passed}\n  Skipped:   ${results.skipped}\n  Duration:  ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+  process.exit(results.failed === 0 ? 0 : 1);
+}
+
+const started = Date.now();
+if (!existsSync(join(root, 'build/test/browser/smoke.js'))) {
+  record('fail', 'build/test/browser/smoke.js exists', 'not built: run `npx tsc -p .` first');
+  finish(started);
+}
+if (!existsSync(chromium)) {
+  if (required) {
+    record('fail', 'Chromium is installed (REQUIRE_BROWSER=1)', `${chromium} not found: run scripts/install-chromium.sh as root, or set CHROMIUM=/path/to/chromium`);
+  } else {
+    banner([`BROWSER TESTS SKIPPED: ${chromium} not found.`, 'Install it with scripts/install-chromium.sh (as root) or set CHROMIUM; set REQUIRE_BROWSER=1 to make this a failure.']);
+  }
+  finish(started);
+}
+
+// ---- the static server: the repository root, read-only, on loopback ---------------------------
+const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.json': 'application/json', '.map': 'application/json', '.wasm': 'application/wasm' };
+const notFound = [];
+
+/** The file a URL path names under the root; fp-ts's ES build imports its siblings without '.js', so X may mean X.js. */
+function fileFor(urlPath) {
+  const path = resolve(root, `.${decodeURIComponent(urlPath === '/' ? page : urlPath)}`);
+  if (path !== root && !path.startsWith(root + sep)) return null;
+  for (const candidate of [path, `${path}.js`]) {
+    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
+  }
+  return null;
+}
+
+let resolveDone;
+const done = new Promise((r) => (resolveDone = r));
+let adapterReported = false;
+
+function onEvent(ev) {
+  switch (ev.type) {
+    case 'info': console.log(`  ${ev.message}`); break;
+    case 'check': record(ev.status, ev.name, ev.detail, ev.ms); break;
+    case 'fatal': record('fail', 'the page loads and runs', ev.message); resolveDone('fatal'); break;
+    case 'done':
+      adapterReported = true;
+      if (ev.adapter) console.log(`  WebGPU adapter in Chromium: ${ev.adapter}`);
+      else if (required) record('fail', 'a WebGPU adapter is available in Chromium (REQUIRE_BROWSER=1)', ev.adapterError ?? 'none');
+      else banner([`BROWSER WEBGPU TESTS SKIPPED: no WebGPU adapter in Chromium (${ev.adapterError ?? 'none'})`, 'Set REQUIRE_BROWSER=1 to make this a failure.']);
+      resolveDone('done');
+      break;
+    default: record('fail', 'the page sends events the runner knows', JSON.stringify(ev));
+  }
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (req.method === 'POST' && url.pathname === '/event') {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      res.writeHead(204).end();
+      try { onEvent(JSON.parse(body)); } catch (e) { record('fail', 'the page sends valid JSON', `${e.message}: ${body.slice(0, 200)}`); }
+    });
+    return;
+  }
+  const file = req.method === 'GET' ? fileFor(url.pathname) : null;
+  if (!file) {
+    if (url.pathname !== '/favicon.ico') notFound.push(url.pathname);
+    res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${url.pathname}`);
+    return;
+  }
+  res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+  res.end(readFileSync(file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const url = `http://127.0.0.1:${server.address().port}${page}`;
+
+// ---- Chromium -----------------------------------------------------------------------------------
+const profile = mkdtempSync(join(tmpdir(), 'cotangent-chromium-'));
+console.log(`  ${chromium} ${[...flags, `--user-data-dir=${profile}`].join(' ')} ${url}`);
+// Its own process group, so that ending it ends the renderer and GPU processes too.
+const browser = spawn(chromium, [...flags, `--user-data-dir=${profile}`, url], {
+  detached: true,
+  stdio: ['ignore', 'pipe', 'pipe'],
+  env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
+});
+// Chromium's own log, kept to show when something goes wrong; D-Bus complaints are expected in a container.
+let browserLog = '';
+const keepLog = (chunk) => { browserLog = (browserLog + chunk).slice(-200_000); };
+browser.stdout.on('data', keepLog);
+browser.stderr.on('data', keepLog);
+browser.on('error', (e) => { record('fail', 'Chromium starts', e.message); resolveDone('error'); });
+/** Ends Chromium's whole process group (the browser, renderer and GPU processes). */
+const stopBrowser = () => { try { process.kill(-browser.pid, 'SIGKILL'); } catch { /* already gone */ } };
+// A runner stopped from outside (scripts/test.mjs's time limit, Ctrl-C) must not leave Chromium behind.
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, () => { stopBrowser(); rmSync(profile, { recursive: true, force: true }); process.exit(1); });
+}
+browser.on('exit', (code, signal) => resolveDone(`exit ${code ?? signal}`));
+const timer = setTimeout(() => resolveDone('timeout'), timeoutS * 1000);
+
+const outcome = await done;
+clearTimeout(timer);
+if (outcome === 'timeout') record('fail', `the page finishes within ${timeoutS}s`, 'timed out (set BROWSER_TEST_TIMEOUT_S to wait longer)');
+else if (outcome.startsWith('exit')) record('fail', 'Chromium stays up until the page is done', `Chromium ended (${outcome.slice(5)}) before the page finished`);
+if (!adapterReported && outcome !== 'fatal' && outcome !== 'done') console.log('  (the page did not finish: see the checks above for how far it got)');
+if (notFound.length) console.log(`  404s: ${[...new Set(notFound)].join(', ')}`);
+if (results.failed) {
+  const tail = browserLog.split('\n').filter((l) => l.trim() && !/dbus|unexpected operator/i.test(l)).slice(-30);
+  if (tail.length) console.log(`  Chromium's log (last lines):\n    ${tail.join('\n    ')}`);
+}
+
+stopBrowser();
+server.closeAllConnections();
+server.close();
+rmSync(profile, { recursive: true, force: true });
+finish(started);
