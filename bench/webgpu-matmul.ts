@@ -1,11 +1,12 @@
 // Matmul throughput of the WebGPU backend: GFLOP/s of A·B, Aᵀ·B and A·Bᵀ through dot_general.
 // Usage: XDG_RUNTIME_DIR=/tmp node build/bench/webgpu-matmul.js [--sizes 256,512,1024] [--dtype float32|int32]
+//        [--kernel auto|tiled|blocked]   (default: COTANGENT_WEBGPU_MATMUL, else auto: the adapter's choice; see setMatmulKernel)
 import { lax } from '../src/index.js';
 import { ShapedArray } from '../src/core/aval.js';
 import { concreteFromTyped, NDArray } from '../src/core/array.js';
 import { allocTyped, DType, isDType } from '../src/core/dtype.js';
 import { DotDimensionNumbers } from '../src/core/primitives.js';
-import { adapterDescription, initWebGPU } from '../src/backends/webgpu/index.js';
+import { adapterDescription, initWebGPU, MatmulKernel, matmulKernel, setMatmulKernel } from '../src/backends/webgpu/index.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -15,8 +16,12 @@ const sizes = arg('sizes', '256,512,1024').split(',').map(Number);
 const dtypeArg = arg('dtype', 'float32');
 if (!isDType(dtypeArg) || dtypeArg === 'float64') throw new Error(`the webgpu backend benchmarks float32 or int32, not ${dtypeArg}`);
 const dtype: DType = dtypeArg;
+const kernelArg = arg('kernel', '');
+if (kernelArg && !['auto', 'tiled', 'blocked'].includes(kernelArg)) throw new Error(`--kernel takes auto, tiled or blocked, not ${kernelArg}`);
 
 await initWebGPU();
+if (kernelArg) setMatmulKernel(kernelArg as MatmulKernel);
+const why = kernelArg && kernelArg !== 'auto' ? '--kernel' : process.env.COTANGENT_WEBGPU_MATMUL && !kernelArg ? 'COTANGENT_WEBGPU_MATMUL' : 'chosen for the adapter';
 
 function random(n: number): NDArray {
   const data = allocTyped(dtype, n * n);
@@ -40,7 +45,7 @@ async function timed(a: NDArray, b: NDArray, dn: DotDimensionNumbers): Promise<n
   return ms;
 }
 
-console.log(`webgpu dot_general ${dtype} on ${adapterDescription()}`);
+console.log(`webgpu dot_general ${dtype}, ${matmulKernel()} kernel (${why}), on ${adapterDescription()}`);
 console.log('best of several runs after a warm-up (which compiles the pipeline), readback included; GFLOP/s = 2n³ / seconds / 1e9');
 for (const n of sizes) {
   const a = random(n), b = random(n);

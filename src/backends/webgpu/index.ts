@@ -10,7 +10,7 @@ import { compileJaxpr } from './compile/index.js';
 import { acquireDevice, destroyDevice, deviceLive, GpuBuffer, memoryStats as deviceMemoryStats, MemoryStats, queueSettled, readBack, runPlan, upload } from './device.js';
 import { elementwiseKernel as ew } from './elementwise.js';
 import { gather, scatterAdd } from './indexing.js';
-import { dotGeneral } from './matmul.js';
+import { dotGeneral, MatmulKernel, setMatmulKernel as chooseMatmulKernel } from './matmul.js';
 import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from './movement.js';
 import { threefry2x32 } from './random.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
@@ -132,6 +132,18 @@ export const memoryStats = (): MemoryStats => deviceMemoryStats();
 
 /** The allocator's cache of idle buffers: emptyCache() destroys them; setCacheLimit(bytes) bounds them. */
 export { emptyCache, setCacheLimit } from './device.js';
+
+/**
+ * Forces the matmul kernel ('tiled', 'blocked', or 'auto': per adapter; see matmul.ts). Cached
+ * eager dot_general plans are dropped, since each holds the WGSL of the kernel it was built
+ * with; jitted executables already compiled keep theirs.
+ */
+export function setMatmulKernel(kernel: MatmulKernel): void {
+  chooseMatmulKernel(kernel);
+  for (const key of plans.keys()) if (key.startsWith('dot_general|')) plans.delete(key);
+}
+export type { MatmulKernel } from './matmul.js';
+export { matmulKernel } from './matmul.js';
 
 /** The adapter's vendor / architecture / device / description, once initialised. */
 export { adapterDescription } from './device.js';

@@ -1,8 +1,11 @@
-// dot_general: every contraction as one batched, strided, register-blocked matmul kernel.
-// out[b, m, n] = Σ_k L[b, m, k] · R[b, k, n]; each invocation computes a block of outputs.
+// dot_general: every contraction as one batched, strided matmul kernel, chosen per adapter.
+// out[b, m, n] = Σ_k L[b, m, k] · R[b, k, n]; each invocation computes a block of outputs, from
+// global memory here (CPU adapters) or from workgroup-shared tiles (matmul-tiled.ts, GPUs).
 import { DType } from '../../core/dtype.js';
 import { DotDimensionNumbers } from '../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../core/shape.js';
+import { ctx } from './device.js';
+import { tiledMatmulStep } from './matmul-tiled.js';
 import { transposeStep } from './movement.js';
 import { BufferDecl, bindings, entry, inp, KernelCall, out, Plan, Slot, Step, temp, u, WebGpuKernel, wgslType, withHelpers } from './wgsl.js';
 
@@ -26,7 +29,7 @@ export interface MatmulEpilogue {
  * (size, stride) when its axes are contiguous in the order the group lists them; null otherwise
  * (the operand is then materialised, see `view`).
  */
-interface Group { size: number; stride: number }
+export interface Group { size: number; stride: number }
 function flatten(shape: Shape, strides: readonly number[], axes: readonly number[]): Group | null {
   let size = 1, stride = 0;
   for (const a of axes) {
@@ -39,7 +42,7 @@ function flatten(shape: Shape, strides: readonly number[], axes: readonly number
   return { size, stride: size === 1 ? 0 : stride };
 }
 
-interface OperandView { batch: Group; free: Group; contract: Group; steps: Step[]; slot: Slot; temps: number[] }
+export interface OperandView { batch: Group; free: Group; contract: Group; steps: Step[]; slot: Slot; temps: number[] }
 
 /**
  * The operand's groups, materialising it into a scratch buffer (one transpose) when they do not
@@ -79,14 +82,15 @@ const block = (n: number, max: number): number => (n >= max ? max : n >= 4 ? 4 :
  * Register blocking without workgroup memory: each invocation keeps a tm×tn block of sums and,
  * per k, loads tm values of L and tn of R (tm + tn loads for tm·tn multiply-adds). On software
  * adapters (llvmpipe) barriers cost more than the loads they save: a 16×16 workgroup-memory
- * tiling was measured at 0.5 GFLOP/s there. On a 2-core llvmpipe at n = 1024, 4×4 blocks gave
- * 4-7 GFLOP/s and these 8×8 blocks 10-15 (bench/webgpu-matmul.ts; the machine is noisy).
+ * tiling was measured at 0.5 GFLOP/s there, so this is the CPU adapters' kernel (GPUs get
+ * matmul-tiled.ts). On a 2-core llvmpipe at n = 1024, 4×4 blocks gave 4-7 GFLOP/s and these 8×8
+ * blocks 10-15 (bench/webgpu-matmul.ts; the machine is noisy).
  * Rows and columns interleave across the workgroup (invocation (ty, tx) owns rows
  * ty + 8r and columns tx + 8c of its tile), so neighbouring invocations read neighbouring
  * elements. Past the edge, loads use a clamped (in-bounds) index and stores are skipped, so the
  * inner loop has no branches. Integer products wrap mod 2^32, as the CPU's Math.imul.
  */
-function matmulStep(d: DType, B: number, M: number, N: number, K: number, l: OperandView, r: OperandView, epilogue?: MatmulEpilogue): Step {
+function blockedMatmulStep(d: DType, B: number, M: number, N: number, K: number, l: OperandView, r: OperandView, epilogue?: MatmulEpilogue): Step {
   const t = wgslType(d);
   const tm = block(M, TM), tn = block(N, TN);
   const tileM = tm * WG_M, tileN = tn * WG_N;
@@ -122,6 +126,39 @@ function matmulStep(d: DType, B: number, M: number, N: number, K: number, l: Ope
   return { kind: 'dispatch', label: 'dot_general', code, reads: reads.map(([sl]) => sl), writes: writes.map(([sl]) => sl), workgroups };
 }
 
+// ---- the choice of kernel ------------------------------------------------------------------------
+export type MatmulKernel = 'auto' | 'tiled' | 'blocked';
+const KERNELS: readonly MatmulKernel[] = ['auto', 'tiled', 'blocked'];
+/** The setter's choice; null until set, when COTANGENT_WEBGPU_MATMUL (read once) or 'auto' applies. */
+let chosen: MatmulKernel | null = null;
+
+/**
+ * Forces the matmul kernel, for tests and benchmarks: 'tiled' (workgroup-shared tiles), 'blocked'
+ * (register blocks read straight from global memory), or 'auto' (the default: blocked on CPU
+ * adapters such as llvmpipe and SwiftShader, where each barrier costs more than the loads the
+ * shared tiles save, tiled elsewhere). Applies to plans built from now on: eager plans cached by
+ * the backend are dropped by index.ts's wrapper, but jitted executables already compiled keep the
+ * kernel they were built with (re-jit to switch them). Pipelines are cached by WGSL source, so
+ * switching back and forth compiles each shader once. The setter wins over the environment
+ * variable COTANGENT_WEBGPU_MATMUL=auto|tiled|blocked, which is read once, at the first plan.
+ */
+export function setMatmulKernel(kernel: MatmulKernel): void {
+  if (!KERNELS.includes(kernel)) throw new RangeError(`setMatmulKernel: expected one of ${KERNELS.join(', ')}, got ${String(kernel)}`);
+  chosen = kernel;
+}
+
+/** The kernel the next plan uses. */
+export function matmulKernel(): 'tiled' | 'blocked' {
+  if (chosen === null) {
+    const env = typeof process !== 'undefined' ? process.env?.COTANGENT_WEBGPU_MATMUL : undefined;
+    if (env !== undefined && env !== '' && !KERNELS.includes(env as MatmulKernel)) {
+      throw new RangeError(`COTANGENT_WEBGPU_MATMUL must be one of ${KERNELS.join(', ')}, not ${env}`);
+    }
+    chosen = (env || 'auto') as MatmulKernel;
+  }
+  return chosen === 'auto' ? (ctx().cpuAdapter ? 'blocked' : 'tiled') : chosen;
+}
+
 /**
  * dot_general with any dimension numbers: the result is [batch..., lhs free..., rhs free...],
  * which is exactly [B, M, N] row-major. An empty contraction (K = 0) is a plain zero fill.
@@ -130,15 +167,18 @@ function matmulStep(d: DType, B: number, M: number, N: number, K: number, l: Ope
 export function dotGeneralPlan({ params: { dimensionNumbers }, inAvals: [la, ra], outAvals: [oa] }: KernelCall<'dot_general'>, epilogue?: MatmulEpilogue): Plan {
   const { contracting: [lc, rc], batch: [lb, rb] }: DotDimensionNumbers = dimensionNumbers;
   const d = oa!.dtype;
+  if (oa!.size === 0) return { steps: [] };
+  const tiled = matmulKernel() === 'tiled';
   const l = view('dot_general lhs', d, la!.shape, lb, lc, inp(0), 0, 'lhs', false);
-  // Neighbouring invocations read neighbouring columns of the rhs; when those are far apart (A·Bᵀ)
-  // a transpose first (O(K·N) moves against O(M·N·K) multiply-adds) pays for itself once M is not tiny.
+  // In the blocked kernel neighbouring invocations read neighbouring columns of the rhs; when those
+  // are far apart (A·Bᵀ) a transpose first (O(K·N) moves against O(M·N·K) multiply-adds) pays for
+  // itself once M is not tiny. The tiled kernel stages the rhs through shared memory in any layout.
   const M = sizeOf(la!.shape.filter((_, k) => !lb.includes(k) && !lc.includes(k)));
-  const r = view('dot_general rhs', d, ra!.shape, rb, rc, inp(1), l.temps.length, 'rhs', M >= 16);
+  const r = view('dot_general rhs', d, ra!.shape, rb, rc, inp(1), l.temps.length, 'rhs', !tiled && M >= 16);
   const B = sizeOf(lb.map((a) => la!.shape[a]!));
   const [N, K] = [r.free.size, l.contract.size];
-  if (oa!.size === 0) return { steps: [] };
-  return { steps: [...l.steps, ...r.steps, matmulStep(d, B, M, N, K, l, r, epilogue)], temps: [...l.temps, ...r.temps] };
+  const step = (tiled ? tiledMatmulStep : blockedMatmulStep)(d, B, M, N, K, l, r, epilogue);
+  return { steps: [...l.steps, ...r.steps, step], temps: [...l.temps, ...r.temps] };
 }
 
 export const dotGeneral: WebGpuKernel<'dot_general'> = (call) => dotGeneralPlan(call);

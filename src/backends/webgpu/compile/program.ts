@@ -6,7 +6,8 @@
 // through the interpreter). runtime.ts turns it into pipelines and runs it.
 //
 // Each fused step of the plan is one dispatch (codegen.ts); a dot_general with an epilogue is the
-// eager register-blocked matmul shader calling the epilogue on each product element; every other
+// eager matmul shader (register-blocked or shared-tiled, as matmul.ts chooses for the adapter)
+// calling the epilogue on each product element; every other
 // primitive is its eager kernel's plan (the same WGSL as eager mode) with its operand, result and
 // scratch slots mapped onto the program's buffers.
 import { NDArray } from '../../../core/array.js';
