@@ -26,7 +26,8 @@ export { customJvp, customVjp, stopGradient } from './transforms/custom.js';
 export { ClosedJaxpr, Jaxpr, typecheckJaxpr, evalJaxpr } from './core/jaxpr.js';
 export { jit, disableJit, setLogCompiles } from './transforms/jit.js';
 export type { JitOptions, JittedFunction, Lowered } from './transforms/jit.js';
-export { initWebGPU, destroyWebGPU, memoryStats, emptyCache, setCacheLimit } from './backends/webgpu/index.js';
+export { initWebGPU, destroyWebGPU, memoryStats, emptyCache, setCacheLimit, setMatmulKernel, matmulKernel } from './backends/webgpu/index.js';
+export type { MatmulKernel } from './backends/webgpu/index.js';
 export { useBackend } from './backends/select.js';
 
 /** Waits until every array in a pytree has been computed (JAX's `jax.block_until_ready`); returns the tree. */
