@@ -1,5 +1,5 @@
-// WebGPU side by side on one adapter: matmul GFLOP/s and the two-layer training step for cotangent, tfjs-webgpu and jax-js webgpu, in one process.
-// Usage: XDG_RUNTIME_DIR=/tmp node webgpu.mjs [--sizes 1024] [--block 5] [--budget-ms 4000]
+// WebGPU side by side on one adapter: matmul GFLOP/s, the two-layer training step and an elementwise chain for cotangent, tfjs-webgpu and jax-js webgpu, in one process.
+// Usage: XDG_RUNTIME_DIR=/tmp node webgpu.mjs [--sizes 1024] [--block 5] [--budget-ms 4000] [--n 10000000]
 // All three libraries take their adapter from one navigator.gpu made by Dawn's `webgpu` package;
 // the object `create()` returns is kept in a module variable for the life of the process (Dawn
 // aborts when it is garbage-collected while a kernel runs). Every timed matmul ends with C read
@@ -12,6 +12,7 @@ import { arg, header, loadTfjsCore, measureInterleaved, normal, relError, table,
 const sizes = arg('sizes', '1024').split(',').map(Number);
 const block = Number(arg('block', '5'));
 const budgetMs = Number(arg('budget-ms', '4000'));
+const chainSize = Number(arg('n', String(10_000_000)));
 
 // ---- one navigator.gpu for everyone ------------------------------------------------------------
 let gpuInstance = null; // held until exit: see the note above
@@ -222,9 +223,75 @@ for (const [k, c] of steps.entries()) {
   }
 }
 
+// ---- an elementwise chain: tanh(x)*2 + exp(-x*x) ------------------------------------------------------
+// "computed" ends when the device has finished (cotangent and jax-js: blockUntilReady; tfjs-webgpu:
+// its queued commands submitted, then the queue's onSubmittedWorkDone), the result then disposed,
+// as each library lets a caller free memory at once; "read back" ends with the values in a JS array.
+const X = uniform(chainSize, 3).map((v) => 2 * v); // x in [-2, 2)
+const chainReference = [0, 1, chainSize >> 1, chainSize - 1, 12345 % chainSize].map((i) => [i, Math.tanh(X[i]) * 2 + Math.exp(-X[i] * X[i])]);
+const chains = [];
+if (!(ct instanceof Unavailable)) {
+  const { np, jit } = ct;
+  const f = (x) => np.tanh(x).mul(2).add(np.exp(x.neg().mul(x)));
+  const x = np.fromTypedArray(X, [chainSize]);
+  for (const [label, g] of [['cotangent webgpu eager', f], ['cotangent webgpu jit', jit(f)]]) {
+    chains.push({
+      label, adapter: ct.adapter,
+      computed: async () => { const y = g(x); await y.blockUntilReady(); y.dispose(); },
+      readBack: async () => { const y = g(x); const v = await y.data(); y.dispose(); return v; },
+    });
+  }
+}
+if (!(tfg instanceof Unavailable)) {
+  const { tf } = tfg;
+  const x = tf.tensor1d(X);
+  const f = () => tf.tidy(() => tf.add(tf.mul(tf.tanh(x), 2), tf.exp(tf.mul(tf.neg(x), x))));
+  // tfjs has no public way to wait for the device without reading back (its queue's
+  // onSubmittedWorkDone after submitQueue() resolved in ~1.5 ms for work whose read-back takes
+  // ~30 ms), so only its read-back time is reported.
+  chains.push({
+    label: 'tfjs-webgpu', adapter: tfg.adapter,
+    computed: null,
+    readBack: async () => { const y = f(); const v = await y.data(); y.dispose(); return v; },
+  });
+}
+if (!(jxg instanceof Unavailable)) {
+  const { jax } = jxg;
+  const np = jax.numpy;
+  // jax-js counts references: x is used three times, so twice with .ref.
+  const f = (x) => np.tanh(x.ref).mul(2).add(np.exp(np.negative(x.ref).mul(x)));
+  const x = np.array(X);
+  for (const [label, g] of [['jax-js webgpu eager', f], ['jax-js webgpu jit', jax.jit(f)]]) {
+    chains.push({
+      label, adapter: jxg.adapter,
+      computed: async () => { const y = await g(x.ref).blockUntilReady(); y.dispose(); },
+      readBack: () => g(x.ref).data(),
+    });
+  }
+}
+const chainComputed = await measureInterleaved(chains.map((c) => c.computed ?? (async () => {})), { budgetMs, warmup: 2, minRounds: 5, maxRounds: 30 });
+const chainRead = await measureInterleaved(chains.map((c) => c.readBack), { budgetMs, warmup: 1, minRounds: 5, maxRounds: 30 });
+const chainRows = [];
+for (const [k, c] of chains.entries()) {
+  try {
+    for (const t of [chainComputed[k], chainRead[k]]) if (t instanceof Error) throw t;
+    const got = await c.readBack();
+    const err = Math.max(...chainReference.map(([i, v]) => Math.abs(got[i] - v)));
+    if (err > 1e-4) throw new Error(`wrong result: absolute error ${err.toExponential(2)}`);
+    const gbs = (t) => ((8 * chainSize) / (t.ms / 1000) / 1e9).toFixed(2);
+    const [computedMs, computedGbs] = c.computed ? [chainComputed[k].ms.toFixed(2), gbs(chainComputed[k])] : ['—', '—'];
+    chainRows.push([c.label, computedMs, computedGbs, chainRead[k].ms.toFixed(2), gbs(chainRead[k]), `${c.computed ? chainComputed[k].runs : 0}/${chainRead[k].runs}`, c.adapter]);
+  } catch (e) {
+    chainRows.push([c.label, 'error', '', '', '', '', c.adapter]);
+    failures.push(`chain ${c.label}: ${e.stack ?? e.message}`);
+  }
+}
+
 console.log('\nmatmul float32, GFLOP/s = 2n³ / median seconds / 1e9, readback of C included (higher is better)');
 table(['library / mode', 'op', 'n', 'GFLOP/s', 'ms', 'runs', 'adapter'], mmRows);
 console.log(`\ntwo-layer step (N=${N}, D_in=${D_in}, H=${H}, D_out=${D_out}), ms/step = median block of ${block} steps / ${block} (lower is better)`);
 table(['library / mode', 'ms/step', 'range', 'timed steps', 'loss @0', 'first timed loss', 'last loss', 'adapter'], stepRows);
+console.log(`\ntanh(x)*2 + exp(-x*x) on ${chainSize.toLocaleString('en')} float32; GB/s = 8 bytes × n / median seconds (higher is better)`);
+table(['library / mode', 'computed ms', 'GB/s', 'read back ms', 'GB/s', 'runs', 'adapter'], chainRows);
 for (const f of failures) console.log(`! ${f}`);
 process.exit(0); // Dawn's instance would keep the event loop alive
