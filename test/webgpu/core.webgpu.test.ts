@@ -97,4 +97,14 @@ gpuTest('blockUntilReady waits for the device, on arrays and pytrees; traced val
   await z.blockUntilReady().then(() => assert.unreachable('disposed'), (e: Error) => assert.match(e.message, /disposed/));
 });
 
+gpuTest('read-backs reuse staging buffers: sequential and concurrent reads of one size stay correct', async () => {
+  const xs = [0, 1, 2, 3, 4].map((k) => np.arange(3000).astype('float32').add(k * 10000));
+  for (let round = 0; round < 2; round++) {
+    const all = await Promise.all(xs.map((x) => x.data()));
+    all.forEach((v, k) => assert.equal([v.length, v[0], v[2999]], [3000, k * 10000, k * 10000 + 2999], `round ${round}, array ${k}`));
+    for (const [k, x] of xs.entries()) assert.is((await x.data())[17], k * 10000 + 17);
+    emptyCache();
+  }
+});
+
 test.run();

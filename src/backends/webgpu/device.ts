@@ -144,6 +144,8 @@ function forgetDeviceState(): void {
   idle.clear();
   idleBytes = 0;
   idleCount = 0;
+  stagingIdle.clear();
+  stagingIdleBytes = 0;
 }
 
 // ---- errors: WebGPU reports them asynchronously, so each op's are checked at the next read ---------
@@ -235,6 +237,9 @@ export function emptyCache(): void {
   idle.clear();
   idleBytes = 0;
   idleCount = 0;
+  for (const list of stagingIdle.values()) for (const b of list) b.destroy();
+  stagingIdle.clear();
+  stagingIdleBytes = 0;
 }
 
 /** Sets how many idle bytes the allocator may keep for reuse (0 keeps none); trims the cache now if it holds more. */
@@ -338,7 +343,7 @@ export async function readBack(buf: GpuBuffer, aval: ShapedArray): Promise<Typed
   const src = buf.gpu;
   await checkErrors();
   if (bytes === 0) return emptyOf(aval.dtype);
-  const staging = device.createBuffer({ size: Math.ceil(bytes / 4) * 4, usage: BUFFER_MAP_READ | BUFFER_COPY_DST });
+  const staging = takeStaging(device, Math.ceil(bytes / 4) * 4);
   try {
     const enc = device.createCommandEncoder();
     enc.copyBufferToBuffer(src, 0, staging, 0, staging.size);
@@ -354,8 +359,30 @@ export async function readBack(buf: GpuBuffer, aval: ShapedArray): Promise<Typed
       case 'float64': throw new DTypeError('webgpu: float64 arrays cannot live on the webgpu backend');
     }
   } finally {
-    staging.destroy();
+    giveStaging(device, staging);
   }
+}
+
+/**
+ * Mappable staging buffers kept for the next read of the same size (a training loop reads the
+ * same loss every step): creating one per read cost about half of a 40 MB read-back on llvmpipe.
+ * Only unmapped buffers come back here, so any buffer taken can be mapped at once.
+ */
+const stagingIdle = new Map<number, GPUBuffer[]>();
+let stagingIdleBytes = 0;
+const STAGING_LIMIT = 128 * 2 ** 20;
+let stagingDevice: GPUDevice | null = null;
+function takeStaging(device: GPUDevice, size: number): GPUBuffer {
+  if (device !== stagingDevice) { stagingIdle.clear(); stagingIdleBytes = 0; stagingDevice = device; }
+  const hit = stagingIdle.get(size)?.pop();
+  if (hit) { stagingIdleBytes -= size; return hit; }
+  return device.createBuffer({ size, usage: BUFFER_MAP_READ | BUFFER_COPY_DST });
+}
+function giveStaging(device: GPUDevice, buffer: GPUBuffer): void {
+  if (device !== stagingDevice || buffer.mapState !== 'unmapped' || stagingIdleBytes + buffer.size > STAGING_LIMIT) { buffer.destroy(); return; }
+  const list = stagingIdle.get(buffer.size);
+  if (list) list.push(buffer); else stagingIdle.set(buffer.size, [buffer]);
+  stagingIdleBytes += buffer.size;
 }
 
 function emptyOf(d: DType): TypedArray {
