@@ -105,6 +105,24 @@ const cases: { [P in Primitive]: GradCase[] } = {
     args: (r) => [r.array([4, 3]), r.array([3, 3])],
     f: (x, u) => lax.sin(lax.scatterAdd(x, idx([1, 1, 3]), lax.mul(u, u), 0)),
   }],
+  // Random float64 entries are distinct, so the order is locally constant and sort is a permutation there.
+  sort: [
+    { name: 'values along the last axis', args: one, f: (x) => lax.mul(lax.sort(x, { dimension: 1 }), lax.sin(x)) },
+    {
+      name: 'keys and values along axis 0',
+      args: two,
+      f: (k, v) => { const [sk, sv] = lax.sort([k, v], { dimension: 0 }); return lax.mul(sk!, lax.sin(sv!)); },
+    },
+    {
+      name: 'numKeys 2 with a tied first key',
+      args: (r) => [r.array([3, 4])],
+      f: (x) => {
+        const ties = lax.floor(lax.mul(lax.iota('float64', x.shape, 1), lax.fullLike(x, 0.5)));
+        const [, second, third] = lax.sort([ties, x, lax.mul(x, x)], { dimension: 1, numKeys: 2 });
+        return lax.mul(second!, third!);
+      },
+    },
+  ],
   dot_general: [
     { name: 'matmul', args: (r) => [r.array([3, 4]), r.array([4, 2])], f: (a, b) => lax.dotGeneral(a, b, { contracting: [[1], [0]], batch: [[], []] }) },
     { name: 'aᵀ·b', args: (r) => [r.array([4, 3]), r.array([4, 2])], f: (a, b) => lax.dotGeneral(a, b, { contracting: [[0], [0]], batch: [[], []] }) },

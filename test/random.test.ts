@@ -1,5 +1,6 @@
 // Random numbers: JAX's known answers for the classic threefry scheme, distribution checks over
-// 10k samples, determinism, erfinv, and key validation.
+// 10k samples, determinism, erfinv, key validation, and permutation/choice (JAX's algorithms, and
+// uniformity over many lanes and keys).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { np, random, jit, grad, DTypeError, ShapeError } from '../src/index.js';
@@ -144,6 +145,116 @@ test('keys are validated', () => {
   expectError(() => random.uniform(random.key(0), [2], { dtype: 'int32' }), DTypeError, /^random\.uniform: dtype must be float32 or float64, got int32/);
   expectError(() => random.normal(random.key(0), [2], { dtype: 'float64' }), DTypeError, /^random\.normal: only float32 is implemented/);
   expectError(() => random.uniform(random.key(0), [2], { minval: np.zeros([3]) }), ShapeError, /^random\.uniform: minval of shape \[3\] cannot be broadcast to the sample shape \[2\]/);
+});
+
+// ---- permutation and choice ------------------------------------------------------------------------
+/** Positions 0..n-1 ordered stably by `keys` (JS's sort is stable). */
+const orderBy = (keys: readonly number[]) => keys.map((_, i) => i).sort((i, j) => keys[i]! - keys[j]!);
+const counts = (xs: readonly number[], n: number) => xs.reduce((c, x) => { c[x]!++; return c; }, new Array<number>(n).fill(0));
+
+test("permutation is JAX's shuffle: rounds of key, sub = split(key), sort by bits(sub)", () => {
+  // n = 10: ⌈3 ln 10 / ln(2^32 − 1)⌉ = 1 round.
+  const k = random.key(0);
+  const sub = random.split(k).get(1);
+  assert.equal(values(random.permutation(k, 10)), orderBy(values(random.bits(sub, [10]))));
+  // n = 2000 needs 2 rounds (3 ln 2000 / ln(2^32 − 1) ≈ 1.03); the second sorts the first's result.
+  const keys1 = random.split(k);
+  const first = orderBy(values(random.bits(keys1.get(1), [2000])));
+  const keys2 = random.split(keys1.get(0));
+  const second = orderBy(values(random.bits(keys2.get(1), [2000]))).map((i) => first[i]!);
+  assert.equal(values(random.permutation(k, 2000)), second);
+  // An array of rank 1 is shuffled the same way as its positions.
+  assert.equal(values(random.permutation(k, np.arange(10).mul(3))), orderBy(values(random.bits(sub, [10]))).map((i) => 3 * i));
+});
+
+test('permutation: a permutation, deterministic per key, different per key; slices move together', () => {
+  const p = values(random.permutation(random.key(5), 50));
+  assert.equal([...p].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+  assert.equal(values(random.permutation(random.key(5), 50)), p);
+  assert.not.equal(values(random.permutation(random.key(6), 50)), p);
+  assert.equal(values(random.permutation(random.key(5), np.array(50, { dtype: 'int32' }))), p);
+  assert.is(random.permutation(random.key(5), 0).size, 0);
+  const m = np.arange(12).reshape(3, 4);
+  const rows = random.permutation(random.key(7), m).tolistSync() as number[][];
+  assert.equal(rows.map((r) => r[0]! / 4).sort(), [0, 1, 2]);
+  rows.forEach((r) => assert.equal(r, [r[0]!, r[0]! + 1, r[0]! + 2, r[0]! + 3]));
+  const cols = random.permutation(random.key(7), m, { axis: 1 }).tolistSync() as number[][];
+  cols.forEach((r, i) => assert.equal(r, cols[0]!.map((c) => c + 4 * i)));
+  const independent = random.permutation(random.key(7), np.tile(np.arange(8), [20, 1]), { axis: 1, independent: true }).tolistSync() as number[][];
+  independent.forEach((r) => assert.equal([...r].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7]));
+  assert.ok(new Set(independent.map((r) => r.join())).size > 15, 'rows shuffled independently');
+  expectError(() => random.permutation(random.key(0), 2.5), TypeError, /^random\.permutation: expected a non-negative integer or an array, got number 2\.5/);
+  expectError(() => random.permutation(random.key(0), np.array(2.5)), TypeError, /^random\.permutation: a scalar population must be an integer/);
+});
+
+test('permutation is uniform: position frequencies and all 24 orders of 4 over 4800 lanes, 6 orders of 3 over 600 keys', () => {
+  const lanes = 4800;
+  const rows = random.permutation(random.key(8), np.tile(np.arange(4), [lanes, 1]), { axis: 1, independent: true }).tolistSync() as number[][];
+  for (let pos = 0; pos < 4; pos++) {
+    const c = counts(rows.map((r) => r[pos]!), 4);
+    // Each count is Binomial(4800, 1/4): mean 1200, sd 30.
+    c.forEach((x, v) => assert.ok(Math.abs(x - lanes / 4) < 150, `value ${v} at position ${pos}: ${x} times`));
+  }
+  const orders = new Map<string, number>();
+  rows.forEach((r) => orders.set(r.join(), (orders.get(r.join()) ?? 0) + 1));
+  assert.is(orders.size, 24);
+  // Each order: mean 200, sd ≈ 14.
+  for (const [o, x] of orders) assert.ok(Math.abs(x - lanes / 24) < 70, `order ${o}: ${x} times`);
+  const keys = random.split(random.key(9), 600);
+  const permute3 = jit((k: NDArray) => random.permutation(k, 3));
+  const perKey = new Map<string, number>();
+  for (let i = 0; i < 600; i++) { const o = values(permute3(keys.get(i)) as NDArray).join(); perKey.set(o, (perKey.get(o) ?? 0) + 1); }
+  assert.is(perKey.size, 6);
+  for (const [o, x] of perKey) assert.ok(Math.abs(x - 100) < 45, `order ${o} over keys: ${x} times`);
+});
+
+test("choice without p: randint with replacement, a permutation's prefix without (JAX's definitions)", () => {
+  const k = random.key(50);
+  const draws = random.choice(k, 5, { shape: [N] });
+  assert.is(draws.dtype, 'int32');
+  assert.equal(values(draws), values(random.randint(k, [N], 0, 5)));
+  counts(values(draws), 5).forEach((c, v) => assert.ok(Math.abs(c / N - 0.2) < 0.02, `value ${v}: ${c / N}`));
+  const some = random.choice(k, 10, { shape: [2, 3], replace: false });
+  assert.equal([...some.shape], [2, 3]);
+  assert.equal(values(some), values(random.permutation(k, 10)).slice(0, 6));
+  assert.is(new Set(values(some)).size, 6);
+  // From an array: whole slices along the axis; the draws take its place in the shape.
+  const a = np.array([[1, 2, 3], [10, 20, 30]], { dtype: 'float32' });
+  const picked = random.choice(random.key(51), a, { shape: [4], axis: 1 });
+  assert.equal([...picked.shape], [2, 4]);
+  const [top, bottom] = picked.tolistSync() as number[][];
+  top!.forEach((v, i) => { assert.ok([1, 2, 3].includes(v)); assert.is(bottom![i], 10 * v); });
+  assert.equal(values(random.choice(random.key(52), a, { shape: [3], replace: false, axis: 1 })).length, 6);
+  assert.equal([...random.choice(k, 4, { shape: [0, 2] }).shape], [0, 2]);
+  assert.equal(values(random.choice(k, 1, { shape: [3] })), [0, 0, 0]);
+});
+
+test('choice with p: frequencies follow p with replacement; without, distinct draws weighted by p', () => {
+  const p = np.array([0.1, 0.2, 0.7, 0]);
+  const withReplacement = values(random.choice(random.key(60), 4, { shape: [N], p }));
+  closeAll(counts(withReplacement, 4).map((c) => c / N), [0.1, 0.2, 0.7, 0], 0.015, 'frequencies');
+  const f64 = values(random.choice(random.key(61), 4, { shape: [N], p: np.array([0.5, 0, 0, 0.5], { dtype: 'float64' }) }));
+  assert.ok(f64.every((v) => v === 0 || v === 3), 'float64 p: zero-probability entries never drawn');
+  const keys = random.split(random.key(62), 1000);
+  const draw2 = jit((kk: NDArray) => random.choice(kk, 4, { shape: [2], replace: false, p }));
+  const firsts: number[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const [x, y] = values(draw2(keys.get(i)) as NDArray);
+    assert.ok(x !== y && x !== 3 && y !== 3, `draw ${i}: ${x}, ${y}`);
+    firsts.push(x!);
+  }
+  // The first of a weighted draw without replacement is a draw from p.
+  closeAll(counts(firsts, 4).map((c) => c / 1000), [0.1, 0.2, 0.7, 0], 0.05, 'first-draw frequencies');
+  const all3 = values(random.choice(random.key(63), 4, { shape: [3], replace: false, p }));
+  assert.equal([...all3].sort(), [0, 1, 2]);
+});
+
+test('choice validates its population, sample size and p', () => {
+  expectError(() => random.choice(random.key(0), 3, { shape: [4], replace: false }), ShapeError,
+    /^random\.choice: cannot take a larger sample \(size 4, shape \[4\]\) than the population \(size 3\) when replace is false/);
+  expectError(() => random.choice(random.key(0), 3, { p: np.array([0.5, 0.5]) }), ShapeError, /^random\.choice: p must be a 1-d array with one probability per entry of the population \(3\), got shape \[2\]/);
+  expectError(() => random.choice(random.key(0), 0, { shape: [1] }), ShapeError, /^random\.choice: the population is empty/);
+  expectError(() => random.choice(random.key(0), -2), TypeError, /^random\.choice: expected a non-negative integer or an array, got number -2/);
 });
 
 test.run();

@@ -78,6 +78,10 @@ export abstract class NDArray {
   argmax(opts?: { axis?: number | null; keepdims?: boolean } | number): NDArray { return np.argmax(this, opts); }
   argmin(opts?: { axis?: number | null; keepdims?: boolean } | number): NDArray { return np.argmin(this, opts); }
 
+  // --- sorting (a sorted copy, as JAX's: arrays are immutable) --------------------------------
+  sort(opts?: { axis?: number | null; descending?: boolean } | number | null): NDArray { return np.sort(this, opts); }
+  argsort(opts?: { axis?: number | null; descending?: boolean } | number | null): NDArray { return np.argsort(this, opts); }
+
   // --- shape -------------------------------------------------------------------------------
   reshape(...shape: (number | readonly number[])[]): NDArray { return np.reshape(this, shape.flat()); }
   transpose(axes?: readonly number[]): NDArray { return np.transpose(this, axes); }

@@ -1,5 +1,6 @@
-// Thin typed wrappers over `bind`, one per primitive. Rules and the numpy layer call these;
-// operands must already agree in shape and dtype (the numpy layer broadcasts and promotes).
+// Thin typed wrappers over `bind`, one per primitive (and takeAlongAxis, a gather the sort JVP
+// needs). Rules and the numpy layer call these; operands must already agree in shape and dtype
+// (the numpy layer broadcasts and promotes).
 import { ShapedArray } from './aval.js';
 import { NDArray, scalarFromTyped } from './array.js';
 import { allocTyped, castScalar, DType } from './dtype.js';
@@ -53,11 +54,48 @@ export const rev = (x: NDArray, dimensions: readonly number[]): NDArray => (dime
 export const gather = (x: NDArray, indices: NDArray, axis: number): NDArray => bind1('gather', [x, indices], { axis });
 export const scatterAdd = (x: NDArray, indices: NDArray, updates: NDArray, axis: number): NDArray =>
   bind1('scatter_add', [x, indices, updates], { axis });
+/** Options of `sort`: the axis (negative counts from the end; default -1) and how many leading operands are keys (default 1). */
+export interface SortOptions { dimension?: number; numKeys?: number }
+/**
+ * JAX's lax.sort: operands of one shape, each permuted by the stable lexicographic order of the
+ * first `numKeys` along `dimension` (floats: -inf < … < -0 = +0 < … < inf < NaN). One operand in,
+ * one array out; a list in, a list out.
+ */
+export function sort(operand: NDArray, opts?: SortOptions): NDArray;
+export function sort(operands: readonly NDArray[], opts?: SortOptions): NDArray[];
+export function sort(operands: NDArray | readonly NDArray[], { dimension = -1, numKeys = 1 }: SortOptions = {}): NDArray | NDArray[] {
+  const list = operands instanceof NDArray ? [operands] : operands;
+  const ndim = list[0]?.ndim ?? 0;
+  // A dimension below -ndim stays as given, for the shape rule to name.
+  const outs = bind('sort', list, { dimension: dimension < 0 && dimension >= -ndim ? dimension + ndim : dimension, numKeys });
+  return operands instanceof NDArray ? outs[0]! : outs;
+}
+/** Sorts `values` by `keys` along `dimension` (stable): [sorted keys, values in that order]. */
+export function sortKeyVal(keys: NDArray, values: NDArray, dimension = -1): [NDArray, NDArray] {
+  const [k, v] = sort([keys, values], { dimension, numKeys: 1 });
+  return [k!, v!];
+}
 export const dotGeneral = (x: NDArray, y: NDArray, dimensionNumbers: DotDimensionNumbers): NDArray =>
   bind1('dot_general', [x, y], { dimensionNumbers });
 export function threefry2x32(k0: NDArray, k1: NDArray, x0: NDArray, x1: NDArray): [NDArray, NDArray] {
   const [y0, y1] = bind('threefry2x32', [k0, k1, x0, x1], {});
   return [y0!, y1!];
+}
+
+// ---- derived indexing ---------------------------------------------------------------------
+/**
+ * out[p, i, q] = x[p, indices[p, i, q], q] around `axis` (NumPy's take_along_axis without its
+ * broadcasting): `indices` has x's shape except along `axis`, with values in [0, x.shape[axis]).
+ * It is a gather on the flattened x at (p·n + index)·post + q, so it is linear in x and
+ * transposes into scatter_add: the sort JVP moves tangents with it.
+ */
+export function takeAlongAxis(x: NDArray, indices: NDArray, axis: number): NDArray {
+  const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
+  const pre = size(x.shape.slice(0, axis)), n = x.shape[axis]!, post = size(x.shape.slice(axis + 1)), m = indices.shape[axis]!;
+  const s3 = [pre, m, post];
+  const lane = add(mul(iota('int32', s3, 0), full(s3, n * post, 'int32')), iota('int32', s3, 2));
+  const flat = add(lane, mul(reshape(convertElementType(indices, 'int32'), s3), full(s3, post, 'int32')));
+  return reshape(gather(reshape(x, [x.size]), flat, 0), indices.shape);
 }
 
 // ---- constants ----------------------------------------------------------------------------

@@ -58,6 +58,12 @@ export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, Compare
   gather: { axis: number };
   /** Operands (x, indices, updates): adds updates into x at indices along axis; out-of-range dropped. */
   scatter_add: { axis: number };
+  /**
+   * Operands of one shape, any dtypes; every one is permuted by the stable lexicographic order of
+   * the first `numKeys` along `dimension` (JAX's sort_p). Floats order totally, as NumPy sorts:
+   * -inf < … < -0 = +0 < … < inf < NaN (every NaN equal and last).
+   */
+  sort: { dimension: number; numKeys: number };
   dot_general: { dimensionNumbers: DotDimensionNumbers };
   /** Threefry-2x32 (20 rounds) on (key0, key1, x0, x1), all uint32 of one shape → (y0, y1). */
   threefry2x32: NoParams;
@@ -286,6 +292,18 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
     const want = [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)];
     if (upd.dtype !== x.dtype || !shapeEq(upd.shape, want)) return fail(`updates must be ${x.dtype}${showShape(want)}, got ${upd.str()}`);
     return ok(x);
+  },
+  sort: (avals, { dimension, numKeys }) => {
+    if (avals.length === 0) return fail('expected at least one operand, got none');
+    const x = avals[0]!;
+    if (avals.some((y) => !shapeEq(y.shape, x.shape))) return fail(`operands must all have one shape (dtypes may differ), got ${avals.map((v) => v.str()).join(', ')}`);
+    if (!Number.isInteger(dimension) || dimension < 0 || dimension >= x.ndim) {
+      return fail(`dimension ${dimension} is out of range for ${x.str()}: expected an axis in [0, ${x.ndim})${x.ndim === 0 ? ' (a scalar has no axis to sort along)' : ''}`);
+    }
+    if (!Number.isInteger(numKeys) || numKeys < 1 || numKeys > avals.length) {
+      return fail(`numKeys must be an integer from 1 to the number of operands (${avals.length}), got ${numKeys}`);
+    }
+    return ok(...avals);
   },
   dot_general: (avals, { dimensionNumbers: { contracting: [lc, rc], batch: [lb, rb] } }) => {
     const a = arity(2, avals) ?? null; if (a) return fail(a);

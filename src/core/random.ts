@@ -18,13 +18,21 @@
 //                      [minval, maxval) and floored at minval. float64 takes two words per value:
 //                      ((hi << 32 | lo) >>> 12) · 2^-52.
 //   normal             √2 · erfinv(uniform on [nextafter(−1, 0), 1)), float32.
+//   permutation        ⌈3 ln(size) / ln(2^32 − 1)⌉ rounds (one for up to ~1600 elements) of:
+//                      key, sub = split(key); x = x sorted by bits(sub, x.shape) (JAX's _shuffle).
+//   choice             randint (replace, no p); a permutation's prefix (no replace, no p); the
+//                      cumulative p searched at total · (1 − uniform) (replace, p); Gumbel top-k of
+//                      log p (no replace, p): JAX's four cases.
 import { ShapedArray } from './aval.js';
 import { ArrayLike, NDArray, concreteFromTyped } from './array.js';
 import { DType, isFloat } from './dtype.js';
 import { DTypeError, ShapeError } from './errors.js';
 import * as lax from './lax.js';
-import { argmax, erfinv, less, log, negative } from './numpy.js';
-import { axisOf, broadcastToShape, checkDtype, convertTo, describe, fullOf, shapeOf, toArray } from './numpy-util.js';
+import { argmax, asarray, erfinv, less, log, negative } from './numpy.js';
+import type { ArrayInput } from './creation.js';
+import {
+  axisOf, broadcastToShape, checkDtype, convertTo, describe, fullOf, hostValueOrNull, shapeOf, toArray, toFloatType,
+} from './numpy-util.js';
 import { showShape, sizeOf } from './shape.js';
 
 const TWO_32 = 2 ** 32;
@@ -227,4 +235,138 @@ export function categorical(k: NDArray, logits: NDArray, opts: { axis?: number; 
   const noise = gumbel(kk, full, { dtype: logits.dtype });
   const shifted = lax.add(noise, broadcastToShape(logits, full));
   return argmax(shifted, { axis: prefix.length + axis });
+}
+
+/** Row i of a [num, 2] array of keys, as a key. */
+const keyAt = (keys: NDArray, i: number): NDArray => lax.reshape(lax.slice(keys, [i, 0], [i + 1, 2]), [2]);
+
+/**
+ * x shuffled along `axis`, every lane independently: JAX's _shuffle. One sort by random 32-bit keys
+ * is a uniform shuffle only where the keys are distinct; each further round re-sorts by fresh keys,
+ * so elements stay tied only if tied in every round. JAX's rule (from TensorFlow's random_ops)
+ * takes ⌈3 ln(size) / ln(2^32 − 1)⌉ rounds.
+ */
+function shuffle(k: NDArray, x: NDArray, axis: number): NDArray {
+  const rounds = Math.ceil((3 * Math.log(Math.max(1, x.size))) / Math.log(TWO_32 - 1));
+  let key = k, out = x;
+  for (let r = 0; r < rounds; r++) {
+    const keys = split(key);
+    key = keyAt(keys, 0);
+    out = lax.sortKeyVal(bits(keyAt(keys, 1), out.shape), out, axis)[1];
+  }
+  return out;
+}
+
+/** A population size given as a number or an integer scalar whose value is known now. */
+function populationSize(op: string, a: number | NDArray): number {
+  const c = a instanceof NDArray ? hostValueOrNull(a) : null;
+  if (a instanceof NDArray && (!c || !(a.dtype === 'int32' || a.dtype === 'uint32'))) {
+    throw new TypeError(`random.${op}: a scalar population must be an integer whose value is known (not traced, on the CPU), got ${a.aval.str()}; pass a number or an array of at least one dimension`);
+  }
+  const n = c ? c.itemSync() : a;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new TypeError(`random.${op}: expected a non-negative integer or an array, got ${describe(a)}`);
+  return n;
+}
+
+export interface PermutationOptions {
+  /** The axis to shuffle along (default 0). */
+  axis?: number;
+  /** Shuffle every lane along `axis` on its own, instead of moving whole slices (default false). */
+  independent?: boolean;
+}
+/**
+ * A random permutation of arange(n) for an integer n, or of x along `axis`: whole slices move
+ * together unless `independent` (JAX's random.permutation; see the table above).
+ */
+export function permutation(k: NDArray, x: number | ArrayInput, opts: PermutationOptions = {}): NDArray {
+  const kk = checkKey('permutation', k);
+  const a = typeof x === 'number' ? null : asarray(x);
+  if (a === null || a.ndim === 0) return shuffle(kk, lax.iota('int32', [populationSize('permutation', a ?? (x as number))]), 0);
+  const axis = axisOf('random.permutation', opts.axis ?? 0, a.ndim);
+  if (opts.independent || a.ndim === 1) return shuffle(kk, a, axis);
+  return lax.gather(a, shuffle(kk, lax.iota('int32', [a.shape[axis]!]), 0), axis);
+}
+
+/** Prefix sums of a 1-d array by doubling (Hillis–Steele): log2(n) shifted adds. */
+function cumulativeSum(x: NDArray): NDArray {
+  const n = x.shape[0]!;
+  let s = x;
+  for (let shift = 1; shift < n; shift *= 2) {
+    s = lax.add(s, lax.pad(lax.slice(s, [0], [n - shift]), lax.scalar(0, s.dtype), [[shift, 0, 0]]));
+  }
+  return s;
+}
+
+/**
+ * For each query, the first position i of the ascending 1-d `sorted` with query ≤ sorted[i] (n if
+ * none): NumPy's searchsorted(side='left'), as JAX's 'scan' method does it, by ⌈log2(n + 1)⌉
+ * halvings of [low, high) for all queries at once.
+ */
+function searchSortedLeft(sorted: NDArray, query: NDArray): NDArray {
+  const n = sorted.shape[0]!, shape = query.shape;
+  const u32 = (v: number) => fullOf(shape, v, 'uint32');
+  let low = u32(0), high = u32(n);
+  for (let level = 0; level < Math.ceil(Math.log2(n + 1)); level++) {
+    // Halved in uint32 so low + high cannot overflow.
+    const mid = lax.shiftRightLogical(lax.add(low, high), u32(1));
+    const goLeft = lax.le(query, lax.gather(sorted, mid, 0));
+    low = lax.select(goLeft, low, mid);
+    high = lax.select(goLeft, mid, high);
+  }
+  return lax.convertElementType(high, 'int32');
+}
+
+export interface ChoiceOptions {
+  /** The sample shape (default [], one draw). */
+  shape?: number | readonly number[];
+  /** Draw with replacement (default true). */
+  replace?: boolean;
+  /** Probabilities of the population's entries (length a.shape[axis]); they should sum to 1, which is not checked (as JAX). */
+  p?: ArrayInput | null;
+  /** The axis of `a` to draw from (default 0). */
+  axis?: number;
+}
+/**
+ * Draws from arange(a) for an integer a, or slices of the array a along `axis`, uniformly or with
+ * probabilities p, with or without replacement (JAX's random.choice). The result has `shape` in
+ * place of the drawn axis (just `shape` for an integer a, whose draws are int32 indices).
+ */
+export function choice(k: NDArray, a: number | ArrayInput, opts: ChoiceOptions = {}): NDArray {
+  const kk = checkKey('choice', k);
+  const shape = shapeOf('random.choice', opts.shape ?? []);
+  const replace = opts.replace ?? true;
+  const arr = typeof a === 'number' ? null : asarray(a);
+  const pop = arr === null || arr.ndim === 0 ? null : arr;
+  const axis = pop ? axisOf('random.choice', opts.axis ?? 0, pop.ndim) : 0;
+  const n = pop ? pop.shape[axis]! : populationSize('choice', arr ?? (a as number));
+  const outShape = pop ? [...pop.shape.slice(0, axis), ...shape, ...pop.shape.slice(axis + 1)] : shape;
+  const draws = sizeOf(shape);
+  if (draws === 0) return fullOf(outShape, 0, pop ? pop.dtype : 'int32');
+  if (n <= 0) throw new ShapeError(`random.choice: the population is empty (size ${n}); it must have at least one entry unless no samples are taken`);
+  if (!replace && draws > n) {
+    throw new ShapeError(`random.choice: cannot take a larger sample (size ${draws}, shape ${showShape(shape)}) than the population (size ${n}) when replace is false`);
+  }
+  const prefix = (order: NDArray) => lax.reshape(lax.slice(order, [0], [draws]), shape);
+  let ind: NDArray;
+  if (opts.p === undefined || opts.p === null) {
+    ind = replace ? randint(kk, shape, 0, n) : prefix(shuffle(kk, lax.iota('int32', [n]), 0));
+  } else {
+    const p0 = asarray(opts.p);
+    const p = convertTo(p0, { dtype: toFloatType(p0).dtype, weakType: false });
+    if (p.ndim !== 1 || p.shape[0] !== n) {
+      throw new ShapeError(`random.choice: p must be a 1-d array with one probability per entry of the population (${n}), got shape ${showShape(p.shape)}`);
+    }
+    if (replace) {
+      const cumulative = cumulativeSum(p);
+      const total = lax.broadcastInDim(lax.reshape(lax.slice(cumulative, [n - 1], [n]), []), shape, []);
+      const u = uniform(kk, shape, { dtype: p.dtype });
+      ind = searchSortedLeft(cumulative, lax.mul(total, lax.sub(fullOf(shape, 1, p.dtype), u)));
+    } else {
+      // Gumbel top-k: the k largest of log p + Gumbel noise are a weighted sample without
+      // replacement. Sorting the negated scores puts them first, ties in position order (top_k's).
+      const scores = lax.add(gumbel(kk, [n], { dtype: p.dtype }), log(p));
+      ind = prefix(lax.sort([lax.neg(scores), lax.iota('int32', [n])], { dimension: 0 })[1]!);
+    }
+  }
+  return pop ? lax.gather(pop, ind, axis) : ind;
 }

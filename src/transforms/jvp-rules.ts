@@ -132,6 +132,18 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
     if (isZero(tx!) && isZero(tu!)) return [[out], [zeroLike(out)]];
     return [[out], [lax.scatterAdd(instantiate(tx!), idx!, instantiate(tu!), params.axis)]];
   },
+  // Sorting permutes: the primals are sorted with an iota riding along, which comes out as the
+  // permutation, and each tangent is gathered by it (JAX's _sort_jvp). The gather is linear in the
+  // tangent, so the rule transposes (into scatter_add) with no rule of sort's own.
+  sort: (primals, tangents, params) => {
+    if (tangents.every((t) => isZero(t))) {
+      const outs = bind('sort', primals, params);
+      return [outs, outs.map(zeroLike)];
+    }
+    const withIota = bind('sort', [...primals, lax.iota('int32', primals[0]!.shape, params.dimension)], params);
+    const perm = withIota.pop()!;
+    return [withIota, tangents.map((t, k) => (isZero(t) ? zeroLike(withIota[k]!) : lax.takeAlongAxis(t, perm, params.dimension)))];
+  },
   // Bilinear: d(x·y) = dx·y + x·dy.
   dot_general: ([x, y], [tx, ty], { dimensionNumbers }) => {
     const out = lax.dotGeneral(x!, y!, dimensionNumbers);

@@ -118,6 +118,8 @@ export const transposeRules: { [P in Primitive]: TransposeRule<P> } = {
     const c = instantiate(ct!);
     return [undef(x) ? c : null, null, undef(u) ? lax.gather(c, known(idx, 'scatter_add'), axis) : null];
   },
+  // Not linear: its JVP moves tangents with a gather, which transposes instead.
+  sort: notLinear('sort'),
   dot_general: ([ct], [x, y], { dimensionNumbers }) => {
     const c = instantiate(ct!);
     if (undef(x) && undef(y)) throw new Error('internal: dot_general of two linear values is not linear');

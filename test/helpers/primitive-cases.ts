@@ -451,6 +451,30 @@ export const PRIMITIVE_CASES: { [P in ArrayPrimitive]: PrimitiveCase<P>[] } = {
     row('empty indices', [f32([1, 2]), i32([], [0]), f32([], [0])], { axis: 0 }, f32([1, 2])),
   ],
 
+  // ---- sorting ----------------------------------------------------------------------------------
+  // A second operand of positions shows where each key came from: that is how ties (±0, equal
+  // ints, NaNs) are seen to keep their order, since -0 and 0 compare equal in the value check.
+  sort: [
+    row('f32 specials: NaN last, ±0 tie, stable', [f32([3, NaN_, -0, -Inf, 0, 1, NaN_, Inf, -2, 0]), i32([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])], { dimension: 0, numKeys: 1 },
+      [f32([-Inf, -2, -0, 0, 0, 1, 3, Inf, NaN_, NaN_]), i32([3, 8, 2, 4, 9, 5, 0, 7, 1, 6])]),
+    row('f32 one operand along axis 0', [f32([[3, 1], [1, 2], [2, 0]])], { dimension: 0, numKeys: 1 }, f32([[1, 0], [2, 1], [3, 2]])),
+    row('f64 rows (the last axis)', [f64([[2.5, -1e300, NaN_, 1e-300], [0, -0, -Inf, 5]]), i32([[0, 1, 2, 3], [0, 1, 2, 3]])], { dimension: 1, numKeys: 1 },
+      [f64([[-1e300, 1e-300, 2.5, NaN_], [-Inf, 0, -0, 5]]), i32([[1, 3, 0, 2], [2, 0, 1, 3]])]),
+    row('i32 extremes and ties, f32 values ride along', [i32([5, -2147483648, 2147483647, 5, 0, -1]), f32([0.5, 1.5, 2.5, 3.5, 4.5, 5.5])], { dimension: 0, numKeys: 1 },
+      [i32([-2147483648, -1, 0, 5, 5, 2147483647]), f32([1.5, 5.5, 4.5, 0.5, 3.5, 2.5])]),
+    row('u32 is unsigned', [u32([4294967295, 0, 2147483648, 1])], { dimension: 0, numKeys: 1 }, u32([0, 1, 2147483648, 4294967295])),
+    row('bool, stable', [bool([T, F, T, F]), i32([0, 1, 2, 3])], { dimension: 0, numKeys: 1 }, [bool([F, F, T, T]), i32([1, 3, 0, 2])]),
+    row('numKeys 2: the second key breaks ties of the first', [i32([1, 0, 1, 0, 1]), f32([2, 9, -1, NaN_, 2]), u32([10, 11, 12, 13, 14])], { dimension: 0, numKeys: 2 },
+      [i32([0, 0, 1, 1, 1]), f32([9, NaN_, -1, 2, 2]), u32([11, 13, 12, 10, 14])]),
+    row('numKeys 1: the second operand only rides along', [i32([1, 0, 1, 0, 1]), f32([2, 9, -1, NaN_, 2]), u32([10, 11, 12, 13, 14])], { dimension: 0, numKeys: 1 },
+      [i32([0, 0, 1, 1, 1]), f32([9, NaN_, 2, -1, 2]), u32([11, 13, 10, 12, 14])]),
+    row('i32 middle axis of three', [i32([[[3, 0], [1, 5], [2, -1]], [[0, 0], [0, -3], [-7, 9]]])], { dimension: 1, numKeys: 1 },
+      i32([[[1, -1], [2, 0], [3, 5]], [[-7, -3], [0, 0], [0, 9]]])),
+    row('lanes of one element', [f32([[1], [NaN_]]), i32([[7], [8]])], { dimension: 1, numKeys: 1 }, [f32([[1], [NaN_]]), i32([[7], [8]])]),
+    row('empty', [f32([], [0])], { dimension: 0, numKeys: 1 }, f32([], [0])),
+    row('empty outer axis', [f32([], [0, 3]), i32([], [0, 3])], { dimension: 1, numKeys: 1 }, [f32([], [0, 3]), i32([], [0, 3])]),
+  ],
+
   // ---- contraction ------------------------------------------------------------------------------
   dot_general: [
     row('f32 A·B', [f32(M23), f32(M32)], contract([1], [0]), f32([[58, 64], [139, 154]])),

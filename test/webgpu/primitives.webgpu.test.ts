@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import '../../src/index.js';
+import { jit, lax } from '../../src/index.js';
+import type { Array as NDArray } from '../../src/index.js';
 import { ShapedArray } from '../../src/core/aval.js';
 import { ConcreteArray, concreteFromTyped } from '../../src/core/array.js';
 import { allocTyped, DType, TypedArray } from '../../src/core/dtype.js';
@@ -332,6 +333,57 @@ test('the CPU path never loads the webgpu package', () => {
   const { sum, libs } = JSON.parse(outText.trim().split('\n').pop()!) as { sum: number; libs: string[] };
   assert.is(sum, 6);
   assert.equal(libs, []);
+});
+
+// ---- sort: CPU and WebGPU agree bit for bit --------------------------------------------------------
+// Lanes of 1, 7, 1000 and 5000 elements (so 0, 3, 10 and 13 merge passes), contiguous and strided,
+// with many ties, NaN, ±0 and infinities, one and two keys. Results compare as bits: -0 must stay
+// -0 in its place, and the positions riding along show stability.
+const SORT_POOL = [Number.NaN, -Infinity, Infinity, -0, 0, 1, -1, 0.5, 3, -2];
+function sortOperand(dtype: DType, n: number, salt: number): TypedArray {
+  const a = allocTyped(dtype, n);
+  for (let i = 0; i < n; i++) {
+    const h = Math.imul(i + 1, 2654435761 + salt) >>> 0;
+    a[i] = dtype === 'float32' ? (h % 3 === 0 ? (h % 1000) / 7 - 70 : SORT_POOL[h % SORT_POOL.length]!)
+      : dtype === 'int32' ? (h % 9) - 4 + (h % 5 === 0 ? 2 ** 31 - 1 : 0)
+        : dtype === 'bool' ? h & 1 : h % 13;
+  }
+  return a;
+}
+const bitsOf = (t: TypedArray): ArrayLike<number> => (t instanceof Float32Array ? new Uint32Array(t.buffer, t.byteOffset, t.length) : t);
+const SORTS: [string, number[], number, DType[], number][] = [
+  ['one lane of 5000 floats, positions along', [5000], 0, ['float32', 'int32'], 1],
+  ['one lane of 1000 bools (all ties)', [1000], 0, ['bool', 'uint32'], 1],
+  ['1000 lanes of 7 along the last axis', [1000, 7], 1, ['float32'], 1],
+  ['1000 strided lanes of 7 along axis 0', [7, 1000], 0, ['int32', 'float32'], 1],
+  ['two keys, lanes of 1000 in the middle axis', [2, 1000, 3], 1, ['int32', 'float32', 'uint32'], 2],
+  ['lanes of 1', [5, 1], 1, ['float32', 'int32'], 1],
+];
+for (const [name, shape, dimension, dtypes, numKeys] of SORTS) {
+  gpuTest(`cpu and webgpu agree: sort, ${name}`, async () => {
+    const data = dtypes.map((d, k) => sortOperand(d, sizeOf(shape), 17 * k + shape.length));
+    const gpu = apply('sort', data.map((x, k) => onGpu(x.slice(), shape, dtypes[k]!)), { dimension, numKeys });
+    const cpu = apply('sort', data.map((x, k) => onCpu(x.slice(), shape, dtypes[k]!)), { dimension, numKeys }, 'cpu');
+    for (const [k, g] of gpu.entries()) {
+      const bad = mismatch(bitsOf(await g.data()), bitsOf(cpu[k]!.dataSync()), 'int32', { rtol: 0, atol: 0 });
+      if (bad) assert.unreachable(`operand ${k}: ${bad}`);
+    }
+  });
+}
+
+gpuTest('a jitted sort runs as a kernel step of the WebGPU program and agrees with the CPU', async () => {
+  const f = (x: NDArray) => {
+    const [keys, positions] = lax.sort([lax.mul(x, x), lax.iota('int32', x.shape, 1)], { dimension: 1 });
+    return lax.add(keys!, lax.convertElementType(positions!, 'float32'));
+  };
+  const x = sortOperand('float32', 3 * 300, 5);
+  const jitted = jit(f), onDevice = onGpu(x.slice(), [3, 300], 'float32');
+  assert.match(jitted.lower(onDevice).compiledText(), /sort/);
+  const g = jitted(onDevice) as ConcreteArray;
+  assert.is(g.device, 'webgpu');
+  const c = f(onCpu(x.slice(), [3, 300], 'float32'));
+  const bad = mismatch(bitsOf(await g.data()), bitsOf(c.dataSync()), 'int32', { rtol: 0, atol: 0 });
+  if (bad) assert.unreachable(bad);
 });
 
 test.run();

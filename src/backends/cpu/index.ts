@@ -9,6 +9,7 @@ import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose 
 import { gather, scatterAdd } from './indexing.js';
 import { threefry2x32 } from './random.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
+import { sort } from './sort.js';
 import { compileJaxpr } from './compile/index.js';
 
 /** A CPU buffer is a typed array of the aval's dtype, row-major and contiguous. */
@@ -53,6 +54,7 @@ export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
   rev,
   gather,
   scatter_add: scatterAdd,
+  sort,
   dot_general: dotGeneral,
   threefry2x32,
 };

@@ -14,6 +14,7 @@ import { dotGeneral, MatmulKernel, setMatmulKernel as chooseMatmulKernel } from 
 import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from './movement.js';
 import { threefry2x32 } from './random.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
+import { sort } from './sort.js';
 import { Plan, WebGpuKernel } from './wgsl.js';
 
 export type { WebGpuKernel } from './wgsl.js';
@@ -47,6 +48,7 @@ export const webgpuKernels: { [P in ArrayPrimitive]: WebGpuKernel<P> } = {
   rev,
   gather,
   scatter_add: scatterAdd,
+  sort,
   dot_general: dotGeneral,
   threefry2x32,
 };
