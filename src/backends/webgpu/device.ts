@@ -429,13 +429,18 @@ export function layoutFor(reads: number, writes: number): GPUBindGroupLayout {
   return l;
 }
 
+/** What both pipeline builders ask for: the WGSL's module, entry point `main`, and the layout `bindings()` declares. */
+function pipelineDescriptor(device: GPUDevice, label: string, code: string, reads: number, writes: number): GPUComputePipelineDescriptor {
+  const layout = device.createPipelineLayout({ bindGroupLayouts: [layoutFor(reads, writes)] });
+  return { label, layout, compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } };
+}
+
 /** The compute pipeline of a WGSL source, compiled once per device. */
 export function pipelineFor(label: string, code: string, reads: number, writes: number): GPUComputePipeline {
   let p = pipelines.get(code);
   if (!p) {
     const { device } = ctx();
-    const layout = device.createPipelineLayout({ bindGroupLayouts: [layoutFor(reads, writes)] });
-    p = device.createComputePipeline({ label, layout, compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } });
+    p = device.createComputePipeline(pipelineDescriptor(device, label, code, reads, writes));
     pipelines.set(code, p);
   }
   return p;
@@ -454,8 +459,7 @@ export function pipelineAsync(label: string, code: string, reads: number, writes
   let p = compiling.get(code);
   if (!p) {
     const { device } = ctx();
-    const layout = device.createPipelineLayout({ bindGroupLayouts: [layoutFor(reads, writes)] });
-    p = device.createComputePipelineAsync({ label, layout, compute: { module: device.createShaderModule({ label, code }), entryPoint: 'main' } })
+    p = device.createComputePipelineAsync(pipelineDescriptor(device, label, code, reads, writes))
       .then((pipeline) => {
         if (context?.device === device) pipelines.set(code, pipeline);
         return pipeline;
