@@ -168,14 +168,14 @@ export class ConcreteArray extends NDArray {
   /** This array on another backend (`x.to('webgpu')`). Synchronous where this backend reads synchronously (the CPU). */
   to(backendName: string): ConcreteArray {
     this.checkLive('to');
-    const target = getBackend(backendName);
+    const target = getBackend(backendName, 'to');
     if (target === this.backend) return this;
     return new ConcreteArray(this.aval, target.fromTypedArray(this.dataSync().slice(), this.aval), target);
   }
   /** This array on another backend, from any backend (reads back asynchronously where it must). */
   async toAsync(backendName: string): Promise<ConcreteArray> {
     this.checkLive('toAsync');
-    const target = getBackend(backendName);
+    const target = getBackend(backendName, 'toAsync');
     if (target === this.backend) return this;
     return new ConcreteArray(this.aval, target.fromTypedArray((await this.data()).slice(), this.aval), target);
   }
@@ -194,7 +194,7 @@ export class ConcreteArray extends NDArray {
   }
   get isDisposed(): boolean { return this.#disposed; }
   checkLive(op: string): void {
-    if (this.#disposed) throw new Error(`${op}: this ${this.aval.str()} array was disposed (or donated) and can no longer be used`);
+    if (this.#disposed) throw new CotangentError(`${op}: this ${this.aval.str()} array was disposed (or donated) and can no longer be used`);
   }
 }
 
