@@ -223,6 +223,7 @@ test('errors: an out-of-range axis names it', () => {
   expectError(() => vmap((a: NDArray) => a.sum(), { outAxes: 1 })(np.zeros([3, 2])), RangeError, /outAxes 1 for output \(f32\[\]\) is out of range/);
   expectError(() => vmap((a: NDArray) => a, { outAxes: null })(np.zeros([3])), TypeError, /outAxes for output is null, but that output depends on the mapped axis/);
   expectError(() => vmap((a: NDArray) => a, { inAxes: null })(np.zeros([3])), TypeError, /no argument is mapped.*axisSize/);
+  expectError(() => vmap(3 as never), TypeError, /vmap: expected the function to transform \(a function\), got number 3/);
 });
 test('errors: a tracer leaked out of vmap is named', () => {
   let leaked: NDArray | null = null;

@@ -3,7 +3,7 @@
 // to batched outputs. Rules run on the parent interpreter; unbatched values stay unbatched.
 import { ShapedArray } from '../core/aval.js';
 import { NDArray, Tracer } from '../core/array.js';
-import { ShapeError } from '../core/errors.js';
+import { expectFunction, ShapeError } from '../core/errors.js';
 import { Interpreter, leakedTracerError, underNewInterpreter, withInterpreter, bind } from '../core/interpreter.js';
 import { ClosedJaxpr, evalClosedJaxpr } from '../core/jaxpr.js';
 import { optimize } from '../core/passes.js';
@@ -156,6 +156,7 @@ function normalizeAxis(axis: number, ndim: number, what: string, path: string): 
  * leaf below it, null means not mapped); `axisSize` gives the lane count when nothing is mapped.
  */
 export function vmap<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, opts: VmapOptions = {}): (...args: A) => R {
+  expectFunction('vmap', f);
   const { inAxes = 0, outAxes = 0, axisSize } = opts;
   const name = f.name || 'function';
   if (axisSize !== undefined && (!Number.isInteger(axisSize) || axisSize < 0)) throw new RangeError(`vmap: axisSize must be a non-negative integer, got ${axisSize}`);
