@@ -115,6 +115,17 @@ export abstract class NDArray {
   dispose(): void {}
   [Symbol.dispose](): void { this.dispose(); }
 
+  /**
+   * Iterates over the first axis, as NumPy does: `const [k1, k2] = random.split(key)`,
+   * `for (const row of x)`. Shapes are static, so a traced array iterates too; a 0-d array throws.
+   */
+  [Symbol.iterator](): Iterator<NDArray> {
+    if (this.ndim === 0) throw new TypeError(`iteration over a 0-d array (${this.aval.str()}): it has no first axis to iterate over`);
+    const n = this.shape[0]!;
+    let i = 0;
+    return { next: (): IteratorResult<NDArray> => (i < n ? { value: np.getItem(this, [i++]), done: false } : { value: undefined, done: true }) };
+  }
+
   toString(): string { return formatArray(this); }
   [Symbol.toPrimitive](hint: string): string | number {
     if (hint === 'string') return this.toString();
