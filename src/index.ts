@@ -2,7 +2,8 @@
 import './core/eval.js';
 import './backends/cpu/index.js';
 import * as np from './core/numpy.js';
-import * as lax from './core/lax.js';
+import * as lax from './lax.js';
+import './control/index.js';
 import * as random from './core/random.js';
 
 export { np, lax, random };
@@ -23,6 +24,9 @@ export { vjp, grad, valueAndGrad, linearize, jacfwd, jacrev, hessian } from './t
 export type { GradOptions } from './transforms/grad.js';
 export { makeJaxpr } from './transforms/make-jaxpr.js';
 export { customJvp, customVjp, stopGradient } from './transforms/custom.js';
+export { checkpoint, remat, checkpointPolicies } from './control/index.js';
+export type { CheckpointOptions, ScanOptions } from './control/index.js';
+export type { CheckpointPolicy } from './core/primitives.js';
 export { ClosedJaxpr, Jaxpr, typecheckJaxpr, evalJaxpr } from './core/jaxpr.js';
 export { jit, disableJit, setLogCompiles } from './transforms/jit.js';
 export type { JitOptions, JittedFunction, Lowered } from './transforms/jit.js';
