@@ -35,16 +35,17 @@ export function flattenArrays(t: PyTree, op: string): [NDArray[], TreeDef] {
 
 /**
  * Checks that two trees of avals agree (structure, then shape and dtype leaf by leaf); the error
- * names the operation, what is compared, the leaf's path and both types.
+ * names the operation, what is compared, the leaf's path and both types. Names carry their verb
+ * ('branch 1 returns', 'the carry (init) is').
  */
 export function checkSameTypes(op: string, what: string, [aDef, a, aName]: [TreeDef, readonly ShapedArray[], string], [bDef, b, bName]: [TreeDef, readonly ShapedArray[], string], root: string): void {
   if (!tree.treedefEqual(aDef, bDef)) {
-    throw new TypeError(`${op}: ${what}: ${aName} has structure ${tree.treedefString(aDef)} but ${bName} has ${tree.treedefString(bDef)}`);
+    throw new TypeError(`${op}: ${what}: ${aName} the structure ${tree.treedefString(aDef)} but ${bName} ${tree.treedefString(bDef)}`);
   }
   const paths = leafPaths(aDef, root);
   for (let i = 0; i < a.length; i++) {
     if (!a[i]!.equals(b[i]!)) {
-      throw new ShapeError(`${op}: ${what}: at ${paths[i] || root}, ${aName} is ${a[i]!.str()} but ${bName} is ${b[i]!.str()}`);
+      throw new ShapeError(`${op}: ${what}: at ${paths[i] || root}, ${aName} ${a[i]!.str()} but ${bName} ${b[i]!.str()}`);
     }
   }
 }

@@ -26,7 +26,7 @@ import { checkSameTypes, flattenArrays, jvpJaxpr, traceBody, traceJaxpr, transpo
  * one `cond` equation: every branch is traced, and all must return the same types.
  */
 export function switchCase<A extends PyTree[], R extends PyTree>(index: NDArray | number, branches: readonly ((...operands: A) => R)[], ...operands: A): R {
-  return condOf('lax.switch', index, branches as never, operands);
+  return condOf('lax.switch', index, branches as never, operands, branches.map((_, k) => `branches[${k}] returns`));
 }
 
 /** lax.cond(pred, trueFn, falseFn, ...operands): trueFn(...operands) where pred is true, else falseFn(...). */
@@ -38,10 +38,10 @@ export function cond<A extends PyTree[], R extends PyTree>(pred: NDArray | boole
     throw new DTypeError(`lax.cond: pred must be a boolean scalar, got ${p.aval.str()}${p.dtype !== 'bool' ? ' (compare explicitly, e.g. x.gt(0), to get a bool)' : ' (reduce it, e.g. with np.all, or use np.where for an elementwise choice)'}`);
   }
   // Branch 0 is taken for index 0 (false), as JAX's cond lowers to switch(pred, [falseFn, trueFn]).
-  return condOf('lax.cond', lax.convertElementType(p, 'int32'), [falseFn, trueFn] as never, operands);
+  return condOf('lax.cond', lax.convertElementType(p, 'int32'), [falseFn, trueFn] as never, operands, ['falseFn returns', 'trueFn returns']);
 }
 
-function condOf<R extends PyTree>(op: string, index: NDArray | number, branches: readonly ((...operands: PyTree[]) => R)[], operands: PyTree[]): R {
+function condOf<R extends PyTree>(op: string, index: NDArray | number, branches: readonly ((...operands: PyTree[]) => R)[], operands: PyTree[], names: readonly string[]): R {
   if (!Array.isArray(branches) || branches.length === 0 || branches.some((b) => typeof b !== 'function')) {
     throw new TypeError(`${op}: branches must be a non-empty list of functions`);
   }
@@ -60,8 +60,8 @@ function condOf<R extends PyTree>(op: string, index: NDArray | number, branches:
   }, avals));
   traced.forEach((t, k) => {
     if (k > 0) {
-      checkSameTypes(op, `every branch must return the types branch 0 returns`,
-        [outTrees[k]!, t.jaxpr.outAvals, `branch ${k} returns`], [outTrees[0]!, traced[0]!.jaxpr.outAvals, 'branch 0'], 'output');
+      checkSameTypes(op, 'the branches must return the same types',
+        [outTrees[k]!, t.jaxpr.outAvals, names[k]!], [outTrees[0]!, traced[0]!.jaxpr.outAvals, names[0]!], 'output');
     }
   });
   // Every branch takes all captured values (its own and the others', ignored), then the operands.

@@ -63,7 +63,7 @@ export function scan<C extends PyTree, X extends PyTree, Y extends PyTree>(
     return [...co, ...yo];
   }, [...carryAvals, ...xAvals]);
   const outAvals = body.jaxpr.outAvals;
-  checkSameTypes(op, 'the body must return a carry of the type it takes', [carryOutTree!, outAvals.slice(0, carry.length), 'f returns'], [carryTree, carryAvals, 'the carry (init)'], 'carry');
+  checkSameTypes(op, 'the body must return a carry of the type it takes', [carryOutTree!, outAvals.slice(0, carry.length), 'f returns'], [carryTree, carryAvals, 'the carry (init) is'], 'carry');
   const outs = bind('scan', [...body.consts, ...carry, ...xsArr], {
     jaxpr: body.jaxpr, numConsts: body.consts.length, numCarry: carry.length, length, reverse, unroll,
   });

@@ -40,7 +40,7 @@ export function whileLoop<C extends PyTree>(condFn: (carry: C) => NDArray | bool
     outTree = d;
     return outs;
   }, avals);
-  checkSameTypes(op, 'bodyFn must return a carry of the type it takes', [outTree!, body.jaxpr.outAvals, 'bodyFn returns'], [carryTree, avals, 'the carry (init)'], 'carry');
+  checkSameTypes(op, 'bodyFn must return a carry of the type it takes', [outTree!, body.jaxpr.outAvals, 'bodyFn returns'], [carryTree, avals, 'the carry (init) is'], 'carry');
   const outs = bind('while', [...condBody.consts, ...body.consts, ...carry], {
     condJaxpr: condBody.jaxpr, bodyJaxpr: body.jaxpr, condNumConsts: condBody.consts.length, bodyNumConsts: body.consts.length,
   });
