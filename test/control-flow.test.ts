@@ -3,7 +3,7 @@
 // against unrolled programs, the printed jaxprs, and the errors for bad programs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkpoint, grad, jit, jvp, lax, makeJaxpr, np, random, valueAndGrad, vjp } from '../src/index.js';
+import { checkpoint, grad, jit, jvp, lax, makeJaxpr, np, random, valueAndGrad, vjp, vmap } from '../src/index.js';
 import type { Array as NDArray } from '../src/index.js';
 
 const key = random.key(0);
@@ -154,6 +154,80 @@ test('checkpoint: same values and gradients, the primal recomputed in the backwa
   assert.is(count(net(false), 'tanh'), 3);
   assert.is(count(net(true), 'tanh'), 6);
   assert.is(count(net(true), 'dot_general') > count(net(true, 'dots_saveable'), 'dot_general'), true);
+});
+
+// ---- vmap -------------------------------------------------------------------------------------------
+const lanes = (n: number, f: (i: number) => NDArray) => np.stack(Array.from({ length: n }, (_, i) => f(i)));
+
+test('vmap of cond and switch: a predicate per lane selects, a shared one stays a cond', () => {
+  const x = random.normal(k1!, [5, 3]);
+  const f = (p: NDArray, a: NDArray) => lax.cond(p, (v: NDArray) => v.sin(), (v: NDArray) => v.mul(3), a);
+  const preds = np.array([true, false, false, true, false]);
+  for (const useJit of [false, true]) {
+    const g = useJit ? jit(vmap(f)) : vmap(f);
+    close(g(preds, x), lanes(5, (i) => f(preds.get(i), x.get(i))), 0, `per-lane predicate${useJit ? ', jit' : ''}`);
+    close(vmap(f, { inAxes: [null, 0] })(np.array(true), x), x.sin(), 0, 'shared predicate');
+  }
+  assert.ok(makeJaxpr(vmap(f, { inAxes: [null, 0] }))(np.array(true), x).toString().includes('cond['));
+  assert.not.ok(makeJaxpr(vmap(f))(preds, x).toString().includes('cond['));
+  const sw = (i: NDArray, a: NDArray) => lax.switch(i, [(v: NDArray) => v, (v: NDArray) => v.exp(), (v: NDArray) => v.neg()], a);
+  const idx = np.array([2, 0, 1, 7, -1], { dtype: 'int32' });
+  close(vmap(sw)(idx, x), lanes(5, (i) => sw(idx.get(i), x.get(i))), 0, 'switch per lane');
+  close(vmap(sw, { inAxes: [null, 1], outAxes: 1 })(np.array(1, { dtype: 'int32' }), x.T), x.exp().T, 0, 'switch shared, axis 1');
+});
+
+test('vmap of scan: batched xs (any axis), batched init, a carry batched by the body', () => {
+  const seqs = random.normal(k2!, [3, 6, 2, 4]);
+  for (const useJit of [false, true]) {
+    const g = (h: NDArray, s: NDArray) => rnnScan(h, s);
+    const run = useJit ? jit(vmap(g, { inAxes: [null, 0] })) : vmap(g, { inAxes: [null, 0] });
+    const [hB, yB] = run(h0, seqs) as [NDArray, NDArray];
+    close(hB, lanes(3, (i) => rnnScan(h0, seqs.get(i))[0]), 0, `carry${useJit ? ', jit' : ''}`);
+    close(yB, lanes(3, (i) => rnnScan(h0, seqs.get(i))[1]), 0, `ys${useJit ? ', jit' : ''}`);
+  }
+  // Lanes along axis 2 of the sequence, and a batched init with unbatched xs.
+  const [hA] = vmap(rnnScan, { inAxes: [null, 2] })(h0, np.moveaxis(seqs, 0, 2)) as [NDArray, NDArray];
+  close(hA, lanes(3, (i) => rnnScan(h0, seqs.get(i))[0]), 0, 'xs mapped along axis 2');
+  const inits = random.normal(k3!, [3, 2, 4]);
+  const [hI] = vmap((h: NDArray) => rnnScan(h, xs))(inits) as [NDArray, NDArray];
+  close(hI, lanes(3, (i) => rnnScan(inits.get(i), xs)[0]), 0, 'batched init');
+  // The carry starts the same in every lane but the body mixes in a per-lane value.
+  const acc = (w: NDArray) => lax.scan((c: NDArray, x: NDArray) => [c.add(x.mul(w)), c] as const, np.zeros([]), np.arange(4).astype('float32'));
+  const ws = np.array([1, 2, 3]);
+  const [cW, yW] = vmap(acc)(ws) as [NDArray, NDArray];
+  close(cW, lanes(3, (i) => acc(ws.get(i))[0]), 0, 'carry batched by the body');
+  close(yW, lanes(3, (i) => acc(ws.get(i))[1]), 0, 'its ys');
+  // Per-example gradients through a scan.
+  const loss = (w: NDArray, s: NDArray) => rnnLoss(rnnScan)(w, h0.add(s.sum()));
+  const wScale = np.array([[0.3, 0.2], [0.1, 0.4]]);
+  const shifts = np.array([0.1, -0.2, 0.3]);
+  close(vmap(grad(loss), { inAxes: [null, 0] })(wScale, shifts) as NDArray, lanes(3, (i) => grad(loss)(wScale, shifts.get(i)) as NDArray), 1e-5, 'vmap(grad(scan))');
+});
+
+test('vmap of whileLoop: lanes run until every lane is done, finished lanes frozen', () => {
+  const steps = (n: NDArray) => lax.whileLoop(([v]: [NDArray, NDArray]) => v.gt(1),
+    ([v, k]: [NDArray, NDArray]) => [lax.select(v.mod(2).eq(0), v.div(2).astype('int32'), v.mul(3).add(1)), k.add(1)] as [NDArray, NDArray],
+    [n, np.array(0, { dtype: 'int32' })] as [NDArray, NDArray]);
+  const ns = np.array([27, 1, 6, 97], { dtype: 'int32' });
+  for (const useJit of [false, true]) {
+    const [v, k] = (useJit ? jit(vmap(steps)) : vmap(steps))(ns) as [NDArray, NDArray];
+    assert.equal(values(k), [111, 0, 8, 118], `steps per lane${useJit ? ', jit' : ''}`);
+    assert.equal(values(v), [1, 1, 1, 1]);
+  }
+  // A shared predicate (the trip count) with batched carries stays one loop of the batched body.
+  const pow = (x: NDArray) => lax.foriLoop(0, np.array(3, { dtype: 'int32' }), (_i: NDArray, c: NDArray) => c.mul(x), np.ones([]));
+  close(vmap(pow)(np.array([1, 2, 3])), np.array([1, 8, 27]), 0, 'foriLoop with a traced bound');
+});
+
+test('vmap of checkpoint and of foriLoop', () => {
+  const f = checkpoint((w: NDArray, h: NDArray) => np.tanh(h.matmul(w)));
+  const hs = random.normal(k3!, [3, 2, 4]);
+  close(vmap(f, { inAxes: [null, 0] })(W, hs), lanes(3, (i) => f(W, hs.get(i))), 0, 'checkpoint');
+  close(vmap(grad((w: NDArray, h: NDArray) => f(w, h).sum()), { inAxes: [null, 0] })(W, hs) as NDArray,
+    lanes(3, (i) => grad((w: NDArray) => f(w, hs.get(i)).sum())(W) as NDArray), 1e-6, 'vmap(grad(checkpoint))');
+  const g = (x: NDArray) => lax.foriLoop(0, 3, (i: NDArray, c: NDArray) => c.mul(x).add(i.astype('float32')), x);
+  const xs3 = np.array([0.5, 1, 2]);
+  close(vmap(g)(xs3), lanes(3, (i) => g(xs3.get(i))), 0, 'foriLoop');
 });
 
 // ---- printing --------------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ import { EqnSplit, partialEvalJaxpr } from '../transforms/partial-eval-jaxpr.js'
 import { isZero, Tangent, Zero } from '../transforms/tangent.js';
 import { UndefinedPrimal } from '../transforms/transpose-rules.js';
 import { stageByShape } from '../transforms/custom-rules.js';
-import { flattenArrays, jvpJaxpr, traceBody, transposeJaxpr, where } from './common.js';
+import { BatchDim, moveBatchDim } from '../transforms/batch-rules.js';
+import { batchJaxpr, flattenArrays, jvpJaxpr, traceBody, transposeJaxpr, where } from './common.js';
 import * as lax from '../core/lax.js';
 
 /** JAX's checkpoint_policies, by their JS names. */
@@ -139,3 +140,11 @@ function transpose(cts: readonly Tangent[], args: readonly (NDArray | UndefinedP
 export const checkpointShape = shape;
 export const checkpointImpl = impl;
 export const checkpointRules = (): HigherOrderRules<'checkpoint'> => ({ jvp, partialEval, transpose, stage: stageByShape('checkpoint') });
+
+// ---- batching -----------------------------------------------------------------------------------
+/** Under vmap: a checkpoint of the batched function. */
+export function checkpointBatch(args: readonly NDArray[], dims: readonly BatchDim[], params: Params<'checkpoint'>, size: number): [NDArray[], BatchDim[]] {
+  const { jaxpr, outBatched } = batchJaxpr(params.jaxpr, dims.map((d) => d !== null), size);
+  const outs = bind('checkpoint', args.map((a, i) => (dims[i] === null ? a : moveBatchDim(a, dims[i]!, 0, size))), { ...params, name: `vmap(${params.name})`, jaxpr });
+  return [outs, outBatched.map((b) => (b ? 0 : null))];
+}

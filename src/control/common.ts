@@ -15,6 +15,8 @@ import { traceFlat } from '../transforms/make-jaxpr.js';
 import { memoPerJaxpr } from '../transforms/memo.js';
 import { instantiate, isZero, Tangent, Zero } from '../transforms/tangent.js';
 import { backwardPass } from '../transforms/transpose.js';
+import { moveBatchDim } from '../transforms/batch-rules.js';
+import { batchFlat } from '../transforms/vmap.js';
 
 // ---- pytrees ------------------------------------------------------------------------------------
 /** The path of every leaf of a tree, as JAX prints key paths: `[0]['w']`. */
@@ -124,3 +126,29 @@ export const transposeJaxpr = memoPerJaxpr((cj: ClosedJaxpr, linear: readonly bo
 
 /** Traces a function of avals into a closed, optimised jaxpr (for rules that build new bodies). */
 export const traceJaxpr = (f: FlatFn, avals: readonly ShapedArray[]): ClosedJaxpr => closed(f, avals);
+
+// ---- batching -------------------------------------------------------------------------------------
+export interface BatchedJaxpr {
+  /** Inputs: as the original, those marked batched with a leading lane axis; outputs likewise. */
+  readonly jaxpr: ClosedJaxpr;
+  readonly outBatched: readonly boolean[];
+}
+/**
+ * A jaxpr batched over `size` lanes: inputs marked in `inBatched` carry a leading lane axis; each
+ * output leaves with a leading lane axis if it depends on the lanes or is marked in `forceOut`.
+ */
+export function batchJaxpr(cj: ClosedJaxpr, inBatched: readonly boolean[], size: number, forceOut?: readonly boolean[]): BatchedJaxpr {
+  return batchMemo(cj, [...inBatched, ...(forceOut ?? cj.outAvals.map(() => false)), ...size.toString(2).split('').map((b) => b === '1')]);
+}
+const batchMemo = memoPerJaxpr((cj: ClosedJaxpr, mask: readonly boolean[]): BatchedJaxpr => {
+  const n = cj.inAvals.length, m = cj.outAvals.length;
+  const inBatched = mask.slice(0, n), force = mask.slice(n, n + m);
+  const size = parseInt(mask.slice(n + m).map((b) => (b ? '1' : '0')).join(''), 2);
+  let outBatched: boolean[] = [];
+  const jaxpr = closed((...xs) => {
+    const [outs, dims] = batchFlat((...ys) => evalClosedJaxpr(cj, ys), xs, inBatched.map((b) => (b ? 0 : null)), size);
+    outBatched = dims.map((d, i) => d !== null || force[i]!);
+    return outs.map((o, i) => (outBatched[i] ? moveBatchDim(o, dims[i]!, 0, size) : o));
+  }, cj.inAvals.map((a, i) => (inBatched[i] ? a.withShape([size, ...a.shape]) : a)));
+  return { jaxpr, outBatched };
+});

@@ -18,7 +18,8 @@ import { instantiate, isZero, Tangent, Zero } from '../transforms/tangent.js';
 import { UndefinedPrimal } from '../transforms/transpose-rules.js';
 import { stageByShape } from '../transforms/custom-rules.js';
 import { evalClosedJaxpr } from '../core/jaxpr.js';
-import { checkSameTypes, flattenArrays, jvpJaxpr, traceBody, traceJaxpr, transposeJaxpr, where } from './common.js';
+import { BatchDim, moveBatchDim } from '../transforms/batch-rules.js';
+import { batchJaxpr, checkSameTypes, flattenArrays, jvpJaxpr, traceBody, traceJaxpr, transposeJaxpr, where } from './common.js';
 
 // ---- the API ------------------------------------------------------------------------------------
 /**
@@ -197,3 +198,37 @@ function transpose(cts: readonly Tangent[], args: readonly (NDArray | UndefinedP
 export const condShape = shape;
 export const condImpl = impl;
 export const condRules = (): HigherOrderRules<'cond'> => ({ jvp, partialEval, transpose, stage: stageByShape('cond') });
+
+// ---- batching -----------------------------------------------------------------------------------
+/**
+ * Under vmap: with one index for every lane, a cond of the batched branches; with an index per
+ * lane, every branch runs on every lane and each lane selects its branch's results (as JAX does).
+ */
+export function condBatch(args: readonly NDArray[], dims: readonly BatchDim[], { branches }: Params<'cond'>, size: number): [NDArray[], BatchDim[]] {
+  const [index, ...ops] = args;
+  const opsBatched = dims.slice(1).map((d) => d !== null);
+  const front = ops.map((o, i) => (dims[i + 1] === null ? o : moveBatchDim(o, dims[i + 1]!, 0, size)));
+  if (dims[0] === null) {
+    const outBatched = branches[0]!.outAvals.map((_, o) => branches.some((b) => batchJaxpr(b, opsBatched, size).outBatched[o]!));
+    const batched = branches.map((b) => batchJaxpr(b, opsBatched, size, outBatched).jaxpr);
+    const outs = bind('cond', [index!, ...front], { branches: batched });
+    return [outs, outBatched.map((b) => (b ? 0 : null))];
+  }
+  const lanes = moveBatchDim(index!, dims[0]!, 0, size);
+  const results = branches.map((b) => {
+    const { jaxpr, outBatched } = batchJaxpr(b, opsBatched, size, b.outAvals.map(() => true));
+    void outBatched;
+    return evalClosedJaxpr(jaxpr, front);
+  });
+  const n = branches.length;
+  const outs = results[0]!.map((_, o) => {
+    let acc = results[n - 1]![o]!;
+    for (let k = n - 2; k >= 0; k--) {
+      const r = results[k]![o]!;
+      const pick = lax.broadcastInDim(lax.le(lanes, lax.fullLike(lanes, k)), r.shape, [0]);
+      acc = lax.select(pick, r, acc);
+    }
+    return acc;
+  });
+  return [outs, outs.map(() => 0)];
+}

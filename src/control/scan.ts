@@ -22,7 +22,8 @@ import { isZero, Tangent, Zero } from '../transforms/tangent.js';
 import { UndefinedPrimal } from '../transforms/transpose-rules.js';
 import { stageByShape } from '../transforms/custom-rules.js';
 import { eliminateDeadCode } from '../core/passes.js';
-import { checkSameTypes, flattenArrays, jvpJaxpr, permute, range, traceBody, traceJaxpr, transposeJaxpr, where } from './common.js';
+import { BatchDim, moveBatchDim } from '../transforms/batch-rules.js';
+import { batchJaxpr, checkSameTypes, flattenArrays, jvpJaxpr, permute, range, traceBody, traceJaxpr, transposeJaxpr, where } from './common.js';
 
 export interface ScanOptions {
   /** The number of iterations; required when xs has no leaves, else it must match their leading axis. */
@@ -287,3 +288,29 @@ function transpose(cts: readonly Tangent[], args: readonly (NDArray | UndefinedP
 export const scanShape = shape;
 export const scanImpl = impl;
 export const scanRules = (): HigherOrderRules<'scan'> => ({ jvp, partialEval, transpose, stage: stageByShape('scan') });
+
+// ---- batching -----------------------------------------------------------------------------------
+/**
+ * Under vmap: a scan of the batched body. A carry is batched if its init is or the body makes it
+ * so (a fixpoint); the xs' lane axis moves behind the scanned axis, and batched ys come out the same way.
+ */
+export function scanBatch(args: readonly NDArray[], dims: readonly BatchDim[], params: Params<'scan'>, size: number): [NDArray[], BatchDim[]] {
+  const { nK, nC, nY } = groups(params);
+  const batched = dims.map((d) => d !== null);
+  const carryB = batched.slice(nK, nK + nC);
+  for (;;) {
+    const { outBatched } = batchJaxpr(params.jaxpr, [...batched.slice(0, nK), ...carryB, ...batched.slice(nK + nC)], size);
+    const grown = outBatched.slice(0, nC).map((b, c) => b && !carryB[c]);
+    if (!grown.some(Boolean)) break;
+    grown.forEach((g, c) => { if (g) carryB[c] = true; });
+  }
+  const inB = [...batched.slice(0, nK), ...carryB, ...batched.slice(nK + nC)];
+  const { jaxpr, outBatched } = batchJaxpr(params.jaxpr, inB, size, [...carryB, ...range(0, nY).map(() => false)]);
+  const operands = args.map((a, i) => {
+    if (i >= nK + nC) return dims[i] === null ? a : moveBatchDim(a, dims[i]!, 1, size);
+    return inB[i] ? moveBatchDim(a, dims[i]!, 0, size) : a;
+  });
+  // The body's lane axis leads each x slice: in the stacked xs it is axis 1.
+  const outs = bind('scan', operands, { ...params, jaxpr });
+  return [outs, outBatched.map((b, o) => (!b ? null : o < nC ? 0 : 1))];
+}

@@ -16,7 +16,9 @@ import type { HigherOrderRules } from '../transforms/higher-order.js';
 import { EqnSplit, partialEvalJaxpr } from '../transforms/partial-eval-jaxpr.js';
 import { isZero, Tangent, Zero } from '../transforms/tangent.js';
 import { stageByShape } from '../transforms/custom-rules.js';
-import { checkSameTypes, flattenArrays, jvpJaxpr, permute, range, traceBody, where } from './common.js';
+import { BatchDim, moveBatchDim } from '../transforms/batch-rules.js';
+import { batchJaxpr, checkSameTypes, flattenArrays, jvpJaxpr, permute, range, traceBody, traceJaxpr, where } from './common.js';
+import { evalClosedJaxpr } from '../core/jaxpr.js';
 import { scan } from './scan.js';
 
 // ---- the API ------------------------------------------------------------------------------------
@@ -196,3 +198,52 @@ function transpose(): never {
 export const whileShape = shape;
 export const whileImpl = impl;
 export const whileRules = (): HigherOrderRules<'while'> => ({ jvp, partialEval, transpose, stage: stageByShape('while') });
+
+// ---- batching -----------------------------------------------------------------------------------
+/**
+ * Under vmap: with one predicate for all lanes, a while loop of the batched body. With a predicate
+ * per lane, the loop runs while any lane's predicate holds, and a lane whose predicate is false
+ * keeps its carry (the body's result is selected away), so finished lanes stay frozen.
+ */
+export function whileBatch(args: readonly NDArray[], dims: readonly BatchDim[], params: Params<'while'>, size: number): [NDArray[], BatchDim[]] {
+  const { condJaxpr, bodyJaxpr, condNumConsts: nCK, bodyNumConsts: nBK } = params;
+  const batched = dims.map((d) => d !== null);
+  const carryB = batched.slice(nCK + nBK);
+  const bodyIn = () => [...batched.slice(nCK, nCK + nBK), ...carryB];
+  for (;;) {
+    const { outBatched } = batchJaxpr(bodyJaxpr, bodyIn(), size);
+    const grown = outBatched.map((b, c) => b && !carryB[c]);
+    if (!grown.some(Boolean)) break;
+    grown.forEach((g, c) => { if (g) carryB[c] = true; });
+  }
+  const predBatched = batchJaxpr(condJaxpr, [...batched.slice(0, nCK), ...carryB], size).outBatched[0]!;
+  // A predicate per lane: every carry is per lane too.
+  if (predBatched) carryB.fill(true);
+  const front = (a: NDArray, i: number, want: boolean) => (want ? moveBatchDim(a, dims[i]!, 0, size) : a);
+  const cc = args.slice(0, nCK).map((a, i) => front(a, i, batched[i]!));
+  const bc = args.slice(nCK, nCK + nBK).map((a, i) => front(a, nCK + i, batched[nCK + i]!));
+  const carry = args.slice(nCK + nBK).map((a, c) => front(a, nCK + nBK + c, carryB[c]!));
+  const condIn = [...batched.slice(0, nCK), ...carryB];
+  const body = batchJaxpr(bodyJaxpr, bodyIn(), size, carryB).jaxpr;
+  const condB = batchJaxpr(condJaxpr, condIn, size).jaxpr;
+  if (!predBatched) {
+    const outs = bind('while', [...cc, ...bc, ...carry], { condJaxpr: condB, bodyJaxpr: body, condNumConsts: nCK, bodyNumConsts: nBK });
+    return [outs, carryB.map((b) => (b ? 0 : null))];
+  }
+  const carryAvals = carry.map((c) => c.aval);
+  const ccAvals = cc.map((c) => c.aval), bcAvals = bc.map((c) => c.aval);
+  // Continue while any lane continues.
+  const anyCond = traceJaxpr((...xs) => {
+    const [p] = evalClosedJaxpr(condB, xs);
+    return [lax.gt(lax.reduceMax(lax.convertElementType(p!, 'int32'), [0]), lax.scalar(0, 'int32'))];
+  }, [...ccAvals, ...carryAvals]);
+  // The body steps the lanes whose predicate holds; the others keep their carry.
+  const frozenBody = traceJaxpr((...xs) => {
+    const k = xs.slice(0, nCK), b = xs.slice(nCK, nCK + nBK), c = xs.slice(nCK + nBK);
+    const [p] = evalClosedJaxpr(condB, [...k, ...c]);
+    const next = evalClosedJaxpr(body, [...b, ...c]);
+    return next.map((n, i) => lax.select(lax.broadcastInDim(p!, n.shape, [0]), n, c[i]!));
+  }, [...ccAvals, ...bcAvals, ...carryAvals]);
+  const outs = bind('while', [...cc, ...cc, ...bc, ...carry], { condJaxpr: anyCond, bodyJaxpr: frozenBody, condNumConsts: nCK, bodyNumConsts: nCK + nBK });
+  return [outs, outs.map(() => 0)];
+}

@@ -5,6 +5,7 @@ import { isFloat } from '../core/dtype.js';
 import { bind } from '../core/interpreter.js';
 import * as lax from '../core/lax.js';
 import { ArrayPrimitive, Params, Primitive, UnaryPrimitive, BinaryPrimitive } from '../core/primitives.js';
+import { trigamma } from '../core/special-math.js';
 import { addTangents, instantiate, isZero, scaleTangent, Tangent, zeroLike } from './tangent.js';
 
 export type JvpRule<P extends Primitive> = (primals: readonly NDArray[], tangents: readonly Tangent[], params: Params<P>) => [NDArray[], Tangent[]];
@@ -56,6 +57,11 @@ export const jvpRules: { [P in ArrayPrimitive]: JvpRule<P> } = {
   cos: unaryJvp('cos', (x) => neg(lax.sin(x))),
   tanh: unaryJvp('tanh', (_x, y) => sub(full(y, 1), mul(y, y))),
   sqrt: unaryJvp('sqrt', (_x, y) => div(full(y, 0.5), y)),
+  // erf' = 2/√π · e^{−x²}; lgamma' = ψ; ψ' = ψ₁ (trigamma, derived from primitives so it differentiates again).
+  erf: unaryJvp('erf', (x) => mul(full(x, 2 / Math.sqrt(Math.PI)), lax.exp(neg(mul(x, x))))),
+  erfc: unaryJvp('erfc', (x) => mul(full(x, -2 / Math.sqrt(Math.PI)), lax.exp(neg(mul(x, x))))),
+  lgamma: unaryJvp('lgamma', (x) => lax.digamma(x)),
+  digamma: unaryJvp('digamma', (x) => trigamma(x)),
 
   add: linearJvp('add'),
   sub: linearJvp('sub'),
