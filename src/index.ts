@@ -14,13 +14,13 @@ export { setDefaultBackend, getBackend, registerBackend } from './core/backend.j
 export type { Backend, DeviceBuffer } from './core/backend.js';
 export * from './core/errors.js';
 import * as tree from './core/tree.js';
-import type { PyTree } from './core/tree.js';
+import type { ArgTangents, ArrayTree, PyTree } from './core/tree.js';
 import { NDArray } from './core/array.js';
 export { tree };
-export type { PyTree };
+export type { ArgTangents, ArrayTree, PyTree };
 export { jvp } from './transforms/jvp.js';
 export { vjp, grad, valueAndGrad, linearize, jacfwd, jacrev, hessian } from './transforms/grad.js';
-export type { GradOptions } from './transforms/grad.js';
+export type { Argnums, GradOf, GradOptions, ScalarOutput } from './transforms/grad.js';
 export { makeJaxpr } from './transforms/make-jaxpr.js';
 export { customJvp, customVjp, stopGradient } from './transforms/custom.js';
 export { ClosedJaxpr, Jaxpr, typecheckJaxpr, evalJaxpr } from './core/jaxpr.js';

@@ -5,7 +5,7 @@ import { isFloat } from '../core/dtype.js';
 import { DTypeError, ShapeError } from '../core/errors.js';
 import * as lax from '../core/lax.js';
 import * as tree from '../core/tree.js';
-import { Leaf, PyTree, TreeDef } from '../core/tree.js';
+import { ArgTangents, ArrayTree, Leaf, PyTree, TreeDef } from '../core/tree.js';
 import { flattenFun, requireFloat, toArrays } from './flat.js';
 import { applyLinear, Linearized, linearizeFlat } from './linearize.js';
 import { backwardPass } from './transpose.js';
@@ -31,39 +31,70 @@ function checkCotangent(ct: NDArray, primal: NDArray, i: number): NDArray {
   return ct.dtype === primal.dtype ? ct : lax.convertElementType(ct, primal.dtype);
 }
 
+
 /**
  * vjp(f, ...primals) → [f(...primals), vjpFn]; vjpFn(cotangent) returns one cotangent per
- * positional argument. The forward pass runs once; vjpFn can be called many times.
+ * positional argument, each with its primal's structure. The forward pass runs once; vjpFn can
+ * be called many times.
+ *
+ * @example
+ * const [y, vjpFn] = vjp((x: np.Array) => np.sin(x), np.arange(3).astype('float32'));
+ * const [ct] = vjpFn(np.ones([3]));            // cos(x)
  */
-export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (ct: R) => PyTree[]] {
+export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [ArrayTree<R>, (ct: ArrayTree<R>) => ArgTangents<A>] {
   const [leaves, inTree] = tree.flatten(primals);
   const args = toArrays(leaves, 'vjp');
   const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
   const lin = linearizeFlat(flatF, args);
-  const vjpFn = (ct: R): PyTree[] => {
-    const [ctLeaves, ctTree] = tree.flatten(ct);
+  const vjpFn = (ct: ArrayTree<R>): ArgTangents<A> => {
+    const [ctLeaves, ctTree] = tree.flatten(ct as PyTree);
     if (!tree.treedefEqual(ctTree, outTree())) {
       throw new TypeError(`vjp: the cotangent's structure ${tree.treedefString(ctTree)} differs from the output's ${tree.treedefString(outTree())}`);
     }
     const cts = toArrays(ctLeaves, 'vjp').map((c, i) => checkCotangent(c, lin.primalsOut[i]!, i));
-    return tree.unflatten(inTree, pullback(lin, cts, args)) as PyTree[];
+    return tree.unflatten(inTree, pullback(lin, cts, args)) as ArgTangents<A>;
   };
-  return [tree.unflatten(outTree(), lin.primalsOut) as R, vjpFn];
+  return [tree.unflatten(outTree(), lin.primalsOut) as ArrayTree<R>, vjpFn];
 }
 
-/** linearize(f, ...primals) → [f(...primals), fJvp] where fJvp(...tangents) = J·tangents, reusing the forward pass. */
-export function linearize<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (...tangents: A) => R] {
+/**
+ * linearize(f, ...primals) → [f(...primals), fJvp] where fJvp(...tangents) = J·tangents, reusing
+ * the forward pass.
+ *
+ * @example
+ * const [y, fJvp] = linearize((x: np.Array) => x.square(), np.array([1, 2]));
+ * fJvp(np.ones([2]));                           // 2x: [2, 4]
+ */
+export function linearize<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [ArrayTree<R>, (...tangents: ArgTangents<A>) => ArrayTree<R>] {
   const [leaves, inTree] = tree.flatten(primals);
   const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
   const lin = linearizeFlat(flatF, toArrays(leaves, 'linearize'));
-  const fJvp = (...tangents: A): R => {
-    const [tl] = tree.flatten(tangents);
-    return tree.unflatten(outTree(), applyLinear(lin, toArrays(tl, 'linearize')).map(instantiate)) as R;
+  const fJvp = (...tangents: ArgTangents<A>): ArrayTree<R> => {
+    const [tl] = tree.flatten(tangents as PyTree);
+    return tree.unflatten(outTree(), applyLinear(lin, toArrays(tl, 'linearize')).map(instantiate)) as ArrayTree<R>;
   };
-  return [tree.unflatten(outTree(), lin.primalsOut) as R, fJvp];
+  return [tree.unflatten(outTree(), lin.primalsOut) as ArrayTree<R>, fJvp];
 }
 
-export interface GradOptions { argnums?: number | readonly number[]; hasAux?: boolean }
+/** Which positional arguments to differentiate: one index (the gradient has its structure) or a list (a tuple of gradients). */
+export type Argnums = number | readonly number[];
+export interface GradOptions<N extends Argnums = Argnums, Aux extends boolean = boolean> {
+  /** Positional argument(s) to differentiate with respect to (default 0). */
+  argnums?: N;
+  /** The function returns `[output, aux]`; aux is passed through undifferentiated. */
+  hasAux?: Aux;
+}
+/** A scalar output of a function to differentiate. */
+export type ScalarOutput = NDArray | number;
+
+type GradOfArg<A extends readonly unknown[], N> =
+  `${N & number}` extends `-${string}` ? PyTree : N extends keyof A ? ArrayTree<A[N]> : ArrayTree<A[number]>;
+/** The gradient's type for arguments `A` and argnums `N`: the argument's structure, or a tuple of them. */
+export type GradOf<A extends readonly unknown[], N extends Argnums> =
+  N extends number ? GradOfArg<A, N> : GradTuple<A, N>;
+type GradTuple<A extends readonly unknown[], N> =
+  N extends readonly [infer H, ...infer T] ? [GradOfArg<A, H>, ...GradTuple<A, T>]
+    : N extends readonly [] ? [] : N extends readonly (infer H)[] ? GradOfArg<A, H>[] : never;
 
 function normalizeArgnums(argnums: number | readonly number[], nargs: number, op: string): number[] {
   const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
@@ -75,9 +106,22 @@ function normalizeArgnums(argnums: number | readonly number[], nargs: number, op
 
 /**
  * valueAndGrad(f, {argnums, hasAux})(...args) → [value, gradient], or [[value, aux], gradient].
- * The gradient has the structure of args[argnums] (a tuple of them when argnums is a list).
+ * The gradient has the structure (and type) of args[argnums], a tuple of them when argnums is a
+ * list.
+ *
+ * @example
+ * const loss = (w: np.Array, x: np.Array) => x.matmul(w).square().mean();
+ * const [value, g] = valueAndGrad(loss)(np.ones([3, 1]), np.ones([4, 3]));   // g: np.Array
+ * const [[v, aux], gx] = valueAndGrad((x: np.Array) => [x.sum(), x.mean()] as const, { hasAux: true })(np.ones([2]));
  */
-export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}) {
+export function valueAndGrad<A extends PyTree[], Aux extends PyTree, const N extends Argnums = 0>(f: (...args: A) => readonly [ScalarOutput, Aux], opts: GradOptions<N, true>): (...args: A) => [[NDArray, ArrayTree<Aux>], GradOf<A, NoInfer<N>>];
+export function valueAndGrad<A extends PyTree[], const N extends Argnums = 0>(f: (...args: A) => ScalarOutput, opts?: GradOptions<N, false>): (...args: A) => [NDArray, GradOf<A, NoInfer<N>>];
+export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: GradOptions): (...args: A) => [PyTree, PyTree];
+export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}): (...args: A) => [PyTree, PyTree] {
+  return valueAndGradUntyped(f, opts);
+}
+
+function valueAndGradUntyped<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions): (...args: A) => [PyTree, PyTree] {
   const { argnums = 0, hasAux = false } = opts;
   const op = 'grad';
   return (...args: A): [PyTree, PyTree] => {
@@ -114,9 +158,20 @@ export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts
   };
 }
 
-/** grad(f, {argnums, hasAux}): the gradient of a scalar-valued function. */
-export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}) {
-  const vg = valueAndGrad(f, opts);
+/**
+ * grad(f, {argnums, hasAux}): the gradient of a scalar-valued function, with the structure and
+ * type of the argument(s) it is taken with respect to; with `hasAux`, `[gradient, aux]`.
+ *
+ * @example
+ * const loss = (w: np.Array) => np.tanh(w).sum();
+ * const g = grad(loss)(np.ones([3]));                     // np.Array, shape [3]
+ * const gb = grad((w: np.Array, b: number) => w.sum().mul(b), { argnums: 1 })(np.ones([3]), 2);
+ */
+export function grad<A extends PyTree[], Aux extends PyTree, const N extends Argnums = 0>(f: (...args: A) => readonly [ScalarOutput, Aux], opts: GradOptions<N, true>): (...args: A) => [GradOf<A, NoInfer<N>>, ArrayTree<Aux>];
+export function grad<A extends PyTree[], const N extends Argnums = 0>(f: (...args: A) => ScalarOutput, opts?: GradOptions<N, false>): (...args: A) => GradOf<A, NoInfer<N>>;
+export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: GradOptions): (...args: A) => PyTree;
+export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}): (...args: A) => PyTree {
+  const vg = valueAndGradUntyped(f, opts);
   return (...args: A): PyTree => {
     const [value, g] = vg(...args);
     return opts.hasAux ? [g, (value as PyTree[])[1]] : g;
@@ -172,4 +227,4 @@ export function jacfwd(f: (x: NDArray) => NDArray) {
 }
 
 /** The Hessian of a scalar function: jacfwd of grad. */
-export const hessian = (f: (x: NDArray) => NDArray) => jacfwd(grad(f) as (x: NDArray) => NDArray);
+export const hessian = (f: (x: NDArray) => NDArray) => jacfwd(grad(f));

@@ -4,7 +4,7 @@ import { NDArray, Tracer } from '../core/array.js';
 import { Interpreter, leakedTracerError, underNewInterpreter, withInterpreter, bind } from '../core/interpreter.js';
 import { FlatFn, Params, Primitive } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
-import { PyTree } from '../core/tree.js';
+import { ArgTangents, ArrayTree, PyTree } from '../core/tree.js';
 import { ShapeError } from '../core/errors.js';
 import { jvpRules } from './jvp-rules.js';
 import { flattenFun, toArrays } from './flat.js';
@@ -62,9 +62,13 @@ export function jvpFlat(f: FlatFn, primals: readonly NDArray[], tangents: readon
 
 /**
  * jvp(f, primals, tangents) → [f(...primals), J·tangents]. `primals` and `tangents` are lists of
- * the positional arguments (pytrees of matching structure).
+ * the positional arguments (pytrees of matching structure); the tangent output has the output's
+ * structure.
+ *
+ * @example
+ * const [y, dy] = jvp((x: np.Array) => np.sin(x), [np.zeros([2])], [np.ones([2])]);   // dy = cos(0) = 1
  */
-export function jvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, primals: A, tangents: { [K in keyof A]: PyTree }): [R, R] {
+export function jvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, primals: A, tangents: ArgTangents<A>): [ArrayTree<R>, ArrayTree<R>] {
   if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new TypeError('jvp: primals and tangents must be lists of the positional arguments');
   const [pl, inTree] = tree.flatten(primals);
   const [tl, tTree] = tree.flatten(tangents as PyTree);
@@ -81,7 +85,7 @@ export function jvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, 
   });
   const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
   const [po, to] = jvpFlat(flatF, pa, ta);
-  return [tree.unflatten(outTree(), po) as R, tree.unflatten(outTree(), to.map(instantiate)) as R];
+  return [tree.unflatten(outTree(), po) as ArrayTree<R>, tree.unflatten(outTree(), to.map(instantiate)) as ArrayTree<R>];
 }
 
 export { Zero };
