@@ -10,6 +10,12 @@ import type * as NumpyModule from './numpy.js';
 import type { Index } from './indexing.js';
 import { formatArray, formatArrayAsync } from './format.js';
 
+declare global {
+  // `Symbol.dispose` (for `using x = …`) exists at run time in Node ≥ 20 and current browsers; it
+  // is declared here as @types/node does, so these declarations need neither `lib: esnext` nor Node's types.
+  interface SymbolConstructor { readonly dispose: unique symbol }
+}
+
 type Np = typeof NumpyModule;
 let np: Np;
 /** numpy.ts calls this once it has loaded; methods below delegate to it (avoids an import cycle). */
