@@ -1,19 +1,18 @@
-// Reverse mode: vjp = linearize + transpose; grad and valueAndGrad on top; jacfwd/jacrev by
-// pushing basis vectors through jvp/vjp.
+// Reverse mode: vjp = linearize + transpose; grad and valueAndGrad on top (Jacobians: jacobian.ts).
 import { NDArray } from '../core/array.js';
 import { isFloat } from '../core/dtype.js';
-import { DTypeError, ShapeError } from '../core/errors.js';
+import { DTypeError, ShapeError, expectFunction } from '../core/errors.js';
 import * as lax from '../core/lax.js';
 import * as tree from '../core/tree.js';
 import { ArgTangents, ArrayTree, Leaf, PyTree, TreeDef } from '../core/tree.js';
-import { flattenFun, requireFloat, toArrays } from './flat.js';
+import { flattenFun, requireFloat, splitAuxTree, toArrays } from './flat.js';
 import { applyLinear, Linearized, linearizeFlat } from './linearize.js';
 import { backwardPass } from './transpose.js';
 import { instantiate, Tangent, Zero } from './tangent.js';
 import { FlatFn } from '../core/primitives.js';
 
 /** Input cotangents for the output cotangents `cts` (one per output leaf). */
-function pullback(lin: Linearized, cts: readonly Tangent[], inAvals: readonly NDArray[]): NDArray[] {
+export function pullback(lin: Linearized, cts: readonly Tangent[], inAvals: readonly NDArray[]): NDArray[] {
   const linearCts: Tangent[] = lin.linear.outAvals.map((a) => new Zero(a));
   lin.outputSlot.forEach((slot, i) => { if (slot !== null) linearCts[slot] = cts[i]!; });
   const ctIns = backwardPass(lin.linear, linearCts);
@@ -31,7 +30,6 @@ function checkCotangent(ct: NDArray, primal: NDArray, i: number): NDArray {
   return ct.dtype === primal.dtype ? ct : lax.convertElementType(ct, primal.dtype);
 }
 
-
 /**
  * vjp(f, ...primals) → [f(...primals), vjpFn]; vjpFn(cotangent) returns one cotangent per
  * positional argument, each with its primal's structure. The forward pass runs once; vjpFn can
@@ -42,19 +40,40 @@ function checkCotangent(ct: NDArray, primal: NDArray, i: number): NDArray {
  * const [ct] = vjpFn(np.ones([3]));            // cos(x)
  */
 export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [ArrayTree<R>, (ct: ArrayTree<R>) => ArgTangents<A>] {
+  expectFunction('vjp', f);
+  const [out, vjpFn] = vjpCore('vjp', f, primals, false);
+  return [out as ArrayTree<R>, vjpFn as (ct: ArrayTree<R>) => ArgTangents<A>];
+}
+
+/**
+ * vjp with JAX's has_aux: f returns [output, aux]; → [output, vjpFn, aux]. The aux part is
+ * carried out as it is, not differentiated (vjpFn takes a cotangent of the output only).
+ */
+export function vjpWithAux<A extends PyTree[], O extends PyTree, X extends PyTree>(f: (...args: A) => readonly [O, X], ...primals: A): [ArrayTree<O>, (ct: ArrayTree<O>) => ArgTangents<A>, ArrayTree<X>] {
+  expectFunction('vjpWithAux', f);
+  const [out, vjpFn, aux] = vjpCore('vjpWithAux', f as (...args: A) => PyTree, primals, true);
+  return [out as ArrayTree<O>, vjpFn as (ct: ArrayTree<O>) => ArgTangents<A>, aux as ArrayTree<X>];
+}
+
+function vjpCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, primals: A, hasAux: boolean): [PyTree, (ct: PyTree) => PyTree[], PyTree] {
   const [leaves, inTree] = tree.flatten(primals);
-  const args = toArrays(leaves, 'vjp');
+  const args = toArrays(leaves, op);
   const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
   const lin = linearizeFlat(flatF, args);
-  const vjpFn = (ct: ArrayTree<R>): ArgTangents<A> => {
-    const [ctLeaves, ctTree] = tree.flatten(ct as PyTree);
-    if (!tree.treedefEqual(ctTree, outTree())) {
-      throw new TypeError(`vjp: the cotangent's structure ${tree.treedefString(ctTree)} differs from the output's ${tree.treedefString(outTree())}`);
+  const [mainTree, auxTree] = hasAux ? splitAuxTree(outTree(), op) : [outTree(), null];
+  const nMain = tree.numLeaves(mainTree);
+  const vjpFn = (ct: PyTree): PyTree[] => {
+    const [ctLeaves, ctTree] = tree.flatten(ct);
+    if (!tree.treedefEqual(ctTree, mainTree)) {
+      throw new TypeError(`${op}: the cotangent's structure ${tree.treedefString(ctTree)} differs from the output's ${tree.treedefString(mainTree)}`);
     }
-    const cts = toArrays(ctLeaves, 'vjp').map((c, i) => checkCotangent(c, lin.primalsOut[i]!, i));
-    return tree.unflatten(inTree, pullback(lin, cts, args)) as ArgTangents<A>;
+    const cts: Tangent[] = toArrays(ctLeaves, op).map((c, i) => checkCotangent(c, lin.primalsOut[i]!, i));
+    // The aux outputs take no cotangent.
+    for (let i = nMain; i < lin.primalsOut.length; i++) cts.push(new Zero(lin.primalsOut[i]!.aval));
+    return tree.unflatten(inTree, pullback(lin, cts, args)) as PyTree[];
   };
-  return [tree.unflatten(outTree(), lin.primalsOut) as ArrayTree<R>, vjpFn];
+  const out = tree.unflatten(mainTree, lin.primalsOut.slice(0, nMain));
+  return [out, vjpFn, auxTree ? tree.unflatten(auxTree, lin.primalsOut.slice(nMain)) : null];
 }
 
 /**
@@ -66,14 +85,30 @@ export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, 
  * fJvp(np.ones([2]));                           // 2x: [2, 4]
  */
 export function linearize<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [ArrayTree<R>, (...tangents: ArgTangents<A>) => ArrayTree<R>] {
+  expectFunction('linearize', f);
+  const [out, fJvp] = linearizeCore('linearize', f, primals, false);
+  return [out as ArrayTree<R>, fJvp as (...tangents: ArgTangents<A>) => ArrayTree<R>];
+}
+
+/** linearize with JAX's has_aux: f returns [output, aux]; → [output, fJvp, aux] (fJvp gives the output's tangent). */
+export function linearizeWithAux<A extends PyTree[], O extends PyTree, X extends PyTree>(f: (...args: A) => readonly [O, X], ...primals: A): [ArrayTree<O>, (...tangents: ArgTangents<A>) => ArrayTree<O>, ArrayTree<X>] {
+  expectFunction('linearizeWithAux', f);
+  const [out, fJvp, aux] = linearizeCore('linearizeWithAux', f as (...args: A) => PyTree, primals, true);
+  return [out as ArrayTree<O>, fJvp as (...tangents: ArgTangents<A>) => ArrayTree<O>, aux as ArrayTree<X>];
+}
+
+function linearizeCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, primals: A, hasAux: boolean): [PyTree, (...tangents: A) => PyTree, PyTree] {
   const [leaves, inTree] = tree.flatten(primals);
   const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
-  const lin = linearizeFlat(flatF, toArrays(leaves, 'linearize'));
-  const fJvp = (...tangents: ArgTangents<A>): ArrayTree<R> => {
+  const lin = linearizeFlat(flatF, toArrays(leaves, op));
+  const [mainTree, auxTree] = hasAux ? splitAuxTree(outTree(), op) : [outTree(), null];
+  const nMain = tree.numLeaves(mainTree);
+  const fJvp = (...tangents: A): PyTree => {
     const [tl] = tree.flatten(tangents as PyTree);
-    return tree.unflatten(outTree(), applyLinear(lin, toArrays(tl, 'linearize')).map(instantiate)) as ArrayTree<R>;
+    return tree.unflatten(mainTree, applyLinear(lin, toArrays(tl, op)).slice(0, nMain).map(instantiate));
   };
-  return [tree.unflatten(outTree(), lin.primalsOut) as ArrayTree<R>, fJvp];
+  const out = tree.unflatten(mainTree, lin.primalsOut.slice(0, nMain));
+  return [out, fJvp, auxTree ? tree.unflatten(auxTree, lin.primalsOut.slice(nMain)) : null];
 }
 
 /** Which positional arguments to differentiate: one index (the gradient has its structure) or a list (a tuple of gradients). */
@@ -96,7 +131,7 @@ type GradTuple<A extends readonly unknown[], N> =
   N extends readonly [infer H, ...infer T] ? [GradOfArg<A, H>, ...GradTuple<A, T>]
     : N extends readonly [] ? [] : N extends readonly (infer H)[] ? GradOfArg<A, H>[] : never;
 
-function normalizeArgnums(argnums: number | readonly number[], nargs: number, op: string): number[] {
+export function normalizeArgnums(argnums: number | readonly number[], nargs: number, op: string): number[] {
   const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
   for (const n of nums) {
     if (!Number.isInteger(n) || n < -nargs || n >= nargs) throw new RangeError(`${op}: argnums ${n} is out of range for a call with ${nargs} positional argument${nargs === 1 ? '' : 's'}`);
@@ -118,6 +153,7 @@ export function valueAndGrad<A extends PyTree[], Aux extends PyTree, const N ext
 export function valueAndGrad<A extends PyTree[], const N extends Argnums = 0>(f: (...args: A) => ScalarOutput, opts?: GradOptions<N, false>): (...args: A) => [NDArray, GradOf<A, NoInfer<N>>];
 export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: GradOptions): (...args: A) => [PyTree, PyTree];
 export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}): (...args: A) => [PyTree, PyTree] {
+  expectFunction('valueAndGrad', f);
   return valueAndGradUntyped(f, opts);
 }
 
@@ -171,6 +207,7 @@ export function grad<A extends PyTree[], Aux extends PyTree, const N extends Arg
 export function grad<A extends PyTree[], const N extends Argnums = 0>(f: (...args: A) => ScalarOutput, opts?: GradOptions<N, false>): (...args: A) => GradOf<A, NoInfer<N>>;
 export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: GradOptions): (...args: A) => PyTree;
 export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}): (...args: A) => PyTree {
+  expectFunction('grad', f);
   const vg = valueAndGradUntyped(f, opts);
   return (...args: A): PyTree => {
     const [value, g] = vg(...args);
@@ -193,38 +230,3 @@ function describe(x: unknown): string {
   if (Array.isArray(x)) return `a list of length ${x.length}`;
   return x === null ? 'null' : typeof x;
 }
-
-/** The Jacobian by reverse mode: one vjp per output element. Output shape = out.shape + in.shape. */
-export function jacrev(f: (x: NDArray) => NDArray) {
-  return (x: NDArray): NDArray => {
-    requireFloat(x, 'jacrev', 'the argument');
-    const [out, vjpFn] = vjp(f, x);
-    const rows: NDArray[] = [];
-    for (let i = 0; i < out.size; i++) {
-      const basis = lax.reshape(lax.convertElementType(lax.eq(lax.iota('int32', [out.size]), lax.full([out.size], i, 'int32')), out.dtype), out.shape);
-      rows.push(lax.reshape(vjpFn(basis)[0] as NDArray, [1, ...x.shape]));
-    }
-    if (rows.length === 0) return lax.full([...out.shape, ...x.shape], 0, x.dtype);
-    return lax.reshape(lax.concatenate(rows, 0), [...out.shape, ...x.shape]);
-  };
-}
-
-/** The Jacobian by forward mode: one jvp per input element. Output shape = out.shape + in.shape. */
-export function jacfwd(f: (x: NDArray) => NDArray) {
-  return (x: NDArray): NDArray => {
-    requireFloat(x, 'jacfwd', 'the argument');
-    const [flatF] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, tree.flatten([x])[1]);
-    const lin = linearizeFlat(flatF, [x]);
-    const out = lin.primalsOut[0]!;
-    const cols: NDArray[] = [];
-    for (let j = 0; j < x.size; j++) {
-      const basis = lax.reshape(lax.convertElementType(lax.eq(lax.iota('int32', [x.size]), lax.full([x.size], j, 'int32')), x.dtype), x.shape);
-      cols.push(lax.reshape(instantiate(applyLinear(lin, [basis])[0]!), [out.size, 1]));
-    }
-    if (cols.length === 0) return lax.full([...out.shape, ...x.shape], 0, x.dtype);
-    return lax.reshape(lax.concatenate(cols, 1), [...out.shape, ...x.shape]);
-  };
-}
-
-/** The Hessian of a scalar function: jacfwd of grad. */
-export const hessian = (f: (x: NDArray) => NDArray) => jacfwd(grad(f));
