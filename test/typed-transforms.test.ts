@@ -2,7 +2,7 @@
 // hasAux splits the result; checked by tsc (the Equal assertions) and at run time.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { np, grad, valueAndGrad, vjp, jvp, linearize, jit, customVjp, customJvp } from '../src/index.js';
+import { np, grad, valueAndGrad, vjp, jvp, linearize, jit, vmap, customVjp, customJvp } from '../src/index.js';
 import type { Array as NDArray, ArrayTree } from '../src/index.js';
 
 /** Compile-time type equality: `Expect<Equal<A, B>>` fails to compile unless A and B are the same type. */
@@ -87,6 +87,16 @@ test('customVjp and customJvp rules are typed by the function', () => {
     return [e, e.mul(t)];
   });
   assert.ok(Math.abs(grad((a: NDArray) => exp(a))(np.array(0)).itemSync() - 1) < 1e-6);
+});
+
+test('vmap keeps the argument types and gives Arrays in the output structure', () => {
+  const perExample = vmap((p: Params, row: NDArray) => ({ loss: loss(p, row), n: 1 }), { inAxes: [null, 0] });
+  const out = perExample(params, x);
+  type _ = Expect<Equal<typeof out, { loss: NDArray; n: NDArray }>>;
+  assert.equal(out.loss.shape, [2]);
+  const grads = vmap(grad(loss), { inAxes: [null, 0] })(params, x);
+  type _2 = Expect<Equal<typeof grads, ArrayTree<Params>>>;
+  assert.equal(grads.w.shape, [2, 2]);
 });
 
 test.run();
