@@ -2,7 +2,7 @@
 // pushing basis vectors through jvp/vjp.
 import { NDArray } from '../core/array.js';
 import { isFloat } from '../core/dtype.js';
-import { DTypeError, ShapeError } from '../core/errors.js';
+import { DTypeError, ShapeError, expectFunction } from '../core/errors.js';
 import * as lax from '../core/lax.js';
 import * as tree from '../core/tree.js';
 import { Leaf, PyTree, TreeDef } from '../core/tree.js';
@@ -36,6 +36,7 @@ function checkCotangent(ct: NDArray, primal: NDArray, i: number): NDArray {
  * positional argument. The forward pass runs once; vjpFn can be called many times.
  */
 export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (ct: R) => PyTree[]] {
+  expectFunction('vjp', f);
   const [leaves, inTree] = tree.flatten(primals);
   const args = toArrays(leaves, 'vjp');
   const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
@@ -53,6 +54,7 @@ export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, 
 
 /** linearize(f, ...primals) → [f(...primals), fJvp] where fJvp(...tangents) = J·tangents, reusing the forward pass. */
 export function linearize<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (...tangents: A) => R] {
+  expectFunction('linearize', f);
   const [leaves, inTree] = tree.flatten(primals);
   const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
   const lin = linearizeFlat(flatF, toArrays(leaves, 'linearize'));
@@ -78,6 +80,7 @@ function normalizeArgnums(argnums: number | readonly number[], nargs: number, op
  * The gradient has the structure of args[argnums] (a tuple of them when argnums is a list).
  */
 export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}) {
+  expectFunction('valueAndGrad', f);
   const { argnums = 0, hasAux = false } = opts;
   const op = 'grad';
   return (...args: A): [PyTree, PyTree] => {
@@ -116,6 +119,7 @@ export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts
 
 /** grad(f, {argnums, hasAux}): the gradient of a scalar-valued function. */
 export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}) {
+  expectFunction('grad', f);
   const vg = valueAndGrad(f, opts);
   return (...args: A): PyTree => {
     const [value, g] = vg(...args);
@@ -141,6 +145,7 @@ function describe(x: unknown): string {
 
 /** The Jacobian by reverse mode: one vjp per output element. Output shape = out.shape + in.shape. */
 export function jacrev(f: (x: NDArray) => NDArray) {
+  expectFunction('jacrev', f);
   return (x: NDArray): NDArray => {
     requireFloat(x, 'jacrev', 'the argument');
     const [out, vjpFn] = vjp(f, x);
@@ -156,6 +161,7 @@ export function jacrev(f: (x: NDArray) => NDArray) {
 
 /** The Jacobian by forward mode: one jvp per input element. Output shape = out.shape + in.shape. */
 export function jacfwd(f: (x: NDArray) => NDArray) {
+  expectFunction('jacfwd', f);
   return (x: NDArray): NDArray => {
     requireFloat(x, 'jacfwd', 'the argument');
     const [flatF] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, tree.flatten([x])[1]);
@@ -172,4 +178,4 @@ export function jacfwd(f: (x: NDArray) => NDArray) {
 }
 
 /** The Hessian of a scalar function: jacfwd of grad. */
-export const hessian = (f: (x: NDArray) => NDArray) => jacfwd(grad(f) as (x: NDArray) => NDArray);
+export const hessian = (f: (x: NDArray) => NDArray) => { expectFunction('hessian', f); return jacfwd(grad(f) as (x: NDArray) => NDArray); };

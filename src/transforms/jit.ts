@@ -1,5 +1,6 @@
 // jit: trace a function once per input signature into a jaxpr, optimise it, cache it, and
 // replay it as one `jit` equation (a higher-order primitive other transforms can go through).
+import { expectFunction } from '../core/errors.js';
 import { ConcreteArray, NDArray, Tracer } from '../core/array.js';
 import { getBackend } from '../core/backend.js';
 import { executableFor } from '../core/eval.js';
@@ -97,6 +98,7 @@ export function hoistConsts(cj: ClosedJaxpr): ClosedJaxpr {
 }
 
 export function jit<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, opts: JitOptions = {}): JittedFunction<A, R> {
+  expectFunction('jit', f);
   const name = opts.name ?? (f.name || 'jitted');
   const statics = asList(opts.staticArgnums), donates = asList(opts.donateArgnums);
   for (const d of donates) if (statics.includes(d)) throw new TypeError(`jit(${name}): argument ${d} cannot be both static and donated`);

@@ -5,7 +5,7 @@ import { Interpreter, leakedTracerError, underNewInterpreter, withInterpreter, b
 import { FlatFn, Params, Primitive } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
 import { PyTree } from '../core/tree.js';
-import { ShapeError } from '../core/errors.js';
+import { ShapeError, expectFunction } from '../core/errors.js';
 import { jvpRules } from './jvp-rules.js';
 import { flattenFun, toArrays } from './flat.js';
 import { instantiate, isZero, Tangent, Zero, zeroLike } from './tangent.js';
@@ -65,6 +65,7 @@ export function jvpFlat(f: FlatFn, primals: readonly NDArray[], tangents: readon
  * the positional arguments (pytrees of matching structure).
  */
 export function jvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, primals: A, tangents: { [K in keyof A]: PyTree }): [R, R] {
+  expectFunction('jvp', f);
   if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new TypeError('jvp: primals and tangents must be lists of the positional arguments');
   const [pl, inTree] = tree.flatten(primals);
   const [tl, tTree] = tree.flatten(tangents as PyTree);
