@@ -281,6 +281,89 @@ const dotGeneral: OnnxLowering<'dot_general'> = ({ g }, [l, r], { dimensionNumbe
   return [oa!.shape.length === (batched ? 3 : 2) && (batched ? [B, M, N] : [M, N]).every((x, i) => x === oa!.shape[i]) ? prod : reshape(g, prod, oa!.shape)];
 };
 
+// ---- special functions, evaluated in float64 (the CPU backend's algorithms, as fixed graphs) -------
+/** Runs `f` on x widened to float64 and narrows the result back to `d`. */
+const inFloat64 = (f: (g: GraphBuilder, x: string, c: (v: number) => string) => string): AnyLowering => ({ g }, [x], _p, [a]) => {
+  const d = a!.dtype;
+  return [cast(g, f(g, cast(g, x!, d, 'float64'), (v) => g.scalar(v, 'float64')), 'float64', d)];
+};
+const op2 = (g: GraphBuilder, o: string, a: string, b: string) => g.op(o, [a, b]);
+/** erf x = 2/√π · e^{−x²} · Σ 2ⁿ x^{2n+1}/(2n+1)!! (60 terms: converged for |x| < 2.5). */
+function erfSeries(g: GraphBuilder, x: string, c: (v: number) => string): string {
+  const x2 = op2(g, 'Mul', x, x);
+  let term = x, sum = x;
+  for (let n = 1; n < 60; n++) { term = op2(g, 'Mul', term, op2(g, 'Mul', x2, c(2 / (2 * n + 1)))); sum = op2(g, 'Add', sum, term); }
+  return op2(g, 'Mul', op2(g, 'Mul', sum, g.op('Exp', [g.op('Neg', [x2])])), c(2 / Math.sqrt(Math.PI)));
+}
+/** erfc x for x ≥ 1.5 by the continued fraction e^{−x²}/√π · 1/(x + ½/(x + 1/(x + …))) (depth 100). */
+function erfcFraction(g: GraphBuilder, x: string, c: (v: number) => string): string {
+  let f = x;
+  for (let k = 100; k >= 1; k--) f = op2(g, 'Add', x, op2(g, 'Div', c(k / 2), f));
+  return op2(g, 'Div', g.op('Exp', [g.op('Neg', [op2(g, 'Mul', x, x)])]), op2(g, 'Mul', f, c(Math.sqrt(Math.PI))));
+}
+function erf64(g: GraphBuilder, x: string, c: (v: number) => string): string {
+  const ax = g.op('Abs', [x]);
+  const small = g.op('Less', [ax, c(2.5)]);
+  const inner = g.op('Where', [small, x, c(0)]), outer = g.op('Where', [small, c(3), ax]);
+  const tail = op2(g, 'Sub', c(1), erfcFraction(g, outer, c));
+  const big = g.op('Where', [g.op('Less', [x, c(0)]), g.op('Neg', [tail]), tail]);
+  // Infinities: the fraction gives NaN at ±∞, where erf is ±1.
+  const r = g.op('Where', [small, erfSeries(g, inner, c), big]);
+  return g.op('Where', [g.op('IsInf', [x]), g.op('Sign', [x]), r]);
+}
+function erfc64(g: GraphBuilder, x: string, c: (v: number) => string): string {
+  const low = g.op('Less', [x, c(1.5)]);
+  const mid = g.op('Where', [low, c(2), g.op('Where', [g.op('Greater', [x, c(27.3)]), c(27.3), x])]);
+  const r = g.op('Where', [low, op2(g, 'Sub', c(1), erf64(g, x, c)), erfcFraction(g, mid, c)]);
+  return g.op('Where', [g.op('Greater', [x, c(27.3)]), c(0), r]);
+}
+/** sin(πx) with the argument reduced mod 2 (exact zeros at the integers). */
+function sinPi(g: GraphBuilder, x: string, c: (v: number) => string): string {
+  const r = op2(g, 'Sub', x, op2(g, 'Mul', c(2), g.op('Floor', [op2(g, 'Div', x, c(2))])));
+  const centred = g.op('Where', [g.op('Greater', [r, c(1)]), op2(g, 'Sub', r, c(2)), r]);
+  return g.op('Where', [g.op('Equal', [r, c(1)]), c(0), g.op('Sin', [op2(g, 'Mul', centred, c(Math.PI))])]);
+}
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+/** log Γ for x ≥ ½ by Lanczos (g = 7, 9 terms). */
+function lgammaRight(g: GraphBuilder, x: string, c: (v: number) => string): string {
+  const z = op2(g, 'Sub', x, c(1)), t = op2(g, 'Add', z, c(7.5));
+  let a = c(LANCZOS[0]!);
+  for (let i = 1; i < 9; i++) a = op2(g, 'Add', a, op2(g, 'Div', c(LANCZOS[i]!), op2(g, 'Add', z, c(i))));
+  const r = op2(g, 'Add', op2(g, 'Sub', op2(g, 'Add', c(0.5 * Math.log(2 * Math.PI)), op2(g, 'Mul', op2(g, 'Add', z, c(0.5)), g.op('Log', [t]))), t), g.op('Log', [a]));
+  return g.op('Where', [g.op('Or', [g.op('Equal', [x, c(1)]), g.op('Equal', [x, c(2)])]), c(0), r]);
+}
+function lgamma64(g: GraphBuilder, x: string, c: (v: number) => string): string {
+  const left = g.op('Less', [x, c(0.5)]);
+  const right = lgammaRight(g, g.op('Where', [left, op2(g, 'Sub', c(1), x), x]), c);
+  // Γ(x)Γ(1 − x) = π / sin(πx)
+  const reflected = op2(g, 'Sub', g.op('Log', [op2(g, 'Div', c(Math.PI), g.op('Abs', [sinPi(g, x, c)]))]), right);
+  const pole = g.op('And', [left, g.op('Equal', [g.op('Floor', [x]), x])]);
+  const r = g.op('Where', [pole, c(Infinity), g.op('Where', [left, reflected, right])]);
+  return g.op('Where', [g.op('IsInf', [x]), c(Infinity), r]);
+}
+function digamma64(g: GraphBuilder, x: string, c: (v: number) => string): string {
+  const left = g.op('Less', [x, c(0.5)]);
+  const sp = sinPi(g, x, c);
+  const cp = sinPi(g, op2(g, 'Add', x, c(0.5)), c);
+  // ψ(1 − x) − ψ(x) = π cot(πx); then ψ(y) = ψ(y + 10) − Σ_{k<10} 1/(y + k) and the asymptotic series at y + 10.
+  let acc = g.op('Where', [left, g.op('Neg', [op2(g, 'Div', op2(g, 'Mul', c(Math.PI), cp), sp)]), c(0)]);
+  let y = g.op('Where', [left, op2(g, 'Sub', c(1), x), x]);
+  for (let k = 0; k < 10; k++) { acc = op2(g, 'Sub', acc, op2(g, 'Div', c(1), y)); y = op2(g, 'Add', y, c(1)); }
+  const r = op2(g, 'Div', c(1), op2(g, 'Mul', y, y));
+  let series = c(1 / 12);
+  const B = [1 / 120, 1 / 252, 1 / 240, 1 / 132, 691 / 32760, 1 / 12];
+  let inner = op2(g, 'Mul', r, c(B[5]!));
+  for (let i = 4; i >= 0; i--) inner = op2(g, 'Mul', r, op2(g, 'Sub', c(B[i]!), inner));
+  series = op2(g, 'Mul', r, op2(g, 'Sub', series, inner));
+  const res = op2(g, 'Sub', op2(g, 'Sub', op2(g, 'Add', acc, g.op('Log', [y])), op2(g, 'Div', c(0.5), y)), series);
+  const pole = g.op('And', [left, g.op('Equal', [g.op('Floor', [x]), x])]);
+  const posInf = g.op('Equal', [x, c(Infinity)]);
+  return g.op('Where', [posInf, c(Infinity), g.op('Where', [g.op('Or', [pole, g.op('Equal', [x, c(-Infinity)])]), c(Number.NaN), res])]);
+}
+
 const noLowering = (prim: string, why: string): AnyLowering => () => {
   throw new OnnxLoweringError(`the primitive '${prim}' has no ONNX lowering: ${why}`);
 };
@@ -294,6 +377,8 @@ const unaryRows: { [P in UnaryPrimitive]: OnnxLowering<P> } = {
   log1p: one(({ g }, [x], [a]) => log1p(g, x!, a!.dtype)),
   sin: floatUnary('Sin'), cos: floatUnary('Cos'), tanh: floatUnary('Tanh'), sqrt: floatUnary('Sqrt'),
   not: byDtype(direct('Not'), direct('BitwiseNot')),
+  erf: ((ctx, ins, p, a, o) => (a[0]!.dtype === 'float32' ? direct('Erf')(ctx, ins, p, a, o) : inFloat64(erf64)(ctx, ins, p, a, o))) as AnyLowering,
+  erfc: inFloat64(erfc64), lgamma: inFloat64(lgamma64), digamma: inFloat64(digamma64),
 };
 const binaryRows: { [P in BinaryPrimitive]: OnnxLowering<P> } = {
   add: byDtype(direct('Or'), direct('Add')),
