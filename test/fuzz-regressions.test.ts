@@ -1,0 +1,27 @@
+// Bugs the differential fuzzer found (npm run fuzz), each as its shrunk reproducer: jit must agree
+// with eager and with grad on exactly these programs.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { np, lax, jit, grad } from '../src/index.js';
+import type { Array as NDArray } from '../src/index.js';
+
+const same = (got: NDArray, want: NDArray, what: string) => {
+  assert.equal([...got.shape], [...want.shape], `${what}: shape`);
+  assert.equal(Array.from(got.dataSync()), Array.from(want.dataSync()), `${what}: values`);
+};
+const x4 = (dtype: 'float32' | 'float64') => np.reshape(np.array([1.9, 0.8, -0.1, 1.1], { dtype }), [1, 2, 1, 2]);
+
+// CPU jit: a reduction's epilogue holding an iota (here sort's index iota after a min) threw
+// "codegen: an epilogue reads a buffer away from the element being finished".
+const CASES: [string, (x: NDArray) => NDArray][] = [
+  ['grad of sort(min(x, axis 2), axis 1)', (x) => grad((y: NDArray) => np.sum(np.sort(np.min(y, { axis: 2 }), { axis: 1 })))(x) as NDArray],
+  ['min(x, axis 2) plus an iota along axis 1', (x) => np.add(np.min(x, { axis: 2 }), np.astype(lax.iota('int32', [1, 2, 2], 1), x.dtype))],
+  ['sum(x, axis 0) times an iota along axis 2', (x) => np.multiply(np.sum(x, { axis: 0 }), np.astype(lax.iota('int32', [2, 1, 2], 2), x.dtype))],
+];
+for (const [name, f] of CASES) {
+  for (const dtype of ['float32', 'float64'] as const) {
+    test(`jit = eager: ${name} (${dtype})`, () => same(jit(f)(x4(dtype)), f(x4(dtype)), name));
+  }
+}
+
+test.run();
