@@ -9,6 +9,8 @@ export class ShapeError extends CotangentError { override name = 'ShapeError'; }
 export class IndexError extends ShapeError { override name = 'IndexError'; }
 /** A dtype an operation cannot take, or a backend cannot hold. */
 export class DTypeError extends CotangentError { override name = 'DTypeError'; }
+/** A JS number that the target dtype cannot hold (NumPy's OverflowError for a Python int out of bounds). */
+export class OverflowError extends CotangentError { override name = 'OverflowError'; }
 /** A concrete value was needed where only an abstract (traced) value exists. */
 export class ConcretizationError extends CotangentError { override name = 'ConcretizationError'; }
 /** A traced value used after the transformation that made it has finished. */

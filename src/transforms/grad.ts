@@ -6,7 +6,7 @@ import { DTypeError, ShapeError } from '../core/errors.js';
 import * as lax from '../core/lax.js';
 import * as tree from '../core/tree.js';
 import { Leaf, PyTree, TreeDef } from '../core/tree.js';
-import { flattenFun, requireFloat, toArrays } from './flat.js';
+import { checkNotPromise, checkTangent, flattenArgs, flattenFun, primalArrays, requireFloat, requireFunction, toArrays } from './flat.js';
 import { applyLinear, Linearized, linearizeFlat } from './linearize.js';
 import { backwardPass } from './transpose.js';
 import { instantiate, Tangent, Zero } from './tangent.js';
@@ -36,9 +36,10 @@ function checkCotangent(ct: NDArray, primal: NDArray, i: number): NDArray {
  * positional argument. The forward pass runs once; vjpFn can be called many times.
  */
 export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (ct: R) => PyTree[]] {
-  const [leaves, inTree] = tree.flatten(primals);
-  const args = toArrays(leaves, 'vjp');
-  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
+  requireFunction(f, 'vjp');
+  const [leaves, inTree] = flattenArgs(primals, 'vjp');
+  const args = primalArrays(leaves, 'vjp');
+  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree, 'vjp');
   const lin = linearizeFlat(flatF, args);
   const vjpFn = (ct: R): PyTree[] => {
     const [ctLeaves, ctTree] = tree.flatten(ct);
@@ -53,12 +54,18 @@ export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, 
 
 /** linearize(f, ...primals) → [f(...primals), fJvp] where fJvp(...tangents) = J·tangents, reusing the forward pass. */
 export function linearize<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (...tangents: A) => R] {
-  const [leaves, inTree] = tree.flatten(primals);
-  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
-  const lin = linearizeFlat(flatF, toArrays(leaves, 'linearize'));
+  requireFunction(f, 'linearize');
+  const [leaves, inTree] = flattenArgs(primals, 'linearize');
+  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree, 'linearize');
+  const args = primalArrays(leaves, 'linearize');
+  const lin = linearizeFlat(flatF, args);
   const fJvp = (...tangents: A): R => {
-    const [tl] = tree.flatten(tangents);
-    return tree.unflatten(outTree(), applyLinear(lin, toArrays(tl, 'linearize')).map(instantiate)) as R;
+    const [tl, tTree] = flattenArgs(tangents, 'linearize');
+    if (!tree.treedefEqual(inTree, tTree)) {
+      throw new TypeError(`linearize: the tangents' structure ${tree.treedefString(tTree)} differs from the primals' ${tree.treedefString(inTree)}`);
+    }
+    const ts = toArrays(tl, 'linearize').map((t, i) => checkTangent(t, args[i]!, i, 'linearize', tl[i]));
+    return tree.unflatten(outTree(), applyLinear(lin, ts).map(instantiate)) as R;
   };
   return [tree.unflatten(outTree(), lin.primalsOut) as R, fJvp];
 }
@@ -77,12 +84,12 @@ function normalizeArgnums(argnums: number | readonly number[], nargs: number, op
  * valueAndGrad(f, {argnums, hasAux})(...args) → [value, gradient], or [[value, aux], gradient].
  * The gradient has the structure of args[argnums] (a tuple of them when argnums is a list).
  */
-export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}) {
+export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}, op = 'valueAndGrad') {
   const { argnums = 0, hasAux = false } = opts;
-  const op = 'grad';
+  requireFunction(f, op);
   return (...args: A): [PyTree, PyTree] => {
     const nums = normalizeArgnums(argnums, args.length, op);
-    const [diffLeaves, diffTree] = tree.flatten(nums.map((n) => args[n]) as PyTree);
+    const [diffLeaves, diffTree] = flattenArgs(nums.map((n) => args[n]), op, nums);
     const diffArrays = toArrays(diffLeaves, op).map((x, i) => {
       if (typeof diffLeaves[i] === 'number') return lax.convertElementType(x, 'float32', true);
       requireFloat(x, op, `argument ${nums.length === 1 ? nums[0] : 'leaf ' + i}`);
@@ -93,7 +100,7 @@ export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts
       const diffArgs = tree.unflatten(diffTree, leaves) as PyTree[];
       const callArgs = [...args] as PyTree[];
       nums.forEach((n, k) => { callArgs[n] = diffArgs[k]; });
-      const result = f(...(callArgs as A));
+      const result = checkNotPromise(f(...(callArgs as A)), op);
       let out: PyTree = result;
       let auxLeaves: Leaf[] = [];
       if (hasAux) {
@@ -116,7 +123,7 @@ export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts
 
 /** grad(f, {argnums, hasAux}): the gradient of a scalar-valued function. */
 export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}) {
-  const vg = valueAndGrad(f, opts);
+  const vg = valueAndGrad(f, opts, 'grad');
   return (...args: A): PyTree => {
     const [value, g] = vg(...args);
     return opts.hasAux ? [g, (value as PyTree[])[1]] : g;

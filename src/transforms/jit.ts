@@ -8,7 +8,7 @@ import { ClosedJaxpr, Jaxpr } from '../core/jaxpr.js';
 import { optimize } from '../core/passes.js';
 import * as tree from '../core/tree.js';
 import { PyTree, TreeDef } from '../core/tree.js';
-import { flattenFun, toArrays } from './flat.js';
+import { flattenArgs, flattenFun, requireFunction, toArrays } from './flat.js';
 import { traceFlat } from './make-jaxpr.js';
 
 export interface JitOptions {
@@ -93,6 +93,7 @@ export function hoistConsts(cj: ClosedJaxpr): ClosedJaxpr {
 }
 
 export function jit<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, opts: JitOptions = {}): JittedFunction<A, R> {
+  requireFunction(f, 'jit');
   const name = opts.name ?? (f.name || 'jitted');
   const statics = asList(opts.staticArgnums), donates = asList(opts.donateArgnums);
   for (const d of donates) if (statics.includes(d)) throw new TypeError(`jit(${name}): argument ${d} cannot be both static and donated`);
@@ -104,7 +105,7 @@ export function jit<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, 
       if (!Number.isInteger(i) || i < 0 || i >= args.length) throw new RangeError(`jit(${name}): argnum ${i} is out of range for a call with ${args.length} arguments`);
     }
     const dynamicIdx = args.map((_, i) => i).filter((i) => !statics.includes(i));
-    const [leaves, inTree] = tree.flatten(dynamicIdx.map((i) => args[i]) as PyTree);
+    const [leaves, inTree] = flattenArgs(dynamicIdx.map((i) => args[i]), `jit(${name})`, dynamicIdx);
     const arrays = toArrays(leaves, `jit(${name})`);
     const leafDonated: boolean[] = [];
     dynamicIdx.forEach((i) => { const n = tree.leaves(args[i] as PyTree).length; for (let k = 0; k < n; k++) leafDonated.push(donates.includes(i)); });
@@ -117,8 +118,8 @@ export function jit<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, 
       const full = [...args] as PyTree[];
       p.dynamicIdx.forEach((i, k) => { full[i] = dyn[k]; });
       return f(...(full as A));
-    }, p.inTree);
-    const traced = optimize(traceFlat(flatF, p.arrays.map((a) => a.aval)));
+    }, p.inTree, 'jit');
+    const traced = optimize(traceFlat(flatF, p.arrays.map((a) => a.aval), undefined, 'jit'));
     const consts = traced.consts;
     const compiled: Compiled = {
       jaxpr: hoistConsts(traced), consts, outTree: outTree(),

@@ -5,9 +5,8 @@ import { Interpreter, leakedTracerError, underNewInterpreter, withInterpreter, b
 import { FlatFn, Params, Primitive } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
 import { PyTree } from '../core/tree.js';
-import { ShapeError } from '../core/errors.js';
 import { jvpRules } from './jvp-rules.js';
-import { flattenFun, toArrays } from './flat.js';
+import { checkTangent, flattenArgs, flattenFun, primalArrays, requireFunction, toArrays } from './flat.js';
 import { instantiate, isZero, Tangent, Zero, zeroLike } from './tangent.js';
 
 export class JvpTracer extends Tracer {
@@ -65,21 +64,16 @@ export function jvpFlat(f: FlatFn, primals: readonly NDArray[], tangents: readon
  * the positional arguments (pytrees of matching structure).
  */
 export function jvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, primals: A, tangents: { [K in keyof A]: PyTree }): [R, R] {
+  requireFunction(f, 'jvp');
   if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new TypeError('jvp: primals and tangents must be lists of the positional arguments');
-  const [pl, inTree] = tree.flatten(primals);
-  const [tl, tTree] = tree.flatten(tangents as PyTree);
+  const [pl, inTree] = flattenArgs(primals, 'jvp');
+  const [tl, tTree] = flattenArgs(tangents, 'jvp');
   if (!tree.treedefEqual(inTree, tTree)) {
     throw new TypeError(`jvp: primals and tangents must have the same structure, got ${tree.treedefString(inTree)} and ${tree.treedefString(tTree)}`);
   }
-  const pa = toArrays(pl, 'jvp');
-  const ta = toArrays(tl, 'jvp').map((t, i) => {
-    const p = pa[i]!;
-    if (t.dtype !== p.dtype || t.shape.join() !== p.shape.join()) {
-      throw new ShapeError(`jvp: tangent ${i} is ${t.aval.str()} but its primal is ${p.aval.str()}; they must match`);
-    }
-    return t;
-  });
-  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
+  const pa = primalArrays(pl, 'jvp');
+  const ta = toArrays(tl, 'jvp').map((t, i) => checkTangent(t, pa[i]!, i, 'jvp', tl[i]));
+  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree, 'jvp');
   const [po, to] = jvpFlat(flatF, pa, ta);
   return [tree.unflatten(outTree(), po) as R, tree.unflatten(outTree(), to.map(instantiate)) as R];
 }

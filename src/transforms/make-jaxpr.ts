@@ -2,16 +2,17 @@
 // makeJaxpr(f)(...args) traces f on abstract values and returns the jaxpr without running anything.
 import { ShapedArray } from '../core/aval.js';
 import { NDArray, Tracer } from '../core/array.js';
-import { underNewInterpreter, withInterpreter } from '../core/interpreter.js';
+import { Interpreter, underNewInterpreter, withInterpreter } from '../core/interpreter.js';
 import { ClosedJaxpr, evalClosedJaxpr } from '../core/jaxpr.js';
 import { FlatFn, HigherOrderParams, isArrayPrimitive, Params, Primitive } from '../core/primitives.js';
 import { PyTree, TreeDef } from '../core/tree.js';
 import { StagingBase } from './builder.js';
-import { flattenFun, toArrays } from './flat.js';
+import { flattenArgs, flattenFun, requireFunction, toArrays } from './flat.js';
 import * as tree from '../core/tree.js';
 
 class StagingInterpreter extends StagingBase {
-  readonly kind = 'makeJaxpr';
+  /** The user's transform, for messages: 'makeJaxpr' or 'jit'. */
+  constructor(parent: Interpreter, readonly kind: string) { super(parent); }
   process<P extends Primitive>(prim: P, args: readonly NDArray[], params: Params<P>): NDArray[] {
     if (isArrayPrimitive(prim)) return this.stage(prim, args, params);
     if (prim === 'custom_lin') return this.stage(prim, args, params, (params as Params<'custom_lin'>).outAvals);
@@ -33,9 +34,9 @@ class StagingInterpreter extends StagingBase {
 }
 
 /** Traces a flat function on abstract inputs into a closed jaxpr. */
-export function traceFlat(f: FlatFn, avals: readonly ShapedArray[], parent?: StagingBase): ClosedJaxpr {
+export function traceFlat(f: FlatFn, avals: readonly ShapedArray[], parent?: StagingBase, kind = parent?.kind ?? 'makeJaxpr'): ClosedJaxpr {
   const run = () =>
-    underNewInterpreter((p) => new StagingInterpreter(p), (interp) => {
+    underNewInterpreter((p) => new StagingInterpreter(p, kind), (interp) => {
       const ins = avals.map((a) => interp.newArg(a));
       const outs = f(...ins);
       return interp.finish(ins, outs);
@@ -50,10 +51,11 @@ export interface TracedJaxpr extends ClosedJaxpr {
 
 /** makeJaxpr(f)(...args): the jaxpr of f at these argument shapes and dtypes, without running f. */
 export function makeJaxpr<A extends PyTree[]>(f: (...args: A) => PyTree) {
+  requireFunction(f, 'makeJaxpr');
   return (...args: A): TracedJaxpr => {
-    const [leaves, inTree] = tree.flatten(args);
+    const [leaves, inTree] = flattenArgs(args, 'makeJaxpr');
     const avals = toArrays(leaves, 'makeJaxpr').map((x) => x.aval);
-    const [flatF, outTree] = flattenFun(f as (...a: PyTree[]) => PyTree, inTree);
+    const [flatF, outTree] = flattenFun(f as (...a: PyTree[]) => PyTree, inTree, 'makeJaxpr');
     const closed = traceFlat(flatF, avals);
     return Object.assign(closed, { inTree, outTree: outTree() });
   };
