@@ -22,6 +22,8 @@ export { jvp } from './transforms/jvp.js';
 export { vjp, grad, valueAndGrad, linearize, jacfwd, jacrev, hessian } from './transforms/grad.js';
 export type { GradOptions } from './transforms/grad.js';
 export { makeJaxpr } from './transforms/make-jaxpr.js';
+export { vmap } from './transforms/vmap.js';
+export type { VmapOptions, AxisSpec } from './transforms/vmap.js';
 export { customJvp, customVjp, stopGradient } from './transforms/custom.js';
 export { ClosedJaxpr, Jaxpr, typecheckJaxpr, evalJaxpr } from './core/jaxpr.js';
 export { jit, disableJit, setLogCompiles } from './transforms/jit.js';

@@ -50,7 +50,7 @@ test('2: a tangent whose dtype does not fit its primal is a TypeError naming bot
   throwsWith(() => jvp(np.sin, [np.array(3)], [np.array(1, { dtype: 'int32' })]), TypeError, /jvp.*float32.*int32|jvp.*int32.*float32/);
   throwsWith(() => jvp(np.sin, [np.array([1, 2])], [np.array([1, 2, 3])]), ShapeError, /jvp: tangent 0.*\[3\].*\[2\]/);
   const [, fJvp] = linearize((x: NDArray) => x.mul(2), np.array([1, 2]));
-  throwsWith(() => fJvp(np.array([1, 2], { dtype: 'int32' })), TypeError, /linearize.*int32.*float32/);
+  throwsWith(() => fJvp(np.array([1, 2], { dtype: 'int32' })), TypeError, /linearize: tangent 0 is i32\[2\] but its primal is f32\[2\]/);
 });
 
 // ---- 3. CrossEntropyLoss with targets out of range ----------------------------------------------
@@ -119,8 +119,8 @@ test('6: messages name the user-facing call, not internals', () => {
   throwsWith(() => valueAndGrad((v: NDArray) => v.sum())('abc' as unknown as NDArray), TypeError, /valueAndGrad: argument 0 .*string/);
   throwsWith(() => grad((v: NDArray) => v.sum())('abc' as unknown as NDArray), TypeError, /grad: argument 0 .*string/);
   throwsWith(() => makeJaxpr((v: NDArray) => v)('abc' as unknown as NDArray), TypeError, /makeJaxpr: argument 0 .*string/);
-  throwsWith(() => valueAndGrad('abc' as unknown as () => NDArray), TypeError, /valueAndGrad: expected a function, got a string/);
-  throwsWith(() => jit(42 as unknown as () => NDArray), TypeError, /jit: expected a function, got a number/);
+  throwsWith(() => valueAndGrad('abc' as unknown as () => NDArray), TypeError, /valueAndGrad: expected .*function.*got string/);
+  throwsWith(() => jit(42 as unknown as () => NDArray), TypeError, /jit: expected .*function.*got number/);
   throwsWith(() => jit((v: NDArray) => { v.itemSync(); return v; })(np.ones([])), ConcretizationError, /itemSync\(\)/);
   let leaked: NDArray | null = null;
   jit((v: NDArray) => { leaked = v; return v; })(np.ones([2]));

@@ -115,6 +115,17 @@ export abstract class NDArray {
   dispose(): void {}
   [Symbol.dispose](): void { this.dispose(); }
 
+  /**
+   * Iterates over the first axis, as NumPy does: `const [k1, k2] = random.split(key)`,
+   * `for (const row of x)`. Shapes are static, so a traced array iterates too; a 0-d array throws.
+   */
+  [Symbol.iterator](): Iterator<NDArray> {
+    if (this.ndim === 0) throw new TypeError(`iteration over a 0-d array (${this.aval.str()}): it has no first axis to iterate over`);
+    const n = this.shape[0]!;
+    let i = 0;
+    return { next: (): IteratorResult<NDArray> => (i < n ? { value: np.getItem(this, [i++]), done: false } : { value: undefined, done: true }) };
+  }
+
   toString(): string { return formatArray(this); }
   [Symbol.toPrimitive](hint: string): string | number {
     if (hint === 'string') return this.toString();
@@ -157,14 +168,14 @@ export class ConcreteArray extends NDArray {
   /** This array on another backend (`x.to('webgpu')`). Synchronous where this backend reads synchronously (the CPU). */
   to(backendName: string): ConcreteArray {
     this.checkLive('to');
-    const target = getBackend(backendName);
+    const target = getBackend(backendName, 'to');
     if (target === this.backend) return this;
     return new ConcreteArray(this.aval, target.fromTypedArray(this.dataSync().slice(), this.aval), target);
   }
   /** This array on another backend, from any backend (reads back asynchronously where it must). */
   async toAsync(backendName: string): Promise<ConcreteArray> {
     this.checkLive('toAsync');
-    const target = getBackend(backendName);
+    const target = getBackend(backendName, 'toAsync');
     if (target === this.backend) return this;
     return new ConcreteArray(this.aval, target.fromTypedArray((await this.data()).slice(), this.aval), target);
   }
@@ -183,7 +194,7 @@ export class ConcreteArray extends NDArray {
   }
   get isDisposed(): boolean { return this.#disposed; }
   checkLive(op: string): void {
-    if (this.#disposed) throw new Error(`${op}: this ${this.aval.str()} array was disposed (or donated) and can no longer be used`);
+    if (this.#disposed) throw new CotangentError(`${op}: this ${this.aval.str()} array was disposed (or donated) and can no longer be used`);
   }
 }
 

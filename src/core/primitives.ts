@@ -201,7 +201,7 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
     const a = arity(0, avals); if (a) return fail(a);
     if (!validShape(shape)) return fail(`invalid shape ${showShape(shape)}`);
     if (dimension < 0 || dimension >= shape.length) return fail(`dimension ${dimension} out of range for shape ${showShape(shape)}`);
-    if (dtype === 'bool') return fail('iota cannot produce bool');
+    if (dtype === 'bool') return fail('cannot produce bool (iota counts: use an integer or float dtype)');
     return ok(new ShapedArray(shape, dtype));
   },
   broadcast_in_dim: (avals, { shape, broadcastDimensions: bd }) => {

@@ -1,5 +1,6 @@
 // User-defined derivatives: customJvp(f).defJvp(rule) and customVjp(f).defVjp(fwd, bwd), bound
 // as higher-order primitives so every transform sees them; stopGradient on top of customJvp.
+import { expectFunction } from '../core/errors.js';
 import { NDArray } from '../core/array.js';
 import { bind } from '../core/interpreter.js';
 import * as lax from '../core/lax.js';
@@ -24,6 +25,7 @@ export interface CustomJvpFunction<A extends PyTree[], R extends PyTree> {
 }
 
 export function customJvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R): CustomJvpFunction<A, R> {
+  expectFunction('customJvp', f);
   const name = f.name || 'customJvp';
   let rule: ((primals: A, tangents: A) => [R, R]) | null = null;
   const call = ((...args: A): R => {
@@ -59,6 +61,7 @@ export interface CustomVjpFunction<A extends PyTree[], R extends PyTree, Res ext
 }
 
 export function customVjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R): CustomVjpFunction<A, R, PyTree> {
+  expectFunction('customVjp', f);
   const name = f.name || 'customVjp';
   let rules: { fwd: (...args: A) => [R, PyTree]; bwd: (residuals: PyTree, ct: R) => PyTree[] } | null = null;
   const call = ((...args: A): R => {

@@ -1,7 +1,7 @@
 // Adapters between user functions on pytrees and the flat lists of arrays that transforms see.
 import { NDArray } from '../core/array.js';
 import { isFloat, weakDtypeOf } from '../core/dtype.js';
-import { DTypeError, ShapeError } from '../core/errors.js';
+import { DTypeError, expectFunction, ShapeError } from '../core/errors.js';
 import * as lax from '../core/lax.js';
 import { FlatFn } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
@@ -34,7 +34,7 @@ export function flattenArgs(args: readonly unknown[], op: string, positions: rea
 
 /** Transforms trace synchronous functions: the callee must be a function and not `async`. */
 export function requireFunction(f: unknown, op: string): void {
-  if (typeof f !== 'function') throw new TypeError(`${op}: expected a function, got ${f === null || f === undefined ? String(f) : /^[aeiou]/.test(typeof f) ? `an ${typeof f}` : `a ${typeof f}`}`);
+  expectFunction(op, f);
   const tag = (f as { [Symbol.toStringTag]?: string })[Symbol.toStringTag];
   if (tag === 'AsyncFunction' || tag === 'AsyncGeneratorFunction') {
     throw new TypeError(`${op}: got an async function; ${op} needs a synchronous function (values are abstract while it traces and cannot be awaited). Await what you need before calling it and pass the arrays in.`);
@@ -87,11 +87,11 @@ export function primalArrays(leaves: readonly Leaf[], op: string): NDArray[] {
  */
 export function checkTangent(t: NDArray, primal: NDArray, i: number, op: string, given: unknown): NDArray {
   if (t.shape.join() !== primal.shape.join()) {
-    throw new ShapeError(`${op}: tangent ${i} has shape [${t.shape.join(', ')}] but its primal has shape [${primal.shape.join(', ')}]; they must match`);
+    throw new ShapeError(`${op}: tangent ${i} is ${t.aval.str()} but its primal is ${primal.aval.str()}; their shapes must match`);
   }
   if (typeof given === 'number' || typeof given === 'boolean') return lax.convertElementType(t, primal.dtype, primal.weakType);
   if (t.dtype !== primal.dtype) {
-    throw new TypeError(`${op}: tangent ${i} has dtype ${t.dtype} but its primal has dtype ${primal.dtype}; the tangent of a ${primal.dtype} primal must be ${primal.dtype}`);
+    throw new TypeError(`${op}: tangent ${i} is ${t.aval.str()} but its primal is ${primal.aval.str()}; the tangent of a ${primal.dtype} primal must be ${primal.dtype}, not ${t.dtype}`);
   }
   return t;
 }

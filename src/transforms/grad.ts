@@ -2,7 +2,7 @@
 // pushing basis vectors through jvp/vjp.
 import { NDArray } from '../core/array.js';
 import { isFloat } from '../core/dtype.js';
-import { DTypeError, ShapeError } from '../core/errors.js';
+import { DTypeError, ShapeError, expectFunction } from '../core/errors.js';
 import * as lax from '../core/lax.js';
 import * as tree from '../core/tree.js';
 import { Leaf, PyTree, TreeDef } from '../core/tree.js';
@@ -148,6 +148,7 @@ function describe(x: unknown): string {
 
 /** The Jacobian by reverse mode: one vjp per output element. Output shape = out.shape + in.shape. */
 export function jacrev(f: (x: NDArray) => NDArray) {
+  expectFunction('jacrev', f);
   return (x: NDArray): NDArray => {
     requireFloat(x, 'jacrev', 'the argument');
     const [out, vjpFn] = vjp(f, x);
@@ -163,6 +164,7 @@ export function jacrev(f: (x: NDArray) => NDArray) {
 
 /** The Jacobian by forward mode: one jvp per input element. Output shape = out.shape + in.shape. */
 export function jacfwd(f: (x: NDArray) => NDArray) {
+  expectFunction('jacfwd', f);
   return (x: NDArray): NDArray => {
     requireFloat(x, 'jacfwd', 'the argument');
     const [flatF] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, tree.flatten([x])[1]);
@@ -179,4 +181,4 @@ export function jacfwd(f: (x: NDArray) => NDArray) {
 }
 
 /** The Hessian of a scalar function: jacfwd of grad. */
-export const hessian = (f: (x: NDArray) => NDArray) => jacfwd(grad(f) as (x: NDArray) => NDArray);
+export const hessian = (f: (x: NDArray) => NDArray) => { expectFunction('hessian', f); return jacfwd(grad(f) as (x: NDArray) => NDArray); };
