@@ -4,8 +4,10 @@ import './backends/cpu/index.js';
 import * as np from './core/numpy.js';
 import * as lax from './core/lax.js';
 import * as random from './core/random.js';
+import * as nn from './lib/nn.js';
+import * as special from './lib/special.js';
 
-export { np, lax, random };
+export { np, lax, random, nn, special };
 export { NDArray as Array, ConcreteArray, Tracer } from './core/array.js';
 export type { ArrayLike, NestedArray } from './core/array.js';
 export type { DType } from './core/dtype.js';
