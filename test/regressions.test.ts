@@ -32,7 +32,7 @@ test('1: jit of a zero-size reduction result feeding another op', () => {
 
 // ---- 2. JS numbers as primals: weak float32 in every transform --------------------------------
 test('2: jvp/vjp/linearize take JS numbers as weak float32 primals, as grad does', () => {
-  const [y, t] = jvp(np.sin, [3], [1]) as unknown as [NDArray, NDArray];
+  const [y, t] = jvp(np.sin as (x: NDArray | number) => NDArray, [3], [1 as unknown as NDArray]) as unknown as [NDArray, NDArray];
   assert.ok(Math.abs(t.itemSync() - Math.cos(3)) < 1e-6, `jvp tangent ${t.itemSync()}`);
   assert.is(y.dtype, 'float32');
   assert.ok(y.weakType);

@@ -30,4 +30,9 @@ export function expectFunction(op: string, f: unknown, what = 'the function to t
     const got = f === null ? 'null' : typeof f === 'string' ? `string "${f}"` : typeof f === 'object' ? `an ${f?.constructor?.name ?? 'object'}` : `${typeof f} ${String(f)}`;
     throw new TypeError(`${op}: expected ${what} (a function), got ${got}`);
   }
+  // Transforms trace synchronous functions: an async one would be traced up to its first await.
+  const tag = (f as { [Symbol.toStringTag]?: string })[Symbol.toStringTag];
+  if (tag === 'AsyncFunction' || tag === 'AsyncGeneratorFunction') {
+    throw new TypeError(`${op}: got an async function; ${op} needs a synchronous function (values are abstract while it traces and cannot be awaited). Await what you need before calling it and pass the arrays in.`);
+  }
 }

@@ -1,7 +1,7 @@
 // Adapters between user functions on pytrees and the flat lists of arrays that transforms see.
 import { NDArray } from '../core/array.js';
 import { isFloat, weakDtypeOf } from '../core/dtype.js';
-import { DTypeError, expectFunction, ShapeError } from '../core/errors.js';
+import { DTypeError, ShapeError } from '../core/errors.js';
 import * as lax from '../core/lax.js';
 import { FlatFn } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
@@ -29,15 +29,6 @@ export function flattenArgs(args: readonly unknown[], op: string, positions: rea
     const a = args[i];
     const what = typeof a !== 'object' || a === null ? `is a ${typeof a}` : `contains ${e.message.replace(/^pytree: /, '').replace(/ is not a pytree node.*/, '')}`;
     throw new TypeError(`${op}: argument ${positions[i]} ${what}, which is not an Array, a number, a boolean or a pytree of them (nested lists, plain objects, null, or classes registered with tree.registerPytreeNode)`);
-  }
-}
-
-/** Transforms trace synchronous functions: the callee must be a function and not `async`. */
-export function requireFunction(f: unknown, op: string): void {
-  expectFunction(op, f);
-  const tag = (f as { [Symbol.toStringTag]?: string })[Symbol.toStringTag];
-  if (tag === 'AsyncFunction' || tag === 'AsyncGeneratorFunction') {
-    throw new TypeError(`${op}: got an async function; ${op} needs a synchronous function (values are abstract while it traces and cannot be awaited). Await what you need before calling it and pass the arrays in.`);
   }
 }
 

@@ -1,5 +1,6 @@
 // The staging interpreter: records every primitive into a jaxpr instead of running it.
 // makeJaxpr(f)(...args) traces f on abstract values and returns the jaxpr without running anything.
+import { expectFunction } from '../core/errors.js';
 import { ShapedArray } from '../core/aval.js';
 import { NDArray, Tracer } from '../core/array.js';
 import { Interpreter, underNewInterpreter, withInterpreter } from '../core/interpreter.js';
@@ -7,7 +8,7 @@ import { ClosedJaxpr, evalClosedJaxpr } from '../core/jaxpr.js';
 import { FlatFn, HigherOrderParams, isArrayPrimitive, Params, Primitive } from '../core/primitives.js';
 import { PyTree, TreeDef } from '../core/tree.js';
 import { StagingBase } from './builder.js';
-import { flattenArgs, flattenFun, requireFunction, toArrays } from './flat.js';
+import { flattenArgs, flattenFun, toArrays } from './flat.js';
 import * as tree from '../core/tree.js';
 
 class StagingInterpreter extends StagingBase {
@@ -51,7 +52,7 @@ export interface TracedJaxpr extends ClosedJaxpr {
 
 /** makeJaxpr(f)(...args): the jaxpr of f at these argument shapes and dtypes, without running f. */
 export function makeJaxpr<A extends PyTree[]>(f: (...args: A) => PyTree) {
-  requireFunction(f, 'makeJaxpr');
+  expectFunction('makeJaxpr', f);
   return (...args: A): TracedJaxpr => {
     const [leaves, inTree] = flattenArgs(args, 'makeJaxpr');
     const avals = toArrays(leaves, 'makeJaxpr').map((x) => x.aval);
