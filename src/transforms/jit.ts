@@ -129,7 +129,7 @@ export function jit<A extends unknown[], R extends PyTree>(f: (...args: A) => R,
       const full = [...args] as PyTree[];
       p.dynamicIdx.forEach((i, k) => { full[i] = dyn[k]; });
       return f(...(full as A));
-    }, p.inTree);
+    }, p.inTree, `jit(${name})`);
     const traced = optimize(traceFlat(flatF, p.arrays.map((a) => a.aval), undefined, 'jit'));
     const consts = traced.consts;
     const compiled: Compiled = {
