@@ -1,19 +1,18 @@
-// Reverse mode: vjp = linearize + transpose; grad and valueAndGrad on top; jacfwd/jacrev by
-// pushing basis vectors through jvp/vjp.
+// Reverse mode: vjp = linearize + transpose; grad and valueAndGrad on top (Jacobians: jacobian.ts).
 import { NDArray } from '../core/array.js';
 import { isFloat } from '../core/dtype.js';
 import { DTypeError, ShapeError, expectFunction } from '../core/errors.js';
 import * as lax from '../core/lax.js';
 import * as tree from '../core/tree.js';
 import { Leaf, PyTree, TreeDef } from '../core/tree.js';
-import { flattenFun, requireFloat, toArrays } from './flat.js';
+import { flattenFun, requireFloat, splitAuxTree, toArrays } from './flat.js';
 import { applyLinear, Linearized, linearizeFlat } from './linearize.js';
 import { backwardPass } from './transpose.js';
 import { instantiate, Tangent, Zero } from './tangent.js';
 import { FlatFn } from '../core/primitives.js';
 
 /** Input cotangents for the output cotangents `cts` (one per output leaf). */
-function pullback(lin: Linearized, cts: readonly Tangent[], inAvals: readonly NDArray[]): NDArray[] {
+export function pullback(lin: Linearized, cts: readonly Tangent[], inAvals: readonly NDArray[]): NDArray[] {
   const linearCts: Tangent[] = lin.linear.outAvals.map((a) => new Zero(a));
   lin.outputSlot.forEach((slot, i) => { if (slot !== null) linearCts[slot] = cts[i]!; });
   const ctIns = backwardPass(lin.linear, linearCts);
@@ -37,37 +36,72 @@ function checkCotangent(ct: NDArray, primal: NDArray, i: number): NDArray {
  */
 export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (ct: R) => PyTree[]] {
   expectFunction('vjp', f);
+  const [out, vjpFn] = vjpCore('vjp', f, primals, false);
+  return [out as R, vjpFn as (ct: R) => PyTree[]];
+}
+
+/**
+ * vjp with JAX's has_aux: f returns [output, aux]; → [output, vjpFn, aux]. The aux part is
+ * carried out as it is, not differentiated (vjpFn takes a cotangent of the output only).
+ */
+export function vjpWithAux<A extends PyTree[], O extends PyTree, X extends PyTree>(f: (...args: A) => readonly [O, X], ...primals: A): [O, (ct: O) => PyTree[], X] {
+  expectFunction('vjpWithAux', f);
+  const [out, vjpFn, aux] = vjpCore('vjpWithAux', f as (...args: A) => PyTree, primals, true);
+  return [out as O, vjpFn as (ct: O) => PyTree[], aux as X];
+}
+
+function vjpCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, primals: A, hasAux: boolean): [PyTree, (ct: PyTree) => PyTree[], PyTree] {
   const [leaves, inTree] = tree.flatten(primals);
-  const args = toArrays(leaves, 'vjp');
+  const args = toArrays(leaves, op);
   const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
   const lin = linearizeFlat(flatF, args);
-  const vjpFn = (ct: R): PyTree[] => {
+  const [mainTree, auxTree] = hasAux ? splitAuxTree(outTree(), op) : [outTree(), null];
+  const nMain = tree.numLeaves(mainTree);
+  const vjpFn = (ct: PyTree): PyTree[] => {
     const [ctLeaves, ctTree] = tree.flatten(ct);
-    if (!tree.treedefEqual(ctTree, outTree())) {
-      throw new TypeError(`vjp: the cotangent's structure ${tree.treedefString(ctTree)} differs from the output's ${tree.treedefString(outTree())}`);
+    if (!tree.treedefEqual(ctTree, mainTree)) {
+      throw new TypeError(`${op}: the cotangent's structure ${tree.treedefString(ctTree)} differs from the output's ${tree.treedefString(mainTree)}`);
     }
-    const cts = toArrays(ctLeaves, 'vjp').map((c, i) => checkCotangent(c, lin.primalsOut[i]!, i));
+    const cts: Tangent[] = toArrays(ctLeaves, op).map((c, i) => checkCotangent(c, lin.primalsOut[i]!, i));
+    // The aux outputs take no cotangent.
+    for (let i = nMain; i < lin.primalsOut.length; i++) cts.push(new Zero(lin.primalsOut[i]!.aval));
     return tree.unflatten(inTree, pullback(lin, cts, args)) as PyTree[];
   };
-  return [tree.unflatten(outTree(), lin.primalsOut) as R, vjpFn];
+  const out = tree.unflatten(mainTree, lin.primalsOut.slice(0, nMain));
+  return [out, vjpFn, auxTree ? tree.unflatten(auxTree, lin.primalsOut.slice(nMain)) : null];
 }
 
 /** linearize(f, ...primals) → [f(...primals), fJvp] where fJvp(...tangents) = J·tangents, reusing the forward pass. */
 export function linearize<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (...tangents: A) => R] {
   expectFunction('linearize', f);
+  const [out, fJvp] = linearizeCore('linearize', f, primals, false);
+  return [out as R, fJvp as (...tangents: A) => R];
+}
+
+/** linearize with JAX's has_aux: f returns [output, aux]; → [output, fJvp, aux] (fJvp gives the output's tangent). */
+export function linearizeWithAux<A extends PyTree[], O extends PyTree, X extends PyTree>(f: (...args: A) => readonly [O, X], ...primals: A): [O, (...tangents: A) => O, X] {
+  expectFunction('linearizeWithAux', f);
+  const [out, fJvp, aux] = linearizeCore('linearizeWithAux', f as (...args: A) => PyTree, primals, true);
+  return [out as O, fJvp as (...tangents: A) => O, aux as X];
+}
+
+function linearizeCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, primals: A, hasAux: boolean): [PyTree, (...tangents: A) => PyTree, PyTree] {
   const [leaves, inTree] = tree.flatten(primals);
   const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
-  const lin = linearizeFlat(flatF, toArrays(leaves, 'linearize'));
-  const fJvp = (...tangents: A): R => {
+  const lin = linearizeFlat(flatF, toArrays(leaves, op));
+  const [mainTree, auxTree] = hasAux ? splitAuxTree(outTree(), op) : [outTree(), null];
+  const nMain = tree.numLeaves(mainTree);
+  const fJvp = (...tangents: A): PyTree => {
     const [tl] = tree.flatten(tangents);
-    return tree.unflatten(outTree(), applyLinear(lin, toArrays(tl, 'linearize')).map(instantiate)) as R;
+    return tree.unflatten(mainTree, applyLinear(lin, toArrays(tl, op)).slice(0, nMain).map(instantiate));
   };
-  return [tree.unflatten(outTree(), lin.primalsOut) as R, fJvp];
+  const out = tree.unflatten(mainTree, lin.primalsOut.slice(0, nMain));
+  return [out, fJvp, auxTree ? tree.unflatten(auxTree, lin.primalsOut.slice(nMain)) : null];
 }
 
 export interface GradOptions { argnums?: number | readonly number[]; hasAux?: boolean }
 
-function normalizeArgnums(argnums: number | readonly number[], nargs: number, op: string): number[] {
+export function normalizeArgnums(argnums: number | readonly number[], nargs: number, op: string): number[] {
   const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
   for (const n of nums) {
     if (!Number.isInteger(n) || n < -nargs || n >= nargs) throw new RangeError(`${op}: argnums ${n} is out of range for a call with ${nargs} positional argument${nargs === 1 ? '' : 's'}`);
@@ -142,40 +176,3 @@ function describe(x: unknown): string {
   if (Array.isArray(x)) return `a list of length ${x.length}`;
   return x === null ? 'null' : typeof x;
 }
-
-/** The Jacobian by reverse mode: one vjp per output element. Output shape = out.shape + in.shape. */
-export function jacrev(f: (x: NDArray) => NDArray) {
-  expectFunction('jacrev', f);
-  return (x: NDArray): NDArray => {
-    requireFloat(x, 'jacrev', 'the argument');
-    const [out, vjpFn] = vjp(f, x);
-    const rows: NDArray[] = [];
-    for (let i = 0; i < out.size; i++) {
-      const basis = lax.reshape(lax.convertElementType(lax.eq(lax.iota('int32', [out.size]), lax.full([out.size], i, 'int32')), out.dtype), out.shape);
-      rows.push(lax.reshape(vjpFn(basis)[0] as NDArray, [1, ...x.shape]));
-    }
-    if (rows.length === 0) return lax.full([...out.shape, ...x.shape], 0, x.dtype);
-    return lax.reshape(lax.concatenate(rows, 0), [...out.shape, ...x.shape]);
-  };
-}
-
-/** The Jacobian by forward mode: one jvp per input element. Output shape = out.shape + in.shape. */
-export function jacfwd(f: (x: NDArray) => NDArray) {
-  expectFunction('jacfwd', f);
-  return (x: NDArray): NDArray => {
-    requireFloat(x, 'jacfwd', 'the argument');
-    const [flatF] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, tree.flatten([x])[1]);
-    const lin = linearizeFlat(flatF, [x]);
-    const out = lin.primalsOut[0]!;
-    const cols: NDArray[] = [];
-    for (let j = 0; j < x.size; j++) {
-      const basis = lax.reshape(lax.convertElementType(lax.eq(lax.iota('int32', [x.size]), lax.full([x.size], j, 'int32')), x.dtype), x.shape);
-      cols.push(lax.reshape(instantiate(applyLinear(lin, [basis])[0]!), [out.size, 1]));
-    }
-    if (cols.length === 0) return lax.full([...out.shape, ...x.shape], 0, x.dtype);
-    return lax.reshape(lax.concatenate(cols, 1), [...out.shape, ...x.shape]);
-  };
-}
-
-/** The Hessian of a scalar function: jacfwd of grad. */
-export const hessian = (f: (x: NDArray) => NDArray) => { expectFunction('hessian', f); return jacfwd(grad(f) as (x: NDArray) => NDArray); };
