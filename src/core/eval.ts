@@ -60,15 +60,15 @@ export function evalArrayPrimitive<P extends ArrayPrimitive>(prim: P, args: read
   return bufs.map((b, i) => new ConcreteArray(outAvals[i]!, b, backend));
 }
 
-const executables = new WeakMap<ClosedJaxpr, Map<Backend, Executable>>();
+const executables = new WeakMap<ClosedJaxpr, Map<Backend['compile'], Executable>>();
 
-/** The backend's compiled program for a jaxpr, built once per (jaxpr, backend). */
+/** The backend's compiled program for a jaxpr, built once per (jaxpr, backend compiler: a backend may switch compilers, as the CPU's jit target does). */
 export function executableFor(backend: Backend, jaxpr: ClosedJaxpr, donated: readonly boolean[]): Executable | null {
   if (!backend.compile) return null;
   let perBackend = executables.get(jaxpr);
   if (!perBackend) { perBackend = new Map(); executables.set(jaxpr, perBackend); }
-  let exe = perBackend.get(backend);
-  if (!exe) { exe = backend.compile(jaxpr, donated); perBackend.set(backend, exe); }
+  let exe = perBackend.get(backend.compile);
+  if (!exe) { exe = backend.compile(jaxpr, donated); perBackend.set(backend.compile, exe); }
   return exe;
 }
 
