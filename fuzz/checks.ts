@@ -58,8 +58,7 @@ const errorText = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}
  * (as skips naming the bug) instead of stopping on them. Remove a row when its fix lands.
  */
 const KNOWN_BUGS: readonly [string, (e: unknown) => boolean][] = [
-  // issue 10, Found 1: CPU jit of zero-size intermediates emits code that reads an undeclared `$x`.
-  ['Found bug 1 (zero-size arrays in CPU jit)', (e) => e instanceof ReferenceError && /^\$\w+ is not defined/.test(e.message)],
+  // None open. (Found bug 1 of issue 10, zero-size arrays in CPU jit, was one until its fix landed.)
 ];
 export const knownBug = (e: unknown): string | null => KNOWN_BUGS.find(([, test]) => test(e))?.[0] ?? null;
 

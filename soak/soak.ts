@@ -16,11 +16,16 @@ export interface SoakReport {
 
 const MiB = 2 ** 20;
 const gc = (globalThis as { gc?: () => void }).gc;
-const turn = () => new Promise((r) => setTimeout(r, 0));
 
 /** Collects until finalizers have run (they run in later tasks), then reads memory. */
 async function sample(step: number, device: boolean): Promise<Sample> {
-  for (let r = 0; r < 3; r++) { gc?.(); await turn(); }
+  // Until the live count settles: finalizers run in later tasks, not inside gc().
+  for (let r = 0, steady = 0; r < 20 && steady < 3; r++) {
+    const before = device ? memoryStats().liveBuffers : 0;
+    gc?.();
+    await new Promise((res) => setTimeout(res, 10));
+    steady = !device || memoryStats().liveBuffers === before ? steady + 1 : 0;
+  }
   const m = process.memoryUsage();
   const s = device ? memoryStats() : null;
   return {

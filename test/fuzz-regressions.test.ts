@@ -24,4 +24,15 @@ for (const [name, f] of CASES) {
   }
 }
 
+// CPU jit: a reduction whose every consumer has no elements (a slice to size 0) has no buffer, yet
+// its loop wrote one: "ReferenceError: $j is not defined" (the family of issue 10's Found bug 1).
+test('jit = eager: var over axes [0, 1], then an index and a slice to size 0', () => {
+  const x = np.reshape(np.array([-1, 0.4, -0.3, 0.3]), [2, 1, 2, 1]);
+  const i = np.array(-1, { dtype: 'int32' });
+  const f = (x: NDArray, i: NDArray) => np.var(x, { axis: [0, 1], keepdims: true }).get(i, ':1:-2');
+  same(jit(f)(x, i), f(x, i), 'forward');
+  const g = (x: NDArray) => grad((y: NDArray) => np.sum(np.var(y, { axis: [0, 1], keepdims: true }).get(0, ':0')))(x) as NDArray;
+  same(jit(g)(x), g(x), 'gradient');
+});
+
 test.run();

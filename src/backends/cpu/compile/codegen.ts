@@ -242,6 +242,10 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
       return { decls, comments: [head], code: fill };
     }
 
+    // Nothing reads the result or its epilogue (every consumer has no elements: a slice to size 0
+    // of it, found by the fuzzer): it has no buffer, and there is nothing to compute.
+    if (!stored.has(r) && step.epilogue.every((m) => !stored.has(m))) return { decls, comments: [head], code: [] };
+
     // q: the output element an input index folds into (kept axes at the output's strides).
     const outStrides = stridesOf(r.aval.shape);
     const kept = domain.map((_, a) => a).filter((a) => !axes.includes(a));
