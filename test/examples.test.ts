@@ -59,7 +59,7 @@ test('export-onnx: the trained forward pass runs in ONNX Runtime and predicts as
   assert.is(rows.length, 5, `five prediction rows in:\n${out}`);
   for (const m of rows) assert.ok(Math.abs(Number(m![2]) - Number(m![3])) <= 1e-4 * Math.max(1, Math.abs(Number(m![2]))), `row ${m![1]}: ${m![2]} vs ${m![3]}`);
   const m = /largest difference over all 640 outputs: ([\d.e+-]+) \(largest \|y_pred\| ([\d.]+)\)/.exec(out);
-  assert.ok(m && Number(m[1]) <= 1e-5 * Number(m[2]), `largest difference vs scale: ${m?.[0]}`);
+  assert.ok(m && Number(m[1]) <= 1e-4 * Number(m[2]), `largest difference vs scale: ${m?.[0]}`);
 });
 
 test.run();
