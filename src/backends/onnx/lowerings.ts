@@ -493,4 +493,35 @@ export const onnxLowerings: { [P in Primitive]: OnnxLowering<P> } = {
   },
   custom_lin: noLowering('custom_lin', 'it is the linear tangent of a customVjp function, which exists only inside linearize/vjp; export the function of the gradient instead'),
   jit: (ctx, ins, { jaxpr }) => ctx.lowerJaxpr(jaxpr, ins),
+  // Control flow with static shapes lowers to plain operators: cond computes every branch and
+  // selects by the (clamped) index; scan is unrolled over its static length; checkpoint is its body.
+  cond: (ctx, [index, ...ops], { branches }, _in, outAvals) => {
+    const results = branches.map((b) => ctx.lowerJaxpr(b, ops));
+    const n = branches.length;
+    return outAvals.map((a, o) => {
+      let acc = results[n - 1]![o]!;
+      for (let k = n - 2; k >= 0; k--) acc = where(ctx.g, ctx.g.op('LessOrEqual', [index!, ctx.g.scalar(k, 'int32')]), results[k]![o]!, acc, a.dtype);
+      return acc;
+    });
+  },
+  scan: (ctx, ins, { jaxpr, numConsts, numCarry, length, reverse }, inAvals, outAvals) => {
+    if (length === 0) throw new OnnxLoweringError('scan of length 0 has no ONNX lowering (its ys are empty)');
+    const consts = ins.slice(0, numConsts), xs = ins.slice(numConsts + numCarry);
+    let carry = ins.slice(numConsts, numConsts + numCarry);
+    const ys: string[][] = outAvals.slice(numCarry).map(() => new Array<string>(length));
+    for (let i = 0; i < length; i++) {
+      const t = reverse ? length - 1 - i : i;
+      const slices = xs.map((x) => ctx.g.op('Gather', [x, ctx.g.scalar(t, 'int64')], { axis: 0 }));
+      const outs = ctx.lowerJaxpr(jaxpr, [...consts, ...carry, ...slices]);
+      carry = outs.slice(0, numCarry);
+      outs.slice(numCarry).forEach((y, k) => { ys[k]![t] = y; });
+    }
+    void inAvals;
+    return [...carry, ...ys.map((slices, k) => {
+      const one = outAvals[numCarry + k]!.shape.slice(1);
+      return ctx.g.op('Concat', slices.map((y) => reshape(ctx.g, y, [1, ...one])), { axis: 0 });
+    })];
+  },
+  while: noLowering('while', 'its trip count depends on the values; use lax.scan or lax.foriLoop with JS-number bounds, which lower to plain operators'),
+  checkpoint: (ctx, ins, { jaxpr }) => ctx.lowerJaxpr(jaxpr, ins),
 };
