@@ -33,7 +33,9 @@ function differ(got: ArrayLike<number>, want: ArrayLike<number>, dtype: DType, t
   }
   return null;
 }
-async function compareArrays(label: string, got: NDArray, want: NDArray, tol: Tol): Promise<string | null> {
+async function compareArrays(label: string, got: NDArray, want: NDArray, tol: Tol, device = 'webgpu'): Promise<string | null> {
+  const on = (got as { device?: string }).device;
+  if (on !== device) return `${label}: the result is on ${on}, expected ${device}`;
   if (got.dtype !== want.dtype) return `${label}: dtype ${got.dtype}, expected ${want.dtype}`;
   if (got.shape.join() !== want.shape.join()) return `${label}: shape [${got.shape.join(', ')}], expected [${want.shape.join(', ')}]`;
   const d = differ(await got.data(), await want.data(), want.dtype, tol);
@@ -183,8 +185,9 @@ export async function checkWebgpu(p: Program): Promise<Verdict> {
   if (!runsOnWebgpu(p)) return skip('lax.whileLoop: WebGPU cannot read its predicate back each iteration');
   const before = defaultBackendName();
   try {
-    const ref = programFn(p, 'float32')(...inputs(p, 'float32'));
-    const refD = differentiable(p, 'float32');
+    setDefaultBackend('cpu');
+    const ref = programFn(p, 'float32')(...inputs(p, 'float32', 'cpu'));
+    const refD = differentiable(p, 'float32', 'cpu');
     setDefaultBackend('webgpu');
     const xs = inputs(p, 'float32', 'webgpu');
     const f = programFn(p, 'float32');
