@@ -4,7 +4,7 @@ import { isFloat } from '../core/dtype.js';
 import { DTypeError, ShapeError, expectFunction } from '../core/errors.js';
 import * as lax from '../core/lax.js';
 import * as tree from '../core/tree.js';
-import { Leaf, PyTree, TreeDef } from '../core/tree.js';
+import { ArgTangents, ArrayTree, Leaf, PyTree, TreeDef } from '../core/tree.js';
 import { flattenFun, requireFloat, splitAuxTree, toArrays } from './flat.js';
 import { applyLinear, Linearized, linearizeFlat } from './linearize.js';
 import { backwardPass } from './transpose.js';
@@ -32,22 +32,27 @@ function checkCotangent(ct: NDArray, primal: NDArray, i: number): NDArray {
 
 /**
  * vjp(f, ...primals) → [f(...primals), vjpFn]; vjpFn(cotangent) returns one cotangent per
- * positional argument. The forward pass runs once; vjpFn can be called many times.
+ * positional argument, each with its primal's structure. The forward pass runs once; vjpFn can
+ * be called many times.
+ *
+ * @example
+ * const [y, vjpFn] = vjp((x: np.Array) => np.sin(x), np.arange(3).astype('float32'));
+ * const [ct] = vjpFn(np.ones([3]));            // cos(x)
  */
-export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (ct: R) => PyTree[]] {
+export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [ArrayTree<R>, (ct: ArrayTree<R>) => ArgTangents<A>] {
   expectFunction('vjp', f);
   const [out, vjpFn] = vjpCore('vjp', f, primals, false);
-  return [out as R, vjpFn as (ct: R) => PyTree[]];
+  return [out as ArrayTree<R>, vjpFn as (ct: ArrayTree<R>) => ArgTangents<A>];
 }
 
 /**
  * vjp with JAX's has_aux: f returns [output, aux]; → [output, vjpFn, aux]. The aux part is
  * carried out as it is, not differentiated (vjpFn takes a cotangent of the output only).
  */
-export function vjpWithAux<A extends PyTree[], O extends PyTree, X extends PyTree>(f: (...args: A) => readonly [O, X], ...primals: A): [O, (ct: O) => PyTree[], X] {
+export function vjpWithAux<A extends PyTree[], O extends PyTree, X extends PyTree>(f: (...args: A) => readonly [O, X], ...primals: A): [ArrayTree<O>, (ct: ArrayTree<O>) => ArgTangents<A>, ArrayTree<X>] {
   expectFunction('vjpWithAux', f);
   const [out, vjpFn, aux] = vjpCore('vjpWithAux', f as (...args: A) => PyTree, primals, true);
-  return [out as O, vjpFn as (ct: O) => PyTree[], aux as X];
+  return [out as ArrayTree<O>, vjpFn as (ct: ArrayTree<O>) => ArgTangents<A>, aux as ArrayTree<X>];
 }
 
 function vjpCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, primals: A, hasAux: boolean): [PyTree, (ct: PyTree) => PyTree[], PyTree] {
@@ -71,18 +76,25 @@ function vjpCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, prim
   return [out, vjpFn, auxTree ? tree.unflatten(auxTree, lin.primalsOut.slice(nMain)) : null];
 }
 
-/** linearize(f, ...primals) → [f(...primals), fJvp] where fJvp(...tangents) = J·tangents, reusing the forward pass. */
-export function linearize<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (...tangents: A) => R] {
+/**
+ * linearize(f, ...primals) → [f(...primals), fJvp] where fJvp(...tangents) = J·tangents, reusing
+ * the forward pass.
+ *
+ * @example
+ * const [y, fJvp] = linearize((x: np.Array) => x.square(), np.array([1, 2]));
+ * fJvp(np.ones([2]));                           // 2x: [2, 4]
+ */
+export function linearize<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [ArrayTree<R>, (...tangents: ArgTangents<A>) => ArrayTree<R>] {
   expectFunction('linearize', f);
   const [out, fJvp] = linearizeCore('linearize', f, primals, false);
-  return [out as R, fJvp as (...tangents: A) => R];
+  return [out as ArrayTree<R>, fJvp as (...tangents: ArgTangents<A>) => ArrayTree<R>];
 }
 
 /** linearize with JAX's has_aux: f returns [output, aux]; → [output, fJvp, aux] (fJvp gives the output's tangent). */
-export function linearizeWithAux<A extends PyTree[], O extends PyTree, X extends PyTree>(f: (...args: A) => readonly [O, X], ...primals: A): [O, (...tangents: A) => O, X] {
+export function linearizeWithAux<A extends PyTree[], O extends PyTree, X extends PyTree>(f: (...args: A) => readonly [O, X], ...primals: A): [ArrayTree<O>, (...tangents: ArgTangents<A>) => ArrayTree<O>, ArrayTree<X>] {
   expectFunction('linearizeWithAux', f);
   const [out, fJvp, aux] = linearizeCore('linearizeWithAux', f as (...args: A) => PyTree, primals, true);
-  return [out as O, fJvp as (...tangents: A) => O, aux as X];
+  return [out as ArrayTree<O>, fJvp as (...tangents: ArgTangents<A>) => ArrayTree<O>, aux as ArrayTree<X>];
 }
 
 function linearizeCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, primals: A, hasAux: boolean): [PyTree, (...tangents: A) => PyTree, PyTree] {
@@ -92,14 +104,32 @@ function linearizeCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree
   const [mainTree, auxTree] = hasAux ? splitAuxTree(outTree(), op) : [outTree(), null];
   const nMain = tree.numLeaves(mainTree);
   const fJvp = (...tangents: A): PyTree => {
-    const [tl] = tree.flatten(tangents);
+    const [tl] = tree.flatten(tangents as PyTree);
     return tree.unflatten(mainTree, applyLinear(lin, toArrays(tl, op)).slice(0, nMain).map(instantiate));
   };
   const out = tree.unflatten(mainTree, lin.primalsOut.slice(0, nMain));
   return [out, fJvp, auxTree ? tree.unflatten(auxTree, lin.primalsOut.slice(nMain)) : null];
 }
 
-export interface GradOptions { argnums?: number | readonly number[]; hasAux?: boolean }
+/** Which positional arguments to differentiate: one index (the gradient has its structure) or a list (a tuple of gradients). */
+export type Argnums = number | readonly number[];
+export interface GradOptions<N extends Argnums = Argnums, Aux extends boolean = boolean> {
+  /** Positional argument(s) to differentiate with respect to (default 0). */
+  argnums?: N;
+  /** The function returns `[output, aux]`; aux is passed through undifferentiated. */
+  hasAux?: Aux;
+}
+/** A scalar output of a function to differentiate. */
+export type ScalarOutput = NDArray | number;
+
+type GradOfArg<A extends readonly unknown[], N> =
+  `${N & number}` extends `-${string}` ? PyTree : N extends keyof A ? ArrayTree<A[N]> : ArrayTree<A[number]>;
+/** The gradient's type for arguments `A` and argnums `N`: the argument's structure, or a tuple of them. */
+export type GradOf<A extends readonly unknown[], N extends Argnums> =
+  N extends number ? GradOfArg<A, N> : GradTuple<A, N>;
+type GradTuple<A extends readonly unknown[], N> =
+  N extends readonly [infer H, ...infer T] ? [GradOfArg<A, H>, ...GradTuple<A, T>]
+    : N extends readonly [] ? [] : N extends readonly (infer H)[] ? GradOfArg<A, H>[] : never;
 
 export function normalizeArgnums(argnums: number | readonly number[], nargs: number, op: string): number[] {
   const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
@@ -111,10 +141,23 @@ export function normalizeArgnums(argnums: number | readonly number[], nargs: num
 
 /**
  * valueAndGrad(f, {argnums, hasAux})(...args) → [value, gradient], or [[value, aux], gradient].
- * The gradient has the structure of args[argnums] (a tuple of them when argnums is a list).
+ * The gradient has the structure (and type) of args[argnums], a tuple of them when argnums is a
+ * list.
+ *
+ * @example
+ * const loss = (w: np.Array, x: np.Array) => x.matmul(w).square().mean();
+ * const [value, g] = valueAndGrad(loss)(np.ones([3, 1]), np.ones([4, 3]));   // g: np.Array
+ * const [[v, aux], gx] = valueAndGrad((x: np.Array) => [x.sum(), x.mean()] as const, { hasAux: true })(np.ones([2]));
  */
-export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}) {
+export function valueAndGrad<A extends PyTree[], Aux extends PyTree, const N extends Argnums = 0>(f: (...args: A) => readonly [ScalarOutput, Aux], opts: GradOptions<N, true>): (...args: A) => [[NDArray, ArrayTree<Aux>], GradOf<A, NoInfer<N>>];
+export function valueAndGrad<A extends PyTree[], const N extends Argnums = 0>(f: (...args: A) => ScalarOutput, opts?: GradOptions<N, false>): (...args: A) => [NDArray, GradOf<A, NoInfer<N>>];
+export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: GradOptions): (...args: A) => [PyTree, PyTree];
+export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}): (...args: A) => [PyTree, PyTree] {
   expectFunction('valueAndGrad', f);
+  return valueAndGradUntyped(f, opts);
+}
+
+function valueAndGradUntyped<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions): (...args: A) => [PyTree, PyTree] {
   const { argnums = 0, hasAux = false } = opts;
   const op = 'grad';
   return (...args: A): [PyTree, PyTree] => {
@@ -151,10 +194,21 @@ export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts
   };
 }
 
-/** grad(f, {argnums, hasAux}): the gradient of a scalar-valued function. */
-export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}) {
+/**
+ * grad(f, {argnums, hasAux}): the gradient of a scalar-valued function, with the structure and
+ * type of the argument(s) it is taken with respect to; with `hasAux`, `[gradient, aux]`.
+ *
+ * @example
+ * const loss = (w: np.Array) => np.tanh(w).sum();
+ * const g = grad(loss)(np.ones([3]));                     // np.Array, shape [3]
+ * const gb = grad((w: np.Array, b: number) => w.sum().mul(b), { argnums: 1 })(np.ones([3]), 2);
+ */
+export function grad<A extends PyTree[], Aux extends PyTree, const N extends Argnums = 0>(f: (...args: A) => readonly [ScalarOutput, Aux], opts: GradOptions<N, true>): (...args: A) => [GradOf<A, NoInfer<N>>, ArrayTree<Aux>];
+export function grad<A extends PyTree[], const N extends Argnums = 0>(f: (...args: A) => ScalarOutput, opts?: GradOptions<N, false>): (...args: A) => GradOf<A, NoInfer<N>>;
+export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: GradOptions): (...args: A) => PyTree;
+export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}): (...args: A) => PyTree {
   expectFunction('grad', f);
-  const vg = valueAndGrad(f, opts);
+  const vg = valueAndGradUntyped(f, opts);
   return (...args: A): PyTree => {
     const [value, g] = vg(...args);
     return opts.hasAux ? [g, (value as PyTree[])[1]] : g;

@@ -2,11 +2,12 @@
 // maps primal and tangent inputs to primal and tangent outputs. Rules run on the parent interpreter.
 import { NDArray, Tracer } from '../core/array.js';
 import { Interpreter, leakedTracerError, underNewInterpreter, withInterpreter, bind } from '../core/interpreter.js';
-import { FlatFn, Params, Primitive } from '../core/primitives.js';
+import { FlatFn, HigherOrderPrimitive, isArrayPrimitive, Params, Primitive } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
-import { PyTree } from '../core/tree.js';
+import { ArgTangents, ArrayTree, PyTree } from '../core/tree.js';
 import { ShapeError, expectFunction } from '../core/errors.js';
-import { jvpRules } from './jvp-rules.js';
+import { JvpRule, jvpRules } from './jvp-rules.js';
+import { higherOrderRules } from './higher-order.js';
 import { flattenFun, splitAuxTree, toArrays } from './flat.js';
 import { instantiate, isZero, Tangent, Zero, zeroLike } from './tangent.js';
 
@@ -39,7 +40,8 @@ export class JvpInterpreter implements Interpreter {
     }
     // Nothing here is perturbed: run on the parent without building tracers.
     if (tangents.every((t) => isZero(t))) return withInterpreter(this.parent, () => bind(prim, primals, params));
-    const [primalsOut, tangentsOut] = withInterpreter(this.parent, () => jvpRules[prim](primals, tangents, params as never));
+    const rule = (isArrayPrimitive(prim) ? jvpRules[prim] : higherOrderRules(prim as HigherOrderPrimitive).jvp) as JvpRule<P>;
+    const [primalsOut, tangentsOut] = withInterpreter(this.parent, () => rule(primals, tangents, params));
     return primalsOut.map((p, i) => new JvpTracer(this, p, tangentsOut[i]!));
   }
 }
@@ -67,12 +69,15 @@ export interface JvpOptions {
 
 /**
  * jvp(f, primals, tangents) → [f(...primals), J·tangents]. `primals` and `tangents` are lists of
- * the positional arguments (pytrees of matching structure). With {hasAux: true}, f returns
- * [output, aux] and the result is [output, tangent, aux].
+ * the positional arguments (pytrees of matching structure); the tangent output has the output's
+ * structure. With {hasAux: true}, f returns [output, aux] and the result is [output, tangent, aux].
+ *
+ * @example
+ * const [y, dy] = jvp((x: np.Array) => np.sin(x), [np.zeros([2])], [np.ones([2])]);   // dy = cos(0) = 1
  */
-export function jvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, primals: A, tangents: { [K in keyof A]: PyTree }, opts?: { hasAux?: false }): [R, R];
-export function jvp<A extends PyTree[], O extends PyTree, X extends PyTree>(f: (...args: A) => readonly [O, X], primals: A, tangents: { [K in keyof A]: PyTree }, opts: { hasAux: true }): [O, O, X];
-export function jvp<A extends PyTree[]>(f: (...args: A) => PyTree, primals: A, tangents: { [K in keyof A]: PyTree }, opts: JvpOptions = {}): PyTree[] {
+export function jvp<A extends PyTree[], O extends PyTree, X extends PyTree>(f: (...args: A) => readonly [O, X], primals: A, tangents: ArgTangents<A>, opts: { hasAux: true }): [ArrayTree<O>, ArrayTree<O>, ArrayTree<X>];
+export function jvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, primals: A, tangents: ArgTangents<A>, opts?: { hasAux?: false }): [ArrayTree<R>, ArrayTree<R>];
+export function jvp<A extends PyTree[]>(f: (...args: A) => PyTree, primals: A, tangents: ArgTangents<A>, opts: JvpOptions = {}): PyTree[] {
   expectFunction('jvp', f);
   if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new TypeError('jvp: primals and tangents must be lists of the positional arguments');
   const [pl, inTree] = tree.flatten(primals);

@@ -9,7 +9,7 @@ import { ClosedJaxpr, evalClosedJaxpr } from '../core/jaxpr.js';
 import { optimize } from '../core/passes.js';
 import { FlatFn, Params, Primitive } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
-import { PyTree, TreeDef } from '../core/tree.js';
+import { ArrayTree, PyTree, TreeDef } from '../core/tree.js';
 import { BatchDim, batchRules, moveBatchDim } from './batch-rules.js';
 import { flattenFun, toArrays } from './flat.js';
 import { hoistConsts } from './jit.js';
@@ -155,12 +155,12 @@ function normalizeAxis(axis: number, ndim: number, what: string, path: string): 
  * `outAxes` are pytree prefixes of the argument list and of the output (a number applies to every
  * leaf below it, null means not mapped); `axisSize` gives the lane count when nothing is mapped.
  */
-export function vmap<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, opts: VmapOptions = {}): (...args: A) => R {
+export function vmap<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, opts: VmapOptions = {}): (...args: A) => ArrayTree<R> {
   expectFunction('vmap', f);
   const { inAxes = 0, outAxes = 0, axisSize } = opts;
   const name = f.name || 'function';
   if (axisSize !== undefined && (!Number.isInteger(axisSize) || axisSize < 0)) throw new RangeError(`vmap: axisSize must be a non-negative integer, got ${axisSize}`);
-  const mapped = (...args: A): R => {
+  const mapped = (...args: A): ArrayTree<R> => {
     const [leaves, inTree] = tree.flatten(args);
     const arrays = toArrays(leaves, `vmap(${name})`);
     const paths = leafPaths(inTree, 'args');
@@ -187,7 +187,7 @@ export function vmap<A extends PyTree[], R extends PyTree>(f: (...args: A) => R,
       }
       return moveBatchDim(o, d, normalizeAxis(t, o.ndim + (d === null ? 1 : 0), 'outAxes', `${outPaths[i]} (${lane(o, d).str()})`), size);
     });
-    return tree.unflatten(def, results) as R;
+    return tree.unflatten(def, results) as ArrayTree<R>;
   };
   Object.defineProperty(mapped, 'name', { value: `vmap(${name})` });
   return mapped;
