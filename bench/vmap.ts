@@ -42,14 +42,23 @@ for (const k of ['w1', 'w2'] as const) {
 }
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
-const fs = [() => { perExample(weights, x, y).w1.dataSync(); }, () => { loop().forEach((g) => g.w1.dataSync()); }];
+// The memory floor beside them: writing the batch's ∂loss/∂w1 (N·D_in·H floats) as one fresh array, or as N of them.
+const kept: Float32Array[] = [];
+const fill = (n: number) => { const a = new Float32Array(n); for (let i = 0; i < n; i++) a[i] = i; kept.push(a); if (kept.length > 2 * N) kept.shift(); };
+const fs = [
+  () => { perExample(weights, x, y).w1.dataSync(); },
+  () => { loop().forEach((g) => g.w1.dataSync()); },
+  () => fill(N * D_in * H),
+  () => { for (let i = 0; i < N; i++) fill(D_in * H); },
+];
 for (const f of fs) for (let i = 0; i < 3; i++) f();
-const ts: number[][] = [[], []];
+const ts: number[][] = fs.map(() => []);
 for (let r = 0; r < REPS; r++) fs.forEach((f, k) => { const t0 = performance.now(); f(); ts[k]!.push(performance.now() - t0); });
-const [tv, tl] = ts.map(median) as [number, number];
+const [tv, tl, tOne, tMany] = ts.map(median) as [number, number, number, number];
 
 console.log(`per-example gradients, batch ${N}, two-layer net ${D_in}-${H}-${D_out}, CPU, ${REPS} interleaved rounds (median)`);
 console.log(`  jit(vmap(grad)):            ${tv.toFixed(2)} ms per batch`);
 console.log(`  loop of ${N} jit(grad) calls: ${tl.toFixed(2)} ms per batch`);
 console.log(`  speed-up: ${(tl / tv).toFixed(1)}×   (max relative difference of the gradients: ${maxRel.toExponential(1)})`);
+console.log(`  memory floor: allocating and filling ${N}·${D_in}·${H} float32 as one array ${tOne.toFixed(2)} ms, as ${N} arrays ${tMany.toFixed(2)} ms`);
 try { console.log(`  uptime: ${execSync('uptime').toString().trim()}`); } catch { /* no uptime here */ }
