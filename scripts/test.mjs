@@ -3,9 +3,9 @@
 // CPU results with it), then the browser test (scripts/browser-test.mjs: headless Chromium, CPU
 // and navigator.gpu; a loud skip without Chromium, a failure under REQUIRE_BROWSER=1), then the
 // live page's test (scripts/web-test.mjs: examples/web/ trained on WebGPU and the CPU in headless
-// Chromium, a screenshot in build/web-page.png), and the consumer test (scripts/consumer-test.mjs: the packed package installed and the README compiled
-// and run as a user would). Each
-// prints uvu's summary, which is counted here. Prints one closing line: "N passed, M failed".
+// Chromium, a screenshot in build/web-page.png), and the consumer test (scripts/consumer-test.mjs:
+// the packed package installed and the README compiled and run as a user would). Each prints
+// uvu's summary, which is counted here. Prints one closing line: "N passed, M failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
