@@ -10,7 +10,7 @@
 // torch.tensor([1, 2, 3]) is float32 (PyTorch would infer int64): pass {dtype: torch.long} for integers.
 import { ConcreteArray, NDArray, NestedArray } from '../core/array.js';
 import { DType, isDType } from '../core/dtype.js';
-import { getBackend, setDefaultBackend } from '../core/backend.js';
+import { setDefaultBackend } from '../core/backend.js';
 import * as np from '../core/numpy.js';
 import * as random from '../core/random.js';
 import { nextKey } from './rng.js';
