@@ -51,6 +51,14 @@ test('custom functions: MyReLU net trains, and the P3 fit reaches the tutorial r
   assert.ok(Math.abs(Number(m![2]) + 2.2085) < 0.01 && Math.abs(Number(m![4]) - 0.2555) < 0.01, `got ${m![0]}`);
 });
 
+test('per-example gradients: jit(vmap(grad)) matches a loop of grad over the batch', () => {
+  const out = run('per-example-gradients.js', '--steps', '1');
+  const m = /max relative difference vmap vs loop: ([-\d.e+]+)/.exec(out);
+  assert.ok(m, `no comparison line in:\n${out}`);
+  assert.ok(Number(m![1]) < 1e-4, `vmap and loop differ by ${m![1]}`);
+  assert.match(out, /OK: per-example gradients from vmap match the loop/);
+});
+
 test('export-onnx: the trained forward pass runs in ONNX Runtime and predicts as cotangent does', () => {
   const out = run('export-onnx.js', '--steps', '100', '--every', '10');
   assertFalls(losses(out), 100, 'export-onnx');
