@@ -304,6 +304,12 @@ for (const [name, f, ref, tol, args] of ELEMENTWISE) {
     if (name !== 'heaviside') checkGrads(f, xs, { label: name, rtol: 1e-5, atol: 1e-6 });
   });
 }
+test('a JS number joining a float64 array keeps its float64 value (not the float32 of its weak scalar)', () => {
+  expectArray(np.multiply(f64([1]), 0.1), 'float64', [1], [0.1]);
+  expectArray(np.lessEqual(f64([0.7]), 0.7), 'bool', [1], [true]);
+  expectArray(jit((x: NDArray) => np.add(x, 0.1))(f64([0.2])), 'float64', [1], [0.2 + 0.1]);
+  expectArray(np.multiply(np.array([1], { dtype: 'float32' }), 0.1), 'float32', [1], [Math.fround(0.1)]);
+});
 test('elementwise extras at the edges: sinc(0), signbit(−0), modf, divmod, rint, nanToNum, hypot(∞, NaN), logaddexp(−∞, −∞)', () => {
   expectArray(np.sinc(f64([0])), 'float64', [1], [1]);
   close(values(grad((x: NDArray) => np.sinc(x).sum())(f64([0])) as NDArray), [0], 0, "sinc'(0)");
