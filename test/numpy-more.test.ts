@@ -369,4 +369,14 @@ test('lax.topK: the k largest in order, lower index first among ties, every dtyp
   expectError(() => lax.topK(f64([1, 2]), 3), ShapeError, /k must be an integer in \[0, 2\]/);
 });
 
+test('finfo and iinfo', () => {
+  assert.is(np.finfo('float32').eps, 2 ** -23);
+  assert.is(np.finfo('float64').max, Number.MAX_VALUE);
+  assert.is(np.finfo(np.zeros([1])).tiny, 2 ** -126);
+  assert.is(np.iinfo('int32').min, -2147483648);
+  assert.is(np.iinfo('uint32').max, 4294967295);
+  expectError(() => np.finfo('int32'), DTypeError, /finfo: not a float dtype/);
+  expectError(() => np.iinfo('float32'), DTypeError, /iinfo: not an integer dtype/);
+});
+
 test.run();

@@ -9,6 +9,7 @@ export type { TensorData } from './tensor.js';
 export type { TensorLike, TensorIndex, Dim, ValuesIndices, ClampBounds } from './ops.js';
 export { RuntimeError } from './autograd.js';
 export * from './creation.js';
+export { device, cuda, webgpu } from './device.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled } from './grad-mode.js';
 export { manualSeed, initialSeed } from './rng.js';
 export { compile } from './compile.js';
