@@ -130,6 +130,13 @@ const cases: { [P in Primitive]: GradCase[] } = {
     { name: 'batched, batch axis last on rhs', args: (r) => [r.array([2, 3, 4]), r.array([4, 5, 2])], f: (a, b) => lax.dotGeneral(a, b, { contracting: [[2], [0]], batch: [[0], [2]] }) },
     { name: 'two contracting axes in swapped order', args: (r) => [r.array([2, 3, 4]), r.array([4, 3, 5])], f: (a, b) => lax.dotGeneral(a, b, { contracting: [[1, 2], [1, 0]], batch: [[], []] }) },
   ],
+  conv_general_dilated: [
+    { name: '2-d, padded and strided', args: (r) => [r.array([2, 3, 5, 4]), r.array([4, 3, 3, 2])], f: (x, w) => lax.convGeneralDilated(x, w, [2, 1], [[1, 2], [0, 1]]) },
+    { name: 'NHWC, SAME, dilated both sides', args: (r) => [r.array([1, 4, 5, 2]), r.array([2, 2, 2, 3])],
+      f: (x, w) => lax.convGeneralDilated(x, w, [1, 2], 'SAME', { lhsDilation: [2, 1], rhsDilation: [1, 2], dimensionNumbers: ['NHWC', 'HWIO', 'NHWC'] }) },
+    { name: 'feature groups', args: (r) => [r.array([2, 4, 5]), r.array([6, 2, 3])], f: (x, w) => lax.convGeneralDilated(x, w, [1], 'VALID', { featureGroupCount: 2 }) },
+    { name: 'batch groups', args: (r) => [r.array([4, 3, 5]), r.array([4, 3, 2])], f: (x, w) => lax.convGeneralDilated(x, w, [2], [[1, 0]], { batchGroupCount: 2 }) },
+  ],
   threefry2x32: [{
     args: one,
     f: (x) => {

@@ -41,6 +41,7 @@ export * from './numpy-shape.js';
 export * from './numpy-reduce.js';
 export * from './numpy-linalg.js';
 export * from './numpy-sort.js';
+export * from './numpy-conv.js';
 export { getItem, atIndex, slice, Slice } from './indexing.js';
 export type { Index, IndexUpdater } from './indexing.js';
 export type { Axis } from './numpy-util.js';

@@ -39,6 +39,28 @@ export interface DotDimensionNumbers {
   readonly batch: readonly [readonly number[], readonly number[]];
 }
 
+/**
+ * Which axis is which in a convolution (JAX's ConvDimensionNumbers): `lhs` lists the lhs's
+ * [batch, feature, ...spatial] axes, `rhs` the kernel's [out feature, in feature, ...spatial],
+ * `out` the result's [batch, feature, ...spatial]. NCHW/OIHW/NCHW is [0,1,2,3] for all three.
+ */
+export interface ConvDimensionNumbers {
+  readonly lhs: readonly number[];
+  readonly rhs: readonly number[];
+  readonly out: readonly number[];
+}
+/** XLA's ConvGeneralDilated, as JAX's conv_general_dilated_p; one entry per spatial dimension in the lists. */
+export interface ConvParams {
+  readonly windowStrides: readonly number[];
+  /** [low, high] per spatial dimension, in lhs-dilated coordinates (may be negative). */
+  readonly padding: readonly (readonly [number, number])[];
+  readonly lhsDilation: readonly number[];
+  readonly rhsDilation: readonly number[];
+  readonly dimensionNumbers: ConvDimensionNumbers;
+  readonly featureGroupCount: number;
+  readonly batchGroupCount: number;
+}
+
 /** Primitives on arrays: what backends implement as kernels. */
 export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, CompareParams, ReduceParams {
   select: NoParams;
@@ -65,6 +87,8 @@ export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, Compare
    */
   sort: { dimension: number; numKeys: number };
   dot_general: { dimensionNumbers: DotDimensionNumbers };
+  /** Operands (lhs, rhs) of one dtype: out[n, o, s] = Σ_{i,k} lhs[n, g·I + i, s·stride + k·rhsDilation − lo] · rhs[o, i, k] (lhs dilated). */
+  conv_general_dilated: ConvParams;
   /** Threefry-2x32 (20 rounds) on (key0, key1, x0, x1), all uint32 of one shape → (y0, y1). */
   threefry2x32: NoParams;
 }
@@ -318,6 +342,7 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
     const free = (s: ShapedArray, c: readonly number[], b: readonly number[]) => s.shape.filter((_, i) => !c.includes(i) && !b.includes(i));
     return ok(new ShapedArray([...lb.map((i) => l.shape[i]!), ...free(l, lc, lb), ...free(r, rc, rb)], l.dtype, l.weakType && r.weakType));
   },
+  conv_general_dilated: convShapeRule,
   threefry2x32: (avals) => {
     const a = arity(4, avals) ?? sameShapes(avals); if (a) return fail(a);
     if (avals[0]!.dtype !== 'uint32') return fail(`operands must be uint32, got ${avals[0]!.str()}`);
@@ -337,6 +362,47 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
     return ok(...jaxpr.outAvals);
   },
 };
+
+/** (n − 1)·d + 1: the extent of n points d apart (0 for n = 0). */
+export const dilateDim = (n: number, d: number): number => (n === 0 ? 0 : (n - 1) * d + 1);
+
+function isPermutation(p: readonly number[], n: number): boolean {
+  return p.length === n && [...p].sort((a, b) => a - b).every((v, i) => v === i);
+}
+function convShapeRule(avals: readonly ShapedArray[], p: ConvParams): E.Either<string, ShapedArray[]> {
+  const a = arity(2, avals); if (a) return fail(a);
+  const [l, r] = avals as [ShapedArray, ShapedArray];
+  if (l.dtype !== r.dtype) return fail(`lhs and rhs must share a dtype, got ${l.str()} and ${r.str()}`);
+  if (l.dtype === 'bool') return fail(`bool operands are not supported, got ${l.str()}`);
+  if (l.ndim < 2 || l.ndim !== r.ndim) return fail(`lhs and rhs must have one rank of at least 2 (batch and feature axes), got ${l.str()} and ${r.str()}`);
+  const { lhs: ls, rhs: rs, out: os } = p.dimensionNumbers;
+  if (!isPermutation(ls, l.ndim) || !isPermutation(rs, r.ndim) || !isPermutation(os, l.ndim)) {
+    return fail(`dimension numbers lhs=${showShape(ls)} rhs=${showShape(rs)} out=${showShape(os)} must each be a permutation of the ${l.ndim} axes`);
+  }
+  const d = l.ndim - 2;
+  for (const [name, v] of [['windowStrides', p.windowStrides], ['lhsDilation', p.lhsDilation], ['rhsDilation', p.rhsDilation]] as const) {
+    if (v.length !== d || v.some((x) => !Number.isInteger(x) || x < 1)) return fail(`${name} must be ${d} positive integers (one per spatial dimension), got ${showShape(v)}`);
+  }
+  if (p.padding.length !== d || p.padding.some((q) => q.length !== 2 || !q.every(Number.isInteger))) {
+    return fail(`padding must be ${d} [low, high] integer pairs, got ${JSON.stringify(p.padding)}`);
+  }
+  const fg = p.featureGroupCount, bg = p.batchGroupCount;
+  if (!Number.isInteger(fg) || fg < 1 || !Number.isInteger(bg) || bg < 1) return fail(`featureGroupCount and batchGroupCount must be positive integers, got ${fg} and ${bg}`);
+  if (fg > 1 && bg > 1) return fail(`featureGroupCount (${fg}) and batchGroupCount (${bg}) cannot both exceed 1`);
+  const N = l.shape[ls[0]!]!, C = l.shape[ls[1]!]!, O = r.shape[rs[0]!]!, I = r.shape[rs[1]!]!;
+  if (C !== I * fg) return fail(`the lhs has ${C} features but the rhs takes ${I} per group × ${fg} group${fg === 1 ? '' : 's'} (${l.str()}, ${r.str()})`);
+  if (O % fg !== 0) return fail(`the rhs's ${O} output features do not split into ${fg} feature groups`);
+  if (O % bg !== 0 || N % bg !== 0) return fail(`batchGroupCount ${bg} must divide the batch (${N}) and the rhs's output features (${O})`);
+  const out = new Array<number>(l.ndim);
+  out[os[0]!] = N / bg;
+  out[os[1]!] = O;
+  for (let i = 0; i < d; i++) {
+    const padded = dilateDim(l.shape[ls[2 + i]!]!, p.lhsDilation[i]!) + p.padding[i]![0] + p.padding[i]![1];
+    const window = dilateDim(r.shape[rs[2 + i]!]!, p.rhsDilation[i]!);
+    out[os[2 + i]!] = padded < window ? 0 : Math.floor((padded - window) / p.windowStrides[i]!) + 1;
+  }
+  return ok(new ShapedArray(out, l.dtype, l.weakType && r.weakType));
+}
 
 const HIGHER_ORDER = new Set<Primitive>(['custom_jvp_call', 'custom_vjp_call', 'custom_lin', 'jit']);
 export const PRIMITIVES = Object.keys(shapeRules) as Primitive[];

@@ -5,6 +5,7 @@ import { isFloat } from '../core/dtype.js';
 import { CotangentError } from '../core/errors.js';
 import { bind } from '../core/interpreter.js';
 import * as lax from '../core/lax.js';
+import { convWithParams } from '../core/conv.js';
 import { Params, Primitive, UnaryPrimitive, BinaryPrimitive } from '../core/primitives.js';
 import { jvpOfJit } from './jit-rules.js';
 import { addTangents, instantiate, isZero, scaleTangent, Tangent, zeroLike } from './tangent.js';
@@ -150,6 +151,13 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
     const fromX = isZero(tx!) ? zeroLike(out) : lax.dotGeneral(tx, y!, dimensionNumbers);
     const fromY = isZero(ty!) ? zeroLike(out) : lax.dotGeneral(x!, ty, dimensionNumbers);
     return [[out], [addTangents(fromX, fromY)]];
+  },
+  // Bilinear, as dot_general.
+  conv_general_dilated: ([x, w], [tx, tw], params) => {
+    const out = convWithParams(x!, w!, params);
+    const fromX = isZero(tx!) ? zeroLike(out) : convWithParams(tx, w!, params);
+    const fromW = isZero(tw!) ? zeroLike(out) : convWithParams(x!, tw, params);
+    return [[out], [addTangents(fromX, fromW)]];
   },
   threefry2x32: zeroJvpOf('threefry2x32'),
 

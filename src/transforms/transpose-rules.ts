@@ -4,6 +4,7 @@
 import { ShapedArray } from '../core/aval.js';
 import { NDArray } from '../core/array.js';
 import * as lax from '../core/lax.js';
+import { convTransposeLhs, convTransposeRhs } from '../core/conv.js';
 import { DotDimensionNumbers, Params, Primitive } from '../core/primitives.js';
 import { instantiate, Tangent, Zero } from './tangent.js';
 import { transposeJit } from './jit-rules.js';
@@ -126,6 +127,14 @@ export const transposeRules: { [P in Primitive]: TransposeRule<P> } = {
     return undef(x)
       ? [dotTransposeLhs(c, known(y, 'dot_general'), x.aval, dimensionNumbers), null]
       : [null, dotTransposeRhs(c, known(x, 'dot_general'), (y as UndefinedPrimal).aval, dimensionNumbers)];
+  },
+  // Both transposes are convolutions again (src/core/conv.ts).
+  conv_general_dilated: ([ct], [x, w], params) => {
+    const c = instantiate(ct!);
+    if (undef(x) && undef(w)) throw new Error('internal: conv_general_dilated of two linear values is not linear');
+    return undef(x)
+      ? [convTransposeLhs(c, known(w, 'conv_general_dilated'), x.aval, params), null]
+      : [null, convTransposeRhs(c, known(x, 'conv_general_dilated'), (w as UndefinedPrimal).aval, params)];
   },
   threefry2x32: notLinear('threefry2x32'),
 

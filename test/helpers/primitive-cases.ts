@@ -84,6 +84,11 @@ const axes = (...a: number[]) => ({ axes: a });
 const to = (newDtype: DType) => ({ newDtype, weakType: false });
 const contract = (l: number[], r: number[], bl: number[] = [], br: number[] = []) =>
   ({ dimensionNumbers: { contracting: [l, r] as const, batch: [bl, br] as const } });
+/** conv_general_dilated params in NC…/OI…/NC… layout. */
+const conv1 = (windowStrides: number[], padding: [number, number][], lhsDilation = windowStrides.map(() => 1), rhsDilation = windowStrides.map(() => 1)) => {
+  const axes = [0, 1, ...windowStrides.map((_, i) => 2 + i)];
+  return { windowStrides, padding, lhsDilation, rhsDilation, dimensionNumbers: { lhs: axes, rhs: axes, out: axes }, featureGroupCount: 1, batchGroupCount: 1 };
+};
 /** 0..23 as int32[2,3,4]: x[i][j][k] = 12i + 4j + k. */
 const X234 = i32([[[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]], [[12, 13, 14, 15], [16, 17, 18, 19], [20, 21, 22, 23]]]);
 const M23 = [[1, 2, 3], [4, 5, 6]], M32 = [[7, 8], [9, 10], [11, 12]];
@@ -500,6 +505,21 @@ export const PRIMITIVE_CASES: { [P in ArrayPrimitive]: PrimitiveCase<P>[] } = {
       f64([[[531, 3], [642, 4]], [[1197, 9], [1308, 10]]])),
     row('empty contraction gives zeros', [f32([], [2, 0]), f32([], [0, 3])], contract([1], [0]), f32([[0, 0, 0], [0, 0, 0]])),
     row('empty rows', [i32([], [0, 3]), i32([[1, 2], [3, 4], [5, 6]])], contract([1], [0]), i32([], [0, 2])),
+  ],
+
+  // ---- convolution: worked by hand (test/conv.test.ts checks many more against nested loops) --------
+  conv_general_dilated: [
+    row('f32 1-d VALID', [f32([[[1, 2, 3, 4]]]), f32([[[1, -1]]])], conv1([1], [[0, 0]]), f32([[[-1, -1, -1]]])),
+    row('f32 1-d padded, stride 2', [f32([[[1, 2, 3, 4]]]), f32([[[1, -1]]])], conv1([2], [[1, 1]]), f32([[[-1, -1, 4]]])),
+    row('f64 lhs dilation 2', [f64([[[1, 2, 3]]]), f64([[[1, 1]]])], conv1([1], [[0, 0]], [2]), f64([[[1, 2, 2, 3]]])),
+    row('f64 rhs dilation 2', [f64([[[1, 2, 3, 4]]]), f64([[[1, 1]]])], conv1([1], [[0, 0]], [1], [2]), f64([[[4, 6]]])),
+    row('i32 NHWC · HWIO', [i32([[[[1], [2]], [[3], [4]]]]), i32([[[[1]], [[1]]], [[[1]], [[1]]]])],
+      { ...conv1([1, 1], [[0, 0], [0, 0]]), dimensionNumbers: { lhs: [0, 3, 1, 2], rhs: [3, 2, 0, 1], out: [0, 3, 1, 2] } }, i32([[[[10]]]])),
+    row('f32 two feature groups', [f32([[[1, 2, 3], [4, 5, 6]]]), f32([[[1]], [[10]]])], { ...conv1([1], [[0, 0]]), featureGroupCount: 2 },
+      f32([[[1, 2, 3], [40, 50, 60]]])),
+    row('f32 two batch groups', [f32([[[1, 2]], [[3, 4]]]), f32([[[1]], [[10]]])], { ...conv1([1], [[0, 0]]), batchGroupCount: 2 },
+      f32([[[1, 2], [30, 40]]])),
+    row('f32 window larger than the input gives an empty result', [f32([[[1, 2]]]), f32([[[1, 1, 1]]])], conv1([1], [[0, 0]]), f32([], [1, 1, 0])),
   ],
 
   // ---- random -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { dtypeOfTypedArray, TypedArray } from '../../core/dtype.js';
 import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { elementwiseKernel as ew } from './elementwise.js';
 import { dotGeneral } from './matmul.js';
+import { convGeneralDilated } from './conv.js';
 import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from './movement.js';
 import { gather, scatterAdd } from './indexing.js';
 import { threefry2x32 } from './random.js';
@@ -56,6 +57,7 @@ export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
   scatter_add: scatterAdd,
   sort,
   dot_general: dotGeneral,
+  conv_general_dilated: convGeneralDilated,
   threefry2x32,
 };
 

@@ -8,6 +8,7 @@ import { CotangentError } from '../../core/errors.js';
 import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { compileJaxpr } from './compile/index.js';
 import { acquireDevice, destroyDevice, deviceLive, GpuBuffer, memoryStats as deviceMemoryStats, MemoryStats, queueSettled, readBack, runPlan, upload } from './device.js';
+import { convGeneralDilated } from './conv.js';
 import { elementwiseKernel as ew } from './elementwise.js';
 import { gather, scatterAdd } from './indexing.js';
 import { dotGeneral, MatmulKernel, setMatmulKernel as chooseMatmulKernel } from './matmul.js';
@@ -50,6 +51,7 @@ export const webgpuKernels: { [P in ArrayPrimitive]: WebGpuKernel<P> } = {
   scatter_add: scatterAdd,
   sort,
   dot_general: dotGeneral,
+  conv_general_dilated: convGeneralDilated,
   threefry2x32,
 };
 
