@@ -61,6 +61,22 @@ export interface ConvParams {
   readonly batchGroupCount: number;
 }
 
+/**
+ * A window over every axis of an operand (XLA's ReduceWindow): window position k of output o meets
+ * the operand at o·stride + k·windowDilation − lo in base-dilated coordinates (the operand's
+ * elements baseDilation apart); positions in the padding or between dilated elements hold the
+ * reduction's identity.
+ */
+export interface WindowParams {
+  readonly windowDimensions: readonly number[];
+  readonly windowStrides: readonly number[];
+  readonly padding: readonly (readonly [number, number])[];
+  readonly baseDilation: readonly number[];
+  readonly windowDilation: readonly number[];
+}
+/** Which element of a window is selected: the first maximum ('ge') or the first minimum ('le'). */
+export type SelectPrim = 'ge' | 'le';
+
 /** Primitives on arrays: what backends implement as kernels. */
 export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, CompareParams, ReduceParams {
   select: NoParams;
@@ -89,6 +105,13 @@ export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, Compare
   dot_general: { dimensionNumbers: DotDimensionNumbers };
   /** Operands (lhs, rhs) of one dtype: out[n, o, s] = Σ_{i,k} lhs[n, g·I + i, s·stride + k·rhsDilation − lo] · rhs[o, i, k] (lhs dilated). */
   conv_general_dilated: ConvParams;
+  reduce_window_sum: WindowParams;
+  reduce_window_max: WindowParams;
+  reduce_window_min: WindowParams;
+  /** Operands (tangent, operand): per window, the tangent where the operand is selected (0 if that is padding). The JVP of reduce_window_max/min. */
+  select_and_gather_add: WindowParams & { readonly selectPrim: SelectPrim };
+  /** Operands (source, operand): each window's source value added where the operand is selected; out has the operand's shape. */
+  select_and_scatter_add: WindowParams & { readonly selectPrim: SelectPrim };
   /** Threefry-2x32 (20 rounds) on (key0, key1, x0, x1), all uint32 of one shape → (y0, y1). */
   threefry2x32: NoParams;
 }
@@ -343,6 +366,18 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
     return ok(new ShapedArray([...lb.map((i) => l.shape[i]!), ...free(l, lc, lb), ...free(r, rc, rb)], l.dtype, l.weakType && r.weakType));
   },
   conv_general_dilated: convShapeRule,
+  reduce_window_sum: windowRule('reduce_window_sum', 1), reduce_window_max: windowRule('reduce_window_max', 1),
+  reduce_window_min: windowRule('reduce_window_min', 1),
+  select_and_gather_add: windowRule('select_and_gather_add', 2),
+  select_and_scatter_add: (avals, p) => {
+    const a = arity(2, avals); if (a) return fail(a);
+    const [src, x] = avals as [ShapedArray, ShapedArray];
+    const outs = windowRule('select_and_scatter_add', 1)([x], p);
+    if (E.isLeft(outs)) return outs;
+    if (!src.equals(outs.right[0]!.strong()) && !shapeEq(src.shape, outs.right[0]!.shape)) return fail(`the source must have the windows' shape ${showShape(outs.right[0]!.shape)}, got ${src.str()}`);
+    if (src.dtype !== x.dtype) return fail(`source and operand must share a dtype, got ${src.str()} and ${x.str()}`);
+    return ok(new ShapedArray(x.shape, x.dtype, src.weakType));
+  },
   threefry2x32: (avals) => {
     const a = arity(4, avals) ?? sameShapes(avals); if (a) return fail(a);
     if (avals[0]!.dtype !== 'uint32') return fail(`operands must be uint32, got ${avals[0]!.str()}`);
@@ -365,6 +400,31 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
 
 /** (n − 1)·d + 1: the extent of n points d apart (0 for n = 0). */
 export const dilateDim = (n: number, d: number): number => (n === 0 ? 0 : (n - 1) * d + 1);
+
+/** The output shape of a window over `shape`, or why there is none. */
+export function windowOutShape(shape: Shape, p: WindowParams): number[] | string {
+  const n = shape.length;
+  for (const [name, v] of [['windowDimensions', p.windowDimensions], ['windowStrides', p.windowStrides], ['baseDilation', p.baseDilation], ['windowDilation', p.windowDilation]] as const) {
+    if (v.length !== n || v.some((x) => !Number.isInteger(x) || x < 1)) return `${name} must be ${n} positive integers (one per operand axis), got ${showShape(v)}`;
+  }
+  if (p.padding.length !== n || p.padding.some((q) => q.length !== 2 || !q.every(Number.isInteger))) return `padding must be ${n} [low, high] integer pairs, got ${JSON.stringify(p.padding)}`;
+  return shape.map((d, i) => {
+    const padded = dilateDim(d, p.baseDilation[i]!) + p.padding[i]![0] + p.padding[i]![1];
+    const window = dilateDim(p.windowDimensions[i]!, p.windowDilation[i]!);
+    return padded < window ? 0 : Math.floor((padded - window) / p.windowStrides[i]!) + 1;
+  });
+}
+function windowRule(prim: string, operands: 1 | 2): (avals: readonly ShapedArray[], p: WindowParams) => E.Either<string, ShapedArray[]> {
+  return (avals, p) => {
+    const a = arity(operands, avals); if (a) return fail(a);
+    const x = avals[operands - 1]!;
+    if (operands === 2 && !avals[0]!.strong().equals(x.strong())) return fail(`tangent and operand must have one shape and dtype, got ${avals[0]!.str()} and ${x.str()}`);
+    if (x.dtype === 'bool' && prim === 'reduce_window_sum') return fail(`bool operands are not supported, got ${x.str()}`);
+    const out = windowOutShape(x.shape, p);
+    if (typeof out === 'string') return fail(out);
+    return ok(new ShapedArray(out, x.dtype, avals[0]!.weakType));
+  };
+}
 
 function isPermutation(p: readonly number[], n: number): boolean {
   return p.length === n && [...p].sort((a, b) => a - b).every((v, i) => v === i);

@@ -24,6 +24,9 @@ export const CASES: Case[] = [
   { name: 'conv 2-d NCHW SAME', shapes: [[2, 3, 8, 7], [4, 3, 3, 3]], f: (x, w) => lax.convGeneralDilated(x, w, [1, 1], 'SAME') },
   { name: 'conv 2-d NHWC strided, padded', shapes: [[2, 9, 8, 2], [3, 2, 2, 5]], f: (x, w) => lax.convGeneralDilated(x, w, [2, 2], [[1, 0], [2, 1]], { dimensionNumbers: ['NHWC', 'HWIO', 'NHWC'] }) },
   { name: 'conv 1-d dilated both sides, feature groups', shapes: [[2, 4, 9], [6, 2, 3]], f: (x, w) => lax.convGeneralDilated(x, w, [2], 'SAME', { lhsDilation: [2], rhsDilation: [2], featureGroupCount: 2 }) },
+  { name: 'max pool 2×2 and avg pool 3×3 SAME', shapes: [[2, 3, 8, 6]],
+    f: (x) => lax.reduceWindow(x, -Infinity, 'max', [1, 1, 2, 2], [1, 1, 2, 2], 'VALID').sum().add(lax.reduceWindow(x, 0, 'sum', [1, 1, 3, 3], [1, 1, 2, 1], 'SAME').mul(x.get(':', ':', '::2', ':')).sum()) },
+  { name: 'min window, overlapping, dilated, padded', shapes: [[3, 7]], f: (x) => lax.reduceWindow(x, Infinity, 'min', [2, 3], [1, 1], [[1, 0], [1, 2]], [1, 1], [1, 2]) },
   { name: 'conv 3-d', shapes: [[1, 2, 4, 5, 3], [2, 2, 2, 2, 2]], f: (x, w) => lax.convGeneralDilated(x, w, [1, 2, 1], 'VALID') },
 ];
 

@@ -11,6 +11,7 @@
 import { ShapedArray } from '../../core/aval.js';
 import { allocTyped, TypedArray } from '../../core/dtype.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
+import type { ConvParams } from '../../core/primitives.js';
 import type { CpuKernel } from './index.js';
 import { dotGeneral } from './matmul.js';
 import { transposeTyped } from './movement.js';
@@ -43,35 +44,18 @@ export const convGeneralDilated: CpuKernel<'conv_general_dilated'> = ([l, r], p,
   const sN = xs[ls[0]!]!, sC = xs[ls[1]!]!, sS = ls.slice(2).map((a) => xs[a]!);
 
   const P = allocTyped(dtype, G * R * cols);
-  const k = new Array<number>(d).fill(0);
-  // One row of P: every output position s for kernel position k, reading from lhs offset `base`.
-  const fillRow = (axis: number, off: number, dst: number): number => {
-    const tab = tabs[axis]!, n = outS[axis]!, ko = k[axis]! * n, stride = sS[axis]!;
-    if (axis === d - 1) {
-      for (let s = 0; s < n; s++, dst++) {
-        const q = tab[ko + s]!;
-        if (q >= 0) P[dst] = l![off + q * stride]!;
-      }
-      return dst;
-    }
-    const span = sizeOf(outS.slice(axis + 1));
-    for (let s = 0; s < n; s++) {
-      const q = tab[ko + s]!;
-      if (q >= 0) fillRow(axis + 1, off + q * stride, dst);
-      dst += span;
-    }
-    return dst;
-  };
+  // Bits are moved, never computed on, so every 4-byte dtype is copied as int32 and float64 as
+  // itself: the copy loop then sees two array types at most and stays fast in V8.
+  const [Pv, lv] = P instanceof Float64Array ? [P, l as Float64Array] : [asInt32(P), asInt32(l!)];
+  const plan = rowPlan(d, kS, outS, inS, tabs, sS, p);
   for (let g = 0; g < G; g++) {
     const n0 = bg > 1 ? g * Nout : 0, c0 = fg > 1 ? g * I : 0;
     for (let i = 0; i < I; i++) {
       for (let kt = 0; kt < Kp; kt++) {
-        for (let a = d - 1, rest = kt; a >= 0; a--) { k[a] = rest % kS[a]!; rest = Math.floor(rest / kS[a]!); }
-        let dst = ((g * I + i) * Kp + kt) * cols;
+        const rows = plan[kt]!;
         for (let n = 0; n < Nout; n++) {
-          const base = (n0 + n) * sN + (c0 + i) * sC;
-          if (d === 0) P[dst++] = l![base]!;
-          else dst = fillRow(0, base, dst);
+          const base = (n0 + n) * sN + (c0 + i) * sC, dst = (((g * I + i) * Kp + kt) * Nout + n) * Sp;
+          fillRows(Pv, lv, rows, base, dst);
         }
       }
     }
@@ -93,3 +77,73 @@ export const convGeneralDilated: CpuKernel<'conv_general_dilated'> = ([l, r], p,
   if (isIdentity(perm)) return [prod!];
   return [transposeTyped(prod!, [G, Og, Nout, ...outS], perm, allocTyped(dtype, oa!.size)) as TypedArray];
 };
+
+const asInt32 = (a: TypedArray): Int32Array => new Int32Array(a.buffer, a.byteOffset, a.length);
+
+/**
+ * Copies for one kernel position: runs of `len` elements, run j from src + rows[4j] (stepping
+ * rows[4j+2]) to dst + rows[4j+1], or, where rows[4j+3] ≥ 0, through the lhs-dilation table `tab`
+ * (an entry per output position along the last axis: -1 or the element's offset).
+ */
+interface RowPlan { readonly runs: Int32Array; readonly len: Int32Array; readonly tables: readonly Int32Array[] }
+
+/** For every kernel position: its copy runs, one per valid output position of the leading spatial axes. */
+function rowPlan(d: number, kS: readonly number[], outS: readonly number[], inS: readonly number[], tabs: readonly Int32Array[], sS: readonly number[], p: ConvParams): RowPlan[] {
+  const Kp = sizeOf(kS), plans: RowPlan[] = [];
+  if (d === 0) {
+    for (let kt = 0; kt < Kp; kt++) plans.push({ runs: Int32Array.of(0, 0, 1, -1), len: Int32Array.of(1), tables: [] });
+    return plans;
+  }
+  const last = d - 1, nLast = outS[last]!, stLast = sS[last]!;
+  const k = new Array<number>(d).fill(0);
+  for (let kt = 0; kt < Kp; kt++) {
+    for (let a = d - 1, rest = kt; a >= 0; a--) { k[a] = rest % kS[a]!; rest = Math.floor(rest / kS[a]!); }
+    // The last axis: a linear run when the lhs is not dilated there, else a table.
+    const tab = tabs[last]!, ko = k[last]! * nLast;
+    let s0 = 0, s1 = nLast, srcOff = 0, step = 0, table = -1;
+    const tables: Int32Array[] = [];
+    if (p.lhsDilation[last] === 1) {
+      while (s0 < nLast && tab[ko + s0]! < 0) s0++;
+      while (s1 > s0 && tab[ko + s1 - 1]! < 0) s1--;
+      srcOff = s0 < s1 ? tab[ko + s0]! * stLast : 0;
+      step = p.windowStrides[last]! * stLast;
+    } else {
+      const t = new Int32Array(nLast);
+      for (let s = 0; s < nLast; s++) t[s] = tab[ko + s]! < 0 ? -1 : tab[ko + s]! * stLast;
+      tables.push(t);
+      table = 0;
+    }
+    const runs: number[] = [], lens: number[] = [];
+    // Odometer over the leading axes' output positions.
+    const lead = outS.slice(0, last), leadCount = sizeOf(lead);
+    for (let flat = 0; flat < leadCount; flat++) {
+      let src = 0, dstRow = flat * nLast, ok = true;
+      for (let a = last - 1, rest = flat; a >= 0; a--) {
+        const s = rest % lead[a]!; rest = Math.floor(rest / lead[a]!);
+        const q = tabs[a]![k[a]! * outS[a]! + s]!;
+        if (q < 0) { ok = false; break; }
+        src += q * sS[a]!;
+      }
+      if (!ok || s0 >= s1) continue;
+      runs.push(table < 0 ? src + srcOff : src, table < 0 ? dstRow + s0 : dstRow, step, table);
+      lens.push(table < 0 ? s1 - s0 : nLast);
+    }
+    void inS;
+    plans.push({ runs: Int32Array.from(runs), len: Int32Array.from(lens), tables });
+  }
+  return plans;
+}
+
+function fillRows(P: Int32Array | Float64Array, l: Int32Array | Float64Array, plan: RowPlan, base: number, dst: number): void {
+  const { runs, len, tables } = plan;
+  for (let j = 0; j < len.length; j++) {
+    const src = base + runs[4 * j]!, to = dst + runs[4 * j + 1]!, n = len[j]!;
+    if (runs[4 * j + 3]! < 0) {
+      const step = runs[4 * j + 2]!;
+      for (let s = 0, from = src; s < n; s++, from += step) P[to + s] = l[from]!;
+    } else {
+      const t = tables[runs[4 * j + 3]!]!;
+      for (let s = 0; s < n; s++) { const q = t[s]!; if (q >= 0) P[to + s] = l[src + q]!; }
+    }
+  }
+}

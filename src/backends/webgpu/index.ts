@@ -9,6 +9,7 @@ import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { compileJaxpr } from './compile/index.js';
 import { acquireDevice, destroyDevice, deviceLive, GpuBuffer, memoryStats as deviceMemoryStats, MemoryStats, queueSettled, readBack, runPlan, upload } from './device.js';
 import { convGeneralDilated } from './conv.js';
+import { reduceWindowMax, reduceWindowMin, reduceWindowSum, selectAndGatherAdd, selectAndScatterAdd } from './window.js';
 import { elementwiseKernel as ew } from './elementwise.js';
 import { gather, scatterAdd } from './indexing.js';
 import { dotGeneral, MatmulKernel, setMatmulKernel as chooseMatmulKernel } from './matmul.js';
@@ -52,6 +53,8 @@ export const webgpuKernels: { [P in ArrayPrimitive]: WebGpuKernel<P> } = {
   sort,
   dot_general: dotGeneral,
   conv_general_dilated: convGeneralDilated,
+  reduce_window_sum: reduceWindowSum, reduce_window_max: reduceWindowMax, reduce_window_min: reduceWindowMin,
+  select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
   threefry2x32,
 };
 
