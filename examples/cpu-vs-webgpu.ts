@@ -14,7 +14,7 @@ const [N, D_in, H, D_out] = [64, 1000, 100, 10];
 type Weights = { w1: NDArray; w2: NDArray };
 const loss = (w: Weights, x: NDArray, y: NDArray) => np.maximum(x.matmul(w.w1), 0).matmul(w.w2).sub(y).square().sum();
 const step = jit((w: Weights, x: NDArray, y: NDArray): [NDArray, Weights] => {
-  const [value, g] = valueAndGrad(loss)(w, x, y) as [NDArray, Weights];
+  const [value, g] = valueAndGrad(loss)(w, x, y);
   return [value, { w1: w.w1.sub(g.w1.mul(1e-6)), w2: w.w2.sub(g.w2.mul(1e-6)) }];
 }, { donateArgnums: 0 });
 

@@ -15,18 +15,18 @@ export const myRelu = customVjp((input: NDArray) => input.clip(0, null)).defVjp(
 
 // P3(x) = ½(5x³ − 3x), P3'(x) = 1.5(5x² − 1).
 export const P3 = customVjp((x: NDArray) => x.pow(3).mul(5).sub(x.mul(3)).mul(0.5)).defVjp(
-  (x: NDArray) => [x.pow(3).mul(5).sub(x.mul(3)).mul(0.5), x],
-  (x: NDArray, gradOutput: NDArray) => [gradOutput.mul(x.square().mul(5).sub(1).mul(1.5))],
+  (x) => [x.pow(3).mul(5).sub(x.mul(3)).mul(0.5), x],
+  (x, gradOutput) => [gradOutput.mul(x.square().mul(5).sub(1).mul(1.5))],
 );
 
 // --- the two-layer network with MyReLU (500 steps as in the seed) ---------------------------------
 {
   const [N, D_in, H, D_out] = [64, 1000, 100, 10];
-  const [kx, ky, k1, k2] = keys(0, 4) as [NDArray, NDArray, NDArray, NDArray];
+  const [kx, ky, k1, k2] = keys(0, 4);
   const x = random.normal(kx, [N, D_in]), y = random.normal(ky, [N, D_out]);
   let w = { w1: random.normal(k1, [D_in, H]), w2: random.normal(k2, [H, D_out]) };
   const loss = ({ w1, w2 }: typeof w) => myRelu(x.matmul(w1)).matmul(w2).sub(y).square().sum();
-  const g = grad(loss) as (p: typeof w) => typeof w;
+  const g = grad(loss);
   const steps = Math.min(opts.steps, 500);
   console.log('MyReLU two-layer net:');
   for (let t = 0; t < steps; t++) {
@@ -44,7 +44,7 @@ export const P3 = customVjp((x: NDArray) => x.pow(3).mul(5).sub(x.mul(3)).mul(0.
   // published tutorial it comes from: a = 0, b = -1, c = 0, d = 0.3 at lr 5e-6, which converges.
   let p = { a: np.array(0.0), b: np.array(-1.0), c: np.array(0.0), d: np.array(0.3) };
   const loss = ({ a, b, c, d }: typeof p) => a.add(b.mul(P3(c.add(d.mul(x))))).sub(y).square().sum();
-  const g = grad(loss) as (q: typeof p) => typeof p;
+  const g = grad(loss);
   console.log('Legendre P3 fit:');
   for (let t = 0; t < opts.steps; t++) {
     if (t % opts.every === opts.every - 1) console.log(t, await loss(p).item());

@@ -8,7 +8,7 @@ const opts = await parseArgs({ steps: 500, every: 1 });
 const [N, D_in, H, D_out] = [64, 1000, 100, 10];
 
 // Create random input and output data
-const [kx, ky, k1, k2] = keys(0, 4) as [np.Array, np.Array, np.Array, np.Array];
+const [kx, ky, k1, k2] = keys(0, 4);
 const x = random.normal(kx, [N, D_in]);
 const y = random.normal(ky, [N, D_out]);
 

@@ -12,7 +12,7 @@ const y = np.sin(x);
 
 // Randomly initialize weights
 type Coefficients = { a: NDArray; b: NDArray; c: NDArray; d: NDArray };
-const [ka, kb, kc, kd] = keys(1, 4) as [NDArray, NDArray, NDArray, NDArray];
+const [ka, kb, kc, kd] = keys(1, 4);
 let params: Coefficients = { a: random.normal(ka, []), b: random.normal(kb, []), c: random.normal(kc, []), d: random.normal(kd, []) };
 
 // y = a + b x + c x^2 + d x^3, and the sum of squared errors
@@ -20,7 +20,7 @@ const loss = ({ a, b, c, d }: Coefficients) => {
   const yPred = a.add(b.mul(x)).add(c.mul(x.pow(2))).add(d.mul(x.pow(3)));
   return yPred.sub(y).square().sum();
 };
-const lossGrad = grad(loss) as (p: Coefficients) => Coefficients;
+const lossGrad = grad(loss);
 
 const learningRate = 1e-6;
 for (let t = 0; t < opts.steps; t++) {

@@ -40,7 +40,7 @@ export async function run(opts: RunOptions): Promise<{ accumulated: number[] }> 
   try {
     x.mul(y);
   } catch (e) {
-    log('x * y (elementwise multiply) :', (e as Error).message);
+    log('x * y (elementwise multiply) :', e instanceof Error ? e.message : String(e));
   }
 
   // view: the same values in another shape; -1 is inferred.

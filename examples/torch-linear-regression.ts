@@ -82,7 +82,7 @@ export async function run(opts: RunOptions & { svgPath?: string }): Promise<{ ma
 
   const xs = torch.arange(0, 5, 0.01).view(-1, 1);
   const ys = model(xs);
-  const column = async (t: Tensor) => (await t.data.numpy().data()).slice() as unknown as number[];
+  const column = async (t: Tensor) => Array.from(await t.data.numpy().data());
   const svg = scatterSvg([
     { xs: Array.from(await column(xs)), ys: Array.from(await column(ys)), color: '#1f77b4', radius: 1.2, label: 'model(xs)' },
     { xs: Array.from(await column(x)), ys: Array.from(await column(y)), color: '#ff7f0e', radius: 4, label: 'data' },

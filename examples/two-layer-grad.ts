@@ -7,14 +7,14 @@ import { keys } from './keys.js';
 const opts = await parseArgs({ steps: 500, every: 100 });
 const [N, D_in, H, D_out] = [64, 1000, 100, 10];
 
-const [kx, ky, k1, k2] = keys(0, 4) as [NDArray, NDArray, NDArray, NDArray];
+const [kx, ky, k1, k2] = keys(0, 4);
 const x = random.normal(kx, [N, D_in]);
 const y = random.normal(ky, [N, D_out]);
 let weights = { w1: random.normal(k1, [D_in, H]), w2: random.normal(k2, [H, D_out]) };
 
 // Forward pass and loss: y_pred = relu(x·w1)·w2, loss = Σ (y_pred − y)²
 const loss = ({ w1, w2 }: { w1: NDArray; w2: NDArray }) => np.maximum(x.matmul(w1), 0).matmul(w2).sub(y).square().sum();
-const lossAndGrad = valueAndGrad(loss) as (w: typeof weights) => [NDArray, typeof weights];
+const lossAndGrad = valueAndGrad(loss);
 
 const learningRate = 1e-6;
 const start = performance.now();

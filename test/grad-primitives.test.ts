@@ -48,6 +48,10 @@ const cases: { [P in Primitive]: GradCase[] } = {
   tanh: [{ args: one, f: lax.tanh }],
   sqrt: [{ args: positive, f: lax.sqrt }],
   not: [{ args: (r) => [r.awayFromZero(S)], f: (x) => lax.select(lax.not(lax.gt(x, lax.zerosLike(x))), lax.mul(x, x), x) }],
+  erf: [{ args: (r) => [r.array(S, -2, 2)], f: lax.erf }],
+  erfc: [{ args: (r) => [r.array(S, -1, 3)], f: lax.erfc }],
+  lgamma: [{ args: (r) => [r.array(S, 0.3, 4)], f: lax.lgamma }, { name: 'negative non-integers', args: (r) => [r.array(S, -2.8, -2.2)], f: lax.lgamma }],
+  digamma: [{ args: (r) => [r.array(S, 0.3, 4)], f: lax.digamma }, { name: 'reflection', args: (r) => [r.array(S, -0.8, -0.2)], f: lax.digamma }],
 
   add: [{ args: two, f: lax.add }],
   sub: [{ args: two, f: lax.sub }],

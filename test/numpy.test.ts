@@ -1,5 +1,6 @@
 // The numpy layer on the CPU: promotion, broadcasting, creation, elementwise math, reductions,
 // products, shape functions, printing and the error messages, against hand-checked values.
+import { inspect } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { np, makeJaxpr, DTypeError, ShapeError } from '../src/index.js';
@@ -125,7 +126,6 @@ test('elementwise errors: bool arithmetic, negative integer powers, unknown dtyp
   expectError(() => np.power(i32([2]), -1), DTypeError, /^power: integers to negative integer powers are not allowed \(got i32\[1\] \*\* -1\)/);
   expectError(() => f32([1]).astype('int64' as DType), DTypeError, /^astype: unknown dtype string "int64"; expected one of bool, uint32, int32, float32, float64/);
   expectError(() => np.clip(f32([1]), null, null), TypeError, /^clip: at least one of lo and hi/);
-  expectError(() => np.erfinv(f64([0.5])), DTypeError, /^erfinv: only the float32 approximation/);
   assert.ok(np.allclose(f32([1, 2]), f32([1, 2.000001])));
   assert.not.ok(np.allclose(f32([1, 2]), f32([1, 2.1])));
 });
@@ -143,7 +143,7 @@ test('array: nested lists, default dtypes, explicit casts, Arrays', () => {
   const x = i32([1, 2]);
   assert.is(np.asarray(x), x);
   expectArray(np.asarray(x, { dtype: 'float64' }), 'float64', [2], [1, 2]);
-  assert.not.ok(np.array(1).weakType, 'array() gives strong types');
+  assert.not.ok(np.array(1).weakType, 'Array() gives strong types');
 });
 
 test('array: typed arrays keep their dtype and are adopted without copying', () => {
@@ -395,25 +395,25 @@ for (const [name, f, args] of gradRows) test(`gradients of derived functions: ${
 
 // ---- printing ------------------------------------------------------------------------------------
 const reprRows: [string, () => NDArray, string][] = [
-  ['a float matrix', () => f32([[1, 2], [3, 4]]), 'array([[1., 2.],\n       [3., 4.]], dtype=float32)'],
-  ['floats pad on the right to align decimal points', () => f32([0.1, 0.25, 10]), 'array([ 0.1 ,  0.25, 10.  ], dtype=float32)'],
-  ['float32 prints its shortest round-trip digits', () => f32([1 / 3, -2]), 'array([ 0.33333334, -2.        ], dtype=float32)'],
-  ['float64 too, capped at 8 fraction digits', () => f64([1 / 3, 1.5]), 'array([0.33333333, 1.5       ], dtype=float64)'],
-  ['scientific when magnitudes span > 1e3', () => f32([1e-5, 1]), 'array([1.e-05, 1.e+00], dtype=float32)'],
-  ['scientific pads mantissas with zeros', () => f64([1.5e-5, 1, 2.25e10]), 'array([1.50e-05, 1.00e+00, 2.25e+10], dtype=float64)'],
-  ['nan and inf', () => f32([NaN_, -Inf, 1]), 'array([ nan, -inf,   1.], dtype=float32)'],
-  ['ints right-aligned', () => i32([1, -20, 300]), 'array([  1, -20, 300], dtype=int32)'],
-  ['bools', () => b([T, F]), 'array([ True, False], dtype=bool)'],
-  ['a 0-d array', () => f32(3.5), 'array(3.5, dtype=float32)'],
-  ['negative zero', () => f32([-0, 1]), 'array([-0.,  1.], dtype=float32)'],
-  ['an empty array', () => np.zeros([0]), 'array([], dtype=float32)'],
-  ['an empty 2-D array shows its shape', () => np.zeros([2, 0], { dtype: 'int32' }), 'array([], shape=(2, 0), dtype=int32)'],
-  ['3-D arrays leave a blank line between blocks', () => np.arange(8).reshape(2, 2, 2), 'array([[[0, 1],\n        [2, 3]],\n\n       [[4, 5],\n        [6, 7]]], dtype=int32)'],
+  ['a float matrix', () => f32([[1, 2], [3, 4]]), 'Array([[1., 2.],\n       [3., 4.]], dtype=float32)'],
+  ['floats pad on the right to align decimal points', () => f32([0.1, 0.25, 10]), 'Array([ 0.1 ,  0.25, 10.  ], dtype=float32)'],
+  ['float32 prints its shortest round-trip digits', () => f32([1 / 3, -2]), 'Array([ 0.33333334, -2.        ], dtype=float32)'],
+  ['float64 too, capped at 8 fraction digits', () => f64([1 / 3, 1.5]), 'Array([0.33333333, 1.5       ], dtype=float64)'],
+  ['scientific when magnitudes span > 1e3', () => f32([1e-5, 1]), 'Array([1.e-05, 1.e+00], dtype=float32)'],
+  ['scientific pads mantissas with zeros', () => f64([1.5e-5, 1, 2.25e10]), 'Array([1.50e-05, 1.00e+00, 2.25e+10], dtype=float64)'],
+  ['nan and inf', () => f32([NaN_, -Inf, 1]), 'Array([ nan, -inf,   1.], dtype=float32)'],
+  ['ints right-aligned', () => i32([1, -20, 300]), 'Array([  1, -20, 300], dtype=int32)'],
+  ['bools', () => b([T, F]), 'Array([ True, False], dtype=bool)'],
+  ['a 0-d array', () => f32(3.5), 'Array(3.5, dtype=float32)'],
+  ['negative zero', () => f32([-0, 1]), 'Array([-0.,  1.], dtype=float32)'],
+  ['an empty array', () => np.zeros([0]), 'Array([], dtype=float32)'],
+  ['an empty 2-D array shows its shape', () => np.zeros([2, 0], { dtype: 'int32' }), 'Array([], shape=(2, 0), dtype=int32)'],
+  ['3-D arrays leave a blank line between blocks', () => np.arange(8).reshape(2, 2, 2), 'Array([[[0, 1],\n        [2, 3]],\n\n       [[4, 5],\n        [6, 7]]], dtype=int32)'],
   ['rows wrap at 75 columns under the bracket', () => np.arange(30).astype('float32'),
-    'array([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11., 12.,\n       13., 14., 15., 16., 17., 18., 19., 20., 21., 22., 23., 24., 25.,\n       26., 27., 28., 29.], dtype=float32)'],
-  ['more than 1000 elements are summarised', () => np.arange(2000), 'array([   0,    1,    2, ..., 1997, 1998, 1999],\n      shape=(2000,), dtype=int32)'],
+    'Array([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11., 12.,\n       13., 14., 15., 16., 17., 18., 19., 20., 21., 22., 23., 24., 25.,\n       26., 27., 28., 29.], dtype=float32)'],
+  ['more than 1000 elements are summarised', () => np.arange(2000), 'Array([   0,    1,    2, ..., 1997, 1998, 1999],\n      shape=(2000,), dtype=int32)'],
   ['summarised rows too', () => np.arange(2002).reshape(1001, 2),
-    'array([[   0,    1],\n       [   2,    3],\n       [   4,    5],\n       ...,\n       [1996, 1997],\n       [1998, 1999],\n       [2000, 2001]], shape=(1001, 2), dtype=int32)'],
+    'Array([[   0,    1],\n       [   2,    3],\n       [   4,    5],\n       ...,\n       [1996, 1997],\n       [1998, 1999],\n       [2000, 2001]], shape=(1001, 2), dtype=int32)'],
 ];
 for (const [name, f, expected] of reprRows) {
   test(`toString: ${name}`, () => assert.is(f().toString(), expected));
@@ -423,7 +423,17 @@ test('toString of a tracer names its aval and transformation', () => {
   let printed = '';
   makeJaxpr((x: NDArray) => { printed = String(x); return x.mul(2); })(np.zeros([3, 4]));
   assert.match(printed, /^Traced<f32\[3,4\]> with \w+$/);
-  assert.is(`${f32([1])}`, 'array([1.], dtype=float32)', 'template literals use toString');
+  assert.is(`${f32([1])}`, 'Array([1.], dtype=float32)', 'template literals use toString');
+});
+
+test('console.log prints the repr; await x.format() reads on any backend', async () => {
+  const x = f32([[1, 2], [3, 4]]);
+  assert.is(inspect(x), 'Array([[1., 2.],\n       [3., 4.]], dtype=float32)');
+  assert.is(inspect({ x: np.arange(2) }), '{ x: Array([0, 1], dtype=int32) }', 'nested in objects too');
+  assert.is(await x.format(), x.toString());
+  let traced = '';
+  await makeJaxpr((y: NDArray) => { traced = inspect(y); return y; })(np.zeros([2]));
+  assert.match(traced, /^Traced<f32\[2\]> with \w+$/);
 });
 
 test.run();

@@ -143,7 +143,7 @@ test('keys are validated', () => {
   expectError(() => random.split(5 as never), TypeError, /^random\.split: expected a key/);
   expectError(() => random.split(random.key(0), 0), TypeError, /^random\.split: num must be a positive integer/);
   expectError(() => random.uniform(random.key(0), [2], { dtype: 'int32' }), DTypeError, /^random\.uniform: dtype must be float32 or float64, got int32/);
-  expectError(() => random.normal(random.key(0), [2], { dtype: 'float64' }), DTypeError, /^random\.normal: only float32 is implemented/);
+  expectError(() => random.normal(random.key(0), [2], { dtype: 'int32' }), DTypeError, /^random\.normal: dtype must be float32 or float64, got int32/);
   expectError(() => random.uniform(random.key(0), [2], { minval: np.zeros([3]) }), ShapeError, /^random\.uniform: minval of shape \[3\] cannot be broadcast to the sample shape \[2\]/);
 });
 

@@ -8,7 +8,13 @@ import { ConcretizationError, CotangentError } from './errors.js';
 import type { Interpreter } from './interpreter.js';
 import type * as NumpyModule from './numpy.js';
 import type { Index } from './indexing.js';
-import { formatArray } from './format.js';
+import { formatArray, formatArrayAsync } from './format.js';
+
+declare global {
+  // `Symbol.dispose` (for `using x = …`) exists at run time in Node ≥ 20 and current browsers; it
+  // is declared here as @types/node does, so these declarations need neither `lib: esnext` nor Node's types.
+  interface SymbolConstructor { readonly dispose: unique symbol }
+}
 
 type Np = typeof NumpyModule;
 let np: Np;
@@ -27,6 +33,8 @@ export abstract class NDArray {
   get ndim(): number { return this.aval.shape.length; }
   get size(): number { return this.aval.size; }
   get weakType(): boolean { return this.aval.weakType; }
+  /** The backend holding the values ('cpu', 'webgpu'), or 'traced' inside a transformation. */
+  get device(): string { return 'traced'; }
 
   // --- reading values: tracers override these to explain why they can't -----------------
   /** The values as a typed array (row-major). Works on every backend. */
@@ -37,6 +45,11 @@ export abstract class NDArray {
   itemSync(): number { return scalarOf(this, this.dataSync(), 'itemSync'); }
   async tolist(): Promise<NestedArray> { return nest(await this.data(), this.shape, this.dtype); }
   tolistSync(): NestedArray { return nest(this.dataSync(), this.shape, this.dtype); }
+  /**
+   * The values if they can be had without waiting: always on the CPU; on WebGPU once they are on
+   * the host (the array was made from host data, or read back with `await x.data()`); else null.
+   */
+  hostValues(): TypedArray | null { return null; }
 
   // --- arithmetic --------------------------------------------------------------------------
   add(y: ArrayLike): NDArray { return np.add(this, y); }
@@ -115,7 +128,31 @@ export abstract class NDArray {
   dispose(): void {}
   [Symbol.dispose](): void { this.dispose(); }
 
+  /**
+   * Iterates over the first axis, as NumPy does: `const [k1, k2] = random.split(key)`,
+   * `for (const row of x)`. Shapes are static, so a traced array iterates too; a 0-d array throws.
+   */
+  [Symbol.iterator](): Iterator<NDArray> {
+    if (this.ndim === 0) throw new TypeError(`iteration over a 0-d array (${this.aval.str()}): it has no first axis to iterate over`);
+    const n = this.shape[0]!;
+    let i = 0;
+    return { next: (): IteratorResult<NDArray> => (i < n ? { value: np.getItem(this, [i++]), done: false } : { value: undefined, done: true }) };
+  }
+
+  /**
+   * JAX's repr, `Array([[1., 2.],\n       [3., 4.]], dtype=float32)`, read synchronously: the
+   * values where the host has them, else the shape and dtype and how to read them.
+   */
   toString(): string { return formatArray(this); }
+  /**
+   * The repr with the values on any backend, read asynchronously first.
+   *
+   * @example
+   * console.log(await np.arange(3).format());    // Array([0, 1, 2], dtype=int32)
+   */
+  format(): Promise<string> { return formatArrayAsync(this); }
+  /** What `console.log(x)` in Node prints: the repr. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
   [Symbol.toPrimitive](hint: string): string | number {
     if (hint === 'string') return this.toString();
     return this.toNumberForCoercion();
@@ -149,26 +186,45 @@ function nest(data: TypedArray, shape: readonly number[], dtype: DType): NestedA
   return rec(0, 0);
 }
 
+/** Arrays up to this many elements on an asynchronous backend keep a host copy of values they were made from or read back as. */
+const HOST_COPY_LIMIT = 4096;
+
 /** An array with values: a buffer on one backend. */
 export class ConcreteArray extends NDArray {
   #disposed = false;
+  /** A host copy of the values of an array on an asynchronous backend, once they were on the host. */
+  #host: TypedArray | null = null;
   constructor(readonly aval: ShapedArray, readonly buffer: DeviceBuffer, readonly backend: Backend) { super(); }
-  get device(): string { return this.backend.name; }
+  override get device(): string { return this.backend.name; }
+  override hostValues(): TypedArray | null {
+    if (this.#disposed) return null;
+    if (this.#host || this.backend.name !== 'cpu') return this.#host;
+    return this.backend.readSync(this.buffer, this.aval);
+  }
+  /** Keeps a copy of values known to be this array's (small arrays only: a print needs them, a big copy costs memory). */
+  rememberHostValues(data: TypedArray): void {
+    if (this.backend.name !== 'cpu' && this.size <= HOST_COPY_LIMIT) this.#host = data.slice();
+  }
   /** This array on another backend (`x.to('webgpu')`). Synchronous where this backend reads synchronously (the CPU). */
   to(backendName: string): ConcreteArray {
     this.checkLive('to');
-    const target = getBackend(backendName);
+    const target = getBackend(backendName, 'to');
     if (target === this.backend) return this;
     return new ConcreteArray(this.aval, target.fromTypedArray(this.dataSync().slice(), this.aval), target);
   }
   /** This array on another backend, from any backend (reads back asynchronously where it must). */
   async toAsync(backendName: string): Promise<ConcreteArray> {
     this.checkLive('toAsync');
-    const target = getBackend(backendName);
+    const target = getBackend(backendName, 'toAsync');
     if (target === this.backend) return this;
     return new ConcreteArray(this.aval, target.fromTypedArray((await this.data()).slice(), this.aval), target);
   }
-  data(): Promise<TypedArray> { this.checkLive('data'); return this.backend.read(this.buffer, this.aval); }
+  async data(): Promise<TypedArray> {
+    this.checkLive('data');
+    const values = await this.backend.read(this.buffer, this.aval);
+    this.rememberHostValues(values);
+    return values;
+  }
   dataSync(): TypedArray { this.checkLive('dataSync'); return this.backend.readSync(this.buffer, this.aval); }
   override async blockUntilReady(): Promise<this> {
     this.checkLive('blockUntilReady');
@@ -183,7 +239,7 @@ export class ConcreteArray extends NDArray {
   }
   get isDisposed(): boolean { return this.#disposed; }
   checkLive(op: string): void {
-    if (this.#disposed) throw new Error(`${op}: this ${this.aval.str()} array was disposed (or donated) and can no longer be used`);
+    if (this.#disposed) throw new CotangentError(`${op}: this ${this.aval.str()} array was disposed (or donated) and can no longer be used`);
   }
 }
 
@@ -220,7 +276,9 @@ export function onOneBackend(op: string, xs: readonly ConcreteArray[]): Concrete
 
 export function concreteFromTyped(data: TypedArray, aval: ShapedArray, backendName?: string): ConcreteArray {
   const backend = getBackend(backendName);
-  return new ConcreteArray(aval, backend.fromTypedArray(data, aval), backend);
+  const x = new ConcreteArray(aval, backend.fromTypedArray(data, aval), backend);
+  x.rememberHostValues(data);
+  return x;
 }
 
 /** A value inside a transformation. Each interpreter defines its own subclass. */

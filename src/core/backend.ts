@@ -2,7 +2,7 @@
 // buffers and kernels, never transforms.
 import { ShapedArray } from './aval.js';
 import { DType, TypedArray } from './dtype.js';
-import { DTypeError } from './errors.js';
+import { CotangentError, DTypeError } from './errors.js';
 import { ArrayPrimitive, Params } from './primitives.js';
 import type { ClosedJaxpr } from './jaxpr.js';
 
@@ -49,13 +49,14 @@ let defaultName = 'cpu';
 export function registerBackend(b: Backend): void {
   backends.set(b.name, b);
 }
-export function getBackend(name?: string): Backend {
+/** The backend called `name` (the default without one); `op` names the user's call in the error. */
+export function getBackend(name?: string, op = 'getBackend'): Backend {
   const b = backends.get(name ?? defaultName);
-  if (!b) throw new Error(`cotangent: backend '${name ?? defaultName}' is not available (registered: ${[...backends.keys()].join(', ') || 'none'})`);
+  if (!b) throw new CotangentError(`${op}: backend '${name ?? defaultName}' is not available (registered: ${[...backends.keys()].join(', ') || 'none'}${name === 'webgpu' ? '; call await initWebGPU() first' : ''})`);
   return b;
 }
 export function setDefaultBackend(name: string): void {
-  getBackend(name);
+  getBackend(name, 'setDefaultBackend');
   defaultName = name;
 }
 export const defaultBackendName = (): string => defaultName;

@@ -145,13 +145,13 @@ export function convTranspose(lhs: NDArray, rhs: NDArray, strides: readonly numb
 
 // ---- the transposes (reverse mode) ---------------------------------------------------------------
 /** Splits axis `src` into (size1, rest), size1 major. */
-function reshapeAxisOutOf(src: number, size1: number, x: NDArray): NDArray {
+export function reshapeAxisOutOf(src: number, size1: number, x: NDArray): NDArray {
   const shape = [...x.shape];
   shape.splice(src, 1, size1, shape[src]! / size1);
   return reshape(x, shape);
 }
 /** Moves axis `src` in front of axis `dst` (numbered after removing src) and merges the two, src major. */
-function reshapeAxisInto(src: number, dst: number, x: NDArray): NDArray {
+export function reshapeAxisInto(src: number, dst: number, x: NDArray): NDArray {
   const perm = range(x.ndim).filter((i) => i !== src);
   perm.splice(dst, 0, src);
   const shape: number[] = x.shape.filter((_, i) => i !== src);

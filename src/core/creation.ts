@@ -25,8 +25,8 @@ export type ArrayInput = NDArray | NestedArray | readonly NDArray[] | ArrayBuffe
 
 const dtypeOpt = (op: string, opts: CreationOptions | undefined): DType | undefined =>
   opts?.dtype === undefined ? undefined : checkDtype(op, opts.dtype);
-function deviceOpt(opts: CreationOptions | undefined): string | undefined {
-  if (opts?.device !== undefined) getBackend(opts.device);
+function deviceOpt(op: string, opts: CreationOptions | undefined): string | undefined {
+  if (opts?.device !== undefined) getBackend(opts.device, op);
   return opts?.device;
 }
 
@@ -44,7 +44,7 @@ function filled(shape: Shape, value: number | boolean, dtype: DType, device?: st
  * booleans (float32 by default, bool when all are booleans). A list of Arrays is stacked.
  */
 export function array(data: ArrayInput, opts?: CreationOptions): NDArray {
-  const dtype = dtypeOpt('array', opts), device = deviceOpt(opts);
+  const dtype = dtypeOpt('array', opts), device = deviceOpt('array', opts);
   if (data instanceof NDArray) return fromArray(data, dtype, device);
   if (ArrayBuffer.isView(data)) return fromView('array', data, [viewLength('array', data)], dtype, device);
   if (Array.isArray(data) && data.some((e) => e instanceof NDArray)) {
@@ -71,7 +71,7 @@ export function fromTypedArray(data: ArrayBufferView, shape?: readonly number[],
   const n = viewLength('fromTypedArray', data);
   const s = shape === undefined ? [n] : shapeOf('fromTypedArray', shape);
   if (sizeOf(s) !== n) throw new ShapeError(`fromTypedArray: shape ${showShape(s)} holds ${sizeOf(s)} elements but the typed array has ${n}`);
-  return fromView('fromTypedArray', data, s, dtypeOpt('fromTypedArray', opts), deviceOpt(opts));
+  return fromView('fromTypedArray', data, s, dtypeOpt('fromTypedArray', opts), deviceOpt('fromTypedArray', opts));
 }
 
 function fromArray(x: NDArray, dtype: DType | undefined, device: string | undefined): NDArray {
@@ -154,21 +154,21 @@ function fromNested(data: NestedArray, dtype: DType | undefined, device: string 
 
 // ---- fills -----------------------------------------------------------------------------------
 export function zeros(shape: number | readonly number[], opts?: CreationOptions): NDArray {
-  return filled(shapeOf('zeros', shape), 0, dtypeOpt('zeros', opts) ?? 'float32', deviceOpt(opts));
+  return filled(shapeOf('zeros', shape), 0, dtypeOpt('zeros', opts) ?? 'float32', deviceOpt('zeros', opts));
 }
 export function ones(shape: number | readonly number[], opts?: CreationOptions): NDArray {
-  return filled(shapeOf('ones', shape), 1, dtypeOpt('ones', opts) ?? 'float32', deviceOpt(opts));
+  return filled(shapeOf('ones', shape), 1, dtypeOpt('ones', opts) ?? 'float32', deviceOpt('ones', opts));
 }
 /** Arrays are immutable, so an "uninitialised" array is simply zeros. */
 export function empty(shape: number | readonly number[], opts?: CreationOptions): NDArray {
-  return filled(shapeOf('empty', shape), 0, dtypeOpt('empty', opts) ?? 'float32', deviceOpt(opts));
+  return filled(shapeOf('empty', shape), 0, dtypeOpt('empty', opts) ?? 'float32', deviceOpt('empty', opts));
 }
 /**
  * `value` everywhere. The dtype defaults to the value's: int32 for an integer number, float32 for
  * other numbers, bool for a boolean (as jnp.full), or an Array value's own dtype (then broadcast).
  */
 export function full(shape: number | readonly number[], value: number | boolean | NDArray, opts?: CreationOptions): NDArray {
-  const s = shapeOf('full', shape), dtype = dtypeOpt('full', opts), device = deviceOpt(opts);
+  const s = shapeOf('full', shape), dtype = dtypeOpt('full', opts), device = deviceOpt('full', opts);
   if (value instanceof NDArray) {
     if (value.ndim > s.length || value.shape.some((d, i) => d !== 1 && d !== s[s.length - value.ndim + i])) {
       throw new ShapeError(`full: a fill value of shape ${showShape(value.shape)} cannot be broadcast to ${showShape(s)}`);
@@ -223,7 +223,7 @@ export function arange(...args: (number | CreationOptions | undefined)[]): NDArr
   if (step === 0) throw new RangeError('arange: step must not be zero');
   const dtype = dtypeOpt('arange', opts) ?? ([start, stop, step].every(Number.isInteger) ? 'int32' : 'float32');
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  return fromFunction(n, dtype, (i) => start + i * step, deviceOpt(opts));
+  return fromFunction(n, dtype, (i) => start + i * step, deviceOpt('arange', opts));
 }
 
 /**
@@ -239,7 +239,7 @@ export function linspace(start: number, stop: number, num = 50, opts?: CreationO
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;
   const value = (i: number): number => (endpoint && num > 1 && i === num - 1 ? stop : start + i * step);
-  return fromFunction(num, dtype, isInteger(dtype) ? (i) => Math.floor(value(i)) : value, deviceOpt(opts));
+  return fromFunction(num, dtype, isInteger(dtype) ? (i) => Math.floor(value(i)) : value, deviceOpt('linspace', opts));
 }
 
 /** The n×m matrix with ones on diagonal k (k > 0 above the main diagonal, k < 0 below). */
@@ -250,6 +250,6 @@ export function eye(n: number, m?: number, opts?: CreationOptions & { k?: number
   const dtype = dtypeOpt('eye', opts) ?? 'float32';
   const data = allocTyped(dtype, rows * cols);
   for (let i = Math.max(0, -k); i < rows && i + k < cols; i++) data[i * cols + i + k] = 1;
-  return concreteFromTyped(data, new ShapedArray([rows, cols], dtype), deviceOpt(opts));
+  return concreteFromTyped(data, new ShapedArray([rows, cols], dtype), deviceOpt('eye', opts));
 }
 export const identity = (n: number, opts?: CreationOptions): NDArray => eye(n, n, opts);

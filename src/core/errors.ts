@@ -21,3 +21,11 @@ export function orThrow<T>(e: { _tag: 'Left'; left: string } | { _tag: 'Right'; 
   if (e._tag === 'Left') throw make(e.left);
   return e.right;
 }
+
+/** A transform's argument must be callable: say so at once, naming the transform (not later, at the call). */
+export function expectFunction(op: string, f: unknown, what = 'the function to transform'): void {
+  if (typeof f !== 'function') {
+    const got = f === null ? 'null' : typeof f === 'string' ? `string "${f}"` : typeof f === 'object' ? `an ${f?.constructor?.name ?? 'object'}` : `${typeof f} ${String(f)}`;
+    throw new TypeError(`${op}: expected ${what} (a function), got ${got}`);
+  }
+}

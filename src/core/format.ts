@@ -1,16 +1,19 @@
-// Printing arrays the way NumPy's repr does: `array([[1., 2.],\n       [3., 4.]], dtype=float32)`.
+// Printing arrays the way JAX's repr does: `Array([[1., 2.],\n       [3., 4.]], dtype=float32)`.
 //
-// The layout follows NumPy 2: elements separated by ", ", rows wrapped at 75 columns under the
+// The layout is NumPy 2's (JAX prints through NumPy): elements separated by ", ", rows wrapped at 75 columns under the
 // opening bracket, blank lines between blocks of 3-D and higher arrays, and arrays with more than
 // 1000 elements summarised to 3 edge items per axis around "...". Floats print the shortest
 // decimal that reads back as the same value (at the array's precision), at most 8 fraction
 // digits, aligned on the decimal point; scientific notation is used when the largest magnitude is
-// ≥ 1e8, the smallest nonzero one < 1e-4, or their ratio > 1000. The dtype is always shown.
-// Tracers have no values to print: they show as `Traced<f32[3,4]> with jvp`.
+// ≥ 1e8, the smallest nonzero one < 1e-4, or their ratio > 1000. The dtype is always shown, and
+// `weak_type=True` for weakly typed scalars, as JAX does. Tracers have no values to print: they
+// show their aval and interpreter, `Traced<f32[3,4]> with jvp`. An array whose values sit on a
+// device that reads only asynchronously (WebGPU) prints them if they are on the host already
+// (it was made from host data or read back), else its shape and dtype and how to read it.
 //
 // array.ts imports this file, so it may only `import type` from array.ts (no runtime cycle).
 import type { NDArray, Tracer } from './array.js';
-import { DType, isFloat, TypedArray } from './dtype.js';
+import { DType, isFloat } from './dtype.js';
 
 const LINE_WIDTH = 75;
 const THRESHOLD = 1000;
@@ -23,29 +26,37 @@ const minOf = (xs: readonly number[], init: number): number => xs.reduce((m, v) 
 
 const isTracer = (x: NDArray): x is Tracer => 'interpreter' in x && typeof (x as Tracer).concreteValue === 'function';
 
+const shapeText = (shape: readonly number[]) => `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;
+
+/** The repr, reading values synchronously where the backend can or the host holds a copy. */
 export function formatArray(x: NDArray): string {
   if (isTracer(x)) {
     const head = `Traced<${x.aval.str()}> with ${x.interpreter.kind}`;
     const value = x.concreteValue();
     return value ? `${head}, value ${formatArray(value)}` : head;
   }
-  let data: TypedArray;
-  try {
-    data = x.dataSync();
-  } catch (e) {
-    return `Array<${x.aval.str()}> (${e instanceof Error ? e.message : String(e)})`;
+  if ((x as { isDisposed?: boolean }).isDisposed) return `Array(shape=${shapeText(x.shape)}, dtype=${x.dtype}) (disposed)`;
+  const data = x.hostValues();
+  if (!data) {
+    return `Array(shape=${shapeText(x.shape)}, dtype=${x.dtype}${x.weakType ? ', weak_type=True' : ''}) on ${x.device}, not read back yet: print \`await x.format()\` or read \`await x.data()\``;
   }
-  return formatValues(data, x.shape, x.dtype);
+  return formatValues(data, x.shape, x.dtype, x.weakType);
+}
+
+/** The repr on any backend, reading the values asynchronously first (tracers print as in formatArray). */
+export async function formatArrayAsync(x: NDArray): Promise<string> {
+  if (isTracer(x) && !x.concreteValue()) return formatArray(x);
+  return formatValues(await x.data(), x.shape, x.dtype, x.weakType);
 }
 
 /** The repr of row-major `data` of the given shape and dtype. */
-export function formatValues(data: ArrayLike<number>, shape: readonly number[], dtype: DType): string {
+export function formatValues(data: ArrayLike<number>, shape: readonly number[], dtype: DType, weakType = false, prefix = 'Array('): string {
   const size = shape.reduce((a, b) => a * b, 1);
   const summarize = size > THRESHOLD;
   const extras: string[] = [];
-  if ((size === 0 && shape.length !== 1) || summarize) extras.push(`shape=(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`);
+  if ((size === 0 && shape.length !== 1) || summarize) extras.push(`shape=${shapeText(shape)}`);
   extras.push(`dtype=${dtype}`);
-  const prefix = 'array(';
+  if (weakType) extras.push('weak_type=True');
   let body: string;
   if (size === 0) body = '[]';
   else {

@@ -3,17 +3,21 @@
 // (the numpy layer broadcasts and promotes).
 import { ShapedArray } from './aval.js';
 import { NDArray, scalarFromTyped } from './array.js';
-import { allocTyped, castScalar, DType } from './dtype.js';
+import { allocTyped, castScalar, DType, DTYPES, isDType, isInteger } from './dtype.js';
+import { DTypeError, ShapeError } from './errors.js';
 import { bind, bind1 } from './interpreter.js';
 import { BinaryPrimitive, ComparePrimitive, DotDimensionNumbers, UnaryPrimitive } from './primitives.js';
 import { Shape } from './shape.js';
 
 const un = (p: UnaryPrimitive) => (x: NDArray): NDArray => bind1(p, [x], {});
+/** A value as error messages show it: arrays as lists, strings quoted. */
+const describeValue = (v: unknown): string => (Array.isArray(v) ? `[${v.join(', ')}]` : typeof v === 'string' ? `"${v}"` : `${typeof v} ${String(v)}`);
 const bin = (p: BinaryPrimitive | ComparePrimitive) => (x: NDArray, y: NDArray): NDArray => bind1(p, [x, y], {});
 
 export const neg = un('neg'), sign = un('sign'), floor = un('floor'), ceil = un('ceil'), round = un('round');
 export const abs = un('abs'), exp = un('exp'), log = un('log'), expm1 = un('expm1'), log1p = un('log1p');
 export const sin = un('sin'), cos = un('cos'), tanh = un('tanh'), sqrt = un('sqrt'), not = un('not');
+export const erf = un('erf'), erfc = un('erfc'), lgamma = un('lgamma'), digamma = un('digamma');
 
 export const add = bin('add'), sub = bin('sub'), mul = bin('mul'), div = bin('div'), rem = bin('rem');
 export const pow = bin('pow'), max = bin('max'), min = bin('min'), atan2 = bin('atan2');
@@ -21,8 +25,10 @@ export const and = bin('and'), or = bin('or'), shiftRightLogical = bin('shift_ri
 export const eq = bin('eq'), ne = bin('ne'), lt = bin('lt'), le = bin('le'), gt = bin('gt'), ge = bin('ge');
 
 export const select = (pred: NDArray, onTrue: NDArray, onFalse: NDArray): NDArray => bind1('select', [pred, onTrue, onFalse], {});
-export const convertElementType = (x: NDArray, newDtype: DType, weakType = false): NDArray =>
-  x.dtype === newDtype && x.weakType === weakType ? x : bind1('convert_element_type', [x], { newDtype, weakType });
+export function convertElementType(x: NDArray, newDtype: DType, weakType = false): NDArray {
+  if (!isDType(newDtype)) throw new DTypeError(`lax.convertElementType: unknown dtype ${describeValue(newDtype)}; expected one of ${DTYPES.join(', ')}`);
+  return x.dtype === newDtype && x.weakType === weakType ? x : bind1('convert_element_type', [x], { newDtype, weakType });
+}
 export const iota = (dtype: DType, shape: Shape, dimension = 0): NDArray => bind1('iota', [], { dtype, shape, dimension });
 
 export const reduceSum = (x: NDArray, axes: readonly number[]): NDArray => (axes.length ? bind1('reduce_sum', [x], { axes }) : x);
@@ -41,7 +47,8 @@ export function reshape(x: NDArray, newSizes: Shape): NDArray {
   return bind1('reshape', [x], { newSizes: [...newSizes] });
 }
 export function transpose(x: NDArray, permutation: readonly number[]): NDArray {
-  if (permutation.every((p, i) => p === i)) return x;
+  // The identity shortcut only for a full permutation: a short one is the shape rule's error.
+  if (permutation.length === x.ndim && permutation.every((p, i) => p === i)) return x;
   return bind1('transpose', [x], { permutation: [...permutation] });
 }
 export const slice = (x: NDArray, startIndices: readonly number[], limitIndices: readonly number[], strides: readonly number[] | null = null): NDArray =>
@@ -94,6 +101,11 @@ export function threefry2x32(k0: NDArray, k1: NDArray, x0: NDArray, x1: NDArray)
  * transposes into scatter_add: the sort JVP moves tangents with it.
  */
 export function takeAlongAxis(x: NDArray, indices: NDArray, axis: number): NDArray {
+  if (!isInteger(indices.dtype)) throw new DTypeError(`lax.takeAlongAxis: indices must have an integer dtype, got ${indices.aval.str()}`);
+  if (!Number.isInteger(axis) || axis < 0 || axis >= x.ndim) throw new ShapeError(`lax.takeAlongAxis: axis ${axis} is out of range for ${x.aval.str()}`);
+  if (indices.ndim !== x.ndim || indices.shape.some((d, i) => i !== axis && d !== x.shape[i])) {
+    throw new ShapeError(`lax.takeAlongAxis: indices ${indices.aval.str()} must have the shape of ${x.aval.str()} except along axis ${axis}`);
+  }
   const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
   const pre = size(x.shape.slice(0, axis)), n = x.shape[axis]!, post = size(x.shape.slice(axis + 1)), m = indices.shape[axis]!;
   const s3 = [pre, m, post];
@@ -109,7 +121,11 @@ export function scalar(value: number | boolean, dtype: DType, weakType = false):
   data[0] = castScalar(Number(value), dtype);
   return scalarFromTyped(data, new ShapedArray([], dtype, weakType));
 }
-export const full = (shape: Shape, value: number | boolean, dtype: DType, weakType = false): NDArray =>
-  broadcastInDim(scalar(value, dtype, weakType), shape, []);
+export function full(shape: Shape, value: number | boolean, dtype: DType, weakType = false): NDArray {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    throw new ShapeError(`lax.full: expected a shape of non-negative integers, got ${describeValue(shape)}`);
+  }
+  return broadcastInDim(scalar(value, dtype, weakType), shape, []);
+}
 export const fullLike = (x: NDArray | ShapedArray, value: number | boolean): NDArray => full(x.shape, value, x.dtype, x.weakType);
 export const zerosLike = (x: NDArray | ShapedArray): NDArray => fullLike(x, 0);

@@ -21,6 +21,8 @@ export interface UnaryParams {
   neg: NoParams; sign: NoParams; floor: NoParams; ceil: NoParams; round: NoParams; abs: NoParams;
   exp: NoParams; log: NoParams; expm1: NoParams; log1p: NoParams; sin: NoParams; cos: NoParams;
   tanh: NoParams; sqrt: NoParams; not: NoParams;
+  /** Special functions (JAX's erf_p, erfc_p, lgamma_p, digamma_p): float64-accurate on the CPU. */
+  erf: NoParams; erfc: NoParams; lgamma: NoParams; digamma: NoParams;
 }
 export interface BinaryParams {
   add: NoParams; sub: NoParams; mul: NoParams; div: NoParams; rem: NoParams; pow: NoParams;
@@ -221,6 +223,7 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
   round: unary('float'), abs: unary('numeric'), exp: unary('float'), log: unary('float'),
   expm1: unary('float'), log1p: unary('float'), sin: unary('float'), cos: unary('float'),
   tanh: unary('float'), sqrt: unary('float'), not: unary('integral'),
+  erf: unary('float'), erfc: unary('float'), lgamma: unary('float'), digamma: unary('float'),
 
   add: binary('any'), sub: binary('numeric'), mul: binary('any'), div: binary('numeric'),
   rem: binary('numeric'), pow: binary('float'), max: binary('any'), min: binary('any'),
@@ -248,7 +251,7 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
     const a = arity(0, avals); if (a) return fail(a);
     if (!validShape(shape)) return fail(`invalid shape ${showShape(shape)}`);
     if (dimension < 0 || dimension >= shape.length) return fail(`dimension ${dimension} out of range for shape ${showShape(shape)}`);
-    if (dtype === 'bool') return fail('iota cannot produce bool');
+    if (dtype === 'bool') return fail('cannot produce bool (iota counts: use an integer or float dtype)');
     return ok(new ShapedArray(shape, dtype));
   },
   broadcast_in_dim: (avals, { shape, broadcastDimensions: bd }) => {

@@ -17,7 +17,7 @@
 //                      is JAX's `bits >> 9 | 0x3f800000` reinterpreted minus 1), scaled to
 //                      [minval, maxval) and floored at minval. float64 takes two words per value:
 //                      ((hi << 32 | lo) >>> 12) · 2^-52.
-//   normal             √2 · erfinv(uniform on [nextafter(−1, 0), 1)), float32.
+//   normal             √2 · erfinv(uniform on [nextafter(−1, 0), 1)), float32 or float64.
 //   permutation        ⌈3 ln(size) / ln(2^32 − 1)⌉ rounds (one for up to ~1600 elements) of:
 //                      key, sub = split(key); x = x sorted by bits(sub, x.shape) (JAX's _shuffle).
 //   choice             randint (replace, no p); a permutation's prefix (no replace, no p); the
@@ -34,6 +34,8 @@ import {
   axisOf, broadcastToShape, checkDtype, convertTo, describe, fullOf, hostValueOrNull, shapeOf, toArray, toFloatType,
 } from './numpy-util.js';
 import { showShape, sizeOf } from './shape.js';
+
+export { truncatedNormal, orthogonal } from './random-distributions.js';
 
 const TWO_32 = 2 ** 32;
 const uint32Array = (values: readonly number[]): NDArray => concreteFromTyped(Uint32Array.from(values), new ShapedArray([values.length], 'uint32'));
@@ -153,9 +155,9 @@ export function normal(k: NDArray, shape: number | readonly number[] = [], opts:
   const kk = checkKey('normal', k);
   const s = shapeOf('random.normal', shape);
   const dtype = floatDtype('normal', opts.dtype ?? 'float32');
-  if (dtype !== 'float32') throw new DTypeError('random.normal: only float32 is implemented (its erfinv is the float32 approximation)');
-  const u = uniform(kk, s, { minval: -(1 - 2 ** -24), maxval: 1, dtype });
-  return lax.mul(fullOf(s, Math.SQRT2, 'float32'), erfinv(u));
+  // u on [nextafter(−1, 0), 1) in the sample dtype, as JAX.
+  const u = uniform(kk, s, { minval: dtype === 'float32' ? -(1 - 2 ** -24) : -(1 - 2 ** -53), maxval: 1, dtype });
+  return lax.mul(fullOf(s, Math.SQRT2, dtype), erfinv(u));
 }
 
 const INT_RANGE: Record<'int32' | 'uint32', [number, number]> = { int32: [-(2 ** 31), 2 ** 31 - 1], uint32: [0, TWO_32 - 1] };

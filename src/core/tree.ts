@@ -5,6 +5,23 @@ import { NDArray } from './array.js';
 export type Leaf = NDArray | number | boolean;
 export type PyTree = Leaf | null | undefined | readonly PyTree[] | { readonly [k: string]: PyTree } | object;
 
+/**
+ * The type of a pytree of type `T` after a transform has been through it: every leaf an Array
+ * (JS numbers and booleans enter transforms as scalar Arrays), every node kept. So a gradient,
+ * a tangent or a cotangent of a `T` is an `ArrayTree<T>`: `ArrayTree<{w: Array; b: number}>` is
+ * `{w: Array; b: Array}`, tuples stay tuples, and methods of registered classes stay as they are.
+ */
+export type ArrayTree<T> =
+  [PyTree] extends [T] ? PyTree // an untyped tree stays untyped
+  : T extends NDArray | number | boolean ? NDArray
+    : T extends null | undefined ? T
+      : T extends (...args: never[]) => unknown ? T
+        : T extends readonly unknown[] ? { -readonly [K in keyof T]: ArrayTree<T[K]> }
+          : T extends object ? { [K in keyof T]: ArrayTree<T[K]> }
+            : T;
+/** One tangent or cotangent per positional argument of a function taking `A`. */
+export type ArgTangents<A extends readonly unknown[]> = { -readonly [K in keyof A]: ArrayTree<A[K]> };
+
 interface NodeType<T = unknown, Aux = unknown> {
   readonly name: string;
   readonly flatten: (x: T) => [children: PyTree[], aux: Aux];

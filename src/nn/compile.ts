@@ -19,6 +19,7 @@
 // tensors it creates (anything else raises, naming the tensor). Outputs come back detached.
 // Donated arrays are freed: a core array taken from a parameter with .numpy() before a call is
 // not usable after it (tensors and their .data/.detach() aliases follow the new values).
+import { expectFunction } from '../core/errors.js';
 import { NDArray } from '../core/array.js';
 import * as np from '../core/numpy.js';
 import * as tree from '../core/tree.js';
@@ -136,6 +137,7 @@ export interface CompiledStep<A extends unknown[], R> {
  * jitted program. Arguments and results are pytrees of Tensors (or core arrays and numbers).
  */
 export function compile<A extends unknown[], R>(step: (...args: A) => R, opts: CompileOptions = {}): CompiledStep<A, R> {
+  expectFunction('torch.compile', step);
   const name = opts.name ?? (step.name || 'compiledStep');
   let bound: Bound | null = null;
   const pure = (state: StateTree, _static: string, ...args: unknown[]): [R, StateTree] => {

@@ -66,9 +66,21 @@ function parseSize(op: string, args: SizeArgs): [number[], TensorOptions] {
  * A new leaf tensor from data: nested lists of numbers (float32) or booleans (bool), a typed
  * array (its dtype), a core array or another tensor (copied, without history).
  */
+/** Runs `f`, re-raising a core error that names `inner` (e.g. np.array) under the torch name `outer`, same class. */
+function renamedErrors<T>(inner: string, outer: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith(`${inner}: `)) {
+      const renamed = new (e.constructor as new (msg: string) => Error)(`${outer}: ${e.message.slice(inner.length + 2)}`);
+      throw renamed;
+    }
+    throw e;
+  }
+}
 export function tensor(data: TensorData | Tensor | number | boolean, opts: TensorOptions = {}): Tensor {
   const source = data instanceof Tensor ? data.array : data;
-  const array = np.array(source as np.ArrayInput, { dtype: checkedDtype('tensor', opts.dtype), device: opts.device });
+  const array = renamedErrors('array', 'tensor', () => np.array(source as np.ArrayInput, { dtype: checkedDtype('tensor', opts.dtype), device: opts.device }));
   // torch.tensor copies: a new leaf never shares its array with the source.
   return finish(array === source ? np.where(true, array, array) : array, opts);
 }

@@ -176,6 +176,12 @@ const normDim = (d: number, ndim: number, op: string): number => {
 
 export function view(x: Tensor, shape: ShapeArgs): Tensor {
   const s = shapeFrom(shape);
+  // PyTorch's check and words, so the error names view/reshape rather than the core's np.reshape.
+  const known = s.filter((d) => d !== -1).reduce((p, q) => p * q, 1);
+  const inferred = s.filter((d) => d === -1).length;
+  if (s.some((d) => !Number.isInteger(d) || d < -1) || inferred > 1 || (inferred === 0 ? known !== x.numel() : known === 0 || x.numel() % known !== 0)) {
+    throw new RuntimeError(`view: shape '[${s.join(', ')}]' is invalid for input of size ${x.numel()}`);
+  }
   return run('ViewBackward0', 'none', (a) => np.reshape(a, s), [x]);
 }
 export const reshape = view;
@@ -210,9 +216,27 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 export function expand(x: Tensor, sizes: ShapeArgs): Tensor {
   const s = shapeFrom(sizes);
   const target = s.map((d, i) => (d === -1 ? x.shape[i - (s.length - x.ndim)]! : d));
+  const lead = target.length - x.ndim;
+  if (lead < 0) throw new RuntimeError(`expand: the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
+  x.shape.forEach((d, i) => {
+    if (d !== 1 && d !== target[i + lead]) {
+      throw new RuntimeError(`expand: the expanded size of the tensor (${target[i + lead]}) must match the existing size (${d}) at non-singleton dimension ${i + lead}. Target sizes: [${target.join(', ')}]. Tensor sizes: [${x.shape.join(', ')}]`);
+    }
+  });
   return run('ExpandBackward0', 'none', (a) => np.broadcastTo(a, target), [x]);
 }
-export const cat = (xs: readonly Tensor[], dim = 0): Tensor => run('CatBackward0', 'none', (...as) => np.concatenate(as, dim), xs);
+export function cat(xs: readonly Tensor[], dim = 0): Tensor {
+  if (!Array.isArray(xs) || xs.length === 0) throw new RuntimeError('torch.cat(): expected a non-empty list of Tensors');
+  const first = xs[0]!;
+  const d = normDim(dim, first.ndim, 'torch.cat()');
+  xs.forEach((x, k) => {
+    if (x.ndim !== first.ndim) throw new RuntimeError(`torch.cat(): Tensors must have same number of dimensions: got ${first.ndim} and ${x.ndim} (tensor number ${k} in the list)`);
+    x.shape.forEach((n: number, i: number) => {
+      if (i !== d && n !== first.shape[i]) throw new RuntimeError(`torch.cat(): Sizes of tensors must match except in dimension ${d}. Expected size ${first.shape[i]} but got size ${n} for tensor number ${k} in the list.`);
+    });
+  });
+  return run('CatBackward0', 'none', (...as) => np.concatenate(as, d), xs);
+}
 export const stack = (xs: readonly Tensor[], dim = 0): Tensor => run('StackBackward0', 'none', (...as) => np.stack(as, dim), xs);
 
 // ---- copies and dtypes ----------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 // User-defined derivatives: customJvp(f).defJvp(rule) and customVjp(f).defVjp(fwd, bwd), bound
 // as higher-order primitives so every transform sees them; stopGradient on top of customJvp.
+import { expectFunction } from '../core/errors.js';
 import { NDArray } from '../core/array.js';
 import { bind } from '../core/interpreter.js';
 import * as lax from '../core/lax.js';
 import { FlatBwdFn, FlatFn, FlatFwdFn, FlatJvpFn } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
-import { PyTree, TreeDef } from '../core/tree.js';
+import { ArgTangents, ArrayTree, PyTree, TreeDef } from '../core/tree.js';
 import { toArrays } from './flat.js';
 
 function castLike(xs: NDArray[], likes: readonly NDArray[], what: string, name: string): NDArray[] {
@@ -17,15 +18,27 @@ function castLike(xs: NDArray[], likes: readonly NDArray[], what: string, name: 
   });
 }
 
+/** A function with a user-defined JVP rule: called like `f`, differentiated by the rule. */
 export interface CustomJvpFunction<A extends PyTree[], R extends PyTree> {
   (...args: A): R;
   /** rule(primals, tangents) → [primalOut, tangentOut]; primals and tangents are the argument lists. */
-  defJvp(rule: (primals: A, tangents: A) => [R, R]): CustomJvpFunction<A, R>;
+  defJvp(rule: (primals: A, tangents: ArgTangents<A>) => readonly [R, ArrayTree<R>]): CustomJvpFunction<A, R>;
 }
 
+/**
+ * customJvp(f).defJvp(rule): `f` with its forward-mode derivative given by `rule` (JAX's
+ * `custom_jvp`); reverse mode transposes the rule's linear tangent.
+ *
+ * @example
+ * const f = customJvp((x: np.Array) => np.exp(x)).defJvp(([x], [t]) => {
+ *   const y = np.exp(x);
+ *   return [y, y.mul(t)];
+ * });
+ */
 export function customJvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R): CustomJvpFunction<A, R> {
+  expectFunction('customJvp', f);
   const name = f.name || 'customJvp';
-  let rule: ((primals: A, tangents: A) => [R, R]) | null = null;
+  let rule: ((primals: A, tangents: ArgTangents<A>) => readonly [R, ArrayTree<R>]) | null = null;
   const call = ((...args: A): R => {
     if (!rule) throw new Error(`customJvp(${name}): define the rule with .defJvp(rule) before calling it`);
     const jvpRule = rule;
@@ -39,11 +52,11 @@ export function customJvp<A extends PyTree[], R extends PyTree>(f: (...args: A) 
     };
     Object.defineProperty(fun, 'name', { value: name });
     const jvp: FlatJvpFn = (primals, tangents) => {
-      const [po, to] = jvpRule(tree.unflatten(inTree, primals) as A, tree.unflatten(inTree, tangents) as A);
+      const [po, to] = jvpRule(tree.unflatten(inTree, primals) as A, tree.unflatten(inTree, tangents) as ArgTangents<A>);
       const [pl, pd] = tree.flatten(po);
       outTree = pd;
       const primalsOut = toArrays(pl, name);
-      return [primalsOut, castLike(toArrays(tree.flatten(to)[0], name), primalsOut, 'the tangent output', name)];
+      return [primalsOut, castLike(toArrays(tree.flatten(to as PyTree)[0], name), primalsOut, 'the tangent output', name)];
     };
     const outs = bind('custom_jvp_call', ins, { name, fun, jvp });
     return tree.unflatten(outTree!, outs) as R;
@@ -52,15 +65,31 @@ export function customJvp<A extends PyTree[], R extends PyTree>(f: (...args: A) 
   return call;
 }
 
+/** One cotangent per argument of a function taking `A`, `null` standing for a zero one. */
+export type ArgCotangentsOrNull<A extends readonly unknown[]> = { -readonly [K in keyof A]: ArrayTree<A[K]> | null };
+
+/** A function with user-defined reverse-mode rules: called like `f`, differentiated by `fwd`/`bwd`. */
 export interface CustomVjpFunction<A extends PyTree[], R extends PyTree, Res extends PyTree> {
   (...args: A): R;
   /** fwd(...args) → [out, residuals]; bwd(residuals, outCotangent) → one cotangent per argument (null for none). */
-  defVjp<Res2 extends PyTree>(fwd: (...args: A) => [R, Res2], bwd: (residuals: Res2, ct: R) => PyTree[]): CustomVjpFunction<A, R, Res2>;
+  defVjp<Res2 extends PyTree>(fwd: (...args: A) => readonly [R, Res2], bwd: (residuals: Res2, ct: ArrayTree<R>) => ArgCotangentsOrNull<A>): CustomVjpFunction<A, R, Res2>;
 }
 
+/**
+ * customVjp(f).defVjp(fwd, bwd): `f` with its reverse-mode derivative given by `fwd` (the
+ * output and residuals) and `bwd` (residuals, output cotangent → argument cotangents), as
+ * JAX's `custom_vjp`.
+ *
+ * @example
+ * const relu = customVjp((x: np.Array) => np.maximum(x, 0)).defVjp(
+ *   (x) => [np.maximum(x, 0), x],
+ *   (x, g) => [np.where(x.gt(0), g, 0)],
+ * );
+ */
 export function customVjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R): CustomVjpFunction<A, R, PyTree> {
+  expectFunction('customVjp', f);
   const name = f.name || 'customVjp';
-  let rules: { fwd: (...args: A) => [R, PyTree]; bwd: (residuals: PyTree, ct: R) => PyTree[] } | null = null;
+  let rules: { fwd: (...args: A) => readonly [R, PyTree]; bwd: (residuals: PyTree, ct: ArrayTree<R>) => ArgCotangentsOrNull<A> } | null = null;
   const call = ((...args: A): R => {
     if (!rules) throw new Error(`customVjp(${name}): define the rules with .defVjp(fwd, bwd) before calling it`);
     const { fwd: userFwd, bwd: userBwd } = rules;
@@ -83,7 +112,7 @@ export function customVjp<A extends PyTree[], R extends PyTree>(f: (...args: A) 
       return [toArrays(ol, name), toArrays(rl, name)];
     };
     const bwd: FlatBwdFn = (residuals, cts) => {
-      const ctArgs = userBwd(tree.unflatten(resTree!, residuals), tree.unflatten(outTree!, cts) as R);
+      const ctArgs: readonly PyTree[] = userBwd(tree.unflatten(resTree!, residuals), tree.unflatten(outTree!, cts) as ArrayTree<R>);
       if (!Array.isArray(ctArgs) || ctArgs.length !== args.length) {
         throw new TypeError(`${name}: bwd must return a list with one cotangent per argument (${args.length}), got ${Array.isArray(ctArgs) ? `a list of ${ctArgs.length}` : typeof ctArgs}`);
       }
@@ -95,7 +124,7 @@ export function customVjp<A extends PyTree[], R extends PyTree>(f: (...args: A) 
     return tree.unflatten(outTree!, outs) as R;
   }) as CustomVjpFunction<A, R, PyTree>;
   call.defVjp = (fwd, bwd) => {
-    rules = { fwd, bwd: bwd as (residuals: PyTree, ct: R) => PyTree[] };
+    rules = { fwd, bwd: bwd as (residuals: PyTree, ct: ArrayTree<R>) => ArgCotangentsOrNull<A> };
     return call as never;
   };
   return call;

@@ -37,3 +37,11 @@ export function requireFloat(x: NDArray, op: string, what: string): void {
     throw new DTypeError(`${op}: ${what} has dtype ${x.dtype}; differentiation needs float inputs (convert with .astype('float32'), or leave the argument out of argnums)`);
   }
 }
+
+/** With hasAux the function returns [output, aux]: the two parts of its output structure. */
+export function splitAuxTree(def: TreeDef, op: string): [TreeDef, TreeDef] {
+  if (def.kind !== 'array' || def.children.length !== 2) {
+    throw new TypeError(`${op} with hasAux: the function must return [output, aux], got the structure ${tree.treedefString(def)}`);
+  }
+  return [def.children[0]!, def.children[1]!];
+}

@@ -1,19 +1,18 @@
-// Reverse mode: vjp = linearize + transpose; grad and valueAndGrad on top; jacfwd/jacrev by
-// pushing basis vectors through jvp/vjp.
+// Reverse mode: vjp = linearize + transpose; grad and valueAndGrad on top (Jacobians: jacobian.ts).
 import { NDArray } from '../core/array.js';
 import { isFloat } from '../core/dtype.js';
-import { DTypeError, ShapeError } from '../core/errors.js';
+import { DTypeError, ShapeError, expectFunction } from '../core/errors.js';
 import * as lax from '../core/lax.js';
 import * as tree from '../core/tree.js';
-import { Leaf, PyTree, TreeDef } from '../core/tree.js';
-import { flattenFun, requireFloat, toArrays } from './flat.js';
+import { ArgTangents, ArrayTree, Leaf, PyTree, TreeDef } from '../core/tree.js';
+import { flattenFun, requireFloat, splitAuxTree, toArrays } from './flat.js';
 import { applyLinear, Linearized, linearizeFlat } from './linearize.js';
 import { backwardPass } from './transpose.js';
 import { instantiate, Tangent, Zero } from './tangent.js';
 import { FlatFn } from '../core/primitives.js';
 
 /** Input cotangents for the output cotangents `cts` (one per output leaf). */
-function pullback(lin: Linearized, cts: readonly Tangent[], inAvals: readonly NDArray[]): NDArray[] {
+export function pullback(lin: Linearized, cts: readonly Tangent[], inAvals: readonly NDArray[]): NDArray[] {
   const linearCts: Tangent[] = lin.linear.outAvals.map((a) => new Zero(a));
   lin.outputSlot.forEach((slot, i) => { if (slot !== null) linearCts[slot] = cts[i]!; });
   const ctIns = backwardPass(lin.linear, linearCts);
@@ -33,39 +32,106 @@ function checkCotangent(ct: NDArray, primal: NDArray, i: number): NDArray {
 
 /**
  * vjp(f, ...primals) → [f(...primals), vjpFn]; vjpFn(cotangent) returns one cotangent per
- * positional argument. The forward pass runs once; vjpFn can be called many times.
+ * positional argument, each with its primal's structure. The forward pass runs once; vjpFn can
+ * be called many times.
+ *
+ * @example
+ * const [y, vjpFn] = vjp((x: np.Array) => np.sin(x), np.arange(3).astype('float32'));
+ * const [ct] = vjpFn(np.ones([3]));            // cos(x)
  */
-export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (ct: R) => PyTree[]] {
+export function vjp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [ArrayTree<R>, (ct: ArrayTree<R>) => ArgTangents<A>] {
+  expectFunction('vjp', f);
+  const [out, vjpFn] = vjpCore('vjp', f, primals, false);
+  return [out as ArrayTree<R>, vjpFn as (ct: ArrayTree<R>) => ArgTangents<A>];
+}
+
+/**
+ * vjp with JAX's has_aux: f returns [output, aux]; → [output, vjpFn, aux]. The aux part is
+ * carried out as it is, not differentiated (vjpFn takes a cotangent of the output only).
+ */
+export function vjpWithAux<A extends PyTree[], O extends PyTree, X extends PyTree>(f: (...args: A) => readonly [O, X], ...primals: A): [ArrayTree<O>, (ct: ArrayTree<O>) => ArgTangents<A>, ArrayTree<X>] {
+  expectFunction('vjpWithAux', f);
+  const [out, vjpFn, aux] = vjpCore('vjpWithAux', f as (...args: A) => PyTree, primals, true);
+  return [out as ArrayTree<O>, vjpFn as (ct: ArrayTree<O>) => ArgTangents<A>, aux as ArrayTree<X>];
+}
+
+function vjpCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, primals: A, hasAux: boolean): [PyTree, (ct: PyTree) => PyTree[], PyTree] {
   const [leaves, inTree] = tree.flatten(primals);
-  const args = toArrays(leaves, 'vjp');
+  const args = toArrays(leaves, op);
   const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
   const lin = linearizeFlat(flatF, args);
-  const vjpFn = (ct: R): PyTree[] => {
+  const [mainTree, auxTree] = hasAux ? splitAuxTree(outTree(), op) : [outTree(), null];
+  const nMain = tree.numLeaves(mainTree);
+  const vjpFn = (ct: PyTree): PyTree[] => {
     const [ctLeaves, ctTree] = tree.flatten(ct);
-    if (!tree.treedefEqual(ctTree, outTree())) {
-      throw new TypeError(`vjp: the cotangent's structure ${tree.treedefString(ctTree)} differs from the output's ${tree.treedefString(outTree())}`);
+    if (!tree.treedefEqual(ctTree, mainTree)) {
+      throw new TypeError(`${op}: the cotangent's structure ${tree.treedefString(ctTree)} differs from the output's ${tree.treedefString(mainTree)}`);
     }
-    const cts = toArrays(ctLeaves, 'vjp').map((c, i) => checkCotangent(c, lin.primalsOut[i]!, i));
+    const cts: Tangent[] = toArrays(ctLeaves, op).map((c, i) => checkCotangent(c, lin.primalsOut[i]!, i));
+    // The aux outputs take no cotangent.
+    for (let i = nMain; i < lin.primalsOut.length; i++) cts.push(new Zero(lin.primalsOut[i]!.aval));
     return tree.unflatten(inTree, pullback(lin, cts, args)) as PyTree[];
   };
-  return [tree.unflatten(outTree(), lin.primalsOut) as R, vjpFn];
+  const out = tree.unflatten(mainTree, lin.primalsOut.slice(0, nMain));
+  return [out, vjpFn, auxTree ? tree.unflatten(auxTree, lin.primalsOut.slice(nMain)) : null];
 }
 
-/** linearize(f, ...primals) → [f(...primals), fJvp] where fJvp(...tangents) = J·tangents, reusing the forward pass. */
-export function linearize<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [R, (...tangents: A) => R] {
+/**
+ * linearize(f, ...primals) → [f(...primals), fJvp] where fJvp(...tangents) = J·tangents, reusing
+ * the forward pass.
+ *
+ * @example
+ * const [y, fJvp] = linearize((x: np.Array) => x.square(), np.array([1, 2]));
+ * fJvp(np.ones([2]));                           // 2x: [2, 4]
+ */
+export function linearize<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, ...primals: A): [ArrayTree<R>, (...tangents: ArgTangents<A>) => ArrayTree<R>] {
+  expectFunction('linearize', f);
+  const [out, fJvp] = linearizeCore('linearize', f, primals, false);
+  return [out as ArrayTree<R>, fJvp as (...tangents: ArgTangents<A>) => ArrayTree<R>];
+}
+
+/** linearize with JAX's has_aux: f returns [output, aux]; → [output, fJvp, aux] (fJvp gives the output's tangent). */
+export function linearizeWithAux<A extends PyTree[], O extends PyTree, X extends PyTree>(f: (...args: A) => readonly [O, X], ...primals: A): [ArrayTree<O>, (...tangents: ArgTangents<A>) => ArrayTree<O>, ArrayTree<X>] {
+  expectFunction('linearizeWithAux', f);
+  const [out, fJvp, aux] = linearizeCore('linearizeWithAux', f as (...args: A) => PyTree, primals, true);
+  return [out as ArrayTree<O>, fJvp as (...tangents: ArgTangents<A>) => ArrayTree<O>, aux as ArrayTree<X>];
+}
+
+function linearizeCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, primals: A, hasAux: boolean): [PyTree, (...tangents: A) => PyTree, PyTree] {
   const [leaves, inTree] = tree.flatten(primals);
   const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
-  const lin = linearizeFlat(flatF, toArrays(leaves, 'linearize'));
-  const fJvp = (...tangents: A): R => {
-    const [tl] = tree.flatten(tangents);
-    return tree.unflatten(outTree(), applyLinear(lin, toArrays(tl, 'linearize')).map(instantiate)) as R;
+  const lin = linearizeFlat(flatF, toArrays(leaves, op));
+  const [mainTree, auxTree] = hasAux ? splitAuxTree(outTree(), op) : [outTree(), null];
+  const nMain = tree.numLeaves(mainTree);
+  const fJvp = (...tangents: A): PyTree => {
+    const [tl] = tree.flatten(tangents as PyTree);
+    return tree.unflatten(mainTree, applyLinear(lin, toArrays(tl, op)).slice(0, nMain).map(instantiate));
   };
-  return [tree.unflatten(outTree(), lin.primalsOut) as R, fJvp];
+  const out = tree.unflatten(mainTree, lin.primalsOut.slice(0, nMain));
+  return [out, fJvp, auxTree ? tree.unflatten(auxTree, lin.primalsOut.slice(nMain)) : null];
 }
 
-export interface GradOptions { argnums?: number | readonly number[]; hasAux?: boolean }
+/** Which positional arguments to differentiate: one index (the gradient has its structure) or a list (a tuple of gradients). */
+export type Argnums = number | readonly number[];
+export interface GradOptions<N extends Argnums = Argnums, Aux extends boolean = boolean> {
+  /** Positional argument(s) to differentiate with respect to (default 0). */
+  argnums?: N;
+  /** The function returns `[output, aux]`; aux is passed through undifferentiated. */
+  hasAux?: Aux;
+}
+/** A scalar output of a function to differentiate. */
+export type ScalarOutput = NDArray | number;
 
-function normalizeArgnums(argnums: number | readonly number[], nargs: number, op: string): number[] {
+type GradOfArg<A extends readonly unknown[], N> =
+  `${N & number}` extends `-${string}` ? PyTree : N extends keyof A ? ArrayTree<A[N]> : ArrayTree<A[number]>;
+/** The gradient's type for arguments `A` and argnums `N`: the argument's structure, or a tuple of them. */
+export type GradOf<A extends readonly unknown[], N extends Argnums> =
+  N extends number ? GradOfArg<A, N> : GradTuple<A, N>;
+type GradTuple<A extends readonly unknown[], N> =
+  N extends readonly [infer H, ...infer T] ? [GradOfArg<A, H>, ...GradTuple<A, T>]
+    : N extends readonly [] ? [] : N extends readonly (infer H)[] ? GradOfArg<A, H>[] : never;
+
+export function normalizeArgnums(argnums: number | readonly number[], nargs: number, op: string): number[] {
   const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
   for (const n of nums) {
     if (!Number.isInteger(n) || n < -nargs || n >= nargs) throw new RangeError(`${op}: argnums ${n} is out of range for a call with ${nargs} positional argument${nargs === 1 ? '' : 's'}`);
@@ -75,9 +141,23 @@ function normalizeArgnums(argnums: number | readonly number[], nargs: number, op
 
 /**
  * valueAndGrad(f, {argnums, hasAux})(...args) → [value, gradient], or [[value, aux], gradient].
- * The gradient has the structure of args[argnums] (a tuple of them when argnums is a list).
+ * The gradient has the structure (and type) of args[argnums], a tuple of them when argnums is a
+ * list.
+ *
+ * @example
+ * const loss = (w: np.Array, x: np.Array) => x.matmul(w).square().mean();
+ * const [value, g] = valueAndGrad(loss)(np.ones([3, 1]), np.ones([4, 3]));   // g: np.Array
+ * const [[v, aux], gx] = valueAndGrad((x: np.Array) => [x.sum(), x.mean()] as const, { hasAux: true })(np.ones([2]));
  */
-export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}) {
+export function valueAndGrad<A extends PyTree[], Aux extends PyTree, const N extends Argnums = 0>(f: (...args: A) => readonly [ScalarOutput, Aux], opts: GradOptions<N, true>): (...args: A) => [[NDArray, ArrayTree<Aux>], GradOf<A, NoInfer<N>>];
+export function valueAndGrad<A extends PyTree[], const N extends Argnums = 0>(f: (...args: A) => ScalarOutput, opts?: GradOptions<N, false>): (...args: A) => [NDArray, GradOf<A, NoInfer<N>>];
+export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: GradOptions): (...args: A) => [PyTree, PyTree];
+export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}): (...args: A) => [PyTree, PyTree] {
+  expectFunction('valueAndGrad', f);
+  return valueAndGradUntyped(f, opts);
+}
+
+function valueAndGradUntyped<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions): (...args: A) => [PyTree, PyTree] {
   const { argnums = 0, hasAux = false } = opts;
   const op = 'grad';
   return (...args: A): [PyTree, PyTree] => {
@@ -114,9 +194,21 @@ export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts
   };
 }
 
-/** grad(f, {argnums, hasAux}): the gradient of a scalar-valued function. */
-export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}) {
-  const vg = valueAndGrad(f, opts);
+/**
+ * grad(f, {argnums, hasAux}): the gradient of a scalar-valued function, with the structure and
+ * type of the argument(s) it is taken with respect to; with `hasAux`, `[gradient, aux]`.
+ *
+ * @example
+ * const loss = (w: np.Array) => np.tanh(w).sum();
+ * const g = grad(loss)(np.ones([3]));                     // np.Array, shape [3]
+ * const gb = grad((w: np.Array, b: number) => w.sum().mul(b), { argnums: 1 })(np.ones([3]), 2);
+ */
+export function grad<A extends PyTree[], Aux extends PyTree, const N extends Argnums = 0>(f: (...args: A) => readonly [ScalarOutput, Aux], opts: GradOptions<N, true>): (...args: A) => [GradOf<A, NoInfer<N>>, ArrayTree<Aux>];
+export function grad<A extends PyTree[], const N extends Argnums = 0>(f: (...args: A) => ScalarOutput, opts?: GradOptions<N, false>): (...args: A) => GradOf<A, NoInfer<N>>;
+export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: GradOptions): (...args: A) => PyTree;
+export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}): (...args: A) => PyTree {
+  expectFunction('grad', f);
+  const vg = valueAndGradUntyped(f, opts);
   return (...args: A): PyTree => {
     const [value, g] = vg(...args);
     return opts.hasAux ? [g, (value as PyTree[])[1]] : g;
@@ -138,38 +230,3 @@ function describe(x: unknown): string {
   if (Array.isArray(x)) return `a list of length ${x.length}`;
   return x === null ? 'null' : typeof x;
 }
-
-/** The Jacobian by reverse mode: one vjp per output element. Output shape = out.shape + in.shape. */
-export function jacrev(f: (x: NDArray) => NDArray) {
-  return (x: NDArray): NDArray => {
-    requireFloat(x, 'jacrev', 'the argument');
-    const [out, vjpFn] = vjp(f, x);
-    const rows: NDArray[] = [];
-    for (let i = 0; i < out.size; i++) {
-      const basis = lax.reshape(lax.convertElementType(lax.eq(lax.iota('int32', [out.size]), lax.full([out.size], i, 'int32')), out.dtype), out.shape);
-      rows.push(lax.reshape(vjpFn(basis)[0] as NDArray, [1, ...x.shape]));
-    }
-    if (rows.length === 0) return lax.full([...out.shape, ...x.shape], 0, x.dtype);
-    return lax.reshape(lax.concatenate(rows, 0), [...out.shape, ...x.shape]);
-  };
-}
-
-/** The Jacobian by forward mode: one jvp per input element. Output shape = out.shape + in.shape. */
-export function jacfwd(f: (x: NDArray) => NDArray) {
-  return (x: NDArray): NDArray => {
-    requireFloat(x, 'jacfwd', 'the argument');
-    const [flatF] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, tree.flatten([x])[1]);
-    const lin = linearizeFlat(flatF, [x]);
-    const out = lin.primalsOut[0]!;
-    const cols: NDArray[] = [];
-    for (let j = 0; j < x.size; j++) {
-      const basis = lax.reshape(lax.convertElementType(lax.eq(lax.iota('int32', [x.size]), lax.full([x.size], j, 'int32')), x.dtype), x.shape);
-      cols.push(lax.reshape(instantiate(applyLinear(lin, [basis])[0]!), [out.size, 1]));
-    }
-    if (cols.length === 0) return lax.full([...out.shape, ...x.shape], 0, x.dtype);
-    return lax.reshape(lax.concatenate(cols, 1), [...out.shape, ...x.shape]);
-  };
-}
-
-/** The Hessian of a scalar function: jacfwd of grad. */
-export const hessian = (f: (x: NDArray) => NDArray) => jacfwd(grad(f) as (x: NDArray) => NDArray);

@@ -1,5 +1,6 @@
 // jit: trace a function once per input signature into a jaxpr, optimise it, cache it, and
 // replay it as one `jit` equation (a higher-order primitive other transforms can go through).
+import { expectFunction } from '../core/errors.js';
 import { ConcreteArray, NDArray, Tracer } from '../core/array.js';
 import { getBackend } from '../core/backend.js';
 import { executableFor } from '../core/eval.js';
@@ -7,7 +8,7 @@ import { bind } from '../core/interpreter.js';
 import { ClosedJaxpr, Jaxpr } from '../core/jaxpr.js';
 import { optimize } from '../core/passes.js';
 import * as tree from '../core/tree.js';
-import { PyTree, TreeDef } from '../core/tree.js';
+import { ArrayTree, PyTree, TreeDef } from '../core/tree.js';
 import { flattenFun, toArrays } from './flat.js';
 import { traceFlat } from './make-jaxpr.js';
 
@@ -40,8 +41,9 @@ export interface Lowered {
   compile(): Promise<void>;
 }
 
-export interface JittedFunction<A extends PyTree[], R> {
-  (...args: A): R;
+/** A jitted `f`: called like `f`, its outputs are Arrays in `f`'s output structure. */
+export interface JittedFunction<A extends unknown[], R> {
+  (...args: A): ArrayTree<R>;
   lower(...args: A): Lowered;
   /** Number of signatures compiled so far. */
   readonly cacheSize: number;
@@ -92,7 +94,17 @@ export function hoistConsts(cj: ClosedJaxpr): ClosedJaxpr {
   return new ClosedJaxpr(new Jaxpr([], [...cj.jaxpr.constvars, ...cj.jaxpr.invars], cj.jaxpr.eqns, cj.jaxpr.outs), []);
 }
 
-export function jit<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, opts: JitOptions = {}): JittedFunction<A, R> {
+/**
+ * jit(f, {staticArgnums, donateArgnums}): `f` traced once per input signature (shapes, dtypes,
+ * tree structure, static values) into a jaxpr, optimised and compiled for the backend, then
+ * replayed. Static arguments may be any plain data; the others are pytrees of arrays.
+ *
+ * @example
+ * const step = jit((w: np.Array, x: np.Array) => w.sub(grad((v: np.Array) => x.matmul(v).square().sum())(w).mul(0.1)));
+ * const w1 = step(np.zeros([3, 1]), np.ones([4, 3]));    // np.Array
+ */
+export function jit<A extends unknown[], R extends PyTree>(f: (...args: A) => R, opts: JitOptions = {}): JittedFunction<A, R> {
+  expectFunction('jit', f);
   const name = opts.name ?? (f.name || 'jitted');
   const statics = asList(opts.staticArgnums), donates = asList(opts.donateArgnums);
   for (const d of donates) if (statics.includes(d)) throw new TypeError(`jit(${name}): argument ${d} cannot be both static and donated`);
@@ -137,13 +149,13 @@ export function jit<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, 
     return compiled;
   };
 
-  const call = ((...args: A): R => {
-    if (disabled > 0) return f(...args);
+  const call = ((...args: A): ArrayTree<R> => {
+    if (disabled > 0) return f(...args) as ArrayTree<R>;
     const p = prepare(args);
     const c = lookup(args, p);
     const outs = bind('jit', [...c.consts, ...p.arrays], { name, jaxpr: c.jaxpr, donated: c.donated });
     p.arrays.forEach((a, i) => { if (p.leafDonated[i] && a instanceof ConcreteArray && !outs.includes(a)) a.dispose(); });
-    return tree.unflatten(c.outTree, outs) as R;
+    return tree.unflatten(c.outTree, outs) as ArrayTree<R>;
   }) as JittedFunction<A, R>;
 
   call.lower = (...args: A): Lowered => {

@@ -8,6 +8,7 @@ import * as lax from '../core/lax.js';
 import { convWithParams } from '../core/conv.js';
 import { reduceWindowMax, reduceWindowMin, selectAndGatherAdd } from '../core/window.js';
 import { Params, Primitive, UnaryPrimitive, BinaryPrimitive } from '../core/primitives.js';
+import { trigamma } from '../core/special-math.js';
 import { jvpOfJit } from './jit-rules.js';
 import { addTangents, instantiate, isZero, scaleTangent, Tangent, zeroLike } from './tangent.js';
 
@@ -60,6 +61,11 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   cos: unaryJvp('cos', (x) => neg(lax.sin(x))),
   tanh: unaryJvp('tanh', (_x, y) => sub(full(y, 1), mul(y, y))),
   sqrt: unaryJvp('sqrt', (_x, y) => div(full(y, 0.5), y)),
+  // erf' = 2/√π · e^{−x²}; lgamma' = ψ; ψ' = ψ₁ (trigamma, derived from primitives so it differentiates again).
+  erf: unaryJvp('erf', (x) => mul(full(x, 2 / Math.sqrt(Math.PI)), lax.exp(neg(mul(x, x))))),
+  erfc: unaryJvp('erfc', (x) => mul(full(x, -2 / Math.sqrt(Math.PI)), lax.exp(neg(mul(x, x))))),
+  lgamma: unaryJvp('lgamma', (x) => lax.digamma(x)),
+  digamma: unaryJvp('digamma', (x) => trigamma(x)),
 
   add: linearJvp('add'),
   sub: linearJvp('sub'),

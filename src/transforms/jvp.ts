@@ -4,10 +4,10 @@ import { NDArray, Tracer } from '../core/array.js';
 import { Interpreter, leakedTracerError, underNewInterpreter, withInterpreter, bind } from '../core/interpreter.js';
 import { FlatFn, Params, Primitive } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
-import { PyTree } from '../core/tree.js';
-import { ShapeError } from '../core/errors.js';
+import { ArgTangents, ArrayTree, PyTree } from '../core/tree.js';
+import { ShapeError, expectFunction } from '../core/errors.js';
 import { jvpRules } from './jvp-rules.js';
-import { flattenFun, toArrays } from './flat.js';
+import { flattenFun, splitAuxTree, toArrays } from './flat.js';
 import { instantiate, isZero, Tangent, Zero, zeroLike } from './tangent.js';
 
 export class JvpTracer extends Tracer {
@@ -60,11 +60,23 @@ export function jvpFlat(f: FlatFn, primals: readonly NDArray[], tangents: readon
   });
 }
 
+export interface JvpOptions {
+  /** f returns [output, aux]: the result is then [output, tangent, aux], aux carried out undifferentiated. */
+  hasAux?: boolean;
+}
+
 /**
  * jvp(f, primals, tangents) → [f(...primals), J·tangents]. `primals` and `tangents` are lists of
- * the positional arguments (pytrees of matching structure).
+ * the positional arguments (pytrees of matching structure); the tangent output has the output's
+ * structure. With {hasAux: true}, f returns [output, aux] and the result is [output, tangent, aux].
+ *
+ * @example
+ * const [y, dy] = jvp((x: np.Array) => np.sin(x), [np.zeros([2])], [np.ones([2])]);   // dy = cos(0) = 1
  */
-export function jvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, primals: A, tangents: { [K in keyof A]: PyTree }): [R, R] {
+export function jvp<A extends PyTree[], O extends PyTree, X extends PyTree>(f: (...args: A) => readonly [O, X], primals: A, tangents: ArgTangents<A>, opts: { hasAux: true }): [ArrayTree<O>, ArrayTree<O>, ArrayTree<X>];
+export function jvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, primals: A, tangents: ArgTangents<A>, opts?: { hasAux?: false }): [ArrayTree<R>, ArrayTree<R>];
+export function jvp<A extends PyTree[]>(f: (...args: A) => PyTree, primals: A, tangents: ArgTangents<A>, opts: JvpOptions = {}): PyTree[] {
+  expectFunction('jvp', f);
   if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new TypeError('jvp: primals and tangents must be lists of the positional arguments');
   const [pl, inTree] = tree.flatten(primals);
   const [tl, tTree] = tree.flatten(tangents as PyTree);
@@ -81,7 +93,10 @@ export function jvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, 
   });
   const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
   const [po, to] = jvpFlat(flatF, pa, ta);
-  return [tree.unflatten(outTree(), po) as R, tree.unflatten(outTree(), to.map(instantiate)) as R];
+  if (!opts.hasAux) return [tree.unflatten(outTree(), po), tree.unflatten(outTree(), to.map(instantiate))];
+  const [mainTree, auxTree] = splitAuxTree(outTree(), 'jvp');
+  const n = tree.numLeaves(mainTree);
+  return [tree.unflatten(mainTree, po.slice(0, n)), tree.unflatten(mainTree, to.slice(0, n).map(instantiate)), tree.unflatten(auxTree, po.slice(n))];
 }
 
 export { Zero };

@@ -1,5 +1,6 @@
 // The staging interpreter: records every primitive into a jaxpr instead of running it.
 // makeJaxpr(f)(...args) traces f on abstract values and returns the jaxpr without running anything.
+import { expectFunction } from '../core/errors.js';
 import { ShapedArray } from '../core/aval.js';
 import { NDArray, Tracer } from '../core/array.js';
 import { underNewInterpreter, withInterpreter } from '../core/interpreter.js';
@@ -50,6 +51,7 @@ export interface TracedJaxpr extends ClosedJaxpr {
 
 /** makeJaxpr(f)(...args): the jaxpr of f at these argument shapes and dtypes, without running f. */
 export function makeJaxpr<A extends PyTree[]>(f: (...args: A) => PyTree) {
+  expectFunction('makeJaxpr', f);
   return (...args: A): TracedJaxpr => {
     const [leaves, inTree] = tree.flatten(args);
     const avals = toArrays(leaves, 'makeJaxpr').map((x) => x.aval);

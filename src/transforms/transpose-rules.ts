@@ -38,6 +38,7 @@ export const transposeRules: { [P in Primitive]: TransposeRule<P> } = {
   abs: notLinear('abs'), exp: notLinear('exp'), log: notLinear('log'), expm1: notLinear('expm1'),
   log1p: notLinear('log1p'), sin: notLinear('sin'), cos: notLinear('cos'), tanh: notLinear('tanh'),
   sqrt: notLinear('sqrt'), not: notLinear('not'),
+  erf: notLinear('erf'), erfc: notLinear('erfc'), lgamma: notLinear('lgamma'), digamma: notLinear('digamma'),
 
   add: ([ct], [x, y]) => [undef(x) ? ct! : null, undef(y) ? ct! : null],
   sub: ([ct], [x, y]) => [undef(x) ? ct! : null, undef(y) ? lax.neg(instantiate(ct!)) : null],

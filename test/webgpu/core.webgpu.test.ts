@@ -1,10 +1,12 @@
 // Core behaviour that differs by backend: scalars from JS numbers stay literals when tracing on
 // WebGPU, CPU arrays mix with WebGPU arrays, integer-array updates and explicit moves.
+import { inspect } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { np, jit, makeJaxpr, ConcretizationError, blockUntilReady, emptyCache, memoryStats, setCacheLimit } from '../../src/index.js';
 import type { Array as NDArray } from '../../src/index.js';
 import { ConcreteArray } from '../../src/core/array.js';
+import * as torch from '../../src/nn/index.js';
 import { gpuSuite, onCpu } from '../helpers/webgpu.js';
 
 const gpuTest = gpuSuite(test, 'core.webgpu.test');
@@ -105,6 +107,19 @@ gpuTest('read-backs reuse staging buffers: sequential and concurrent reads of on
     for (const [k, x] of xs.entries()) assert.is((await x.data())[17], k * 10000 + 17);
     emptyCache();
   }
+});
+
+gpuTest('printing: host values print, device-only values say how to read them, format() reads them', async () => {
+  const made = np.array([[1, 2], [3, 4]]);
+  assert.is(String(made), 'Array([[1., 2.],\n       [3., 4.]], dtype=float32)', 'made from host data');
+  const computed = made.mul(2);
+  assert.match(String(computed), /^Array\(shape=\(2, 2\), dtype=float32\) on webgpu, not read back yet: print `await x\.format\(\)`/);
+  assert.is(await computed.format(), 'Array([[2., 4.],\n       [6., 8.]], dtype=float32)');
+  assert.is(String(computed), 'Array([[2., 4.],\n       [6., 8.]], dtype=float32)', 'read back once, printed from the host copy');
+  assert.is(inspect(computed), String(computed), 'console.log prints the repr');
+  const t = torch.tensor([1, 2]).mul(3);
+  assert.match(String(t), /^tensor\(shape=\(2,\), device='webgpu', dtype=float32\) — values not read back yet/);
+  assert.is(await t.format(), "tensor([3., 6.], device='webgpu')");
 });
 
 test.run();

@@ -3,6 +3,7 @@
 import { allocTyped, DType, TypedArray } from '../../core/dtype.js';
 import { ElementwisePrimitive, elementwiseArity, elementwiseExpr } from './expressions.js';
 import type { CpuKernel } from './index.js';
+import { SPECIAL } from './special.js';
 
 /** out[i] = f(x0[i], x1[i], ...) for i < n. */
 type Loop = (out: TypedArray, n: number, ...xs: TypedArray[]) => void;
@@ -31,7 +32,7 @@ export function elementwiseLoop(prim: ElementwisePrimitive, inDtype: DType, outD
       `    out[i] = ${expr};\n` +
       `  }\n` +
       `};`;
-    loop = new Function(src)() as Loop;
+    loop = new Function('S', src)(SPECIAL) as Loop;
     loops.set(key, loop);
   }
   return loop;

@@ -12,6 +12,9 @@
 // Float32Array store or `roundTo('float32', e)`. For +, -, *, / and sqrt that double rounding is
 // exactly the correctly rounded float32 result (53 >= 2*24 + 2 bits).
 //
+// Special functions call float64 helpers as `S.name(x)`: every code generator that splices these
+// templates must bind `S` to special.ts's SPECIAL.
+//
 // Templates may mention an operand more than once, so operands should be names or loads (`a[i]`),
 // not expressions with side effects or large cost.
 import { DType, isFloat } from '../../core/dtype.js';
@@ -66,6 +69,8 @@ const UNARY: { [P in UnaryPrimitive]: Unary } = {
   sqrt: call('Math.sqrt'),
   /** Logical not on bool, bitwise not on integers. */
   not: (d, x) => (d === 'bool' ? `((${x}) ^ 1)` : wrap(d, `~(${x})`)),
+  /** Special functions: float64 scalar helpers (special.ts), reached through the loop's helper object S. */
+  erf: call('S.erf'), erfc: call('S.erfc'), lgamma: call('S.lgamma'), digamma: call('S.digamma'),
 };
 
 const BINARY: { [P in BinaryPrimitive]: Binary } = {

@@ -33,6 +33,7 @@ export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
   neg: ew('neg'), sign: ew('sign'), floor: ew('floor'), ceil: ew('ceil'), round: ew('round'), abs: ew('abs'),
   exp: ew('exp'), log: ew('log'), expm1: ew('expm1'), log1p: ew('log1p'), sin: ew('sin'), cos: ew('cos'),
   tanh: ew('tanh'), sqrt: ew('sqrt'), not: ew('not'),
+  erf: ew('erf'), erfc: ew('erfc'), lgamma: ew('lgamma'), digamma: ew('digamma'),
 
   add: ew('add'), sub: ew('sub'), mul: ew('mul'), div: ew('div'), rem: ew('rem'), pow: ew('pow'),
   max: ew('max'), min: ew('min'), atan2: ew('atan2'), and: ew('and'), or: ew('or'),

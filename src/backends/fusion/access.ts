@@ -145,7 +145,7 @@ export function operandAccess(eqn: JaxprEqn, access: Access, outShape: Shape, in
  */
 const ELEMENTWISE: { readonly [P in UnaryPrimitive | BinaryPrimitive | ComparePrimitive | 'select' | 'convert_element_type']: true } = {
   neg: true, sign: true, floor: true, ceil: true, round: true, abs: true, exp: true, log: true, expm1: true, log1p: true,
-  sin: true, cos: true, tanh: true, sqrt: true, not: true,
+  sin: true, cos: true, tanh: true, sqrt: true, not: true, erf: true, erfc: true, lgamma: true, digamma: true,
   add: true, sub: true, mul: true, div: true, rem: true, pow: true, max: true, min: true, atan2: true, and: true, or: true,
   shift_right_logical: true,
   eq: true, ne: true, lt: true, le: true, gt: true, ge: true,

@@ -5,6 +5,7 @@ import { ShapedArray } from '../../core/aval.js';
 import { DType, TypedArray } from '../../core/dtype.js';
 import { CotangentError, DTypeError } from '../../core/errors.js';
 import { Plan, Slot } from './wgsl.js';
+import type { MemoryStats } from './memory-stats.js';
 
 // WebGPU's flag values (the spec fixes them), so nothing depends on the globals a Node binding installs.
 const BUFFER_MAP_READ = 0x0001, BUFFER_COPY_SRC = 0x0004, BUFFER_COPY_DST = 0x0008, BUFFER_STORAGE = 0x0080;
@@ -389,21 +390,7 @@ function emptyOf(d: DType): TypedArray {
   return d === 'float32' ? new Float32Array(0) : d === 'int32' ? new Int32Array(0) : d === 'uint32' ? new Uint32Array(0) : new Uint8Array(0);
 }
 
-export interface MemoryStats {
-  /** GPU buffers held by arrays (and not yet disposed or collected), and the bytes those arrays need. */
-  readonly liveBuffers: number;
-  readonly liveBytes: number;
-  /** The most bytes live at once since the device was acquired. */
-  readonly peakBytes: number;
-  /** Buffers idle in the allocator's cache, waiting for reuse, and their bytes (see emptyCache()). */
-  readonly cachedBuffers: number;
-  readonly cachedBytes: number;
-  /** Buffers created on the device, and requests served from the cache instead, since acquisition. */
-  readonly created: number;
-  readonly reused: number;
-  /** Compiled compute pipelines in the cache. */
-  readonly pipelines: number;
-}
+export type { MemoryStats };
 export const memoryStats = (): MemoryStats => ({
   liveBuffers: live.size, liveBytes, peakBytes, cachedBuffers: idleCount, cachedBytes: idleBytes, created, reused, pipelines: pipelines.size,
 });

@@ -38,6 +38,7 @@ const UNARY: { [P in UnaryPrimitive]: Unary } = {
   tanh: call('tanh_f32'),
   sqrt: call('sqrt_f32'),
   not: (d, x) => (d === 'bool' ? `((${x}) ^ 1u)` : `(~(${x}))`),
+  erf: call('erf_f32'), erfc: call('erfc_f32'), lgamma: call('lgamma_f32'), digamma: call('digamma_f32'),
 };
 
 const BINARY: { [P in BinaryPrimitive]: Binary } = {

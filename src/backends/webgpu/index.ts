@@ -7,7 +7,13 @@ import { DType } from '../../core/dtype.js';
 import { CotangentError } from '../../core/errors.js';
 import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { compileJaxpr } from './compile/index.js';
-import { acquireDevice, destroyDevice, deviceLive, GpuBuffer, memoryStats as deviceMemoryStats, MemoryStats, queueSettled, readBack, runPlan, upload } from './device.js';
+// The public functions below wrap device.ts's rather than re-export them, so these declarations
+// never import device.ts's, which name WebGPU's types (a consumer need not have @webgpu/types).
+import {
+  acquireDevice, adapterDescription as deviceAdapterDescription, destroyDevice, deviceLive, emptyCache as deviceEmptyCache,
+  GpuBuffer, memoryStats as deviceMemoryStats, queueSettled, readBack, runPlan, setCacheLimit as deviceSetCacheLimit, upload,
+} from './device.js';
+import type { MemoryStats } from './memory-stats.js';
 import { convGeneralDilated } from './conv.js';
 import { reduceWindowMax, reduceWindowMin, reduceWindowSum, selectAndGatherAdd, selectAndScatterAdd } from './window.js';
 import { elementwiseKernel as ew } from './elementwise.js';
@@ -20,13 +26,14 @@ import { sort } from './sort.js';
 import { Plan, WebGpuKernel } from './wgsl.js';
 
 export type { WebGpuKernel } from './wgsl.js';
-export type { MemoryStats } from './device.js';
+export type { MemoryStats } from './memory-stats.js';
 
 /** Rows in catalog order (src/core/primitives.ts), as the CPU's table. */
 export const webgpuKernels: { [P in ArrayPrimitive]: WebGpuKernel<P> } = {
   neg: ew('neg'), sign: ew('sign'), floor: ew('floor'), ceil: ew('ceil'), round: ew('round'), abs: ew('abs'),
   exp: ew('exp'), log: ew('log'), expm1: ew('expm1'), log1p: ew('log1p'), sin: ew('sin'), cos: ew('cos'),
   tanh: ew('tanh'), sqrt: ew('sqrt'), not: ew('not'),
+  erf: ew('erf'), erfc: ew('erfc'), lgamma: ew('lgamma'), digamma: ew('digamma'),
 
   add: ew('add'), sub: ew('sub'), mul: ew('mul'), div: ew('div'), rem: ew('rem'), pow: ew('pow'),
   max: ew('max'), min: ew('min'), atan2: ew('atan2'), and: ew('and'), or: ew('or'),
@@ -138,7 +145,8 @@ export async function destroyWebGPU(): Promise<void> {
 export const memoryStats = (): MemoryStats => deviceMemoryStats();
 
 /** The allocator's cache of idle buffers: emptyCache() destroys them; setCacheLimit(bytes) bounds them. */
-export { emptyCache, setCacheLimit } from './device.js';
+export function emptyCache(): void { deviceEmptyCache(); }
+export function setCacheLimit(bytes: number): void { deviceSetCacheLimit(bytes); }
 
 /**
  * Forces the matmul kernel ('tiled', 'blocked', or 'auto': per adapter; see matmul.ts). Cached
@@ -153,4 +161,4 @@ export type { MatmulKernel } from './matmul.js';
 export { matmulKernel } from './matmul.js';
 
 /** The adapter's vendor / architecture / device / description, once initialised. */
-export { adapterDescription } from './device.js';
+export function adapterDescription(): string { return deviceAdapterDescription(); }

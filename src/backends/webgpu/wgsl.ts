@@ -142,6 +142,97 @@ const HELPERS: Record<string, string> = {
   let r = y0 + ((((8.05374449538e-2f * zz - 1.38776856032e-1f) * zz + 1.99777106478e-1f) * zz - 3.33329491539e-1f) * zz * z + z);
   return select(r, -r, signbit_f32(x));
 }`,
+  /**
+   * Special functions in f32, the CPU's algorithms (cpu/special.ts) at f32 depth: erf by the
+   * all-positive series 2/√π·e^{−x²}·Σ 2ⁿx^{2n+1}/(2n+1)!! below 2, erfc by its continued fraction
+   * from 1.5 on (erf is 1 in f32 from 4 on); lgamma by Lanczos (g = 5, 6 terms, ~2e-10 on Γ) with
+   * reflection below ½; digamma by reflection, the recurrence up to 10 and the asymptotic series.
+   */
+  erf_series_f32: `fn erf_series_f32(x: f32) -> f32 {
+  let x2 = x * x;
+  var term = x;
+  var sum = x;
+  var k = 1.0f;
+  for (var n = 0; n < 40; n = n + 1) {
+    term = term * (2.0f * x2) / (2.0f * k + 1.0f);
+    sum = sum + term;
+    k = k + 1.0f;
+  }
+  return 1.12837917f * exp(-x2) * sum;
+}`,
+  erfc_fraction_f32: `fn erfc_fraction_f32(x: f32) -> f32 {
+  var f = x;
+  var k = 40.0f;
+  for (var n = 0; n < 40; n = n + 1) {
+    f = x + 0.5f * k / f;
+    k = k - 1.0f;
+  }
+  return exp(-x * x) / (1.77245385f * f);
+}`,
+  erf_f32: `fn erf_f32(x: f32) -> f32 {
+  if (isnan_f32(x)) { return x; }
+  let ax = abs(x);
+  if (ax < 2.0f) { return erf_series_f32(x); }
+  var r = 1.0f;
+  if (ax < 4.0f) { r = 1.0f - erfc_fraction_f32(ax); }
+  return select(r, -r, signbit_f32(x));
+}`,
+  erfc_f32: `fn erfc_f32(x: f32) -> f32 {
+  if (isnan_f32(x)) { return x; }
+  if (x < 1.5f) { return 1.0f - erf_f32(x); }
+  if (x > 10.1f) { return 0.0f; }
+  return erfc_fraction_f32(x);
+}`,
+  /** sin(πx) and cos(πx) after reducing x mod 2, so integers give exact zeros of sin. */
+  sinpi_f32: `fn sinpi_f32(x: f32) -> f32 {
+  let r = x - 2.0f * floor(0.5f * x);
+  if (r == 1.0f || r == 0.0f) { return 0.0f; }
+  return sin(3.14159265f * select(r, r - 2.0f, r > 1.0f));
+}`,
+  cospi_f32: `fn cospi_f32(x: f32) -> f32 {
+  let r = x - 2.0f * floor(0.5f * x);
+  if (r == 0.5f || r == 1.5f) { return 0.0f; }
+  return cos(3.14159265f * r);
+}`,
+  lgamma_pos_f32: `fn lgamma_pos_f32(x: f32) -> f32 {
+  if (x == 1.0f || x == 2.0f) { return 0.0f; }
+  var t = x + 5.5f;
+  t = t - (x + 0.5f) * log(t);
+  var ser = 1.000000000190015f;
+  ser = ser + 76.18009172947146f / (x + 1.0f);
+  ser = ser - 86.50532032941677f / (x + 2.0f);
+  ser = ser + 24.01409824083091f / (x + 3.0f);
+  ser = ser - 1.231739572450155f / (x + 4.0f);
+  ser = ser + 0.1208650973866179e-2f / (x + 5.0f);
+  ser = ser - 0.5395239384953e-5f / (x + 6.0f);
+  return -t + log(2.5066282746310005f * ser / x);
+}`,
+  lgamma_f32: `fn lgamma_f32(x: f32) -> f32 {
+  if (isnan_f32(x)) { return x; }
+  if (isinf_f32(x)) { return inf_f32(); }
+  if (x < 0.5f) {
+    if (floor(x) == x) { return inf_f32(); }
+    return log(3.14159265f / abs(sinpi_f32(x))) - lgamma_pos_f32(1.0f - x);
+  }
+  return lgamma_pos_f32(x);
+}`,
+  digamma_f32: `fn digamma_f32(x0: f32) -> f32 {
+  if (isnan_f32(x0) || (isinf_f32(x0) && signbit_f32(x0))) { return nan_f32(); }
+  if (isinf_f32(x0)) { return x0; }
+  var x = x0;
+  var result = 0.0f;
+  if (x < 0.5f) {
+    if (floor(x) == x) { return nan_f32(); }
+    result = -3.14159265f * cospi_f32(x) / sinpi_f32(x);
+    x = 1.0f - x;
+  }
+  for (var n = 0; n < 10; n = n + 1) {
+    if (x < 10.0f) { result = result - 1.0f / x; x = x + 1.0f; }
+  }
+  let r = 1.0f / (x * x);
+  let series = r * (8.33333333e-2f - r * (8.33333333e-3f - r * (3.96825397e-3f - r * 4.16666667e-3f)));
+  return result + log(x) - 0.5f / x - series;
+}`,
   /** Math.atan2(y, x) with IEEE's signed zeros and infinities; otherwise atan(y/x) moved by ±π into x's half-plane. */
   atan2_f32: `fn atan2_f32(y: f32, x: f32) -> f32 {
   if (isnan_f32(x) || isnan_f32(y)) { return nan_f32(); }

@@ -235,6 +235,8 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     const epi = step.epilogue.length ? ` with epilogue → ${step.epilogue.map((v) => `${names.get(v)}:${v.aval.str()}`).join(', ')}` : '';
     const head = `// fused ${e.primitive}[axes=(${axes.join(', ')})] → ${names.get(r)}:${r.aval.str()}${epi}`;
     const prim = e.primitive as keyof typeof COMBINE;
+    // An empty result has nothing to write (and may have no buffer of its own when it is fused onward).
+    if (r.aval.size === 0) return { decls, comments: [head], code: [] };
     if (x.aval.size === 0) return { decls, comments: [head], code: [`${buf(r)}.fill(${jsNumber(identity(prim, outDtype))});`] };
 
     // q: the output element an input index folds into (kept axes at the output's strides).

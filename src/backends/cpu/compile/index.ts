@@ -11,6 +11,7 @@ import { planBuffers } from '../../fusion/buffers.js';
 import { CPU_POLICY, planFusion } from '../../fusion/plan.js';
 import { CPU_BUFFERS, PoolStats, scratchPool } from './buffers.js';
 import { CodegenOptions, generate } from './codegen.js';
+import { SPECIAL } from '../special.js';
 
 export type CompileOptions = CodegenOptions;
 
@@ -61,7 +62,7 @@ export function compileJaxpr(cj: ClosedJaxpr, donated: readonly boolean[], opts:
       });
     },
   };
-  const run = new Function('X', gen.source)(env) as (inputs: readonly DeviceBuffer[]) => TypedArray[];
+  const run = new Function('X', 'S', gen.source)(env, SPECIAL) as (inputs: readonly DeviceBuffer[]) => TypedArray[];
   return {
     text: `function (X) {\n${gen.source}\n}`,
     run(inputs) {
