@@ -4,13 +4,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NDArray } from '../src/core/array.js';
-import * as lax from '../src/core/lax.js';
+import * as lax from '../src/lax.js';
 import { Primitive } from '../src/core/primitives.js';
-import { customJvp, customVjp, grad, jit, vjp } from '../src/index.js';
 import { selectAndGatherAdd, selectAndScatterAdd } from '../src/core/window.js';
-import { checkGrads, checkVjp, CheckOptions, Fn, Rng } from './helpers/check-grads.js';
+import { checkpoint, customJvp, customVjp, grad, jit, jvp, vjp } from '../src/index.js';
+import { checkGrads, checkJvp, checkVjp, CheckOptions, Fn, Rng } from './helpers/check-grads.js';
 
-interface GradCase { name?: string; args: (rng: Rng) => NDArray[]; f: Fn; opts?: CheckOptions; vjpOnly?: boolean }
+interface GradCase { name?: string; args: (rng: Rng) => NDArray[]; f: Fn; opts?: CheckOptions; vjpOnly?: boolean; jvpOnly?: boolean }
 
 const W22 = { windowDimensions: [2, 2], windowStrides: [1, 1], padding: [[0, 0], [0, 0]] as [number, number][], baseDilation: [1, 1], windowDilation: [1, 1] };
 const f64 = (x: NDArray) => lax.convertElementType(x, 'float64');
@@ -169,6 +169,26 @@ const cases: { [P in Primitive]: GradCase[] } = {
   custom_jvp_call: [{ args: one, f: (x) => softplus(x) }],
   custom_vjp_call: [{ args: one, f: (x) => cube(x), vjpOnly: true }],
   custom_lin: [{ name: 'inside a larger function', args: one, f: (x) => lax.sin(cube(lax.mul(x, x))), vjpOnly: true }],
+  cond: [
+    { name: 'on a traced predicate', args: two, f: (x, y) => lax.cond(lax.gt(lax.reduceSum(x, [0, 1]), lax.scalar(0, 'float64')), (a: NDArray, b: NDArray) => lax.mul(lax.sin(a), b), (a: NDArray, b: NDArray) => lax.sub(a, lax.exp(b)), x, y) },
+    { name: 'switch over three branches, capturing', args: two, f: (x, y) => lax.switch(lax.scalar(2, 'int32'), [(a: NDArray) => a, (a: NDArray) => lax.mul(a, y), (a: NDArray) => lax.mul(lax.tanh(a), lax.cos(y))], x) },
+  ],
+  scan: [
+    { name: 'carry and ys, capturing', args: two, f: (x, y) => {
+      const [c, ys] = lax.scan((h: NDArray, xi: NDArray) => {
+        const h2 = lax.tanh(lax.add(lax.mul(h, lax.reshape(lax.slice(y, [0, 0], [1, 3]), [3])), xi));
+        return [h2, lax.mul(h2, h2)] as const;
+      }, lax.reshape(lax.slice(y, [1, 0], [2, 3]), [3]), x);
+      return lax.add(lax.broadcastInDim(c, [2, 3], [1]), ys);
+    } },
+    { name: 'reverse, no xs', args: one, f: (x) => lax.scan((c: NDArray) => [lax.sin(lax.mul(c, x)), null] as const, x, null, { length: 3, reverse: true })[0] },
+    { name: 'foriLoop (a scan)', args: one, f: (x) => lax.foriLoop(0, 4, (i: NDArray, c: NDArray) => lax.add(lax.mul(c, lax.cos(c)), lax.broadcastInDim(lax.convertElementType(i, 'float64'), c.shape, [])), x) },
+  ],
+  while: [{ name: 'forward mode', args: one, f: (x) => lax.whileLoop(([i]: [NDArray, NDArray]) => lax.lt(i, lax.scalar(3, 'int32')), ([i, c]: [NDArray, NDArray]) => [lax.add(i, lax.scalar(1, 'int32')), lax.sin(lax.mul(c, x))] as [NDArray, NDArray], [lax.scalar(0, 'int32'), x] as [NDArray, NDArray])[1], jvpOnly: true }],
+  checkpoint: [
+    { name: 'nothing saveable', args: two, f: (x, y) => checkpoint((a: NDArray, b: NDArray) => lax.tanh(lax.mul(lax.sin(a), b)))(x, y) },
+    { name: 'dots saveable', args: two, f: (x, y) => checkpoint((a: NDArray, b: NDArray) => lax.tanh(lax.dotGeneral(lax.sin(a), b, { contracting: [[1], [1]], batch: [[], []] })), { policy: 'dots_saveable' })(x, y) },
+  ],
 };
 
 function idx(v: number[] | number[][]): NDArray {
@@ -196,6 +216,13 @@ for (const [prim, rows] of Object.entries(cases) as [Primitive, GradCase[]][]) {
     const label = `${prim}${row.name ? ` (${row.name})` : rows.length > 1 ? ` #${k}` : ''}`;
     test(label, () => {
       const args = row.args(new Rng(3 + k));
+      if (row.jvpOnly) {
+        // Forward mode, first and second order (reverse mode is refused: see control-flow.test.ts).
+        const us = [new Rng(23).array(args[0]!.shape)];
+        checkJvp(row.f, args, { label });
+        checkJvp((...xs) => (jvp(row.f, xs, us) as [NDArray, NDArray])[1], args, { label: `${label} (order 2)` });
+        return;
+      }
       if (row.vjpOnly) {
         checkVjpNumeric(row.f, args, label);
         // Second order through the user's backward pass: grad of (x ↦ ⟨vjp(f)(x)(v), u⟩).

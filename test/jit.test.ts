@@ -93,7 +93,7 @@ test('jit of grad, grad of jit and nested jit agree with eager', () => {
 test('jit is a primitive in the IR: makeJaxpr shows it, and lower() exposes the optimised jaxpr', () => {
   const inner = jit(function inner(x: NDArray) { return np.sin(x).mul(2); });
   const printed = makeJaxpr((x: NDArray) => inner(x).add(1))(np.zeros([3])).toString();
-  assert.match(printed, /= jit\[name=inner jaxpr=\{ lambda ; a:f32\[3\]\. let/);
+  assert.match(printed, /= jit\[\n\s+name=inner\n\s+donated=\(False,\)\n\s+jaxpr=\{ lambda ; \w+:f32\[3\]\. let/);
   const f = jit((x: NDArray) => { const a = np.sin(x); const b = np.sin(x); np.cos(x); return a.add(b); });
   const lowered = f.lower(np.zeros([4]));
   const text = lowered.asText();

@@ -6,11 +6,20 @@ import { Backend, Executable, getBackend, checkDtypeSupported } from './backend.
 import { CotangentError, ShapeError } from './errors.js';
 import { Interpreter, leakedTracerError, setBaseInterpreter } from './interpreter.js';
 import { ClosedJaxpr, evalClosedJaxpr } from './jaxpr.js';
-import { ArrayPrimitive, HigherOrderParams, isArrayPrimitive, Params, Primitive, shapeRules } from './primitives.js';
+import { ArrayPrimitive, ControlPrimitive, HigherOrderParams, isArrayPrimitive, Params, Primitive, shapeRules } from './primitives.js';
 
 type HigherOrder = keyof HigherOrderParams;
+type Impl<P extends Primitive> = (args: readonly NDArray[], params: Params<P>) => NDArray[];
 
-const evalHigherOrder: { [P in HigherOrder]: (args: readonly NDArray[], params: Params<P>) => NDArray[] } = {
+/** How control-flow primitives run on concrete values; each lives beside its other rules (src/control/). */
+let controlImpls: { [P in ControlPrimitive]: Impl<P> } | null = null;
+export function registerControlImpls(impls: { [P in ControlPrimitive]: Impl<P> }): void { controlImpls = impls; }
+function controlImpl<P extends ControlPrimitive>(p: P): Impl<P> {
+  if (!controlImpls) throw new Error('cotangent: control-flow rules are not registered (import cotangent through its index)');
+  return controlImpls[p] as Impl<P>;
+}
+
+const evalHigherOrder: { [P in HigherOrder]: Impl<P> } = {
   custom_jvp_call: (args, { fun }) => fun(...args),
   custom_vjp_call: (args, { fun }) => fun(...args),
   jit: (args, { jaxpr, donated }) => runJit(args, jaxpr, donated),
@@ -20,6 +29,10 @@ const evalHigherOrder: { [P in HigherOrder]: (args: readonly NDArray[], params: 
         `Use grad/vjp, or define the function with customJvp instead.`,
     );
   },
+  cond: (args, params) => controlImpl('cond')(args, params),
+  scan: (args, params) => controlImpl('scan')(args, params),
+  while: (args, params) => controlImpl('while')(args, params),
+  checkpoint: (args, params) => controlImpl('checkpoint')(args, params),
 };
 
 /** Output avals of a primitive, or a ShapeError naming it. */
@@ -60,15 +73,15 @@ export function evalArrayPrimitive<P extends ArrayPrimitive>(prim: P, args: read
   return bufs.map((b, i) => new ConcreteArray(outAvals[i]!, b, backend));
 }
 
-const executables = new WeakMap<ClosedJaxpr, Map<Backend, Executable>>();
+const executables = new WeakMap<ClosedJaxpr, Map<Backend['compile'], Executable>>();
 
-/** The backend's compiled program for a jaxpr, built once per (jaxpr, backend). */
+/** The backend's compiled program for a jaxpr, built once per (jaxpr, backend compiler: a backend may switch compilers, as the CPU's jit target does). */
 export function executableFor(backend: Backend, jaxpr: ClosedJaxpr, donated: readonly boolean[]): Executable | null {
   if (!backend.compile) return null;
   let perBackend = executables.get(jaxpr);
   if (!perBackend) { perBackend = new Map(); executables.set(jaxpr, perBackend); }
-  let exe = perBackend.get(backend);
-  if (!exe) { exe = backend.compile(jaxpr, donated); perBackend.set(backend, exe); }
+  let exe = perBackend.get(backend.compile);
+  if (!exe) { exe = backend.compile(jaxpr, donated); perBackend.set(backend.compile, exe); }
   return exe;
 }
 

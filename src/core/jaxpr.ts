@@ -125,35 +125,57 @@ function formatLiteral(l: Literal): string {
   return `${v}:${l.aval.str()}`;
 }
 
-function formatParam(v: unknown, indent: string): string {
+const hasJaxpr = (v: unknown): boolean => v instanceof ClosedJaxpr || (Array.isArray(v) && v.some(hasJaxpr));
+
+/** Variable names, shared by a jaxpr and the sub-jaxprs in its params (JAX names them in one sequence). */
+class Names {
+  private readonly names = new Map<Var, string>();
+  name(v: Var): string {
+    let n = this.names.get(v);
+    if (!n) { n = nameOf(this.names.size); this.names.set(v, n); }
+    return n;
+  }
+}
+
+function formatParam(v: unknown, indent: string, names: Names): string {
   if (v === null || v === undefined) return 'None';
-  if (v instanceof ClosedJaxpr) return printJaxpr(v.jaxpr, indent + '  ');
+  if (v instanceof ClosedJaxpr) return printWith(v.jaxpr, indent, names);
   if (v instanceof ShapedArray) return v.str();
   if (typeof v === 'function') return v.name || 'fn';
-  if (Array.isArray(v)) return `(${v.map((x) => formatParam(x, indent)).join(', ')}${v.length === 1 ? ',' : ''})`;
-  if (typeof v === 'object') return `{${Object.entries(v as object).map(([k, x]) => `${snake(k)}=${formatParam(x, indent)}`).join(' ')}}`;
+  if (Array.isArray(v)) {
+    // A list of jaxprs (cond's branches): one per line, as JAX prints them.
+    if (hasJaxpr(v)) return `(\n${v.map((x) => `${indent}  ${formatParam(x, indent + '  ', names)}`).join('\n')}\n${indent})`;
+    return `(${v.map((x) => formatParam(x, indent, names)).join(', ')}${v.length === 1 ? ',' : ''})`;
+  }
+  if (typeof v === 'object') return `{${Object.entries(v as object).map(([k, x]) => `${snake(k)}=${formatParam(x, indent, names)}`).join(' ')}}`;
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   return String(v);
 }
 
-/** Prints like JAX: `{ lambda ; a:f32[3]. let b:f32[3] = sin a in (b,) }`. */
+/** Prints like JAX: `{ lambda ; a:f32[3]. let b:f32[3] = sin a in (b,) }`; sub-jaxprs in params print indented. */
 export function printJaxpr(jaxpr: Jaxpr, indent = ''): string {
-  const names = new Map<Var, string>();
-  const name = (v: Var) => {
-    let n = names.get(v);
-    if (!n) { n = nameOf(names.size); names.set(v, n); }
-    return n;
-  };
+  return printWith(jaxpr, indent, new Names());
+}
+
+function printWith(jaxpr: Jaxpr, indent: string, names: Names): string {
+  const name = (v: Var) => names.name(v);
   const binder = (v: Var) => `${name(v)}:${v.aval.str()}`;
   const atom = (a: Atom) => (a instanceof Literal ? formatLiteral(a) : name(a));
   const consts = jaxpr.constvars.map(binder).join(' ');
   const ins = jaxpr.invars.map(binder).join(' ');
   const lines = jaxpr.eqns.map((e) => {
-    const params = Object.entries(e.params as object)
-      .filter(([k, v]) => v !== undefined && !(k === 'fun' && (e.params as { jaxpr?: unknown }).jaxpr))
-      .map(([k, v]) => `${snake(k)}=${formatParam(v, indent + '    ')}`);
     const lhs = e.outvars.map(binder).join(' ');
-    return `${indent}    ${lhs} = ${e.primitive}${params.length ? `[${params.join(' ')}]` : ''} ${e.inputs.map(atom).join(' ')}`.trimEnd();
+    const entries = Object.entries(e.params as object)
+      .filter(([k, v]) => v !== undefined && !(k === 'fun' && (e.params as { jaxpr?: unknown }).jaxpr));
+    const rhs = e.inputs.map(atom).join(' ');
+    if (entries.some(([, v]) => hasJaxpr(v))) {
+      // Params holding jaxprs: one per line, sorted (a call's name first, as JAX's pjit prints), the operands after `]`.
+      const pad = indent + '      ';
+      const params = entries.sort(([a], [b]) => (a === 'name' ? -1 : b === 'name' ? 1 : snake(a) < snake(b) ? -1 : 1)).map(([k, v]) => `${pad}${snake(k)}=${formatParam(v, pad, names)}`);
+      return `${indent}    ${lhs} = ${e.primitive}[\n${params.join('\n')}\n${indent}    ] ${rhs}`.trimEnd();
+    }
+    const params = entries.map(([k, v]) => `${snake(k)}=${formatParam(v, indent + '    ', names)}`);
+    return `${indent}    ${lhs} = ${e.primitive}${params.length ? `[${params.join(' ')}]` : ''} ${rhs}`.trimEnd();
   });
   const outs = jaxpr.outs.map(atom).join(', ');
   const head = `{ lambda ${consts}; ${ins}. let`;

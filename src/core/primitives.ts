@@ -126,7 +126,25 @@ export interface HigherOrderParams {
   custom_lin: { name: string; bwd: FlatBwdFn; numResiduals: number; outAvals: readonly ShapedArray[] };
   /** A jitted call: its jaxpr (constants hoisted to leading inputs) runs as one compiled program. */
   jit: { name: string; jaxpr: ClosedJaxpr; donated: readonly boolean[] };
+  /**
+   * Operands (index: int32 scalar, ...operands); runs branches[clamp(index)] on the operands (JAX's
+   * cond_p: lax.cond is the two-branch case with index = int(pred)). Every branch takes and
+   * returns the same types.
+   */
+  cond: { branches: readonly ClosedJaxpr[] };
+  /**
+   * Operands (...consts, ...init carry, ...xs); body: (consts, carry, x) → (carry, y), run `length`
+   * times over the leading axis of the xs (from the end when `reverse`); outputs (carry, ...ys stacked).
+   */
+  scan: { jaxpr: ClosedJaxpr; numConsts: number; numCarry: number; length: number; reverse: boolean; unroll: number };
+  /** Operands (...cond consts, ...body consts, ...init carry); loops body while cond(carry) is true. */
+  while: { condJaxpr: ClosedJaxpr; bodyJaxpr: ClosedJaxpr; condNumConsts: number; bodyNumConsts: number };
+  /** Rematerialization: the jaxpr's values are recomputed in the backward pass, except those the policy saves. */
+  checkpoint: { name: string; jaxpr: ClosedJaxpr; policy: CheckpointPolicy };
 }
+
+/** Which intermediate values of a checkpointed function the forward pass keeps for the backward pass (JAX's checkpoint_policies). */
+export type CheckpointPolicy = 'nothing_saveable' | 'dots_saveable' | 'everything_saveable';
 
 export interface PrimitiveParams extends ArrayPrimitiveParams, HigherOrderParams {}
 export type Primitive = keyof PrimitiveParams;
@@ -135,6 +153,7 @@ export type UnaryPrimitive = keyof UnaryParams;
 export type BinaryPrimitive = keyof BinaryParams;
 export type ComparePrimitive = keyof CompareParams;
 export type ReducePrimitive = keyof ReduceParams;
+export type HigherOrderPrimitive = keyof HigherOrderParams;
 export type Params<P extends Primitive> = PrimitiveParams[P];
 
 /** A table with one entry per primitive: leaving one out fails `tsc`. */
@@ -399,6 +418,11 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
     }
     return ok(...jaxpr.outAvals);
   },
+  // Control flow: each primitive's shape rule lives in its own file (src/control/), registered below.
+  cond: (avals, params) => higherOrderShape('cond')(avals, params),
+  scan: (avals, params) => higherOrderShape('scan')(avals, params),
+  while: (avals, params) => higherOrderShape('while')(avals, params),
+  checkpoint: (avals, params) => higherOrderShape('checkpoint')(avals, params),
 };
 
 /** (n − 1)·d + 1: the extent of n points d apart (0 for n = 0). */
@@ -467,7 +491,16 @@ function convShapeRule(avals: readonly ShapedArray[], p: ConvParams): E.Either<s
   return ok(new ShapedArray(out, l.dtype, l.weakType && r.weakType));
 }
 
-const HIGHER_ORDER = new Set<Primitive>(['custom_jvp_call', 'custom_vjp_call', 'custom_lin', 'jit']);
+/** Shape rules of the control-flow primitives, kept beside their other rules and registered at load. */
+export type ControlPrimitive = 'cond' | 'scan' | 'while' | 'checkpoint';
+let controlShapes: { [P in ControlPrimitive]: ShapeRule<P> } | null = null;
+export function registerControlShapeRules(rules: { [P in ControlPrimitive]: ShapeRule<P> }): void { controlShapes = rules; }
+function higherOrderShape<P extends ControlPrimitive>(p: P): ShapeRule<P> {
+  if (!controlShapes) throw new Error('cotangent: control-flow rules are not registered (import cotangent through its index)');
+  return controlShapes[p] as ShapeRule<P>;
+}
+
+const HIGHER_ORDER = new Set<Primitive>(['custom_jvp_call', 'custom_vjp_call', 'custom_lin', 'jit', 'cond', 'scan', 'while', 'checkpoint']);
 export const PRIMITIVES = Object.keys(shapeRules) as Primitive[];
 export const ARRAY_PRIMITIVES = PRIMITIVES.filter((p) => !HIGHER_ORDER.has(p)) as ArrayPrimitive[];
 export const isArrayPrimitive = (p: Primitive): p is ArrayPrimitive => !HIGHER_ORDER.has(p);

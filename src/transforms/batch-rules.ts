@@ -26,6 +26,10 @@ import {
 } from '../core/primitives.js';
 import { batchFlat, batchedJitJaxpr } from './vmap.js';
 import { convWithParams, reshapeAxisInto, reshapeAxisOutOf } from '../core/conv.js';
+import { condBatch } from '../control/cond.js';
+import { scanBatch } from '../control/scan.js';
+import { whileBatch } from '../control/while.js';
+import { checkpointBatch } from '../control/checkpoint.js';
 
 /** The axis of a value that runs over the mapped lanes, or null when it is the same in every lane. */
 export type BatchDim = number | null;
@@ -372,6 +376,11 @@ export const higherOrderBatchRules: { [P in HigherOrderPrimitive]: HigherOrderBa
     });
     return [outs, outs.map(() => 0)];
   },
+  // Control flow: each rule lives beside the primitive's other rules (src/control/).
+  cond: condBatch,
+  scan: scanBatch,
+  while: whileBatch,
+  checkpoint: checkpointBatch,
 };
 
 export const batchRules: { [P in Primitive]: BatchRule<P> } = { ...arrayBatchRules, ...higherOrderBatchRules };

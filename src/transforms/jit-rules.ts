@@ -12,6 +12,38 @@ import { hoistConsts } from './jit.js';
 import { optimize } from '../core/passes.js';
 import { memoPerJaxpr } from './memo.js';
 import { instantiate, isZero, Tangent, Zero } from './tangent.js';
+import type { HigherOrderRules } from './higher-order.js';
+import type { EqnSplit } from './partial-eval-jaxpr.js';
+import { partialEvalJaxpr } from './partial-eval-jaxpr.js';
+import { stageByShape } from './custom-rules.js';
+
+/** A jitted call's row in the higher-order table. */
+export const jitRules = (): HigherOrderRules<'jit'> => ({
+  jvp: jvpOfJit,
+  partialEval: splitJit,
+  transpose: transposeJit,
+  stage: stageByShape('jit'),
+});
+
+/**
+ * A jitted call with some unknown inputs: its known half (the primal computation) runs now as one
+ * jitted call, returning residuals; its unknown half (linear in the unknowns) is a jitted call
+ * too, which transposes into a jitted call of its transpose.
+ */
+function splitJit(params: Params<'jit'>, inUnknown: readonly boolean[]): EqnSplit {
+  const split = partialEvalJaxpr(params.jaxpr, inUnknown);
+  return {
+    outUnknown: split.outUnknown,
+    knownInputs: inUnknown.flatMap((u, i) => (u ? [] : [i])),
+    known: { primitive: 'jit', params: { name: params.name, jaxpr: split.known, donated: split.known.inAvals.map(() => false) } },
+    numResiduals: split.numResiduals,
+    unknown: { primitive: 'jit', params: { name: params.name, jaxpr: split.unknown, donated: split.unknown.inAvals.map(() => false) } },
+    unknownInputs: [
+      ...Array.from({ length: split.numResiduals }, (_, r) => ['residual', r] as const),
+      ...inUnknown.flatMap((u, i) => (u ? [['unknown', i] as const] : [])),
+    ],
+  };
+}
 
 interface JvpJaxpr { jaxpr: ClosedJaxpr; consts: readonly NDArray[]; zeroOut: boolean[] }
 

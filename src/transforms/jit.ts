@@ -30,6 +30,10 @@ interface Compiled {
 export interface Lowered {
   /** The optimised jaxpr, constants first among its inputs. */
   readonly jaxpr: ClosedJaxpr;
+  /** The values of the jaxpr's leading constant inputs (captured arrays). */
+  readonly consts: readonly NDArray[];
+  /** The pytree structure of the function's outputs. */
+  readonly outTree: TreeDef;
   /** The jaxpr as text, and the backend's compiled form where it has one. */
   asText(): string;
   compiledText(): string;
@@ -163,6 +167,8 @@ export function jit<A extends unknown[], R extends PyTree>(f: (...args: A) => R,
     const backend = getBackend();
     return {
       jaxpr: c.jaxpr,
+      consts: c.consts,
+      outTree: c.outTree,
       asText: () => c.jaxpr.toString(),
       compiledText: () => executableFor(backend, c.jaxpr, c.donated)?.text ?? `the ${backend.name} backend runs this jaxpr equation by equation (it has no compiled form)`,
       compile: async () => { await executableFor(backend, c.jaxpr, c.donated)?.prepare?.(); },

@@ -2,14 +2,12 @@
 // Rules run on the parent interpreter and read like the math they implement.
 import { NDArray } from '../core/array.js';
 import { isFloat } from '../core/dtype.js';
-import { CotangentError } from '../core/errors.js';
 import { bind } from '../core/interpreter.js';
 import * as lax from '../core/lax.js';
 import { convWithParams } from '../core/conv.js';
 import { reduceWindowMax, reduceWindowMin, selectAndGatherAdd } from '../core/window.js';
-import { Params, Primitive, UnaryPrimitive, BinaryPrimitive } from '../core/primitives.js';
+import { ArrayPrimitive, Params, Primitive, UnaryPrimitive, BinaryPrimitive } from '../core/primitives.js';
 import { trigamma } from '../core/special-math.js';
-import { jvpOfJit } from './jit-rules.js';
 import { addTangents, instantiate, isZero, scaleTangent, Tangent, zeroLike } from './tangent.js';
 
 export type JvpRule<P extends Primitive> = (primals: readonly NDArray[], tangents: readonly Tangent[], params: Params<P>) => [NDArray[], Tangent[]];
@@ -25,7 +23,7 @@ function zeroJvpOf<P extends Primitive>(prim: P): JvpRule<P> {
   };
 }
 /** A primitive linear in all its operands: the tangent is the primitive applied to the tangents. */
-function linearJvp<P extends Primitive>(prim: P): JvpRule<P> {
+export function linearJvp<P extends Primitive>(prim: P): JvpRule<P> {
   return (primals, tangents, params) => {
     const outs = bind(prim, primals, params);
     if (tangents.every((t) => isZero(t))) return [outs, outs.map(zeroLike)];
@@ -49,7 +47,7 @@ function binaryJvp(prim: BinaryPrimitive, dx: (x: NDArray, y: NDArray, z: NDArra
 }
 const { mul, div, sub, add, neg, select } = lax;
 
-export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
+export const jvpRules: { [P in ArrayPrimitive]: JvpRule<P> } = {
   neg: linearJvp('neg'),
   sign: zeroJvpOf('sign'), floor: zeroJvpOf('floor'), ceil: zeroJvpOf('ceil'), round: zeroJvpOf('round'), not: zeroJvpOf('not'),
   abs: unaryJvp('abs', (x) => lax.sign(x)),
@@ -187,27 +185,6 @@ export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   },
   threefry2x32: zeroJvpOf('threefry2x32'),
 
-  // jvp of a jitted call is a jitted call of its jvp: the tangent program is compiled too.
-  jit: (primals, tangents, params) => jvpOfJit(primals, tangents, params),
-  custom_jvp_call: (primals, tangents, { jvp }) => {
-    const [outs, touts] = jvp([...primals], tangents.map(instantiate));
-    return [outs, touts];
-  },
-  // The forward pass runs now; the tangent is a linear custom_lin whose transpose is the user's bwd.
-  custom_vjp_call: (primals, tangents, { name, fwd, bwd }) => {
-    const [outs, residuals] = fwd(...primals);
-    if (tangents.every((t) => isZero(t))) return [outs, outs.map(zeroLike)];
-    const touts = bind('custom_lin', [...residuals, ...tangents.map(instantiate)], {
-      name, bwd, numResiduals: residuals.length, outAvals: outs.map((o) => o.aval.strong()),
-    });
-    return [outs, touts];
-  },
-  custom_lin: (primals, tangents, params) => {
-    if (tangents.slice(0, params.numResiduals).some((t) => !isZero(t))) {
-      throw new CotangentError(`${params.name}: cannot differentiate the backward pass of a customVjp function with respect to its residuals in forward mode`);
-    }
-    return linearJvp('custom_lin')(primals, tangents, params);
-  },
 };
 
 /** trunc(x / y), the integer part of the quotient, from primitives. */

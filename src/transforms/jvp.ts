@@ -2,11 +2,12 @@
 // maps primal and tangent inputs to primal and tangent outputs. Rules run on the parent interpreter.
 import { NDArray, Tracer } from '../core/array.js';
 import { Interpreter, leakedTracerError, underNewInterpreter, withInterpreter, bind } from '../core/interpreter.js';
-import { FlatFn, Params, Primitive } from '../core/primitives.js';
+import { FlatFn, HigherOrderPrimitive, isArrayPrimitive, Params, Primitive } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
 import { ArgTangents, ArrayTree, PyTree } from '../core/tree.js';
 import { ShapeError, expectFunction } from '../core/errors.js';
-import { jvpRules } from './jvp-rules.js';
+import { JvpRule, jvpRules } from './jvp-rules.js';
+import { higherOrderRules } from './higher-order.js';
 import { flattenFun, splitAuxTree, toArrays } from './flat.js';
 import { instantiate, isZero, Tangent, Zero, zeroLike } from './tangent.js';
 
@@ -39,7 +40,8 @@ export class JvpInterpreter implements Interpreter {
     }
     // Nothing here is perturbed: run on the parent without building tracers.
     if (tangents.every((t) => isZero(t))) return withInterpreter(this.parent, () => bind(prim, primals, params));
-    const [primalsOut, tangentsOut] = withInterpreter(this.parent, () => jvpRules[prim](primals, tangents, params as never));
+    const rule = (isArrayPrimitive(prim) ? jvpRules[prim] : higherOrderRules(prim as HigherOrderPrimitive).jvp) as JvpRule<P>;
+    const [primalsOut, tangentsOut] = withInterpreter(this.parent, () => rule(primals, tangents, params));
     return primalsOut.map((p, i) => new JvpTracer(this, p, tangentsOut[i]!));
   }
 }

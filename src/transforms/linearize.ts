@@ -5,9 +5,11 @@ import { NDArray } from '../core/array.js';
 import { isFloat } from '../core/dtype.js';
 import { bind, underNewInterpreter, withInterpreter } from '../core/interpreter.js';
 import { ClosedJaxpr, evalClosedJaxpr } from '../core/jaxpr.js';
-import { FlatFn, isArrayPrimitive, Params, Primitive } from '../core/primitives.js';
+import { outputAvals } from '../core/eval.js';
+import { FlatFn, HigherOrderPrimitive, isArrayPrimitive, Params, Primitive } from '../core/primitives.js';
 import { StagingBase } from './builder.js';
-import { partialEvalJaxpr } from './partial-eval-jaxpr.js';
+import { higherOrderRules } from './higher-order.js';
+import { EqnSplit, PartialEvalRule } from './partial-eval-jaxpr.js';
 import { jvpFlat } from './jvp.js';
 import { instantiate, isZero, Tangent, Zero } from './tangent.js';
 
@@ -16,30 +18,27 @@ class PartialEvalInterpreter extends StagingBase {
   process<P extends Primitive>(prim: P, args: readonly NDArray[], params: Params<P>): NDArray[] {
     if (!args.some((a) => this.owns(a))) return withInterpreter(this.parent, () => bind(prim, args, params));
     if (isArrayPrimitive(prim)) return this.stage(prim, args, params);
-    if (prim === 'custom_lin') return this.stage(prim, args, params, (params as Params<'custom_lin'>).outAvals);
-    if (prim === 'jit') return this.splitJit(args, params as Params<'jit'>);
+    const inUnknown = args.map((a) => this.owns(a));
+    const rule = (higherOrderRules(prim as HigherOrderPrimitive).partialEval as PartialEvalRule<P>)(params, inUnknown, args.map((a) => a.aval));
+    if (rule === 'unknown') return this.stage(prim, args, params, outputAvals(prim, args.map((a) => a.aval), params));
     // A custom-rule call on unknown (tangent) values: the rule is not needed here, run its body.
-    return (params as Params<'custom_jvp_call'>).fun(...args);
+    if (rule === 'inline') return (params as Params<'custom_jvp_call'>).fun(...args);
+    return this.split(args, rule);
   }
 
   /**
-   * A jitted call with some unknown inputs: its known half (the primal computation) runs now as
-   * one jitted call on the parent, returning residuals; its unknown half (linear in the unknowns)
-   * is staged as a jitted call too, which transposes into a jitted call of its transpose.
+   * A higher-order equation with some unknown inputs, split by its rule: the known half (the primal
+   * computation: a jitted call, a scan over the primal carry) runs now on the parent and returns
+   * residuals; the unknown half (linear in the unknowns) is staged reading them.
    */
-  private splitJit(args: readonly NDArray[], params: Params<'jit'>): NDArray[] {
-    const inUnknown = args.map((a) => this.owns(a));
-    const split = partialEvalJaxpr(params.jaxpr, inUnknown);
-    const knownArgs = args.filter((_, i) => !inUnknown[i]);
-    const knownOuts = withInterpreter(this.parent, () =>
-      bind('jit', knownArgs, { name: params.name, jaxpr: split.known, donated: knownArgs.map(() => false) }));
-    const nKnown = knownOuts.length - split.numResiduals;
-    const residuals = knownOuts.slice(nKnown);
-    const unknownOuts = this.stage('jit', [...residuals, ...args.filter((_, i) => inUnknown[i])], {
-      name: params.name, jaxpr: split.unknown, donated: split.unknown.inAvals.map(() => false),
-    }, split.unknown.outAvals);
+  private split(args: readonly NDArray[], s: EqnSplit): NDArray[] {
+    const knownArgs = s.knownInputs.map((i) => args[i]!);
+    const knownOuts = withInterpreter(this.parent, () => bind(s.known.primitive, knownArgs, s.known.params as never));
+    const residuals = knownOuts.slice(knownOuts.length - s.numResiduals);
+    const ukArgs = s.unknownInputs.map(([kind, i]) => (kind === 'residual' ? residuals[i]! : args[i]!));
+    const unknownOuts = this.stage(s.unknown.primitive, ukArgs, s.unknown.params as never, outputAvals(s.unknown.primitive, ukArgs.map((a) => a.aval), s.unknown.params as never));
     let k = 0, u = 0;
-    return split.outUnknown.map((isU) => (isU ? unknownOuts[u++]! : knownOuts[k++]!));
+    return s.outUnknown.map((isU) => (isU ? unknownOuts[u++]! : knownOuts[k++]!));
   }
 }
 

@@ -6,9 +6,8 @@ import { NDArray } from '../core/array.js';
 import * as lax from '../core/lax.js';
 import { convTransposeLhs, convTransposeRhs } from '../core/conv.js';
 import { reduceWindowSumTranspose, selectAndGatherAdd, selectAndScatterAdd } from '../core/window.js';
-import { DotDimensionNumbers, Params, Primitive } from '../core/primitives.js';
+import { ArrayPrimitive, DotDimensionNumbers, Params, Primitive } from '../core/primitives.js';
 import { instantiate, Tangent, Zero } from './tangent.js';
-import { transposeJit } from './jit-rules.js';
 
 /** A linear input of an equation being transposed: its value is what we are solving for. */
 export class UndefinedPrimal {
@@ -18,13 +17,13 @@ type Arg = NDArray | UndefinedPrimal;
 export type TransposeRule<P extends Primitive> = (cts: readonly Tangent[], args: readonly Arg[], params: Params<P>, outAvals: readonly ShapedArray[]) => (Tangent | null)[];
 
 const undef = (a: Arg | undefined): a is UndefinedPrimal => a instanceof UndefinedPrimal;
-const known = (a: Arg | undefined, prim: string): NDArray => {
+export const known = (a: Arg | undefined, prim: string): NDArray => {
   if (undef(a) || !a) throw new Error(`internal: ${prim} is not linear in this operand, yet it was treated as linear`);
   return a;
 };
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-function notLinear<P extends Primitive>(prim: P): TransposeRule<P> {
+export function notLinear<P extends Primitive>(prim: P): TransposeRule<P> {
   return () => { throw new Error(`internal: ${prim} is not a linear primitive and cannot appear in a linear jaxpr`); };
 }
 /** Unary linear maps: the cotangent of the input is the adjoint map applied to the output cotangent. */
@@ -32,7 +31,7 @@ function unaryLinear<P extends Primitive>(adjoint: (ct: NDArray, x: UndefinedPri
   return ([ct], [x], params) => [adjoint(instantiate(ct!), x as UndefinedPrimal, params)];
 }
 
-export const transposeRules: { [P in Primitive]: TransposeRule<P> } = {
+export const transposeRules: { [P in ArrayPrimitive]: TransposeRule<P> } = {
   neg: unaryLinear((ct) => lax.neg(ct)),
   sign: notLinear('sign'), floor: notLinear('floor'), ceil: notLinear('ceil'), round: notLinear('round'),
   abs: notLinear('abs'), exp: notLinear('exp'), log: notLinear('log'), expm1: notLinear('expm1'),
@@ -151,16 +150,6 @@ export const transposeRules: { [P in Primitive]: TransposeRule<P> } = {
   },
   threefry2x32: notLinear('threefry2x32'),
 
-  // A jitted call that is linear in its undefined inputs transposes into a jitted call.
-  jit: (cts, args, params) => transposeJit(cts, args, params),
-  custom_jvp_call: notLinear('custom_jvp_call'),
-  custom_vjp_call: notLinear('custom_vjp_call'),
-  // The user's backward pass, on the residuals saved by the forward pass.
-  custom_lin: (cts, args, { bwd, numResiduals, name }) => {
-    const residuals = args.slice(0, numResiduals).map((r) => known(r, name));
-    const ctsIn = bwd(residuals, cts.map(instantiate));
-    return [...residuals.map(() => null), ...ctsIn];
-  },
 };
 
 /**

@@ -5,6 +5,8 @@ import { NDArray } from '../core/array.js';
 import { Atom, ClosedJaxpr, Literal, Var } from '../core/jaxpr.js';
 import * as lax from '../core/lax.js';
 import { transposeRules, UndefinedPrimal } from './transpose-rules.js';
+import { higherOrderRules } from './higher-order.js';
+import { HigherOrderPrimitive, isArrayPrimitive } from '../core/primitives.js';
 import { addTangents, isZero, Tangent, Zero } from './tangent.js';
 
 /** Cotangents of `linear`'s inputs given cotangents of its outputs (zeros allowed). */
@@ -29,7 +31,7 @@ export function backwardPass(linear: ClosedJaxpr, cotangentsOut: readonly Tangen
       if (a instanceof Literal) return lax.scalar(a.value, a.aval.dtype, a.aval.weakType);
       return known.get(a) ?? new UndefinedPrimal(a.aval);
     });
-    const rule = transposeRules[eqn.primitive] as (c: Tangent[], a: (NDArray | UndefinedPrimal)[], p: unknown, o: ShapedArray[]) => (Tangent | null)[];
+    const rule = (isArrayPrimitive(eqn.primitive) ? transposeRules[eqn.primitive] : higherOrderRules(eqn.primitive as HigherOrderPrimitive).transpose) as (c: Tangent[], a: (NDArray | UndefinedPrimal)[], p: unknown, o: ShapedArray[]) => (Tangent | null)[];
     const ctsIn = rule(ctsOut, args, eqn.params, eqn.outvars.map((v) => v.aval));
     eqn.inputs.forEach((a, i) => { if (args[i] instanceof UndefinedPrimal) accumulate(a, ctsIn[i] ?? null); });
   }
