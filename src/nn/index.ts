@@ -23,5 +23,6 @@ export {
 export { variance as var } from './ops.js';
 export * as nn from './torch-nn.js';
 export * as optim from './optim/index.js';
+export * as utils from './utils/index.js';
 export * as autograd from './autograd-api.js';
 export * as torch from './index.js';
