@@ -421,8 +421,10 @@ for (const [name, f, expected] of reprRows) {
 
 test('toString of a tracer names its aval and transformation', () => {
   let printed = '';
-  makeJaxpr((x: NDArray) => { printed = String(x); return x.mul(2); })(np.zeros([3, 4]));
+  makeJaxpr((x: NDArray) => { printed = x.toString(); return x.mul(2); })(np.zeros([3, 4]));
   assert.match(printed, /^Traced<f32\[3,4\]> with \w+$/);
+  // String(x) and template literals are JS coercions: on an abstract tracer they raise (issue #10).
+  assert.throws(() => makeJaxpr((x: NDArray) => { String(x); return x; })(np.zeros([3])), /concrete value/);
   assert.is(`${f32([1])}`, 'Array([1.], dtype=float32)', 'template literals use toString');
 });
 

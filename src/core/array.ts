@@ -295,15 +295,32 @@ export abstract class Tracer extends NDArray {
     if (!v) throw this.concretizationError('dataSync()');
     return v.dataSync();
   }
+  override itemSync(): number { this.requireConcrete('itemSync()'); return super.itemSync(); }
+  override tolistSync(): NestedArray { this.requireConcrete('tolistSync()'); return super.tolistSync(); }
+  override async item(): Promise<number> { this.requireConcrete('item()'); return super.item(); }
+  override async tolist(): Promise<NestedArray> { this.requireConcrete('tolist()'); return super.tolist(); }
+  private requireConcrete(op: string): void {
+    if (!this.concreteValue()) throw this.concretizationError(op);
+  }
   concretizationError(op: string): ConcretizationError {
     return new ConcretizationError(
       `${op} needs a concrete value, but this is an abstract ${this.aval.str()} traced by \`${this.interpreter.kind}\`. ` +
-        `Under jit or makeJaxpr values are not known while tracing: branch with np.where instead of a JS \`if\`, ` +
+        `Under jit or makeJaxpr values are not known while tracing, so JS control flow cannot depend on them: ` +
+        `choose between values with lax.cond or np.where, loop with lax.whileLoop, ` +
         `or mark the argument static with jit(f, {staticArgnums}) so it is a concrete value while tracing.`,
     );
   }
+  /**
+   * JS coercions (`x > 0`, `+x`, `${x}`, `Number(x)`, `x + 1`) need a value: on an abstract tracer
+   * they raise the ConcretizationError. (`if (x)` does not coerce, and cannot be intercepted: an
+   * object is always truthy; the README's "Sharp bits" say so.)
+   */
+  override [Symbol.toPrimitive](hint: string): string | number {
+    if (!this.concreteValue()) throw this.concretizationError(`JS coercion of a traced value (\`x > 0\`, \`+x\`, \`\${x}\`, Number(x), with hint '${hint}')`);
+    return super[Symbol.toPrimitive](hint);
+  }
   protected override toNumberForCoercion(): number {
-    if (!this.concreteValue()) throw this.concretizationError('JS coercion to a number (e.g. `x > 0` or `if (x)`)');
+    if (!this.concreteValue()) throw this.concretizationError('JS coercion to a number (e.g. `x > 0`)');
     return super.toNumberForCoercion();
   }
 }

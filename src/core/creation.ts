@@ -8,7 +8,7 @@
 import { ShapedArray } from './aval.js';
 import { ConcreteArray, NDArray, NestedArray, concreteFromTyped } from './array.js';
 import { getBackend } from './backend.js';
-import { allocTyped, castScalar, DType, dtypeOfTypedArray, isInteger, TypedArray, weakDtypeOf } from './dtype.js';
+import { allocTyped, castScalar, checkFitsDtype, DType, dtypeOfTypedArray, isInteger, TypedArray, weakDtypeOf } from './dtype.js';
 import { DTypeError, ShapeError } from './errors.js';
 import * as lax from './lax.js';
 import { broadcastToShape, checkDtype, describe, shapeOf, toArray } from './numpy-util.js';
@@ -148,8 +148,18 @@ function fromNested(data: NestedArray, dtype: DType | undefined, device: string 
   walk(data, 0, '');
   const target = dtype ?? (leaves.length > 0 && leaves.every((v) => typeof v === 'boolean') ? 'bool' : 'float32');
   const out = allocTyped(target, leaves.length);
-  for (let i = 0; i < leaves.length; i++) out[i] = castScalar(Number(leaves[i]), target);
+  for (let i = 0; i < leaves.length; i++) {
+    if (typeof leaves[i] === 'number') checkFitsDtype('array', leaves[i] as number, target, shape.length ? ` (element ${elementPath(i, shape)})` : '');
+    out[i] = castScalar(Number(leaves[i]), target);
+  }
   return concreteFromTyped(out, new ShapedArray(shape, target), device);
+}
+
+/** `[i][j]…` of the flat index i in a row-major shape. */
+function elementPath(i: number, shape: readonly number[]): string {
+  const idx: number[] = [];
+  for (let a = shape.length - 1; a >= 0; a--) { idx.unshift(i % shape[a]!); i = Math.floor(i / shape[a]!); }
+  return idx.map((k) => `[${k}]`).join('');
 }
 
 // ---- fills -----------------------------------------------------------------------------------
@@ -176,6 +186,7 @@ export function full(shape: number | readonly number[], value: number | boolean 
     return broadcastToShape(lax.convertElementType(value, dtype ?? value.dtype, false), s);
   }
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`full: expected a number, boolean or Array fill value, got ${describe(value)}`);
+  if (typeof value === 'number' && dtype) checkFitsDtype('full', value, dtype);
   return filled(s, value, dtype ?? weakDtypeOf(value), device);
 }
 

@@ -1,4 +1,5 @@
 // dtypes, their typed-array storage, and the promotion lattice (with JAX-style weak types).
+import { OverflowError } from './errors.js';
 export type DType = 'bool' | 'uint32' | 'int32' | 'float32' | 'float64';
 export const DTYPES: readonly DType[] = ['bool', 'uint32', 'int32', 'float32', 'float64'];
 
@@ -76,7 +77,25 @@ export function promoteTypes(a: TypeInfo, b: TypeInfo): TypeInfo {
 /** The dtype a JS value gets when it enters as a weak scalar. */
 export function weakDtypeOf(v: number | boolean): DType {
   if (typeof v === 'boolean') return 'bool';
-  return Number.isInteger(v) && !Object.is(v, -0) ? 'int32' : 'float32';
+  // An integer int32 cannot hold (1e10, 2**40) is a float to JS: it enters as a weak float.
+  return Number.isInteger(v) && !Object.is(v, -0) && v >= INT_BOUNDS.int32[0] && v <= INT_BOUNDS.int32[1] ? 'int32' : 'float32';
+}
+
+/** The values each integer dtype holds. */
+export const INT_BOUNDS = { int32: [-2147483648, 2147483647], uint32: [0, 4294967295] } as const;
+
+/**
+ * A JS number written into an integer dtype, checked as NumPy checks a Python int: a fraction
+ * truncates toward zero (NumPy's float → int cast), but a value outside the dtype's range, NaN or
+ * an infinity is an OverflowError (NumPy 2: "Python integer … out of bounds for int32") instead
+ * of a saturated or wrapped number.
+ */
+export function checkFitsDtype(op: string, v: number, dtype: DType, where = ''): void {
+  if (dtype !== 'int32' && dtype !== 'uint32') return;
+  const [lo, hi] = INT_BOUNDS[dtype];
+  if (!Number.isFinite(v)) throw new OverflowError(`${op}: the JS number ${v}${where} cannot be converted to ${dtype}`);
+  const t = Math.trunc(v);
+  if (t < lo || t > hi) throw new OverflowError(`${op}: the JS number ${v}${where} is out of bounds for ${dtype} (which holds ${lo} to ${hi})`);
 }
 
 export function isDType(s: unknown): s is DType {

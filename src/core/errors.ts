@@ -9,6 +9,8 @@ export class ShapeError extends CotangentError { override name = 'ShapeError'; }
 export class IndexError extends ShapeError { override name = 'IndexError'; }
 /** A dtype an operation cannot take, or a backend cannot hold. */
 export class DTypeError extends CotangentError { override name = 'DTypeError'; }
+/** A JS number that the target dtype cannot hold (NumPy's OverflowError for a Python int out of bounds). */
+export class OverflowError extends CotangentError { override name = 'OverflowError'; }
 /** A concrete value was needed where only an abstract (traced) value exists. */
 export class ConcretizationError extends CotangentError { override name = 'ConcretizationError'; }
 /** A traced value used after the transformation that made it has finished. */
@@ -27,5 +29,10 @@ export function expectFunction(op: string, f: unknown, what = 'the function to t
   if (typeof f !== 'function') {
     const got = f === null ? 'null' : typeof f === 'string' ? `string "${f}"` : typeof f === 'object' ? `an ${f?.constructor?.name ?? 'object'}` : `${typeof f} ${String(f)}`;
     throw new TypeError(`${op}: expected ${what} (a function), got ${got}`);
+  }
+  // Transforms trace synchronous functions: an async one would be traced up to its first await.
+  const tag = (f as { [Symbol.toStringTag]?: string })[Symbol.toStringTag];
+  if (tag === 'AsyncFunction' || tag === 'AsyncGeneratorFunction') {
+    throw new TypeError(`${op}: got an async function; ${op} needs a synchronous function (values are abstract while it traces and cannot be awaited). Await what you need before calling it and pass the arrays in.`);
   }
 }

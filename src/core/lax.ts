@@ -129,3 +129,4 @@ export function full(shape: Shape, value: number | boolean, dtype: DType, weakTy
 }
 export const fullLike = (x: NDArray | ShapedArray, value: number | boolean): NDArray => full(x.shape, value, x.dtype, x.weakType);
 export const zerosLike = (x: NDArray | ShapedArray): NDArray => fullLike(x, 0);
+export { associativeScan, cumsum, cumprod, cummax, cummin, topK } from './lax-scan.js';

@@ -3,7 +3,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { ShapedArray } from './aval.js';
 import { ConcreteArray, NDArray, Tracer, concreteFromTyped, knownScalarValue, scalarFromTyped } from './array.js';
-import { allocTyped, castScalar, DType, DTYPES, isDType, isFloat, promoteTypes, TypeInfo, weakDtypeOf } from './dtype.js';
+import { allocTyped, castScalar, checkFitsDtype, DType, DTYPES, isDType, isFloat, promoteTypes, TypeInfo, weakDtypeOf } from './dtype.js';
 import { DTypeError, ShapeError, orThrow } from './errors.js';
 import * as lax from './lax.js';
 import { broadcastShapes, normalizeAxis, Shape, showShape } from './shape.js';
@@ -70,8 +70,11 @@ export function resultType(xs: readonly NDArray[]): TypeInfo {
 }
 /** x as type t. A concrete CPU scalar (a JS number on its way in) is converted on the host, so
  * traced programs get a literal of the right dtype rather than a conversion equation. */
-export function convertTo(x: NDArray, t: TypeInfo): NDArray {
+export function convertTo(x: NDArray, t: TypeInfo, op = 'convert'): NDArray {
+  const js = jsValueOf.get(x);
+  if (typeof js === 'number') checkFitsDtype(op, js, t.dtype);
   if (x.dtype === t.dtype && x.weakType === t.weakType) return x;
+  if (js !== undefined) return constant(js, t.dtype, t.weakType, x);
   if (x instanceof ConcreteArray && x.ndim === 0) {
     const known = knownScalarValue(x) ?? (x.backend.name === 'cpu' ? Number(x.dataSync()[0]) : undefined);
     if (known !== undefined) return constant(x.dtype === 'bool' ? known !== 0 : known, t.dtype, t.weakType, x);
@@ -107,8 +110,15 @@ export const broadcastToShape = (x: NDArray, shape: Shape): NDArray =>
 export function elementwiseOperands(op: string, vs: readonly unknown[], typeOf: (t: TypeInfo) => TypeInfo = (t) => t): [NDArray[], TypeInfo] {
   const xs = toArrays(op, vs);
   const t = typeOf(resultType(xs));
+  // A JS integer too large for int32 entered as a weak float; where it meets integers, it is
+  // out of bounds for their dtype (NumPy's OverflowError), not a reason to compute in floats.
+  vs.forEach((v, i) => {
+    if (typeof v !== 'number' || xs[i]!.dtype === 'int32' || !Number.isInteger(v)) return;
+    const asInt = typeOf(resultType(xs.map((x, k) => (k === i ? lax.scalar(0, 'int32', true) : x))));
+    if (!isFloat(asInt.dtype)) checkFitsDtype(op, v, asInt.dtype);
+  });
   const shape = broadcastShapesOf(op, xs.map((x) => x.shape));
-  return [xs.map((x) => broadcastToShape(convertTo(x, t), shape)), t];
+  return [xs.map((x) => broadcastToShape(convertTo(x, t, op), shape)), t];
 }
 
 /** A dtype argument, checked. */

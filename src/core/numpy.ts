@@ -42,6 +42,11 @@ export * from './numpy-reduce.js';
 export * from './numpy-linalg.js';
 export * from './numpy-sort.js';
 export * from './numpy-conv.js';
+export * from './numpy-math.js';
+export * from './numpy-cumulative.js';
+export * from './numpy-matrix.js';
+export * from './numpy-stats.js';
+export * from './numpy-select.js';
 export { getItem, atIndex, slice, Slice } from './indexing.js';
 export type { Index, IndexUpdater } from './indexing.js';
 export type { Axis } from './numpy-util.js';
@@ -323,8 +328,15 @@ export function allclose(a: ArrayLike, b: ArrayLike, opts: { rtol?: number; atol
   return isclose(a, b, opts).dataSync().every((v) => v === 1);
 }
 
-/** where(cond, x, y): x where cond is true, else y; all three broadcast, x and y promote. */
-export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): NDArray {
+/**
+ * where(cond, x, y): x where cond is true, else y; all three broadcast, x and y promote.
+ * where(cond) alone is nonzero(cond) (eager: the shape depends on the values).
+ */
+export function where(cond: ArrayLike): NDArray[];
+export function where(cond: ArrayLike, x: ArrayLike, y: ArrayLike): NDArray;
+export function where(cond: ArrayLike, x?: ArrayLike, y?: ArrayLike): NDArray | NDArray[] {
+  if (x === undefined && y === undefined) return nonzero(cond);
+  if (x === undefined || y === undefined) throw new TypeError('where: give both x and y, or neither (where(cond) is nonzero(cond))');
   const c = truthy('where', cond);
   const [a, b] = toArrays('where', [x, y]);
   const t = resultType([a!, b!]);
@@ -338,5 +350,6 @@ export function astype(x: ArrayLike, dtype: unknown): NDArray {
   return convertTo(toArray('astype', x), { dtype: d, weakType: false });
 }
 
+import { nonzero } from './numpy-select.js';
 import * as self from './numpy.js';
 registerNumpy(self);

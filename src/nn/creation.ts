@@ -14,7 +14,7 @@ import { getBackend, setDefaultBackend } from '../core/backend.js';
 import * as np from '../core/numpy.js';
 import * as random from '../core/random.js';
 import { nextKey } from './rng.js';
-import { Tensor, TensorData } from './tensor.js';
+import { checkIntRange, Tensor, TensorData } from './tensor.js';
 
 export const float32: DType = 'float32', float: DType = 'float32';
 export const float64: DType = 'float64', double: DType = 'float64';
@@ -127,6 +127,7 @@ export function randint(...args: (number | readonly number[] | TensorOptions)[])
   const opts = (args.find((a) => typeof a === 'object' && !Array.isArray(a)) ?? {}) as TensorOptions;
   if (size === undefined || nums.length < 1 || nums.length > 2) throw new TypeError('randint: expected (high, size) or (low, high, size) with size a list, e.g. randint(0, 10, [3])');
   const [low, high] = nums.length === 1 ? [0, nums[0]!] : [nums[0]!, nums[1]!];
+  checkIntRange('randint', low, high);
   const ints = random.randint(nextKey(), size, low, high);
   return finish(opts.dtype && opts.dtype !== 'int32' ? np.astype(ints, opts.dtype) : ints, opts);
 }

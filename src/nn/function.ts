@@ -15,6 +15,7 @@
 // residuals; bwd hands them back as ctx.savedTensors and runs the user's backward. Other attributes
 // set on ctx (plain JS values) travel from forward to backward in the closure of that call.
 import { NDArray } from '../core/array.js';
+import * as np from '../core/numpy.js';
 import { customVjp } from '../transforms/custom.js';
 import { record, RuntimeError } from './autograd.js';
 import { isGradEnabled, noGrad } from './grad-mode.js';
@@ -93,10 +94,10 @@ function applyFunction(cls: FunctionClass, args: readonly unknown[]): Tensor | T
       if (grads.length !== args.length) {
         throw new RuntimeError(`function ${cls.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${grads.length})`);
       }
-      return tensorAt.map((pos) => {
+      return tensorAt.map((pos, k) => {
         const g = grads[pos] ?? null;
         if (g !== null && !(g instanceof Tensor)) throw new TypeError(`${cls.name}.backward must return Tensors or null, got ${typeof g} for input ${pos}`);
-        return g ? g.array : null;
+        return g ? gradientFor(cls.name, pos, g.array, inputs[k]!.shape) : null;
       });
     },
   );
@@ -112,4 +113,19 @@ function applyFunction(cls: FunctionClass, args: readonly unknown[]): Tensor | T
     }
   }
   return multiple ? results : results[0]!;
+}
+
+/**
+ * PyTorch's check of a returned gradient: the input's shape, or one the input broadcasts to (then
+ * summed down to it); anything else names the Function and both shapes.
+ */
+function gradientFor(name: string, pos: number, g: NDArray, shape: readonly number[]): NDArray {
+  if (g.shape.join() === shape.join()) return g;
+  const lead = g.ndim - shape.length;
+  const expandable = lead >= 0 && shape.every((d, i) => d === g.shape[lead + i] || d === 1);
+  if (!expandable) {
+    throw new RuntimeError(`Function ${name}Backward returned an invalid gradient at index ${pos} - got [${g.shape.join(', ')}] but expected shape compatible with [${shape.join(', ')}]`);
+  }
+  const summed = np.sum(g, { axis: [...Array(lead).keys(), ...shape.flatMap((d, i) => (d === 1 && g.shape[lead + i] !== 1 ? [lead + i] : []))], keepdims: true });
+  return np.reshape(summed, shape);
 }

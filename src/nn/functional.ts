@@ -1,6 +1,7 @@
 // torch.nn.functional (imported as F): layers and losses as functions of tensors. Each is one or
 // two recorded ops whose forward is written with `np`; their gradients come from the core.
-import { NDArray } from '../core/array.js';
+import { ConcreteArray, NDArray } from '../core/array.js';
+import { IndexError } from '../core/errors.js';
 import { isFloat, isInteger } from '../core/dtype.js';
 import * as np from '../core/numpy.js';
 import { RuntimeError } from './autograd.js';
@@ -63,6 +64,8 @@ export interface NllOptions {
   weight?: Tensor | null;
   /** Targets equal to this class index contribute nothing (and do not count in the mean). */
   ignoreIndex?: number;
+  /** @internal the user-facing function, for messages. */
+  op?: string;
 }
 
 /** The class axis: 1 for batched input [N, C, ...], 0 for one sample [C]. */
@@ -85,11 +88,27 @@ export function nllLoss(logProbs: Tensor, target: Tensor, opts: NllOptions = {})
   const oneHot = np.equal(np.expandDims(t, axis), np.reshape(np.arange(classes, { dtype: 'int32' }), classShape));
   const weightOfTarget = opts.weight ? np.sum(np.where(oneHot, np.reshape(opts.weight.array, classShape), 0), axis) : 1;
   const sampleWeight = np.astype(np.where(np.notEqual(t, ignoreIndex), weightOfTarget, 0), logProbs.dtype);
+  // Targets outside [0, classes) other than the ignore index raise as PyTorch's do when their values
+  // can be read here (concrete on the CPU). Where they cannot (traced by torch.compile, or on a
+  // device read asynchronously) nothing can raise, so such a sample's loss is NaN instead of a
+  // plausible number; debugNans(true) then names the op.
+  const checked = checkTargets(opts.op ?? 'nllLoss', t, classes, ignoreIndex);
+  const valid = checked ? null : np.logicalOr(np.logicalAnd(np.greaterEqual(t, 0), np.less(t, classes)), np.equal(t, ignoreIndex));
   return ops.run('NllLossBackward0', 'inputs', (lp) => {
-    const picked = np.negative(np.sum(np.where(oneHot, lp, 0), axis));
+    const sum = np.negative(np.sum(np.where(oneHot, lp, 0), axis));
+    const picked = valid ? np.where(valid, sum, NaN) : sum;
     const losses = np.multiply(picked, sampleWeight);
     return reduction === 'mean' ? np.divide(np.sum(losses), np.sum(sampleWeight)) : reduce(losses, reduction);
   }, [logProbs]);
+}
+
+/** Checks class-index targets on the host when their values are readable now; false when they are not. */
+function checkTargets(op: string, t: NDArray, classes: number, ignoreIndex: number): boolean {
+  if (!(t instanceof ConcreteArray) || t.backend.name !== 'cpu') return false;
+  for (const v of t.dataSync()) {
+    if ((v < 0 || v >= classes) && v !== ignoreIndex) throw new IndexError(`${op}: Target ${v} is out of bounds (the input has ${classes} classes: a target is in [0, ${classes}) or the ignore index ${ignoreIndex})`);
+  }
+  return true;
 }
 
 /**
@@ -100,7 +119,7 @@ export function nllLoss(logProbs: Tensor, target: Tensor, opts: NllOptions = {})
 export function crossEntropy(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
   const axis = classAxisOf(input);
   const logProbs = ops.logSoftmax(input, axis);
-  if (!isFloat(target.dtype)) return nllLoss(logProbs, target, opts);
+  if (!isFloat(target.dtype)) return nllLoss(logProbs, target, { ...opts, op: 'crossEntropy' });
   if (target.shape.join() !== input.shape.join()) throw new RuntimeError(`crossEntropy: probability targets must have the input's shape [${input.shape.join(', ')}], got [${target.shape.join(', ')}]`);
   const reduction = opts.reduction ?? 'mean';
   const w = opts.weight ? np.reshape(opts.weight.array, input.shape.map((d, i) => (i === axis ? d : 1))) : null;

@@ -15,6 +15,9 @@ export class Linear extends Module {
   bias: Parameter | null;
   constructor(readonly inFeatures: number, readonly outFeatures: number, opts: { bias?: boolean; dtype?: DType } = {}) {
     super();
+    for (const [what, n] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new TypeError(`Linear: ${what} must be a non-negative integer, got ${String(n)}`);
+    }
     const dtype = opts.dtype ?? 'float32';
     this.weight = new Parameter(np.zeros([outFeatures, inFeatures], { dtype }));
     this.bias = (opts.bias ?? true) ? new Parameter(np.zeros([outFeatures], { dtype })) : null;

@@ -265,6 +265,7 @@ export class Tensor {
   /** Integers uniform on [from, to) (or [0, to) with one argument), stored in this tensor's dtype. */
   random_(fromOrTo?: number, to?: number): this {
     const [lo, hi] = to === undefined ? [0, fromOrTo ?? 2 ** 24] : [fromOrTo ?? 0, to];
+    checkIntRange('random_', lo, hi);
     return this.drawInPlace('random_', (key, shape) => random.randint(key, shape, lo, hi));
   }
   /** Samples uniform on [a, b). */
@@ -382,3 +383,8 @@ tree.registerPytreeNode(
   },
 );
 
+/** PyTorch's check of an integer range [from, to): a RuntimeError when it is empty. */
+export function checkIntRange(op: string, from: number, to: number): void {
+  if (!Number.isInteger(from) || !Number.isInteger(to)) throw new TypeError(`${op}: expected integer bounds, got from=${from}, to=${to}`);
+  if (from >= to) throw new RuntimeError(`${op}: expects 'from' to be less than 'to', but got from=${from} >= to=${to}`);
+}

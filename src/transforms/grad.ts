@@ -5,7 +5,7 @@ import { DTypeError, ShapeError, expectFunction } from '../core/errors.js';
 import * as lax from '../core/lax.js';
 import * as tree from '../core/tree.js';
 import { ArgTangents, ArrayTree, Leaf, PyTree, TreeDef } from '../core/tree.js';
-import { flattenFun, requireFloat, splitAuxTree, toArrays } from './flat.js';
+import { checkNotPromise, checkTangent, flattenArgs, flattenFun, primalArrays, requireFloat, splitAuxTree, toArrays } from './flat.js';
 import { applyLinear, Linearized, linearizeFlat } from './linearize.js';
 import { backwardPass } from './transpose.js';
 import { instantiate, Tangent, Zero } from './tangent.js';
@@ -56,9 +56,9 @@ export function vjpWithAux<A extends PyTree[], O extends PyTree, X extends PyTre
 }
 
 function vjpCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, primals: A, hasAux: boolean): [PyTree, (ct: PyTree) => PyTree[], PyTree] {
-  const [leaves, inTree] = tree.flatten(primals);
-  const args = toArrays(leaves, op);
-  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
+  const [leaves, inTree] = flattenArgs(primals, op);
+  const args = primalArrays(leaves, op);
+  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree, op);
   const lin = linearizeFlat(flatF, args);
   const [mainTree, auxTree] = hasAux ? splitAuxTree(outTree(), op) : [outTree(), null];
   const nMain = tree.numLeaves(mainTree);
@@ -98,14 +98,19 @@ export function linearizeWithAux<A extends PyTree[], O extends PyTree, X extends
 }
 
 function linearizeCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, primals: A, hasAux: boolean): [PyTree, (...tangents: A) => PyTree, PyTree] {
-  const [leaves, inTree] = tree.flatten(primals);
-  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
-  const lin = linearizeFlat(flatF, toArrays(leaves, op));
+  const [leaves, inTree] = flattenArgs(primals, op);
+  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree, op);
+  const args = primalArrays(leaves, op);
+  const lin = linearizeFlat(flatF, args);
   const [mainTree, auxTree] = hasAux ? splitAuxTree(outTree(), op) : [outTree(), null];
   const nMain = tree.numLeaves(mainTree);
   const fJvp = (...tangents: A): PyTree => {
-    const [tl] = tree.flatten(tangents as PyTree);
-    return tree.unflatten(mainTree, applyLinear(lin, toArrays(tl, op)).slice(0, nMain).map(instantiate));
+    const [tl, tTree] = flattenArgs(tangents as unknown[], op);
+    if (!tree.treedefEqual(inTree, tTree)) {
+      throw new TypeError(`${op}: the tangents' structure ${tree.treedefString(tTree)} differs from the primals' ${tree.treedefString(inTree)}`);
+    }
+    const ts = toArrays(tl, op).map((t, i) => checkTangent(t, args[i]!, i, op, tl[i]));
+    return tree.unflatten(mainTree, applyLinear(lin, ts).slice(0, nMain).map(instantiate));
   };
   const out = tree.unflatten(mainTree, lin.primalsOut.slice(0, nMain));
   return [out, fJvp, auxTree ? tree.unflatten(auxTree, lin.primalsOut.slice(nMain)) : null];
@@ -154,15 +159,14 @@ export function valueAndGrad<A extends PyTree[], const N extends Argnums = 0>(f:
 export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: GradOptions): (...args: A) => [PyTree, PyTree];
 export function valueAndGrad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}): (...args: A) => [PyTree, PyTree] {
   expectFunction('valueAndGrad', f);
-  return valueAndGradUntyped(f, opts);
+  return valueAndGradUntyped(f, opts, 'valueAndGrad');
 }
 
-function valueAndGradUntyped<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions): (...args: A) => [PyTree, PyTree] {
+function valueAndGradUntyped<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions, op: string): (...args: A) => [PyTree, PyTree] {
   const { argnums = 0, hasAux = false } = opts;
-  const op = 'grad';
   return (...args: A): [PyTree, PyTree] => {
     const nums = normalizeArgnums(argnums, args.length, op);
-    const [diffLeaves, diffTree] = tree.flatten(nums.map((n) => args[n]) as PyTree);
+    const [diffLeaves, diffTree] = flattenArgs(nums.map((n) => args[n]), op, nums);
     const diffArrays = toArrays(diffLeaves, op).map((x, i) => {
       if (typeof diffLeaves[i] === 'number') return lax.convertElementType(x, 'float32', true);
       requireFloat(x, op, `argument ${nums.length === 1 ? nums[0] : 'leaf ' + i}`);
@@ -173,7 +177,7 @@ function valueAndGradUntyped<A extends PyTree[]>(f: (...args: A) => PyTree, opts
       const diffArgs = tree.unflatten(diffTree, leaves) as PyTree[];
       const callArgs = [...args] as PyTree[];
       nums.forEach((n, k) => { callArgs[n] = diffArgs[k]; });
-      const result = f(...(callArgs as A));
+      const result = checkNotPromise(f(...(callArgs as A)), op);
       let out: PyTree = result;
       let auxLeaves: Leaf[] = [];
       if (hasAux) {
@@ -208,7 +212,7 @@ export function grad<A extends PyTree[], const N extends Argnums = 0>(f: (...arg
 export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: GradOptions): (...args: A) => PyTree;
 export function grad<A extends PyTree[]>(f: (...args: A) => PyTree, opts: GradOptions = {}): (...args: A) => PyTree {
   expectFunction('grad', f);
-  const vg = valueAndGradUntyped(f, opts);
+  const vg = valueAndGradUntyped(f, opts, 'grad');
   return (...args: A): PyTree => {
     const [value, g] = vg(...args);
     return opts.hasAux ? [g, (value as PyTree[])[1]] : g;

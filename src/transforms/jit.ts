@@ -9,7 +9,7 @@ import { ClosedJaxpr, Jaxpr } from '../core/jaxpr.js';
 import { optimize } from '../core/passes.js';
 import * as tree from '../core/tree.js';
 import { ArrayTree, PyTree, TreeDef } from '../core/tree.js';
-import { flattenFun, toArrays } from './flat.js';
+import { flattenArgs, flattenFun, toArrays } from './flat.js';
 import { traceFlat } from './make-jaxpr.js';
 
 export interface JitOptions {
@@ -120,7 +120,7 @@ export function jit<A extends unknown[], R extends PyTree>(f: (...args: A) => R,
       if (!Number.isInteger(i) || i < 0 || i >= args.length) throw new RangeError(`jit(${name}): argnum ${i} is out of range for a call with ${args.length} arguments`);
     }
     const dynamicIdx = args.map((_, i) => i).filter((i) => !statics.includes(i));
-    const [leaves, inTree] = tree.flatten(dynamicIdx.map((i) => args[i]) as PyTree);
+    const [leaves, inTree] = flattenArgs(dynamicIdx.map((i) => args[i]), `jit(${name})`, dynamicIdx);
     const arrays = toArrays(leaves, `jit(${name})`);
     const leafDonated: boolean[] = [];
     dynamicIdx.forEach((i) => { const n = tree.leaves(args[i] as PyTree).length; for (let k = 0; k < n; k++) leafDonated.push(donates.includes(i)); });
@@ -133,8 +133,8 @@ export function jit<A extends unknown[], R extends PyTree>(f: (...args: A) => R,
       const full = [...args] as PyTree[];
       p.dynamicIdx.forEach((i, k) => { full[i] = dyn[k]; });
       return f(...(full as A));
-    }, p.inTree);
-    const traced = optimize(traceFlat(flatF, p.arrays.map((a) => a.aval)));
+    }, p.inTree, `jit(${name})`);
+    const traced = optimize(traceFlat(flatF, p.arrays.map((a) => a.aval), undefined, 'jit'));
     const consts = traced.consts;
     const compiled: Compiled = {
       jaxpr: hoistConsts(traced), consts, outTree: outTree(),

@@ -5,10 +5,10 @@ import { Interpreter, leakedTracerError, underNewInterpreter, withInterpreter, b
 import { FlatFn, HigherOrderPrimitive, isArrayPrimitive, Params, Primitive } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
 import { ArgTangents, ArrayTree, PyTree } from '../core/tree.js';
-import { ShapeError, expectFunction } from '../core/errors.js';
+import { expectFunction } from '../core/errors.js';
 import { JvpRule, jvpRules } from './jvp-rules.js';
 import { higherOrderRules } from './higher-order.js';
-import { flattenFun, splitAuxTree, toArrays } from './flat.js';
+import { checkTangent, flattenArgs, flattenFun, primalArrays, splitAuxTree, toArrays } from './flat.js';
 import { instantiate, isZero, Tangent, Zero, zeroLike } from './tangent.js';
 
 export class JvpTracer extends Tracer {
@@ -80,20 +80,14 @@ export function jvp<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, 
 export function jvp<A extends PyTree[]>(f: (...args: A) => PyTree, primals: A, tangents: ArgTangents<A>, opts: JvpOptions = {}): PyTree[] {
   expectFunction('jvp', f);
   if (!Array.isArray(primals) || !Array.isArray(tangents)) throw new TypeError('jvp: primals and tangents must be lists of the positional arguments');
-  const [pl, inTree] = tree.flatten(primals);
-  const [tl, tTree] = tree.flatten(tangents as PyTree);
+  const [pl, inTree] = flattenArgs(primals, 'jvp');
+  const [tl, tTree] = flattenArgs(tangents as unknown[], 'jvp');
   if (!tree.treedefEqual(inTree, tTree)) {
     throw new TypeError(`jvp: primals and tangents must have the same structure, got ${tree.treedefString(inTree)} and ${tree.treedefString(tTree)}`);
   }
-  const pa = toArrays(pl, 'jvp');
-  const ta = toArrays(tl, 'jvp').map((t, i) => {
-    const p = pa[i]!;
-    if (t.dtype !== p.dtype || t.shape.join() !== p.shape.join()) {
-      throw new ShapeError(`jvp: tangent ${i} is ${t.aval.str()} but its primal is ${p.aval.str()}; they must match`);
-    }
-    return t;
-  });
-  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree);
+  const pa = primalArrays(pl, 'jvp');
+  const ta = toArrays(tl, 'jvp').map((t, i) => checkTangent(t, pa[i]!, i, 'jvp', tl[i]));
+  const [flatF, outTree] = flattenFun(f as unknown as (...a: PyTree[]) => PyTree, inTree, 'jvp');
   const [po, to] = jvpFlat(flatF, pa, ta);
   if (!opts.hasAux) return [tree.unflatten(outTree(), po), tree.unflatten(outTree(), to.map(instantiate))];
   const [mainTree, auxTree] = splitAuxTree(outTree(), 'jvp');

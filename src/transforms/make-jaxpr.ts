@@ -3,17 +3,18 @@
 import { expectFunction } from '../core/errors.js';
 import { ShapedArray } from '../core/aval.js';
 import { NDArray } from '../core/array.js';
-import { underNewInterpreter, withInterpreter } from '../core/interpreter.js';
+import { Interpreter, underNewInterpreter, withInterpreter } from '../core/interpreter.js';
 import { ClosedJaxpr } from '../core/jaxpr.js';
 import { FlatFn, HigherOrderPrimitive, isArrayPrimitive, Params, Primitive } from '../core/primitives.js';
 import { higherOrderRules, StageRule } from './higher-order.js';
 import { PyTree, TreeDef } from '../core/tree.js';
 import { StagingBase } from './builder.js';
-import { flattenFun, toArrays } from './flat.js';
+import { flattenArgs, flattenFun, toArrays } from './flat.js';
 import * as tree from '../core/tree.js';
 
 class StagingInterpreter extends StagingBase {
-  readonly kind = 'makeJaxpr';
+  /** The user's transform, for messages: 'makeJaxpr' or 'jit'. */
+  constructor(parent: Interpreter, readonly kind: string) { super(parent); }
   process<P extends Primitive>(prim: P, args: readonly NDArray[], params: Params<P>): NDArray[] {
     if (isArrayPrimitive(prim)) return this.stage(prim, args, params);
     return (higherOrderRules(prim as HigherOrderPrimitive).stage as StageRule<HigherOrderPrimitive>)(this, args, params as never);
@@ -21,9 +22,9 @@ class StagingInterpreter extends StagingBase {
 }
 
 /** Traces a flat function on abstract inputs into a closed jaxpr. */
-export function traceFlat(f: FlatFn, avals: readonly ShapedArray[], parent?: StagingBase): ClosedJaxpr {
+export function traceFlat(f: FlatFn, avals: readonly ShapedArray[], parent?: StagingBase, kind = parent?.kind ?? 'makeJaxpr'): ClosedJaxpr {
   const run = () =>
-    underNewInterpreter((p) => new StagingInterpreter(p), (interp) => {
+    underNewInterpreter((p) => new StagingInterpreter(p, kind), (interp) => {
       const ins = avals.map((a) => interp.newArg(a));
       const outs = f(...ins);
       return interp.finish(ins, outs);
@@ -40,9 +41,9 @@ export interface TracedJaxpr extends ClosedJaxpr {
 export function makeJaxpr<A extends PyTree[]>(f: (...args: A) => PyTree) {
   expectFunction('makeJaxpr', f);
   return (...args: A): TracedJaxpr => {
-    const [leaves, inTree] = tree.flatten(args);
+    const [leaves, inTree] = flattenArgs(args, 'makeJaxpr');
     const avals = toArrays(leaves, 'makeJaxpr').map((x) => x.aval);
-    const [flatF, outTree] = flattenFun(f as (...a: PyTree[]) => PyTree, inTree);
+    const [flatF, outTree] = flattenFun(f as (...a: PyTree[]) => PyTree, inTree, 'makeJaxpr');
     const closed = traceFlat(flatF, avals);
     return Object.assign(closed, { inTree, outTree: outTree() });
   };

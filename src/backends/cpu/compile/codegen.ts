@@ -235,9 +235,12 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     const epi = step.epilogue.length ? ` with epilogue → ${step.epilogue.map((v) => `${names.get(v)}:${v.aval.str()}`).join(', ')}` : '';
     const head = `// fused ${e.primitive}[axes=(${axes.join(', ')})] → ${names.get(r)}:${r.aval.str()}${epi}`;
     const prim = e.primitive as keyof typeof COMBINE;
-    // An empty result has nothing to write (and may have no buffer of its own when it is fused onward).
-    if (r.aval.size === 0) return { decls, comments: [head], code: [] };
-    if (x.aval.size === 0) return { decls, comments: [head], code: [`${buf(r)}.fill(${jsNumber(identity(prim, outDtype))});`] };
+    // An empty input: the result is the identity. It has no buffer when nothing reads it (it has no
+    // elements, or its consumers have none), and then there is nothing to write.
+    if (x.aval.size === 0) {
+      const fill = stored.has(r) && r.aval.size > 0 ? [`${buf(r)}.fill(${jsNumber(identity(prim, outDtype))});`] : [];
+      return { decls, comments: [head], code: fill };
+    }
 
     // q: the output element an input index folds into (kept axes at the output's strides).
     const outStrides = stridesOf(r.aval.shape);
