@@ -1,6 +1,8 @@
 // Convolution and window reductions on WebGPU against the CPU: forward and gradients, eager and
 // jit, in the layouts the torch layer and the MNIST model use, plus grouped and dilated cases.
 import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { trainMnistCnn } from '../../examples/mnist-cnn.js';
 import { ShapedArray } from '../../src/core/aval.js';
 import { concreteFromTyped } from '../../src/core/array.js';
 import { grad, jit, lax, np } from '../../src/index.js';
@@ -46,5 +48,12 @@ for (const c of CASES) {
     }
   });
 }
+
+// MNIST on the GPU, kept small for the software adapter: 30 compiled torch steps, then 500 test digits.
+gpuTest('LeNet on MNIST trains on WebGPU: 30 steps reach well above chance', async () => {
+  const res = await trainMnistCnn({ epochs: 1, batch: 16, lr: 2e-3, trainCount: 480, testCount: 500 });
+  assert.is(res.losses.length, 30);
+  assert.ok(res.testAccuracy > 0.4, `test accuracy ${res.testAccuracy}`);
+});
 
 test.run();

@@ -17,6 +17,22 @@ import { dotGeneral } from './matmul.js';
 import { transposeTyped } from './movement.js';
 
 const isIdentity = (p: readonly number[]) => p.every((v, i) => v === i);
+const PLAN_CACHE = new Map<string, RowPlan[]>();
+
+/** tab[i][k·outS[i] + s]: the (undilated) lhs coordinate that kernel position k meets at output s along spatial axis i, or -1. */
+function tabsOf(d: number, kS: readonly number[], outS: readonly number[], inS: readonly number[], p: ConvParams): Int32Array[] {
+  return Array.from({ length: d }, (_, i) => {
+    const t = new Int32Array(kS[i]! * outS[i]!);
+    const [lo] = p.padding[i]!, ld = p.lhsDilation[i]!, st = p.windowStrides[i]!, rd = p.rhsDilation[i]!;
+    for (let k = 0; k < kS[i]!; k++) {
+      for (let s = 0; s < outS[i]!; s++) {
+        const q = s * st + k * rd - lo;
+        t[k * outS[i]! + s] = q >= 0 && q % ld === 0 && q / ld < inS[i]! ? q / ld : -1;
+      }
+    }
+    return t;
+  });
+}
 
 export const convGeneralDilated: CpuKernel<'conv_general_dilated'> = ([l, r], p, [la, ra], [oa]) => {
   const { lhs: ls, rhs: rs, out: os } = p.dimensionNumbers;
@@ -28,26 +44,20 @@ export const convGeneralDilated: CpuKernel<'conv_general_dilated'> = ([l, r], p,
   const Nout = N / bg, Og = O / G, Kp = sizeOf(kS), Sp = sizeOf(outS), R = I * Kp, cols = Nout * Sp;
   if (oa!.size === 0) return [allocTyped(dtype, 0)];
 
-  // tab[i][k·outS[i] + s]: the (undilated) lhs coordinate that kernel position k meets at output s along spatial axis i, or -1.
-  const tabs = Array.from({ length: d }, (_, i) => {
-    const t = new Int32Array(kS[i]! * outS[i]!);
-    const [lo] = p.padding[i]!, ld = p.lhsDilation[i]!, st = p.windowStrides[i]!, rd = p.rhsDilation[i]!;
-    for (let k = 0; k < kS[i]!; k++) {
-      for (let s = 0; s < outS[i]!; s++) {
-        const q = s * st + k * rd - lo;
-        t[k * outS[i]! + s] = q >= 0 && q % ld === 0 && q / ld < inS[i]! ? q / ld : -1;
-      }
-    }
-    return t;
-  });
   const xs = stridesOf(la!.shape);
   const sN = xs[ls[0]!]!, sC = xs[ls[1]!]!, sS = ls.slice(2).map((a) => xs[a]!);
-
+  // The copy plan depends only on shapes and params: built once per signature (a training loop repeats them).
+  const key = `${la!.shape.join(',')}|${ra!.shape.join(',')}|${oa!.shape.join(',')}|${JSON.stringify(p)}`;
+  let plan = PLAN_CACHE.get(key);
+  if (!plan) {
+    plan = rowPlan(d, kS, outS, inS, tabsOf(d, kS, outS, inS, p), sS, p);
+    if (PLAN_CACHE.size >= 64) PLAN_CACHE.delete(PLAN_CACHE.keys().next().value!);
+    PLAN_CACHE.set(key, plan);
+  }
   const P = allocTyped(dtype, G * R * cols);
   // Bits are moved, never computed on, so every 4-byte dtype is copied as int32 and float64 as
   // itself: the copy loop then sees two array types at most and stays fast in V8.
   const [Pv, lv] = P instanceof Float64Array ? [P, l as Float64Array] : [asInt32(P), asInt32(l!)];
-  const plan = rowPlan(d, kS, outS, inS, tabs, sS, p);
   for (let g = 0; g < G; g++) {
     const n0 = bg > 1 ? g * Nout : 0, c0 = fg > 1 ? g * I : 0;
     for (let i = 0; i < I; i++) {

@@ -11,6 +11,17 @@ import type { CpuKernel } from './index.js';
  * table of coordinates, then the flat offsets as sums over axes.
  */
 function windowIndex(shape: Shape, outShape: Shape, p: WindowParams): Int32Array {
+  // A training loop pools the same shapes every step: the table is built once per signature.
+  const key = `${shape.join(',')}|${outShape.join(',')}|${p.windowDimensions.join(',')}|${p.windowStrides.join(',')}|${p.padding.join(',')}|${p.baseDilation.join(',')}|${p.windowDilation.join(',')}`;
+  const hit = INDEX_CACHE.get(key);
+  if (hit) return hit;
+  const idx = buildWindowIndex(shape, outShape, p);
+  if (INDEX_CACHE.size >= 64) INDEX_CACHE.delete(INDEX_CACHE.keys().next().value!);
+  INDEX_CACHE.set(key, idx);
+  return idx;
+}
+const INDEX_CACHE = new Map<string, Int32Array>();
+function buildWindowIndex(shape: Shape, outShape: Shape, p: WindowParams): Int32Array {
   const n = shape.length, W = sizeOf(p.windowDimensions), outSize = sizeOf(outShape);
   const xs = stridesOf(shape);
   const tabs = shape.map((size, a) => {

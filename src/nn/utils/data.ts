@@ -1,7 +1,7 @@
 // torch.utils.data: TensorDataset and DataLoader (batches, shuffling from torch.manualSeed's
 // generator, drop_last). A batch of a TensorDataset is taken with one gather per tensor.
 import * as np from '../../core/numpy.js';
-import { randperm } from '../creation.js';
+import { nextHostSeed } from '../rng.js';
 import { Tensor } from '../tensor.js';
 
 /** Anything indexable by position with a length (PyTorch's map-style Dataset). */
@@ -33,7 +33,7 @@ export class TensorDataset implements Dataset<Tensor[]> {
 
 export interface DataLoaderOptions {
   batchSize?: number;
-  /** A new order every epoch, drawn from the global generator (torch.manualSeed makes it reproducible). */
+  /** A new order every epoch, from torch.manualSeed's seed and a count of shuffles (drawn on the host, so reproducible on every backend). */
   shuffle?: boolean;
   /** Leave out the last batch when it is smaller than batchSize. */
   dropLast?: boolean;
@@ -57,7 +57,7 @@ export class DataLoader implements Iterable<Tensor[]> {
   }
   *[Symbol.iterator](): Iterator<Tensor[]> {
     const n = this.dataset.length;
-    const order = this.shuffle ? Array.from(randperm(n).numpy().dataSync()) : Array.from({ length: n }, (_, i) => i);
+    const order = this.shuffle ? hostPermutation(n, nextHostSeed()) : Array.from({ length: n }, (_, i) => i);
     for (let start = 0; start < n; start += this.batchSize) {
       const indices = order.slice(start, start + this.batchSize);
       if (this.dropLast && indices.length < this.batchSize) break;
@@ -69,4 +69,18 @@ export class DataLoader implements Iterable<Tensor[]> {
       }
     }
   }
+}
+
+/** Fisher–Yates with a seeded mulberry32 generator, on the host, so any backend can shuffle synchronously. */
+function hostPermutation(n: number, seed: number): number[] {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) { const j = Math.floor(next() * (i + 1)); [order[i], order[j]] = [order[j]!, order[i]!]; }
+  return order;
 }
