@@ -8,7 +8,7 @@
 // BROWSER_TEST_TIMEOUT_S (default 120); REQUIRE_BROWSER=1 makes a missing Chromium or a missing
 // WebGPU adapter a failure instead of a loud skip (CI sets it).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve, sep } from 'node:path';
@@ -63,6 +63,16 @@ if (!existsSync(chromium)) {
     banner([`BROWSER TESTS SKIPPED: ${chromium} not found.`, 'Install it with scripts/install-chromium.sh (as root) or set CHROMIUM; set REQUIRE_BROWSER=1 to make this a failure.']);
   }
   finish(started);
+}
+
+// ---- the ONNX model the page runs in onnxruntime-web: exported here, in Node ------------------------
+try {
+  const { exportOnnx } = await import('../build/src/onnx/index.js');
+  const { onnxCase, ONNX_MODEL_PATH } = await import('../build/test/browser/onnx-case.js');
+  const { f, x } = onnxCase();
+  writeFileSync(join(root, `.${ONNX_MODEL_PATH}`), exportOnnx(f, x));
+} catch (e) {
+  record('fail', 'exportOnnx writes the model the page runs', e.stack ?? String(e));
 }
 
 // ---- the static server: the repository root, read-only, on loopback ---------------------------

@@ -65,7 +65,10 @@ writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({
   compilerOptions: { module: 'nodenext', strict: true, skipLibCheck: false, outDir: 'out', rootDir: 'src' },
   include: ['src'],
 }, null, 2));
-const install = npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, info.filename)], project);
+// Optional native packages are left out (onnxruntime-node is large) except webgpu, which the
+// README's WebGPU block needs; install scripts are skipped (webgpu's only matters on macOS).
+const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const install = npm(['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=optional', '--ignore-scripts', join(work, info.filename), `webgpu@${rootPackage.optionalDependencies.webgpu}`], project);
 lap('installed');
 record(install.status === 0, 'npm install of the tarball into a fresh project', install.status === 0 ? '' : install.stderr.slice(-2000));
 if (install.status !== 0) finish();

@@ -51,4 +51,38 @@ test('custom functions: MyReLU net trains, and the P3 fit reaches the tutorial r
   assert.ok(Math.abs(Number(m![2]) + 2.2085) < 0.01 && Math.abs(Number(m![4]) - 0.2555) < 0.01, `got ${m![0]}`);
 });
 
+test('dynamic net with lax.switch: one compiled step for every depth, the loss falls', () => {
+  const out = run('dynamic-net-functional.js', '--steps', '200', '--every', '20');
+  const ls = losses(out.replace(/ \(middle layer applied \d×\)/g, ''));
+  assertFalls(ls, 3, 'dynamic-net-functional');
+  const depths = new Set([...out.matchAll(/applied (\d)×/g)].map((m) => m[1]));
+  assert.ok(depths.size >= 3, `several depths should be drawn, got ${[...depths]}`);
+  assert.match(out, /jit compiled 1 time\(s\)/);
+});
+
+test('RNN on a sine wave with lax.scan under jit(valueAndGrad): the loss falls, compiled once', () => {
+  const out = run('rnn-scan.js', '--steps', '90', '--every', '30');
+  assertFalls(losses(out), 20, 'rnn-scan');
+  assert.match(out, /compiled 1 time\(s\)/);
+});
+
+test('per-example gradients: jit(vmap(grad)) matches a loop of grad over the batch', () => {
+  const out = run('per-example-gradients.js', '--steps', '1');
+  const m = /max relative difference vmap vs loop: ([-\d.e+]+)/.exec(out);
+  assert.ok(m, `no comparison line in:\n${out}`);
+  assert.ok(Number(m![1]) < 1e-4, `vmap and loop differ by ${m![1]}`);
+  assert.match(out, /OK: per-example gradients from vmap match the loop/);
+});
+
+test('export-onnx: the trained forward pass runs in ONNX Runtime and predicts as cotangent does', () => {
+  const out = run('export-onnx.js', '--steps', '100', '--every', '10');
+  assertFalls(losses(out), 100, 'export-onnx');
+  assert.match(out, /exported the forward pass: \d+ bytes/);
+  const rows = out.split('\n').map((l) => /^\s*(\d)\s+([-\d.]+)\s+([-\d.]+)$/.exec(l)).filter((m) => m);
+  assert.is(rows.length, 5, `five prediction rows in:\n${out}`);
+  for (const m of rows) assert.ok(Math.abs(Number(m![2]) - Number(m![3])) <= 1e-4 * Math.max(1, Math.abs(Number(m![2]))), `row ${m![1]}: ${m![2]} vs ${m![3]}`);
+  const m = /largest difference over all 640 outputs: ([\d.e+-]+) \(largest \|y_pred\| ([\d.]+)\)/.exec(out);
+  assert.ok(m && Number(m[1]) <= 1e-4 * Number(m[2]), `largest difference vs scale: ${m?.[0]}`);
+});
+
 test.run();

@@ -289,7 +289,8 @@ test('special: xlogy, xlog1py (0 at x = 0, JAX\'s derivatives), entr, betaln, di
   checkGrads((x) => special.erfinv(x), [new Rng(30).array([2, 3], -0.9, 0.9)], { label: 'erfinv float64' });
   const z = values(random.normal(random.key(5), [20000], { dtype: 'float64' }));
   const mz = z.reduce((a, b) => a + b) / z.length, vz = z.reduce((a, b) => a + (b - mz) ** 2, 0) / z.length;
-  assert.ok(Math.abs(mz) < 0.02 && Math.abs(vz - 1) < 0.03, `float64 normal moments ${mz} ${vz}`);
+  // 4.5 standard errors at n = 20000 (the variance's is √(2/n) = 0.01).
+  assert.ok(Math.abs(mz) < 0.032 && Math.abs(vz - 1) < 0.045, `float64 normal moments ${mz} ${vz}`);
 });
 
 test.run();

@@ -304,6 +304,12 @@ for (const [name, f, ref, tol, args] of ELEMENTWISE) {
     if (name !== 'heaviside') checkGrads(f, xs, { label: name, rtol: 1e-5, atol: 1e-6 });
   });
 }
+test('a JS number joining a float64 array keeps its float64 value (not the float32 of its weak scalar)', () => {
+  expectArray(np.multiply(f64([1]), 0.1), 'float64', [1], [0.1]);
+  expectArray(np.lessEqual(f64([0.7]), 0.7), 'bool', [1], [true]);
+  expectArray(jit((x: NDArray) => np.add(x, 0.1))(f64([0.2])), 'float64', [1], [0.2 + 0.1]);
+  expectArray(np.multiply(np.array([1], { dtype: 'float32' }), 0.1), 'float32', [1], [Math.fround(0.1)]);
+});
 test('elementwise extras at the edges: sinc(0), signbit(−0), modf, divmod, rint, nanToNum, hypot(∞, NaN), logaddexp(−∞, −∞)', () => {
   expectArray(np.sinc(f64([0])), 'float64', [1], [1]);
   close(values(grad((x: NDArray) => np.sinc(x).sum())(f64([0])) as NDArray), [0], 0, "sinc'(0)");
@@ -361,6 +367,16 @@ test('lax.topK: the k largest in order, lower index first among ties, every dtyp
   expectArray(lax.topK(u32([0, 4294967295, 5]), 2)[0], 'uint32', [2], [4294967295, 5]);
   checkGrads((x) => lax.topK(x, 2)[0], [r.array([3, 5])], { label: 'topK' });
   expectError(() => lax.topK(f64([1, 2]), 3), ShapeError, /k must be an integer in \[0, 2\]/);
+});
+
+test('finfo and iinfo', () => {
+  assert.is(np.finfo('float32').eps, 2 ** -23);
+  assert.is(np.finfo('float64').max, Number.MAX_VALUE);
+  assert.is(np.finfo(np.zeros([1])).tiny, 2 ** -126);
+  assert.is(np.iinfo('int32').min, -2147483648);
+  assert.is(np.iinfo('uint32').max, 4294967295);
+  expectError(() => np.finfo('int32'), DTypeError, /finfo: not a float dtype/);
+  expectError(() => np.iinfo('float32'), DTypeError, /iinfo: not an integer dtype/);
 });
 
 test.run();

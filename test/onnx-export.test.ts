@@ -125,6 +125,47 @@ test('random numbers (threefry), sorting and scatter export and match', async ()
   want.forEach((w, i) => close(outs[i]!.data, w, 1e-6, 1e-6, `output ${i}`));
 });
 
+test('control flow exports as ONNX If and Loop: a scan RNN with its gradient, cond/switch, foriLoop, whileLoop', async () => {
+  const k = random.split(random.key(5), 3);
+  const W = random.normal(k.get(0), [6, 6]).mul(0.4);
+  const h0 = random.normal(k.get(1), [2, 6]), seq = random.normal(k.get(2), [9, 2, 6]);
+  // An RNN over 9 steps, its loss and the gradient of that loss in W (a reverse scan), in one model.
+  const rnn = (w: NDArray, h: NDArray, xs: NDArray) => {
+    const loss = (ww: NDArray) => {
+      const [hT, ys] = lax.scan((c: NDArray, x: NDArray) => { const n = np.tanh(c.matmul(ww).add(x)); return [n, n.sum({ axis: 1 })] as const; }, h, xs);
+      return hT.square().sum().add(ys.sum());
+    };
+    const [l, g] = valueAndGrad(loss)(w) as [NDArray, NDArray];
+    const [, ysRev] = lax.scan((c: NDArray, x: NDArray) => [c.add(x.sum()), c] as const, np.zeros([]), xs, { reverse: true });
+    return [l, g, ysRev];
+  };
+  const bytes = exportOnnx(rnn, W, h0, seq);
+  const ops = new Set(decodeModel(bytes).graph.node.map((n) => n.opType));
+  assert.ok(ops.has('Loop'), `the scans are Loops (ops: ${[...ops].join(' ')})`);
+  const outs = await runOrt(bytes, [W, h0, seq]);
+  rnn(W, h0, seq).forEach((w, i) => close(outs[i]!.data, w, 1e-5, 1e-5, `rnn output ${i}`));
+
+  const branches = (i: NDArray, x: NDArray) => [
+    lax.cond(x.sum().gt(0), (a: NDArray) => a.mul(2), (a: NDArray) => np.sin(a), x),
+    lax.switch(i, [(a: NDArray) => a.add(1), (a: NDArray) => a.mul(a), (a: NDArray) => np.exp(a)], x),
+    lax.foriLoop(0, 5, (j: NDArray, c: NDArray) => c.mul(1.5).add(j.astype('float32')), x),
+    lax.whileLoop((c: { n: NDArray; v: NDArray }) => c.v.sum().lt(100), (c: { n: NDArray; v: NDArray }) => ({ n: c.n.add(1), v: c.v.mul(2).add(1) }), { n: np.array(0, { dtype: 'int32' }), v: x.abs() }),
+  ];
+  const x = np.array([0.5, -0.25, 1]);
+  for (const idx of [-3, 0, 1, 2, 7]) {
+    const i = np.array(idx, { dtype: 'int32' });
+    const model = exportOnnx(branches, i, x);
+    const names = new Set(decodeModel(model).graph.node.map((n) => n.opType));
+    assert.ok(names.has('If') && names.has('Loop'), `If and Loop in the model (ops: ${[...names].join(' ')})`);
+    const got = await runOrt(model, [i, x]);
+    const want = branches(i, x) as [NDArray, NDArray, NDArray, { n: NDArray; v: NDArray }];
+    [want[0], want[1], want[2], want[3].n, want[3].v].forEach((w, j) => close(got[j]!.data, w, 1e-6, 1e-6, `index ${idx}, output ${j}`));
+  }
+  const neg = np.array([-1, -2, 0.5]);
+  const gotNeg = await runOrt(exportOnnx(branches, np.array(0, { dtype: 'int32' }), neg), [np.array(0, { dtype: 'int32' }), neg]);
+  close(gotNeg[0]!.data, np.sin(neg), 1e-6, 1e-6, 'cond takes the false branch');
+});
+
 test('jit on the onnxruntime target matches the JS target, falls back where a primitive has no lowering', () => {
   const stepJs = jit(trainStep);
   const want = stepJs(w1, w2, x, y);

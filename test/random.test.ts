@@ -3,7 +3,7 @@
 // uniformity over many lanes and keys).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { np, random, jit, grad, DTypeError, ShapeError } from '../src/index.js';
+import { np, random, jit, grad, lax, DTypeError, ShapeError } from '../src/index.js';
 import type { Array as NDArray } from '../src/index.js';
 import { expectError } from './helpers/expect.js';
 
@@ -17,7 +17,12 @@ const variance = (xs: readonly number[]) => { const m = mean(xs); return xs.redu
 const N = 10_000;
 
 // ---- known answers (JAX, classic threefry: jax_threefry_partitionable=False) ---------------------
-test('key and split match JAX', () => {
+/** Runs f with the classic key layout (jax_threefry_partitionable=False), restoring the default after. */
+function classic(f: () => void): void {
+  random.setKeyLayout('classic');
+  try { f(); } finally { random.setKeyLayout('partitionable'); }
+}
+test('key and split match JAX', () => classic(() => {
   const k = random.key(0);
   assert.is(k.dtype, 'uint32');
   assert.equal(values(k), [0, 0]);
@@ -25,15 +30,38 @@ test('key and split match JAX', () => {
   const s = random.split(k);
   assert.equal([...s.shape], [2, 2]);
   assert.equal(s.tolistSync(), [[4146024105, 967050713], [2718843009, 1272950319]]);
-});
+}));
 
-test('normal and uniform match the values printed in JAX documentation', () => {
+test('normal and uniform match the values printed in JAX documentation (classic layout)', () => classic(() => {
   // jax.random.normal(jax.random.key(0), (3,)) and key(123), from JAX's "Pseudorandom numbers" guide.
   closeAll(values(random.normal(random.key(0), [3])), [1.8160863, -0.48262316, 0.33988908], 1e-6, 'normal(key(0))');
   closeAll(values(random.normal(random.key(123), [3])), [-0.1470326, 0.5524756, 1.648498], 1e-6, 'normal(key(123))');
   closeAll(values(random.normal(random.key(0), [2, 2])), [1.8160863, -0.75488514, 0.33988908, -0.53483534], 1e-6, 'normal(key(0), (2, 2))');
   // jax.random.uniform(key(0), (3,), minval=-1, maxval=1).
   closeAll(values(random.uniform(random.key(0), [3], { minval: -1, maxval: 1 })), [0.93064284, -0.3706367, 0.26605988], 1e-7, 'uniform(key(0), ±1)');
+}));
+
+test('the partitionable layout (the default): split, bits and 64-bit words are threefry over (0, index)', () => {
+  assert.is(random.keyLayout(), 'partitionable');
+  const k = random.key(5);
+  const n = 4;
+  const word = (i: number) => np.broadcastTo(k.get(i), [n]);
+  const [y0, y1] = lax.threefry2x32(word(0), word(1), np.zeros([n], { dtype: 'uint32' }), np.arange(n).astype('uint32'));
+  const s = random.split(k, n);
+  assert.equal(values(s.get(':', 0)), values(y0));
+  assert.equal(values(s.get(':', 1)), values(y1));
+  const b = values(random.bits(k, [n]));
+  assert.equal(b, values(y0).map((v, i) => (v ^ values(y1)[i]!) >>> 0));
+  // Each position's bits depend only on its index: a longer draw extends a shorter one.
+  assert.equal(values(random.bits(k, [6])).slice(0, 4), b);
+  const u64 = values(random.uniform(k, [n], { dtype: 'float64' }));
+  assert.equal(u64, values(y0).map((hi, i) => (hi * 2 ** 20 + Math.floor(values(y1)[i]! / 2 ** 12)) * 2 ** -52));
+  // foldIn is the same in both layouts; split is not.
+  const f = values(random.foldIn(k, 9));
+  let classicSplit: number[] = [];
+  classic(() => { assert.equal(values(random.foldIn(k, 9)), f); classicSplit = values(random.split(k)); });
+  assert.not.equal(values(random.split(k)), classicSplit);
+  expectError(() => random.setKeyLayout('rbg' as never), TypeError, /random\.setKeyLayout: expected 'partitionable' or 'classic'/);
 });
 
 test('seeds beyond 32 bits and negative seeds split into two words', () => {
@@ -43,12 +71,12 @@ test('seeds beyond 32 bits and negative seeds split into two words', () => {
   expectError(() => random.key(1.5), TypeError, /^random\.key: expected an integer seed with \|seed\| ≤ 2\^53, got number 1\.5/);
 });
 
-test('foldIn is threefry of the key over [0, data], the same counter block bits(key, [2]) uses', () => {
+test('foldIn is threefry of the key over [0, data], the same counter block bits(key, [2]) uses (classic)', () => classic(() => {
   const k = random.key(7);
   assert.equal(values(random.foldIn(k, 1)), values(random.bits(k, [2])));
   assert.not.equal(values(random.foldIn(k, 1)), values(random.foldIn(k, 2)));
   assert.equal(values(random.foldIn(k, np.array(3, { dtype: 'int32' }))), values(random.foldIn(k, 3)));
-});
+}));
 
 // ---- determinism --------------------------------------------------------------------------------
 test('same key, same numbers; different keys, different numbers', () => {
@@ -56,10 +84,12 @@ test('same key, same numbers; different keys, different numbers', () => {
   assert.equal(values(random.uniform(k1, [5])), values(random.uniform(k1, [5])));
   assert.not.equal(values(random.uniform(k1, [5])), values(random.uniform(k2, [5])));
   assert.not.equal(values(random.normal(random.key(0), [5])), values(random.normal(random.key(1), [5])));
-  // Odd sizes pad the counter with one zero; the first values still agree with the even size's halves rule.
-  const b5 = values(random.bits(k1, [5])), b6 = values(random.bits(k1, [6]));
-  assert.is(b5.length, 5);
-  assert.not.equal(b5, b6.slice(0, 5));
+  // Classic: odd sizes pad the counter with one zero, and the halves rule makes sizes 5 and 6 differ.
+  classic(() => {
+    const b5 = values(random.bits(k1, [5])), b6 = values(random.bits(k1, [6]));
+    assert.is(b5.length, 5);
+    assert.not.equal(b5, b6.slice(0, 5));
+  });
 });
 
 test('the same numbers under jit', () => {

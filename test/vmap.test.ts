@@ -171,6 +171,11 @@ test('customJvp and customVjp functions batch their function and their rules', (
   same(ga, xs.sum(0), 'cotangent of an unmapped input', { rtol: 1e-5, atol: 1e-6 });
 });
 
+test('custom_lin batches: vmap of a forward-mode call of a customVjp function gives the clear error, batched', () => {
+  const cube = customVjp((x: NDArray) => x.mul(x).mul(x)).defVjp((x) => [x.mul(x).mul(x), x], (x, g) => [(g as NDArray).mul(3).mul(x as NDArray).mul(x as NDArray)]);
+  expectError(() => vmap((x: NDArray) => jvp(cube, [x], [np.onesLike(x)])[1])(np.ones([3, 2])), Error, /forward-mode differentiation \(jvp\) of a customVjp function is not supported/);
+});
+
 test('random functions over split keys: each lane gets exactly its key\'s draw', () => {
   const keys = random.split(random.key(42), 4);
   const draws: [string, (k: NDArray) => NDArray][] = [

@@ -213,3 +213,28 @@ export function isin(element: ArrayLike, testElements: ArrayLike, opts: { invert
   const found = lax.gt(lax.reduceSum(lax.convertElementType(lax.eq(a!, b!), 'int32'), [e.ndim]), lax.full(e.shape, 0, 'int32'));
   return opts.invert ? lax.not(found) : found;
 }
+
+// ---- machine limits ------------------------------------------------------------------------------------
+export interface FInfo { dtype: DType; bits: number; eps: number; epsneg: number; max: number; min: number; tiny: number; smallestNormal: number; smallestSubnormal: number; resolution: number; precision: number; nmant: number; nexp: number; maxexp: number; minexp: number }
+/** Machine limits of a float dtype (NumPy's finfo). */
+export function finfo(dtype: DType | NDArray): FInfo {
+  const d = dtype instanceof NDArray ? dtype.dtype : dtype;
+  if (d === 'float32') {
+    const max = 3.4028234663852886e38, tiny = 2 ** -126;
+    return { dtype: d, bits: 32, eps: 2 ** -23, epsneg: 2 ** -24, max, min: -max, tiny, smallestNormal: tiny, smallestSubnormal: 2 ** -149, resolution: 1e-6, precision: 6, nmant: 23, nexp: 8, maxexp: 128, minexp: -126 };
+  }
+  if (d === 'float64') {
+    const tiny = 2 ** -1022;
+    return { dtype: d, bits: 64, eps: 2 ** -52, epsneg: 2 ** -53, max: Number.MAX_VALUE, min: -Number.MAX_VALUE, tiny, smallestNormal: tiny, smallestSubnormal: 5e-324, resolution: 1e-15, precision: 15, nmant: 52, nexp: 11, maxexp: 1024, minexp: -1022 };
+  }
+  throw new DTypeError(`finfo: not a float dtype: ${String(d)}; use iinfo for integers`);
+}
+export interface IInfo { dtype: DType; bits: number; min: number; max: number }
+/** Limits of an integer dtype (NumPy's iinfo). */
+export function iinfo(dtype: DType | NDArray): IInfo {
+  const d = dtype instanceof NDArray ? dtype.dtype : dtype;
+  if (d === 'int32') return { dtype: d, bits: 32, min: -2147483648, max: 2147483647 };
+  if (d === 'uint32') return { dtype: d, bits: 32, min: 0, max: 4294967295 };
+  if (d === 'bool') return { dtype: d, bits: 8, min: 0, max: 1 };
+  throw new DTypeError(`iinfo: not an integer dtype: ${String(d)}; use finfo for floats`);
+}

@@ -8,7 +8,7 @@ import { householderQr } from './host-qr.js';
 import * as lax from './lax.js';
 import { broadcastShapesOf, checkDtype, convertTo, describe, hostValueOrNull, shapeOf, toArray } from './numpy-util.js';
 import { erfinv } from './numpy.js';
-import { normal, uniform } from './random.js';
+import { bernoulli, normal, split, uniform } from './random.js';
 import { showShape, sizeOf } from './shape.js';
 
 function floatDtype(op: string, dtype: unknown): DType {
@@ -100,4 +100,189 @@ export function hostOrthonormal(op: string, z: NDArray, m: number, n: number): N
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[b * m * n + i * n + j] = q[i * n + j]! * (rDiag[j]! < 0 ? -1 : 1);
   }
   return concreteFromTyped(out, new ShapedArray(z.shape, 'float64'));
+}
+
+// ---- transforms of one uniform (JAX's formulas) --------------------------------------------------------
+const EPS: Record<string, number> = { float32: 2 ** -23, float64: 2 ** -52 };
+const EPSNEG: Record<string, number> = { float32: 2 ** -24, float64: 2 ** -53 };
+const TINY: Record<string, number> = { float32: 2 ** -126, float64: 2 ** -1022 };
+type Shape = number | readonly number[];
+const sized = (op: string, shape: Shape | undefined) => shapeOf(`random.${op}`, shape ?? []);
+
+/** Exp(1): −log1p(−u). */
+export function exponential(k: NDArray, shape: Shape = [], opts: { dtype?: DType } = {}): NDArray {
+  const dtype = floatDtype('exponential', opts.dtype);
+  return lax.neg(lax.log1p(lax.neg(uniform(k, sized('exponential', shape), { dtype }))));
+}
+/** Laplace(0, 1): sign(u)·log1p(−|u|) for u uniform on (−1, 1). */
+export function laplace(k: NDArray, shape: Shape = [], opts: { dtype?: DType } = {}): NDArray {
+  const dtype = floatDtype('laplace', opts.dtype);
+  const u = uniform(k, sized('laplace', shape), { dtype, minval: -1 + EPSNEG[dtype]!, maxval: 1 });
+  return lax.mul(lax.sign(u), lax.log1p(lax.neg(lax.abs(u))));
+}
+/** Logistic(0, 1): log(u / (1 − u)). */
+export function logistic(k: NDArray, shape: Shape = [], opts: { dtype?: DType } = {}): NDArray {
+  const dtype = floatDtype('logistic', opts.dtype);
+  const u = uniform(k, sized('logistic', shape), { dtype, minval: TINY[dtype]!, maxval: 1 });
+  return lax.log(lax.div(u, lax.sub(lax.fullLike(u, 1), u)));
+}
+/** Cauchy(0, 1): tan(π(u − ½)). */
+export function cauchy(k: NDArray, shape: Shape = [], opts: { dtype?: DType } = {}): NDArray {
+  const dtype = floatDtype('cauchy', opts.dtype);
+  const u = uniform(k, sized('cauchy', shape), { dtype, minval: EPS[dtype]!, maxval: 1 });
+  const t = lax.mul(lax.sub(u, lax.fullLike(u, 0.5)), lax.fullLike(u, Math.PI));
+  return lax.div(lax.sin(t), lax.cos(t));
+}
+/** ±1 with equal probability: 2·bernoulli(½) − 1 (int32 by default). */
+export function rademacher(k: NDArray, shape: Shape = [], opts: { dtype?: DType } = {}): NDArray {
+  const dtype = checkDtype('random.rademacher', opts.dtype ?? 'int32');
+  const b = lax.convertElementType(bernoulli(k, 0.5, sized('rademacher', shape)), dtype);
+  return lax.sub(lax.mul(b, lax.fullLike(b, 2)), lax.fullLike(b, 1));
+}
+
+// ---- gamma and what derives from it --------------------------------------------------------------------
+const GAMMA_ROUNDS = 12;
+/**
+ * Gamma(a, 1) by Marsaglia and Tsang's squeeze (d = a − ⅓, v = (1 + x/√(9d))³ for x ~ N(0, 1),
+ * accepted when log u < x²/2 + d − dv + d·log v) over 12 vectorised rounds, the first accepted
+ * round kept (each accepts with probability > 0.95, so all twelve fail with probability < 1e-15);
+ * a < 1 boosts a + 1 by u^(1/a). Not JAX's numbers (JAX loops per element with its own keys), and
+ * not differentiable in a (JAX's implicit gradient is missing).
+ */
+export function gamma(k: NDArray, a: ArrayLike, shape?: Shape, opts: { dtype?: DType } = {}): NDArray {
+  const dtype = floatDtype('gamma', opts.dtype);
+  const a0 = toArray('random.gamma', a);
+  const s = sampleShape('gamma', shape, [a0]);
+  const alpha = param('gamma', a0, dtype, s);
+  const c = (v: number) => lax.full(s, v, dtype);
+  const small = lax.lt(alpha, c(1));
+  const boosted = lax.select(small, lax.add(alpha, c(1)), alpha);
+  const d = lax.sub(boosted, c(1 / 3));
+  const cc = lax.div(c(1), lax.sqrt(lax.mul(c(9), d)));
+  const keys = split(k, 3);
+  const xs = normal(keys.get(0), [GAMMA_ROUNDS, ...s], { dtype });
+  const us = uniform(keys.get(1), [GAMMA_ROUNDS, ...s], { dtype, minval: TINY[dtype]!, maxval: 1 });
+  let out = lax.mul(d, c(1));
+  for (let r = GAMMA_ROUNDS - 1; r >= 0; r--) {
+    // Walk from the last round to the first so the earliest accepted round wins.
+    const x = lax.reshape(lax.slice(xs, [r, ...s.map(() => 0)], [r + 1, ...s]), s);
+    const u = lax.reshape(lax.slice(us, [r, ...s.map(() => 0)], [r + 1, ...s]), s);
+    const t = lax.add(c(1), lax.mul(cc, x));
+    const v = lax.mul(lax.mul(t, t), t);
+    const positive = lax.gt(v, c(0));
+    const safeV = lax.select(positive, v, c(1));
+    const bound = lax.add(lax.add(lax.mul(c(0.5), lax.mul(x, x)), d), lax.sub(lax.mul(d, lax.log(safeV)), lax.mul(d, safeV)));
+    const accept = lax.and(positive, lax.lt(lax.log(u), bound));
+    out = lax.select(accept, lax.mul(d, safeV), out);
+  }
+  const boost = uniform(keys.get(2), s, { dtype, minval: TINY[dtype]!, maxval: 1 });
+  return lax.select(small, lax.mul(out, lax.pow(boost, lax.div(c(1), alpha))), out);
+}
+/** Beta(a, b) = X / (X + Y) for X ~ Gamma(a), Y ~ Gamma(b). */
+export function beta(k: NDArray, a: ArrayLike, b: ArrayLike, shape?: Shape, opts: { dtype?: DType } = {}): NDArray {
+  const [a0, b0] = [toArray('random.beta', a), toArray('random.beta', b)];
+  const s = sampleShape('beta', shape, [a0, b0]);
+  const keys = split(k, 2);
+  const x = gamma(keys.get(0), a0, s, opts), y = gamma(keys.get(1), b0, s, opts);
+  return lax.div(x, lax.add(x, y));
+}
+/** Dirichlet(α) along the last axis: independent Gamma(α_i) normalised to sum 1; shape is the batch shape. */
+export function dirichlet(k: NDArray, alpha: ArrayLike, shape?: Shape, opts: { dtype?: DType } = {}): NDArray {
+  const a0 = toArray('random.dirichlet', alpha);
+  if (a0.ndim < 1) throw new ShapeError(`random.dirichlet: alpha must have at least one axis (the categories), got ${a0.aval.str()}`);
+  const batch = shape === undefined ? a0.shape.slice(0, -1) : shapeOf('random.dirichlet', shape);
+  const g = gamma(k, a0, [...batch, a0.shape[a0.ndim - 1]!], opts);
+  const total = lax.reduceSum(g, [g.ndim - 1]);
+  return lax.div(g, lax.broadcastInDim(total, g.shape, total.shape.map((_, i) => i)));
+}
+/** χ²(df) = 2·Gamma(df/2). */
+export function chisquare(k: NDArray, df: ArrayLike, shape?: Shape, opts: { dtype?: DType } = {}): NDArray {
+  const d = toArray('random.chisquare', df);
+  const g = gamma(k, lax.mul(convertTo(d, { dtype: floatDtype('chisquare', opts.dtype), weakType: false }), lax.full(d.shape, 0.5, floatDtype('chisquare', opts.dtype))), shape, opts);
+  return lax.mul(g, lax.fullLike(g, 2));
+}
+/** Student's t(df) = N(0, 1)·√(df / χ²(df)), as JAX. */
+export function t(k: NDArray, df: ArrayLike, shape?: Shape, opts: { dtype?: DType } = {}): NDArray {
+  const dtype = floatDtype('t', opts.dtype);
+  const d0 = toArray('random.t', df);
+  const s = sampleShape('t', shape, [d0]);
+  const keys = split(k, 2);
+  const n = normal(keys.get(0), s, { dtype });
+  const d = param('t', d0, dtype, s);
+  const twoG = chisquare(keys.get(1), d, s, { dtype });
+  return lax.mul(n, lax.sqrt(lax.div(d, twoG)));
+}
+export const studentT = t;
+
+/**
+ * Poisson(λ) counts (int32) as arrivals of a unit-rate process before time λ: the number of partial
+ * sums of Exp(1) draws below λ, over ⌈λmax + 8√λmax + 16⌉ draws per sample (the chance of needing
+ * more is below 1e-12). Exact in distribution; memory grows with λ. λ must be concrete.
+ */
+export function poisson(k: NDArray, lam: ArrayLike, shape?: Shape, opts: { dtype?: DType } = {}): NDArray {
+  const l0 = toArray('random.poisson', lam);
+  const host = hostValueOrNull(l0);
+  if (!host) throw new TypeError(`random.poisson: the rate must be concrete (its size sets the number of draws), got ${l0.aval.str()}`);
+  const lmax = Math.max(0, ...Array.from(host.dataSync(), Number));
+  const s = sampleShape('poisson', shape, [l0]);
+  const draws = Math.ceil(lmax + 8 * Math.sqrt(lmax) + 16);
+  const rate = param('poisson', l0, 'float32', s);
+  const e = exponential(k, [...s, draws], { dtype: 'float32' });
+  const arrivals = lax.cumsum(e, s.length);
+  const before = lax.lt(arrivals, lax.broadcastInDim(rate, [...s, draws], s.map((_, i) => i)));
+  const count = lax.reduceSum(lax.convertElementType(before, 'int32'), [s.length]);
+  return lax.convertElementType(count, checkDtype('random.poisson', opts.dtype ?? 'int32'));
+}
+
+/** Generalised normal with shape p: ±Gamma(1/p)^(1/p). */
+export function generalizedNormal(k: NDArray, p: number, shape: Shape = [], opts: { dtype?: DType } = {}): NDArray {
+  const dtype = floatDtype('generalizedNormal', opts.dtype);
+  const s = sized('generalizedNormal', shape);
+  const keys = split(k, 2);
+  const g = gamma(keys.get(0), 1 / p, s, { dtype });
+  const r = rademacher(keys.get(1), s, { dtype });
+  return lax.mul(r, lax.pow(g, lax.full(s, 1 / p, dtype)));
+}
+/** Uniform in the d-dimensional unit p-ball: g / (Σ|g|^p + e)^(1/p) for g generalised normal, e ~ Exp(1) (JAX's). */
+export function ball(k: NDArray, d: number, p = 2, shape: Shape = [], opts: { dtype?: DType } = {}): NDArray {
+  const dtype = floatDtype('ball', opts.dtype);
+  const s = sized('ball', shape);
+  const keys = split(k, 2);
+  const g = generalizedNormal(keys.get(0), p, [...s, d], { dtype });
+  const e = exponential(keys.get(1), s, { dtype });
+  const norm = lax.add(lax.reduceSum(lax.pow(lax.abs(g), lax.full(g.shape, p, dtype)), [s.length]), e);
+  const scale = lax.pow(norm, lax.full(s, 1 / p, dtype));
+  return lax.div(g, lax.broadcastInDim(scale, g.shape, s.map((_, i) => i)));
+}
+
+/** The lower Cholesky factor of a symmetric positive-definite matrix, column by column in lax (differentiable). */
+function cholesky(a: NDArray): NDArray {
+  const n = a.shape[0]!;
+  const col = (j: number) => lax.reshape(lax.slice(a, [0, j], [n, j + 1]), [n]);
+  const entry = (v: NDArray, j: number) => lax.reshape(lax.slice(v, [j], [j + 1]), []);
+  const cols: NDArray[] = [];
+  const rows = lax.iota('int32', [n], 0);
+  for (let j = 0; j < n; j++) {
+    let v = col(j);
+    for (const c of cols) v = lax.sub(v, lax.mul(c, lax.broadcastInDim(entry(c, j), [n], [])));
+    const dj = lax.sqrt(entry(v, j));
+    const below = lax.ge(rows, lax.full([n], j, 'int32'));
+    cols.push(lax.select(below, lax.div(v, lax.broadcastInDim(dj, [n], [])), lax.full([n], 0, a.dtype)));
+  }
+  return lax.concatenate(cols.map((c) => lax.reshape(c, [n, 1])), 1);
+}
+/** mean + L·z with L the Cholesky factor of cov and z standard normal: samples of shape [...shape, n]. */
+export function multivariateNormal(k: NDArray, mean: ArrayLike, cov: ArrayLike, shape?: Shape, opts: { dtype?: DType } = {}): NDArray {
+  const dtype = floatDtype('multivariateNormal', opts.dtype);
+  const m = convertTo(toArray('random.multivariateNormal', mean), { dtype, weakType: false });
+  const c = convertTo(toArray('random.multivariateNormal', cov), { dtype, weakType: false });
+  if (m.ndim < 1 || c.ndim !== 2 || c.shape[0] !== c.shape[1] || c.shape[0] !== m.shape[m.ndim - 1]) {
+    throw new ShapeError(`random.multivariateNormal: expected mean [..., n] and cov [n, n], got ${m.aval.str()} and ${c.aval.str()}`);
+  }
+  const n = c.shape[0]!;
+  const s = shape === undefined ? m.shape.slice(0, -1) : shapeOf('random.multivariateNormal', shape);
+  const z = normal(k, [...s, n], { dtype });
+  const l = cholesky(c);
+  const lz = lax.dotGeneral(z, l, { contracting: [[s.length], [1]], batch: [[], []] });
+  return lax.add(lz, lax.broadcastInDim(m, lz.shape, m.shape.map((_, i) => lz.ndim - m.ndim + i)));
 }

@@ -1,6 +1,7 @@
-// Functional, splittable random numbers: JAX's classic (non-partitionable) threefry-2x32 scheme,
-// so the same key gives the same numbers here as in JAX. A key is just a uint32[2] array; nothing
-// is stateful, so split a key rather than reusing it.
+// Functional, splittable random numbers: JAX's threefry-2x32 schemes, so the same key gives the
+// same numbers here as in JAX. A key is just a uint32[2] array; nothing is stateful, so split a key
+// rather than reusing it. Two key layouts, as JAX's `jax_threefry_partitionable` flag:
+// 'partitionable' (JAX's default since 0.5, and ours) and 'classic' (setKeyLayout('classic')).
 //
 //   key(seed)          [hi, lo] words of the integer seed: [0, seed] for 0 ≤ seed < 2^32. Larger
 //                      and negative seeds (|seed| ≤ 2^53) take hi = floor(seed / 2^32) mod 2^32 and
@@ -10,9 +11,14 @@
 //   threefry(k, c)     c (any shape) flattened, padded with one 0 to even length, split in halves
 //                      x0 | x1; (y0, y1) = threefry2x32(k0, k1, x0, x1); the result is y0 ++ y1
 //                      without the padding, in c's shape.
-//   split(k, n)        threefry(k, iota(2n)) reshaped to [n, 2].
-//   foldIn(k, d)       threefry(k, [0, d]).
-//   bits(k, shape)     threefry(k, iota(size)) reshaped to shape (uint32).
+//   counter(k, shape)  partitionable: (y0, y1) = threefry2x32(k0, k1, hi, lo) where (hi, lo) are
+//                      the two 32-bit words of each position's row-major index (hi = 0 below 2^32).
+//   split(k, n)        partitionable: stack(y0, y1) of counter(k, [n]); classic: threefry(k,
+//                      iota(2n)) reshaped to [n, 2].
+//   foldIn(k, d)       threefry(k, [0, d]) in both layouts.
+//   bits(k, shape)     partitionable: y0 ^ y1 of counter(k, shape); classic: threefry(k,
+//                      iota(size)) reshaped to shape (uint32). 64-bit words (float64 uniforms):
+//                      partitionable hi = y0, lo = y1; classic the two halves of threefry(k, iota(2n)).
 //   uniform            (bits >>> 9) · 2^-23 in [0, 1) (the 23 high bits as a float32 mantissa, which
 //                      is JAX's `bits >> 9 | 0x3f800000` reinterpreted minus 1), scaled to
 //                      [minval, maxval) and floored at minval. float64 takes two words per value:
@@ -35,7 +41,10 @@ import {
 } from './numpy-util.js';
 import { showShape, sizeOf } from './shape.js';
 
-export { truncatedNormal, orthogonal } from './random-distributions.js';
+export {
+  truncatedNormal, orthogonal, exponential, laplace, logistic, cauchy, rademacher, gamma, beta, dirichlet, chisquare, t, studentT,
+  poisson, generalizedNormal, ball, multivariateNormal,
+} from './random-distributions.js';
 
 const TWO_32 = 2 ** 32;
 const uint32Array = (values: readonly number[]): NDArray => concreteFromTyped(Uint32Array.from(values), new ShapedArray([values.length], 'uint32'));
@@ -81,10 +90,34 @@ function threefry(k: NDArray, counts: NDArray): NDArray {
   return lax.reshape(odd ? lax.slice(out, [0], [n]) : out, counts.shape);
 }
 
+export type KeyLayout = 'partitionable' | 'classic';
+let layout: KeyLayout = 'partitionable';
+/** Chooses JAX's key layout: 'partitionable' (jax_threefry_partitionable = True, JAX's default) or 'classic'. */
+export function setKeyLayout(l: KeyLayout): void {
+  if (l !== 'partitionable' && l !== 'classic') throw new TypeError(`random.setKeyLayout: expected 'partitionable' or 'classic', got ${describe(l)}`);
+  layout = l;
+}
+export const keyLayout = (): KeyLayout => layout;
+
+/** The partitionable scheme's two words per position: threefry2x32 of the key over (0, row-major index). */
+function counterWords(k: NDArray, shape: readonly number[]): [NDArray, NDArray] {
+  const n = sizeOf(shape);
+  if (n >= TWO_32) throw new ShapeError(`random: more than 2^32 - 1 values at once (shape ${showShape(shape)}) is not supported`);
+  const word = (i: number) => lax.broadcastInDim(lax.reshape(lax.slice(k, [i], [i + 1]), []), [n], []);
+  const [y0, y1] = lax.threefry2x32(word(0), word(1), fullOf([n], 0, 'uint32'), lax.iota('uint32', [n]));
+  return [lax.reshape(y0, shape), lax.reshape(y1, shape)];
+}
+/** x ^ y for uint32 = (x | y) & ~(x & y). */
+const xor = (x: NDArray, y: NDArray): NDArray => lax.and(lax.or(x, y), lax.not(lax.and(x, y)));
+
 /** `num` new keys, as a [num, 2] array; index them with keys.get(i). */
 export function split(k: NDArray, num = 2): NDArray {
   const kk = checkKey('split', k);
   if (!Number.isInteger(num) || num < 1) throw new TypeError(`random.split: num must be a positive integer, got ${describe(num)}`);
+  if (layout === 'partitionable') {
+    const [y0, y1] = counterWords(kk, [num]);
+    return lax.concatenate([lax.reshape(y0, [num, 1]), lax.reshape(y1, [num, 1])], 1);
+  }
   return lax.reshape(threefry(kk, lax.iota('uint32', [2 * num])), [num, 2]);
 }
 
@@ -106,6 +139,7 @@ export function foldIn(k: NDArray, data: number | NDArray): NDArray {
 export function bits(k: NDArray, shape: number | readonly number[] = []): NDArray {
   const kk = checkKey('bits', k);
   const s = shapeOf('random.bits', shape);
+  if (layout === 'partitionable') { const [y0, y1] = counterWords(kk, s); return xor(y0, y1); }
   return lax.reshape(threefry(kk, lax.iota('uint32', [sizeOf(s)])), s);
 }
 
@@ -130,8 +164,12 @@ function unitFloats(k: NDArray, shape: readonly number[], dtype: DType): NDArray
     const mantissa = lax.shiftRightLogical(bits(k, shape), fullOf(shape, 9, 'uint32'));
     return lax.mul(lax.convertElementType(mantissa, 'float32'), fullOf(shape, 2 ** -23, 'float32'));
   }
-  const words = threefry(k, lax.iota('uint32', [2 * n]));
-  const hi = lax.reshape(lax.slice(words, [0], [n]), shape), lo = lax.reshape(lax.slice(words, [n], [2 * n]), shape);
+  let hi: NDArray, lo: NDArray;
+  if (layout === 'partitionable') [hi, lo] = counterWords(k, shape);
+  else {
+    const words = threefry(k, lax.iota('uint32', [2 * n]));
+    hi = lax.reshape(lax.slice(words, [0], [n]), shape); lo = lax.reshape(lax.slice(words, [n], [2 * n]), shape);
+  }
   const top52 = lax.add(
     lax.mul(lax.convertElementType(hi, 'float64'), fullOf(shape, 2 ** 20, 'float64')),
     lax.convertElementType(lax.shiftRightLogical(lo, fullOf(shape, 12, 'uint32')), 'float64'),
@@ -223,7 +261,7 @@ export function gumbel(k: NDArray, shape: number | readonly number[] = [], opts:
  * argmax(logits + Gumbel noise)). The result has logits' shape without that axis, or `shape`, which
  * must end with that batch shape.
  */
-export function categorical(k: NDArray, logits: NDArray, opts: { axis?: number; shape?: readonly number[] } = {}): NDArray {
+export function categorical(k: NDArray, logits: NDArray, opts: { axis?: number; shape?: readonly number[]; replace?: boolean } = {}): NDArray {
   const kk = checkKey('categorical', k);
   if (!(logits instanceof NDArray) || !isFloat(logits.dtype)) throw new TypeError(`random.categorical: logits must be a float Array, got ${describe(logits)}`);
   const axis = axisOf('random.categorical', opts.axis ?? -1, logits.ndim);
@@ -232,6 +270,16 @@ export function categorical(k: NDArray, logits: NDArray, opts: { axis?: number; 
   const prefix = shape.slice(0, shape.length - batch.length);
   if (shape.length < batch.length || shape.slice(prefix.length).some((d, i) => d !== batch[i])) {
     throw new ShapeError(`random.categorical: shape ${showShape(shape)} must end with the logits' batch shape ${showShape(batch)}`);
+  }
+  if (opts.replace === false) {
+    // Without replacement (JAX's): the top prod(prefix) of logits + one Gumbel draw per category.
+    const count = sizeOf(prefix);
+    if (count > logits.shape[axis]!) throw new ShapeError(`random.categorical: cannot draw ${count} samples without replacement from ${logits.shape[axis]} categories`);
+    const scores = lax.add(logits, gumbel(kk, logits.shape, { dtype: logits.dtype }));
+    const last = lax.transpose(scores, [...logits.shape.map((_, i) => i).filter((i) => i !== axis), axis]);
+    const [, idx] = lax.topK(last, count);
+    const front = lax.transpose(idx, [idx.ndim - 1, ...batch.map((_, i) => i)]);
+    return lax.reshape(front, shape);
   }
   const full = [...prefix, ...logits.shape];
   const noise = gumbel(kk, full, { dtype: logits.dtype });

@@ -50,3 +50,19 @@ export function backward(tensors: Tensor | readonly Tensor[], gradTensors?: read
   const roots = asList(tensors);
   runBackward(roots, seedsFor('backward', roots, gradTensors), opts);
 }
+
+/**
+ * The legacy `torch.autograd.Variable(t, requires_grad=True)`: since PyTorch 0.4 a Variable is a
+ * Tensor, so this returns a tensor sharing `t`'s storage, detached from its graph, with
+ * `requiresGrad` as given (false by default). Callable with or without `new`.
+ *
+ * @example
+ * const w = torch.autograd.Variable(torch.randn(3, 1), { requiresGrad: true });
+ */
+export const Variable = function Variable(data: Tensor, opts: { requiresGrad?: boolean } = {}): Tensor {
+  if (!(data instanceof Tensor)) throw new TypeError(`torch.autograd.Variable: expected a Tensor, got ${data === null ? 'null' : typeof data}; make one with torch.tensor(...) first`);
+  return data.detach().requiresGrad_(opts.requiresGrad ?? false);
+} as unknown as {
+  (data: Tensor, opts?: { requiresGrad?: boolean }): Tensor;
+  new (data: Tensor, opts?: { requiresGrad?: boolean }): Tensor;
+};

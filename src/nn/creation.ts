@@ -8,13 +8,14 @@
 // so `long` is stored as int32 (WebGPU has no 64-bit integers): values beyond ±2^31 wrap, and
 // x.dtype === torch.long holds for every integer tensor. JS cannot tell 1 from 1.0, so
 // torch.tensor([1, 2, 3]) is float32 (PyTorch would infer int64): pass {dtype: torch.long} for integers.
-import { NDArray, NestedArray } from '../core/array.js';
+import { ConcreteArray, NDArray, NestedArray } from '../core/array.js';
 import { DType, isDType } from '../core/dtype.js';
-import { getBackend, setDefaultBackend } from '../core/backend.js';
+import { setDefaultBackend } from '../core/backend.js';
 import * as np from '../core/numpy.js';
 import * as random from '../core/random.js';
 import { nextKey } from './rng.js';
 import { checkIntRange, Tensor, TensorData } from './tensor.js';
+import { backendOfDevice, placement } from './device.js';
 
 export const float32: DType = 'float32', float: DType = 'float32';
 export const float64: DType = 'float64', double: DType = 'float64';
@@ -26,17 +27,12 @@ export const bool: DType = 'bool';
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
-  /** The backend to place the values on ('cpu', 'webgpu'); the default backend when omitted. */
+  /** The device to place the values on ('cpu'; 'cuda', 'cuda:0' or 'webgpu' for WebGPU); the default device when omitted. */
   device?: string;
 }
 
-/** PyTorch's `torch.device('cpu')`: the backend name, checked. */
-export function device(name: string): string {
-  getBackend(name);
-  return name;
-}
-/** Where new tensors go by default (PyTorch's `torch.set_default_device`). */
-export const setDefaultDevice = (name: string): void => setDefaultBackend(name);
+/** Where new tensors go by default (PyTorch's `torch.set_default_device`; 'cuda' is WebGPU). */
+export const setDefaultDevice = (name: string): void => setDefaultBackend(backendOfDevice('torch.setDefaultDevice', name));
 
 function checkedDtype(op: string, dtype: unknown): DType | undefined {
   if (dtype === undefined) return undefined;
@@ -44,6 +40,9 @@ function checkedDtype(op: string, dtype: unknown): DType | undefined {
   return dtype;
 }
 function finish(array: NDArray, opts: TensorOptions | undefined): Tensor {
+  // Samplers draw on the key's backend: values asked for elsewhere move there.
+  const target = placement('device', opts?.device);
+  if (target !== undefined && array instanceof ConcreteArray && array.device !== target) array = array.to(target);
   const t = new Tensor(array);
   if (opts?.requiresGrad) t.requiresGrad_(true);
   return t;
@@ -80,7 +79,7 @@ function renamedErrors<T>(inner: string, outer: string, f: () => T): T {
 }
 export function tensor(data: TensorData | Tensor | number | boolean, opts: TensorOptions = {}): Tensor {
   const source = data instanceof Tensor ? data.array : data;
-  const array = renamedErrors('array', 'tensor', () => np.array(source as np.ArrayInput, { dtype: checkedDtype('tensor', opts.dtype), device: opts.device }));
+  const array = renamedErrors('array', 'tensor', () => np.array(source as np.ArrayInput, { dtype: checkedDtype('tensor', opts.dtype), device: placement('tensor', opts.device) }));
   // torch.tensor copies: a new leaf never shares its array with the source.
   return finish(array === source ? np.where(true, array, array) : array, opts);
 }
@@ -89,7 +88,7 @@ export const fromArray = (array: NDArray, opts: { requiresGrad?: boolean } = {})
 
 const fill = (op: string, value: number) => (...args: SizeArgs): Tensor => {
   const [shape, opts] = parseSize(op, args);
-  return finish(np.full(shape, value, { dtype: opts.dtype ?? 'float32', device: opts.device }), opts);
+  return finish(np.full(shape, value, { dtype: opts.dtype ?? 'float32', device: placement(op, opts.device) }), opts);
 };
 export const zeros = fill('zeros', 0);
 export const ones = fill('ones', 1);
@@ -97,7 +96,7 @@ export const ones = fill('ones', 1);
 export const empty = fill('empty', 0);
 export function full(size: number | readonly number[], value: number | boolean, opts: TensorOptions = {}): Tensor {
   const [shape] = parseSize('full', [size]);
-  return finish(np.full(shape, value, { dtype: checkedDtype('full', opts.dtype) ?? (typeof value === 'boolean' ? 'bool' : 'float32'), device: opts.device }), opts);
+  return finish(np.full(shape, value, { dtype: checkedDtype('full', opts.dtype) ?? (typeof value === 'boolean' ? 'bool' : 'float32'), device: placement('full', opts.device) }), opts);
 }
 
 const likeOf = (op: string, make: (shape: readonly number[], opts: TensorOptions & { dtype: DType }) => Tensor) =>
@@ -142,13 +141,13 @@ export function randperm(n: number, opts: TensorOptions = {}): Tensor {
 export function arange(...args: (number | TensorOptions)[]): Tensor {
   const opts = (args.find((a) => typeof a === 'object') ?? {}) as TensorOptions;
   const nums = args.filter((a): a is number => typeof a === 'number');
-  return finish(np.arange(...nums, { dtype: checkedDtype('arange', opts.dtype), device: opts.device }), opts);
+  return finish(np.arange(...nums, { dtype: checkedDtype('arange', opts.dtype), device: placement('arange', opts.device) }), opts);
 }
 /** `steps` evenly spaced values from start to end inclusive. */
 export const linspace = (start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor =>
-  finish(np.linspace(start, end, steps, { dtype: checkedDtype('linspace', opts.dtype) ?? 'float32', device: opts.device }), opts);
+  finish(np.linspace(start, end, steps, { dtype: checkedDtype('linspace', opts.dtype) ?? 'float32', device: placement('linspace', opts.device) }), opts);
 export const eye = (n: number, m?: number, opts: TensorOptions = {}): Tensor =>
-  finish(np.eye(n, m, { dtype: checkedDtype('eye', opts.dtype) ?? 'float32', device: opts.device }), opts);
+  finish(np.eye(n, m, { dtype: checkedDtype('eye', opts.dtype) ?? 'float32', device: placement('eye', opts.device) }), opts);
 
 /**
  * PyTorch's legacy typed constructors, called without `new`: `FloatTensor(4, 6)` is a tensor of

@@ -131,3 +131,4 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: NllOptions = {
   }, [logProbs, target]);
 }
 export * from './functional-conv.js';
+export * from './functional-more.js';

@@ -9,6 +9,7 @@ export type { TensorData } from './tensor.js';
 export type { TensorLike, TensorIndex, Dim, ValuesIndices, ClampBounds } from './ops.js';
 export { RuntimeError } from './autograd.js';
 export * from './creation.js';
+export { device, cuda, webgpu } from './device.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled } from './grad-mode.js';
 export { manualSeed, initialSeed } from './rng.js';
 export { compile } from './compile.js';
@@ -21,6 +22,7 @@ export {
   softmax, logSoftmax,
 } from './ops.js';
 export { variance as var } from './ops.js';
+export { cumsum, cumprod, einsum, concat, concatenate, hstack, vstack, rowStack, dstack, columnStack } from './ops-more.js';
 export * as nn from './torch-nn.js';
 export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';

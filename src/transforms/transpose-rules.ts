@@ -170,16 +170,21 @@ function dotTransposeLhs(ct: NDArray, y: NDArray, xAval: ShapedArray, dn: DotDim
   const src = [...lb, ...xFree, ...lcInOutOrder];
   return lax.transpose(out, range(xAval.ndim).map((d) => src.indexOf(d)));
 }
+/**
+ * ȳ = dot_general(x, ct) contracting x's free axes with ct's x-free axes (batch with batch); the
+ * result's axes are [batch, y-contracting in x's order, y-free], which is already y's layout in the
+ * common case (weights stored [in, out]), so no transpose is left.
+ */
 function dotTransposeRhs(ct: NDArray, x: NDArray, yAval: ShapedArray, dn: DotDimensionNumbers): NDArray {
   const [lc, rc] = dn.contracting, [lb, rb] = dn.batch;
   const nb = lb.length;
   const xFree = range(x.ndim).filter((i) => !lc.includes(i) && !lb.includes(i));
   const yFree = range(yAval.ndim).filter((i) => !rc.includes(i) && !rb.includes(i));
-  const out = lax.dotGeneral(ct, x, {
-    contracting: [xFree.map((_, k) => nb + k), xFree],
-    batch: [range(nb), lb],
+  const out = lax.dotGeneral(x, ct, {
+    contracting: [xFree, xFree.map((_, k) => nb + k)],
+    batch: [lb, range(nb)],
   });
-  const rcInOutOrder = [...lc].sort((a, b) => a - b).map((l) => rc[lc.indexOf(l)]!);
-  const src = [...rb, ...yFree, ...rcInOutOrder];
+  const rcInXOrder = [...lc].sort((a, b) => a - b).map((l) => rc[lc.indexOf(l)]!);
+  const src = [...rb, ...rcInXOrder, ...yFree];
   return lax.transpose(out, range(yAval.ndim).map((d) => src.indexOf(d)));
 }

@@ -8,6 +8,7 @@ import { np, grad, jit, random, useBackend } from '../../src/index.js';
 import type { Array as NDArray } from '../../src/index.js';
 import { ConcreteArray } from '../../src/core/array.js';
 import { adapterDescription } from '../../src/backends/webgpu/index.js';
+import { onnxCase, ONNX_MODEL_PATH } from './onnx-case.js';
 
 /** What the page sends to the runner, one event at a time (so a hang still shows how far it got). */
 export type SmokeEvent =
@@ -150,6 +151,29 @@ export async function main(report: (ev: SmokeEvent) => Promise<void>): Promise<v
       await c.checkCpu(got);
     });
   }
+
+  // An exported model in onnxruntime-web (its wasm files served from node_modules, no CDN): the
+  // runner exported onnxCase() in Node; here ORT-web runs it and cotangent computes it on the page.
+  await check('onnx: the exported model runs in onnxruntime-web and matches cotangent on the page', async () => {
+    const ortUrl = '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs';
+    const ort = await import(ortUrl) as {
+      env: { wasm: { wasmPaths: string; numThreads: number } };
+      InferenceSession: { create(bytes: Uint8Array): Promise<{ run(feeds: Record<string, unknown>): Promise<Record<string, { data: Float32Array; dims: number[] }>> }> };
+      Tensor: new (type: string, data: Float32Array, dims: readonly number[]) => unknown;
+    };
+    ort.env.wasm.wasmPaths = '/node_modules/onnxruntime-web/dist/';
+    ort.env.wasm.numThreads = 1; // no cross-origin isolation on the test page, so no shared memory
+    const fetchFn = (globalThis as unknown as { fetch: (u: string) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }> }).fetch;
+    const res = await fetchFn(ONNX_MODEL_PATH);
+    if (!res.ok) throw new Error(`fetching ${ONNX_MODEL_PATH}: HTTP ${res.status} (the runner writes it before opening the page)`);
+    const session = await ort.InferenceSession.create(new Uint8Array(await res.arrayBuffer()));
+    const { f, x } = onnxCase();
+    const out = await session.run({ x0: new ort.Tensor('float32', (await x.data()) as Float32Array, x.shape) });
+    const y = out.y0!;
+    if (y.dims.join() !== '4,5') throw new Error(`output dims ${y.dims}, expected 4,5`);
+    expectClose(y.data, await f(x).data(), 'ORT-web against cotangent');
+    return `y0[0, :] = ${Array.from(y.data.subarray(0, 5), (v) => v.toFixed(4)).join(' ')}`;
+  });
 
   // WebGPU through navigator.gpu. No adapter at all is a skip here (the runner makes it a failure
   // under REQUIRE_BROWSER=1); an adapter the library then fails to use is a failure.

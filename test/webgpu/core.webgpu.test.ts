@@ -122,4 +122,14 @@ gpuTest('printing: host values print, device-only values say how to read them, f
   assert.is(await t.format(), "tensor([3., 6.], device='webgpu')");
 });
 
+gpuTest("torch.cuda.isAvailable() finds the adapter; 'cuda' tensors live on WebGPU", async () => {
+  assert.is(await torch.cuda.isAvailable(), true);
+  assert.is(await torch.webgpu.deviceCount(), 1);
+  const device = torch.device('cuda');
+  const x = torch.randn(2, 3, { device }), z = torch.zeros(3, { device: 'cuda:0' });
+  assert.is(x.device, 'webgpu');
+  assert.is(z.device, 'webgpu');
+  assert.equal(Array.from(await x.matmul(z.unsqueeze(-1)).array.data()), [0, 0]);
+});
+
 test.run();

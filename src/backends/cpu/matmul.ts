@@ -211,6 +211,26 @@ const freeAxes = (ndim: number, contracting: readonly number[], batch: readonly 
   Array.from({ length: ndim }, (_, i) => i).filter((i) => !contracting.includes(i) && !batch.includes(i));
 const prod = (shape: Shape, axes: readonly number[]): number => axes.reduce((a, i) => a * shape[i]!, 1);
 
+/** out[b, m, n] = a[b, m] · c[b, n]; `+ 0` gives a sum's +0 where the product is −0. One copy per array type keeps each loop monomorphic. */
+function outer(nb: number, M: number, N: number, a: Float32Array | Float64Array, sAb: number, sAm: number, c: Float32Array | Float64Array, sCb: number, sCn: number, out: Float32Array | Float64Array): void {
+  if (a instanceof Float32Array && c instanceof Float32Array && out instanceof Float32Array) return outer32(nb, M, N, a, sAb, sAm, c, sCb, sCn, out);
+  for (let b = 0; b < nb; b++) {
+    for (let m = 0; m < M; m++) {
+      const av = a[b * sAb + m * sAm]!, o = (b * M + m) * N, c0 = b * sCb;
+      for (let n = 0; n < N; n++) out[o + n] = av * c[c0 + n * sCn]! + 0;
+    }
+  }
+}
+function outer32(nb: number, M: number, N: number, a: Float32Array, sAb: number, sAm: number, c: Float32Array, sCb: number, sCn: number, out: Float32Array): void {
+  for (let b = 0; b < nb; b++) {
+    for (let m = 0; m < M; m++) {
+      const av = a[b * sAb + m * sAm]!, o = (b * M + m) * N, c0 = b * sCb;
+      if (sCn === 1) for (let n = 0; n < N; n++) out[o + n] = av * c[c0 + n]! + 0;
+      else for (let n = 0; n < N; n++) out[o + n] = av * c[c0 + n * sCn]! + 0;
+    }
+  }
+}
+
 /**
  * out[b, m, n] = Σ_k lhs[b, m, k] · rhs[b, k, n], where b, m, k, n are the flattened batch, lhs-free,
  * contracting and rhs-free indices: the output is [batch..., lhs free..., rhs free...] (as in XLA).
@@ -225,6 +245,12 @@ export const dotGeneral: CpuKernel<'dot_general'> = ([l, r], { dimensionNumbers 
   const out = allocTyped(dtype, oa!.size);
   const [lsB, lsM, lsK] = lhs.strides as [number, number, number];
   const [rsB, rsK, rsN] = rhs.strides as [number, number, number];
+  // An outer product (K = 1: per-example weight gradients under vmap are batches of them) is one
+  // multiply per output: no packing, no accumulator.
+  if (K === 1 && (out instanceof Float32Array || out instanceof Float64Array)) {
+    outer(nb, M, N, lhs.data as Float32Array | Float64Array, lsB, lsM, rhs.data as Float32Array | Float64Array, rsB, rsN, out);
+    return [out];
+  }
   // float32 products go to the WASM SIMD kernel (its own packing makes transposed operands as fast
   // as plain ones); matrix·vector shapes and tiny products stay here, where it would mostly pad.
   if (out instanceof Float32Array && wasmSgemmAvailable && M > 1 && N > 1 && M * N * K >= WASM_MIN_FLOPS) {

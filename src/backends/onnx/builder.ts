@@ -43,7 +43,7 @@ export const valueInfo = (name: string, dtype: OnnxDType, dims: readonly (number
 });
 
 export class GraphBuilder {
-  readonly nodes: NodeProto[] = [];
+  nodes: NodeProto[] = [];
   readonly initializers: TensorProto[] = [];
   private counter = 0;
   private readonly constCache = new Map<string, string>();
@@ -72,6 +72,26 @@ export class GraphBuilder {
     this.initializers.push(tensorProto(name, dtype, dims, values));
     if (small) this.constCache.set(key, name);
     return name;
+  }
+  /**
+   * A subgraph (the body of If or Loop): `body` emits nodes into it and returns the names of its
+   * outputs; it may read any name of the enclosing graphs (ONNX's outer scope), and its constants
+   * join the main graph's initializers, which subgraphs see too.
+   */
+  subgraph(name: string, inputs: readonly { name: string; dtype: OnnxDType; shape: readonly number[] }[], outputs: readonly { dtype: OnnxDType; shape: readonly number[] }[], body: () => string[]): GraphProto {
+    const saved = this.nodes;
+    this.nodes = [];
+    try {
+      const outs = body();
+      const outInfo = outputs.map((o, i) => {
+        const n = this.fresh(`${name}_out${i}`);
+        this.nodes.push({ input: [outs[i]!], output: [n], opType: 'Identity', attribute: [] });
+        return valueInfo(n, o.dtype, o.shape);
+      });
+      return { name: this.fresh(name), node: this.nodes, initializer: [], input: inputs.map((i) => valueInfo(i.name, i.dtype, i.shape)), output: outInfo };
+    } finally {
+      this.nodes = saved;
+    }
   }
   scalar(value: number, dtype: OnnxDType | DType): string { return this.constant(dtype as OnnxDType, [], [value]); }
   /** A 1-d int64 tensor (shapes, axes, starts and ends). */

@@ -498,35 +498,55 @@ export const onnxLowerings: { [P in Primitive]: OnnxLowering<P> } = {
   },
   custom_lin: noLowering('custom_lin', 'it is the linear tangent of a customVjp function, which exists only inside linearize/vjp; export the function of the gradient instead'),
   jit: (ctx, ins, { jaxpr }) => ctx.lowerJaxpr(jaxpr, ins),
-  // Control flow with static shapes lowers to plain operators: cond computes every branch and
-  // selects by the (clamped) index; scan is unrolled over its static length; checkpoint is its body.
+  // Control flow lowers to ONNX's own: cond → If (nested for more than two branches), scan → Loop
+  // over its static length with the ys as Loop's scan outputs, while → Loop with a condition.
   cond: (ctx, [index, ...ops], { branches }, _in, outAvals) => {
-    const results = branches.map((b) => ctx.lowerJaxpr(b, ops));
-    const n = branches.length;
-    return outAvals.map((a, o) => {
-      let acc = results[n - 1]![o]!;
-      for (let k = n - 2; k >= 0; k--) acc = where(ctx.g, ctx.g.op('LessOrEqual', [index!, ctx.g.scalar(k, 'int32')]), results[k]![o]!, acc, a.dtype);
-      return acc;
-    });
+    const { g } = ctx;
+    const types = outAvals.map((a) => ({ dtype: a.dtype as OnnxDType, shape: a.shape }));
+    const branch = (k: number) => g.subgraph(`branch${k}`, [], types, () => ctx.lowerJaxpr(branches[k]!, ops));
+    // branches[clamp(index)]: branch k is taken when index ≤ k (and no earlier one was).
+    const chooseFrom = (k: number): string[] => {
+      if (k === branches.length - 1) return ctx.lowerJaxpr(branches[k]!, ops);
+      const rest = k + 1 === branches.length - 1 ? branch(k + 1) : g.subgraph(`else${k}`, [], types, () => chooseFrom(k + 1));
+      return g.node('If', [g.op('LessOrEqual', [index!, g.scalar(k, 'int32')])], { then_branch: branch(k), else_branch: rest }, outAvals.length);
+    };
+    return chooseFrom(0);
   },
-  scan: (ctx, ins, { jaxpr, numConsts, numCarry, length, reverse }, inAvals, outAvals) => {
-    if (length === 0) throw new OnnxLoweringError('scan of length 0 has no ONNX lowering (its ys are empty)');
-    const consts = ins.slice(0, numConsts), xs = ins.slice(numConsts + numCarry);
-    let carry = ins.slice(numConsts, numConsts + numCarry);
-    const ys: string[][] = outAvals.slice(numCarry).map(() => new Array<string>(length));
-    for (let i = 0; i < length; i++) {
-      const t = reverse ? length - 1 - i : i;
-      const slices = xs.map((x) => ctx.g.op('Gather', [x, ctx.g.scalar(t, 'int64')], { axis: 0 }));
-      const outs = ctx.lowerJaxpr(jaxpr, [...consts, ...carry, ...slices]);
-      carry = outs.slice(0, numCarry);
-      outs.slice(numCarry).forEach((y, k) => { ys[k]![t] = y; });
-    }
-    void inAvals;
-    return [...carry, ...ys.map((slices, k) => {
-      const one = outAvals[numCarry + k]!.shape.slice(1);
-      return ctx.g.op('Concat', slices.map((y) => reshape(ctx.g, y, [1, ...one])), { axis: 0 });
-    })];
+  scan: (ctx, ins, { jaxpr, numConsts, numCarry, length, reverse }, _in, outAvals) => {
+    const { g } = ctx;
+    const consts = ins.slice(0, numConsts), init = ins.slice(numConsts, numConsts + numCarry), xs = ins.slice(numConsts + numCarry);
+    const carryAvals = outAvals.slice(0, numCarry), yAvals = outAvals.slice(numCarry);
+    if (length === 0) return [...init.map((c) => g.op('Identity', [c])), ...yAvals.map((a) => g.constant(a.dtype as OnnxDType, a.shape, []))];
+    const iter = g.fresh('iter'), condIn = g.fresh('cond');
+    const carryIn = carryAvals.map(() => g.fresh('carry'));
+    const body = g.subgraph('scan_body',
+      [{ name: iter, dtype: 'int64', shape: [] }, { name: condIn, dtype: 'bool', shape: [] }, ...carryAvals.map((a, i) => ({ name: carryIn[i]!, dtype: a.dtype as OnnxDType, shape: a.shape }))],
+      [{ dtype: 'bool', shape: [] }, ...outAvals.map((a, i) => ({ dtype: a.dtype as OnnxDType, shape: i < numCarry ? a.shape : a.shape.slice(1) }))],
+      () => {
+        const t = reverse ? g.op('Sub', [g.scalar(length - 1, 'int64'), iter]) : iter;
+        const slices = xs.map((x) => g.op('Gather', [x, t], { axis: 0 }));
+        return [g.op('Identity', [condIn]), ...ctx.lowerJaxpr(jaxpr, [...consts, ...carryIn, ...slices])];
+      });
+    const outs = g.node('Loop', [g.scalar(length, 'int64'), '', ...init], { body }, outAvals.length);
+    // Loop stacks scan outputs in iteration order: a reverse scan's ys come out backwards.
+    const big = -(2 ** 53);
+    return outs.map((o, i) => (i >= numCarry && reverse ? g.op('Slice', [o, g.ints([-1]), g.ints([big]), g.ints([0]), g.ints([-1])]) : o));
   },
-  while: noLowering('while', 'its trip count depends on the values; use lax.scan or lax.foriLoop with JS-number bounds, which lower to plain operators'),
+  while: (ctx, ins, { condJaxpr, bodyJaxpr, condNumConsts, bodyNumConsts }, _in, outAvals) => {
+    const { g } = ctx;
+    const condConsts = ins.slice(0, condNumConsts), bodyConsts = ins.slice(condNumConsts, condNumConsts + bodyNumConsts);
+    const init = ins.slice(condNumConsts + bodyNumConsts);
+    const first = ctx.lowerJaxpr(condJaxpr, [...condConsts, ...init])[0]!;
+    const iter = g.fresh('iter'), condIn = g.fresh('cond');
+    const carryIn = outAvals.map(() => g.fresh('carry'));
+    const body = g.subgraph('while_body',
+      [{ name: iter, dtype: 'int64', shape: [] }, { name: condIn, dtype: 'bool', shape: [] }, ...outAvals.map((a, i) => ({ name: carryIn[i]!, dtype: a.dtype as OnnxDType, shape: a.shape }))],
+      [{ dtype: 'bool', shape: [] }, ...outAvals.map((a) => ({ dtype: a.dtype as OnnxDType, shape: a.shape }))],
+      () => {
+        const next = ctx.lowerJaxpr(bodyJaxpr, [...bodyConsts, ...carryIn]);
+        return [ctx.lowerJaxpr(condJaxpr, [...condConsts, ...next])[0]!, ...next];
+      });
+    return g.node('Loop', ['', first, ...init], { body }, outAvals.length);
+  },
   checkpoint: (ctx, ins, { jaxpr }) => ctx.lowerJaxpr(jaxpr, ins),
 };

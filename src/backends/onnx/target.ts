@@ -19,7 +19,7 @@ export interface JitTargetOptions {
   minFlops?: number;
 }
 /** Below this estimated work a program stays in JS: see the README's "ONNX Runtime as a jit target" for the measurements. */
-export const DEFAULT_MIN_FLOPS = 2e5;
+export const DEFAULT_MIN_FLOPS = 1e5;
 
 const jsCompile = cpuBackend.compile!;
 let current: JitTarget = 'js';
