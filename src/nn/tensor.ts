@@ -16,6 +16,7 @@ import { AccumulateGrad, BackwardNode, BackwardOptions, runBackward, RuntimeErro
 import { formatTensor, formatTensorAsync } from './format.js';
 import { isGradEnabled } from './grad-mode.js';
 import * as ops from './ops.js';
+import * as opsMore from './ops-more.js';
 import type { ClampBounds, Dim, ShapeArgs, TensorIndex, TensorLike, ValuesIndices } from './ops.js';
 import { nextKey } from './rng.js';
 
@@ -309,6 +310,8 @@ export class Tensor {
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
   softmax(dim: number): Tensor { return ops.softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return ops.logSoftmax(this, dim); }
+  cumsum(dim: number): Tensor { return opsMore.cumsum(this, dim); }
+  cumprod(dim: number): Tensor { return opsMore.cumprod(this, dim); }
 
   sum(dim?: Dim | null, keepdim = false): Tensor { return ops.sum(this, dim, keepdim); }
   mean(dim?: Dim | null, keepdim = false): Tensor { return ops.mean(this, dim, keepdim); }
