@@ -16,6 +16,7 @@ export { ShapedArray } from './core/aval.js';
 export { setDefaultBackend, getBackend, registerBackend } from './core/backend.js';
 export type { Backend, DeviceBuffer } from './core/backend.js';
 export * from './core/errors.js';
+export { debugNans, debugInfs } from './core/debug.js';
 import * as tree from './core/tree.js';
 import type { ArgTangents, ArrayTree, PyTree } from './core/tree.js';
 import { NDArray } from './core/array.js';

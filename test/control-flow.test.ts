@@ -40,6 +40,25 @@ test('scan equals the unrolled JS loop bit for bit, eager and under jit', () => 
   }
 });
 
+test('the CPU compiler emits the loop, calling the compiled body (no interpreted calls)', () => {
+  const text = jit(rnnScan).lower(h0, xs).compiledText();
+  assert.match(text, /function scan\d+\(B, /);
+  assert.match(text, /for \(let it = 0; it < 6; it\+\+\)/);
+  assert.match(text, /X\.bodies\[0\]\[0\] \(scan\):/);
+  assert.not.match(text, /X\.call\(/);
+  const unrolled = jit((h: NDArray, s: NDArray) => lax.scan((c: NDArray, x: NDArray) => [cell(c, x), c] as const, h, s, { unroll: 4 }));
+  assert.match(unrolled.lower(h0, xs).compiledText(), /unroll=4/);
+  const [hu, yu] = unrolled(h0, xs);
+  const [hr, yr] = lax.scan((c: NDArray, x: NDArray) => [cell(c, x), c] as const, h0, xs);
+  assert.equal(bits(hu), bits(hr));
+  assert.equal(bits(yu), bits(yr));
+  const c = jit((p: NDArray, x: NDArray) => lax.cond(p, (a: NDArray) => a.sin(), (a: NDArray) => a.cos(), x)).lower(np.array(true), xs).compiledText();
+  assert.match(c, /X\.bodies\[0\]\[Math\.min\(Math\.max\(/);
+  const w = jit((n: NDArray) => lax.whileLoop((v: NDArray) => v.lt(100), (v: NDArray) => v.mul(2), n)).lower(np.array(3)).compiledText();
+  assert.match(w, /function while\d+\(C, B, /);
+  assert.not.match(c + w, /X\.call\(/);
+});
+
 test('scan: reverse, pytrees of carries and xs, xs null with length, lax.map', () => {
   const seq = np.arange(5).astype('float32');
   const [c, ys] = lax.scan((acc: { s: NDArray; n: NDArray }, x: [NDArray, NDArray]) => [{ s: acc.s.add(x[0].mul(x[1])), n: acc.n.add(1) }, acc.s] as const,

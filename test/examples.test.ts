@@ -51,6 +51,21 @@ test('custom functions: MyReLU net trains, and the P3 fit reaches the tutorial r
   assert.ok(Math.abs(Number(m![2]) + 2.2085) < 0.01 && Math.abs(Number(m![4]) - 0.2555) < 0.01, `got ${m![0]}`);
 });
 
+test('dynamic net with lax.switch: one compiled step for every depth, the loss falls', () => {
+  const out = run('dynamic-net-functional.js', '--steps', '200', '--every', '20');
+  const ls = losses(out.replace(/ \(middle layer applied \d×\)/g, ''));
+  assertFalls(ls, 3, 'dynamic-net-functional');
+  const depths = new Set([...out.matchAll(/applied (\d)×/g)].map((m) => m[1]));
+  assert.ok(depths.size >= 3, `several depths should be drawn, got ${[...depths]}`);
+  assert.match(out, /jit compiled 1 time\(s\)/);
+});
+
+test('RNN on a sine wave with lax.scan under jit(valueAndGrad): the loss falls, compiled once', () => {
+  const out = run('rnn-scan.js', '--steps', '90', '--every', '30');
+  assertFalls(losses(out), 20, 'rnn-scan');
+  assert.match(out, /compiled 1 time\(s\)/);
+});
+
 test('per-example gradients: jit(vmap(grad)) matches a loop of grad over the batch', () => {
   const out = run('per-example-gradients.js', '--steps', '1');
   const m = /max relative difference vmap vs loop: ([-\d.e+]+)/.exec(out);

@@ -9,6 +9,7 @@ import type { Interpreter } from './interpreter.js';
 import type * as NumpyModule from './numpy.js';
 import type { Index } from './indexing.js';
 import { formatArray, formatArrayAsync } from './format.js';
+import { debugging } from './debug.js';
 
 declare global {
   // `Symbol.dispose` (for `using x = …`) exists at run time in Node ≥ 20 and current browsers; it
@@ -222,6 +223,7 @@ export class ConcreteArray extends NDArray {
   async data(): Promise<TypedArray> {
     this.checkLive('data');
     const values = await this.backend.read(this.buffer, this.aval);
+    if (debugging && readCheck) await readCheck(this, values);
     this.rememberHostValues(values);
     return values;
   }
@@ -242,6 +244,10 @@ export class ConcreteArray extends NDArray {
     if (this.#disposed) throw new CotangentError(`${op}: this ${this.aval.str()} array was disposed (or donated) and can no longer be used`);
   }
 }
+
+/** debugNans on asynchronous backends: checks values when they are read back (debug-async.ts registers it). */
+let readCheck: ((x: ConcreteArray, data: TypedArray) => Promise<void>) | null = null;
+export function setReadCheck(f: typeof readCheck): void { readCheck = f; }
 
 /**
  * The value of scalars made from JS numbers, on whatever backend they live: staging writes them

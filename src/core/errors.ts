@@ -11,6 +11,14 @@ export class IndexError extends ShapeError { override name = 'IndexError'; }
 export class DTypeError extends CotangentError { override name = 'DTypeError'; }
 /** A JS number that the target dtype cannot hold (NumPy's OverflowError for a Python int out of bounds). */
 export class OverflowError extends CotangentError { override name = 'OverflowError'; }
+/**
+ * A primitive produced a NaN (or an infinity) while `debugNans(true)` (`debugInfs(true)`) is on:
+ * JAX's FloatingPointError under jax_debug_nans. Names the primitive, its pass and source line.
+ */
+export class FloatingPointError extends CotangentError {
+  override name = 'FloatingPointError';
+  constructor(message: string, readonly primitive: string, readonly pass: 'forward' | 'backward', readonly location: string | null) { super(message); }
+}
 /** A concrete value was needed where only an abstract (traced) value exists. */
 export class ConcretizationError extends CotangentError { override name = 'ConcretizationError'; }
 /** A traced value used after the transformation that made it has finished. */

@@ -3,7 +3,10 @@
 import { ShapedArray } from './aval.js';
 import { ConcreteArray, NDArray, onOneBackend, Tracer } from './array.js';
 import { Backend, Executable, getBackend, checkDtypeSupported } from './backend.js';
-import { CotangentError, ShapeError } from './errors.js';
+import { CotangentError, FloatingPointError, ShapeError } from './errors.js';
+import { badValue, checkOutputs, currentPass, debugging, sourceHere } from './debug.js';
+import { recordOrigin } from './debug-async.js';
+import type { TypedArray } from './dtype.js';
 import { Interpreter, leakedTracerError, setBaseInterpreter } from './interpreter.js';
 import { ClosedJaxpr, evalClosedJaxpr } from './jaxpr.js';
 import { ArrayPrimitive, ControlPrimitive, HigherOrderParams, isArrayPrimitive, Params, Primitive, shapeRules } from './primitives.js';
@@ -70,7 +73,9 @@ export function evalArrayPrimitive<P extends ArrayPrimitive>(prim: P, args: read
   const outAvals = outputAvals(prim, inAvals, params);
   for (const o of outAvals) checkDtypeSupported(backend, o.dtype, prim);
   const bufs = backend.execute(prim, params, operands.map((c) => c.buffer), inAvals, outAvals);
-  return bufs.map((b, i) => new ConcreteArray(outAvals[i]!, b, backend));
+  const outs = bufs.map((b, i) => new ConcreteArray(outAvals[i]!, b, backend));
+  if (debugging) debugCheck(prim, operands, outs);
+  return outs;
 }
 
 const executables = new WeakMap<ClosedJaxpr, Map<Backend['compile'], Executable>>();
@@ -94,10 +99,35 @@ function runJit(args: readonly NDArray[], jaxpr: ClosedJaxpr, donated: readonly 
   });
   const operands = onOneBackend('jit', concrete);
   const backend = operands[0]?.backend ?? getBackend();
-  const exe = executableFor(backend, jaxpr, donated);
+  // Debugging NaNs: no donation (a re-run needs the inputs as they were).
+  const exe = executableFor(backend, jaxpr, debugging ? donated.map(() => false) : donated);
   if (!exe) return evalClosedJaxpr(jaxpr, operands);
-  const outs = exe.run(operands.map((c) => c.buffer));
-  return outs.map((b, i) => new ConcreteArray(jaxpr.outAvals[i]!, b, backend));
+  const outs = exe.run(operands.map((c) => c.buffer)).map((b, i) => new ConcreteArray(jaxpr.outAvals[i]!, b, backend));
+  if (debugging) debugCheckJit(jaxpr, operands, outs);
+  return outs;
+}
+
+// ---- debugNans / debugInfs -------------------------------------------------------------------------
+/** Values readable now (the CPU); on an asynchronous backend the check happens at readback (debug-async.ts). */
+const readNow = (x: NDArray): TypedArray | null =>
+  x instanceof ConcreteArray && x.backend.name === 'cpu' && !x.isDisposed ? x.dataSync() : null;
+
+function debugCheck(prim: string, inputs: readonly ConcreteArray[], outs: readonly ConcreteArray[]): void {
+  if (outs.some((o) => readNow(o) === null)) { recordOrigin(outs, { kind: 'primitive', prim, inputs, source: sourceHere() }); return; }
+  checkOutputs(prim, inputs, outs, readNow);
+}
+
+/**
+ * A jitted call whose outputs hold a NaN runs again op by op (de-optimised), so the eager check
+ * names the primitive and the equation's recorded source line. On an asynchronous backend the
+ * outputs remember the call, and reading them back does the same.
+ */
+function debugCheckJit(jaxpr: ClosedJaxpr, inputs: readonly ConcreteArray[], outs: readonly ConcreteArray[]): void {
+  if (outs.some((o) => readNow(o) === null)) { recordOrigin(outs, { kind: 'jit', jaxpr, inputs }); return; }
+  if (!outs.some((o) => badValue(o, readNow(o)!))) return;
+  evalClosedJaxpr(jaxpr, inputs);
+  const bad = outs.find((o) => badValue(o, readNow(o)!))!;
+  throw new FloatingPointError(`${badValue(bad, readNow(bad)!) === 'NaN' ? 'invalid value (NaN)' : 'infinity (Inf)'} in the output of a jitted function, which did not recur when it ran op by op (the compiled program rounds or fuses differently)`, 'jit', currentPass(), null);
 }
 
 export const evalInterpreter: Interpreter = new EvalInterpreter();

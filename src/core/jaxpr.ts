@@ -5,6 +5,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import { ShapedArray } from './aval.js';
 import type { NDArray } from './array.js';
 import { JaxprTypeError } from './errors.js';
+import { debugging, SourceInfo, withSource } from './debug.js';
 import { bind } from './interpreter.js';
 import { scalar } from './lax.js';
 import { Params, Primitive, shapeRules, isArrayPrimitive } from './primitives.js';
@@ -23,6 +24,8 @@ export interface JaxprEqn<P extends Primitive = Primitive> {
   readonly params: Params<P>;
   readonly inputs: readonly Atom[];
   readonly outvars: readonly Var[];
+  /** Where it came from (JAX's source_info): the user's line and pass; recorded while tracing. */
+  readonly source?: SourceInfo;
 }
 
 export class Jaxpr {
@@ -32,7 +35,8 @@ export class Jaxpr {
     readonly eqns: readonly JaxprEqn[],
     readonly outs: readonly Atom[],
   ) {}
-  toString(): string { return printJaxpr(this); }
+  /** `{sourceInfo: true}` appends each equation's source line (and pass, when backward) as a comment. */
+  toString(opts: PrintOptions = {}): string { return printJaxpr(this, '', opts); }
 }
 
 /** A jaxpr with the values of its constvars. */
@@ -40,7 +44,7 @@ export class ClosedJaxpr {
   constructor(readonly jaxpr: Jaxpr, readonly consts: readonly NDArray[]) {}
   get inAvals(): ShapedArray[] { return this.jaxpr.invars.map((v) => v.aval); }
   get outAvals(): ShapedArray[] { return this.jaxpr.outs.map((v) => v.aval); }
-  toString(): string { return printJaxpr(this.jaxpr); }
+  toString(opts: PrintOptions = {}): string { return printJaxpr(this.jaxpr, '', opts); }
 }
 
 // ---- evaluation ------------------------------------------------------------------------------
@@ -57,7 +61,10 @@ export function evalJaxpr(jaxpr: Jaxpr, consts: readonly NDArray[], args: readon
   jaxpr.constvars.forEach((v, i) => env.set(v, consts[i]!));
   jaxpr.invars.forEach((v, i) => env.set(v, args[i]!));
   for (const eqn of jaxpr.eqns) {
-    const outs = bind(eqn.primitive, eqn.inputs.map(read), eqn.params);
+    // Debugging NaNs: a re-run equation is reported at its recorded source, not at this loop.
+    const outs = debugging && eqn.source
+      ? withSource(eqn.source, () => bind(eqn.primitive, eqn.inputs.map(read), eqn.params))
+      : bind(eqn.primitive, eqn.inputs.map(read), eqn.params);
     eqn.outvars.forEach((v, i) => env.set(v, outs[i]!));
   }
   return jaxpr.outs.map(read);
@@ -128,8 +135,10 @@ function formatLiteral(l: Literal): string {
 const hasJaxpr = (v: unknown): boolean => v instanceof ClosedJaxpr || (Array.isArray(v) && v.some(hasJaxpr));
 
 /** Variable names, shared by a jaxpr and the sub-jaxprs in its params (JAX names them in one sequence). */
+export interface PrintOptions { readonly sourceInfo?: boolean }
 class Names {
   private readonly names = new Map<Var, string>();
+  constructor(readonly opts: PrintOptions = {}) {}
   name(v: Var): string {
     let n = this.names.get(v);
     if (!n) { n = nameOf(this.names.size); this.names.set(v, n); }
@@ -153,8 +162,8 @@ function formatParam(v: unknown, indent: string, names: Names): string {
 }
 
 /** Prints like JAX: `{ lambda ; a:f32[3]. let b:f32[3] = sin a in (b,) }`; sub-jaxprs in params print indented. */
-export function printJaxpr(jaxpr: Jaxpr, indent = ''): string {
-  return printWith(jaxpr, indent, new Names());
+export function printJaxpr(jaxpr: Jaxpr, indent = '', opts: PrintOptions = {}): string {
+  return printWith(jaxpr, indent, new Names(opts));
 }
 
 function printWith(jaxpr: Jaxpr, indent: string, names: Names): string {
@@ -167,7 +176,8 @@ function printWith(jaxpr: Jaxpr, indent: string, names: Names): string {
     const lhs = e.outvars.map(binder).join(' ');
     const entries = Object.entries(e.params as object)
       .filter(([k, v]) => v !== undefined && !(k === 'fun' && (e.params as { jaxpr?: unknown }).jaxpr));
-    const rhs = e.inputs.map(atom).join(' ');
+    const rhs = e.inputs.map(atom).join(' ') + (names.opts.sourceInfo && e.source
+      ? `  # ${e.source.location ?? 'unknown'}${e.source.pass === 'backward' ? ' (backward pass)' : ''}` : '');
     if (entries.some(([, v]) => hasJaxpr(v))) {
       // Params holding jaxprs: one per line, sorted (a call's name first, as JAX's pjit prints), the operands after `]`.
       const pad = indent + '      ';

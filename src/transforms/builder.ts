@@ -5,6 +5,7 @@ import { ConcreteArray, knownScalarValue, NDArray, Tracer } from '../core/array.
 import { outputAvals } from '../core/eval.js';
 import { Interpreter, leakedTracerError } from '../core/interpreter.js';
 import { Atom, ClosedJaxpr, Jaxpr, JaxprEqn, Literal, Var } from '../core/jaxpr.js';
+import { debugging, sourceHere } from '../core/debug.js';
 import { isArrayPrimitive, Params, Primitive } from '../core/primitives.js';
 
 export class StagedTracer extends Tracer {
@@ -12,6 +13,7 @@ export class StagedTracer extends Tracer {
 }
 
 export class JaxprBuilder {
+  constructor(readonly recordSource = true) {}
   readonly eqns: JaxprEqn[] = [];
   private readonly consts = new Map<NDArray, Var>();
 
@@ -29,7 +31,10 @@ export class JaxprBuilder {
 
   addEqn<P extends Primitive>(primitive: P, inputs: Atom[], params: Params<P>, outAvals: readonly ShapedArray[]): Var[] {
     const outvars = outAvals.map((a) => new Var(a));
-    this.eqns.push({ primitive, params, inputs, outvars });
+    // Source lines cost a stack capture per equation: always for jit/makeJaxpr traces (once per
+    // signature), for linearize (every grad call) only while debugging NaNs.
+    const source = this.recordSource || debugging ? sourceHere() : undefined;
+    this.eqns.push({ primitive, params, inputs, outvars, source });
     return outvars;
   }
 
@@ -45,8 +50,8 @@ export class JaxprBuilder {
 export abstract class StagingBase implements Interpreter {
   abstract readonly kind: string;
   live = true;
-  readonly builder = new JaxprBuilder();
-  constructor(readonly parent: Interpreter) {}
+  readonly builder: JaxprBuilder;
+  constructor(readonly parent: Interpreter, recordSource = true) { this.builder = new JaxprBuilder(recordSource); }
   abstract process<P extends Primitive>(prim: P, args: readonly NDArray[], params: Params<P>): NDArray[];
 
   owns(x: NDArray): x is StagedTracer {

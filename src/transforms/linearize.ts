@@ -3,7 +3,7 @@
 // constants are the residuals. vjp then only has to transpose that jaxpr.
 import { NDArray } from '../core/array.js';
 import { isFloat } from '../core/dtype.js';
-import { bind, underNewInterpreter, withInterpreter } from '../core/interpreter.js';
+import { bind, Interpreter, underNewInterpreter, withInterpreter } from '../core/interpreter.js';
 import { ClosedJaxpr, evalClosedJaxpr } from '../core/jaxpr.js';
 import { outputAvals } from '../core/eval.js';
 import { FlatFn, HigherOrderPrimitive, isArrayPrimitive, Params, Primitive } from '../core/primitives.js';
@@ -15,6 +15,9 @@ import { instantiate, isZero, Tangent, Zero } from './tangent.js';
 
 class PartialEvalInterpreter extends StagingBase {
   readonly kind = 'linearize';
+  // Source lines of the linear equations: wanted when this is traced into a jaxpr (their
+  // transposes inherit them); eagerly they cost a stack capture per op, so only while debugging.
+  constructor(parent: Interpreter) { super(parent, parent.kind !== 'eval'); }
   process<P extends Primitive>(prim: P, args: readonly NDArray[], params: Params<P>): NDArray[] {
     if (!args.some((a) => this.owns(a))) return withInterpreter(this.parent, () => bind(prim, args, params));
     if (isArrayPrimitive(prim)) return this.stage(prim, args, params);

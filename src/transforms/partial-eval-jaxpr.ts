@@ -95,12 +95,12 @@ const splitMemo = memoPerJaxpr((cj: ClosedJaxpr, mask: readonly boolean[]): Spli
       }
       return new Var(a);
     });
-    knownEqns.push({ primitive: rule.known.primitive, params: rule.known.params as never, inputs: knownIns, outvars: outvarsOfKnown });
+    knownEqns.push({ primitive: rule.known.primitive, params: rule.known.params as never, inputs: knownIns, outvars: outvarsOfKnown, source: e.source });
     const resVars = outvarsOfKnown.slice(nKnownOut);
     const inputs = rule.unknownInputs.map(([kind, i]) => (kind === 'residual' ? residual(resVars[i]!) : kind === 'known' ? residual(e.inputs[i]!) : e.inputs[i]!));
     const ukOutvars = e.outvars.filter((_, i) => rule.outUnknown[i]);
     ukOutvars.forEach((v) => unknownVars.add(v));
-    unknownEqns.push({ primitive: rule.unknown.primitive, params: rule.unknown.params as never, inputs, outvars: ukOutvars });
+    unknownEqns.push({ primitive: rule.unknown.primitive, params: rule.unknown.params as never, inputs, outvars: ukOutvars, source: e.source });
   }
   const outUnknown = jaxpr.outs.map((a, i) => isUnknown(a) || instantiate[i]!);
   const knownOuts = jaxpr.outs.filter((_, i) => !outUnknown[i]);

@@ -4,6 +4,7 @@ import { ShapedArray } from '../core/aval.js';
 import { NDArray } from '../core/array.js';
 import { Atom, ClosedJaxpr, Literal, Var } from '../core/jaxpr.js';
 import * as lax from '../core/lax.js';
+import { withSource } from '../core/debug.js';
 import { transposeRules, UndefinedPrimal } from './transpose-rules.js';
 import { higherOrderRules } from './higher-order.js';
 import { HigherOrderPrimitive, isArrayPrimitive } from '../core/primitives.js';
@@ -32,7 +33,8 @@ export function backwardPass(linear: ClosedJaxpr, cotangentsOut: readonly Tangen
       return known.get(a) ?? new UndefinedPrimal(a.aval);
     });
     const rule = (isArrayPrimitive(eqn.primitive) ? transposeRules[eqn.primitive] : higherOrderRules(eqn.primitive as HigherOrderPrimitive).transpose) as (c: Tangent[], a: (NDArray | UndefinedPrimal)[], p: unknown, o: ShapedArray[]) => (Tangent | null)[];
-    const ctsIn = rule(ctsOut, args, eqn.params, eqn.outvars.map((v) => v.aval));
+    // The transposed equation is the backward pass of the user's line that made the forward one.
+    const ctsIn = withSource({ location: eqn.source?.location ?? null, pass: 'backward' }, () => rule(ctsOut, args, eqn.params, eqn.outvars.map((v) => v.aval)));
     eqn.inputs.forEach((a, i) => { if (args[i] instanceof UndefinedPrimal) accumulate(a, ctsIn[i] ?? null); });
   }
   return jaxpr.invars.map((v) => cts.get(v) ?? new Zero(v.aval));

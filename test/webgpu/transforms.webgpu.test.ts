@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ShapedArray } from '../../src/core/aval.js';
 import { concreteFromTyped } from '../../src/core/array.js';
-import { customJvp, customVjp, grad, jit, jvp, lax, np, random, vjp } from '../../src/index.js';
+import { customJvp, customVjp, grad, jit, jvp, lax, nn, np, random, special, vjp } from '../../src/index.js';
 import type { Array as NDArray } from '../../src/index.js';
 import { assertClose, gpuSuite, onCpu, Tolerance } from '../helpers/webgpu.js';
 
@@ -93,6 +93,12 @@ const CASES: Case[] = [
   { name: 'custom_jvp (softplus)', args: [A(3, 4)], f: (x) => softplus()(x) },
   { name: 'custom_vjp (cube) inside a larger function', args: [A(3, 4)], f: (x) => np.sin(cube()(x.mul(x))), vjpOnly: true },
   { name: 'jit inside', args: [A(3, 4), A(3, 4)], f: (x, y) => jit((a: NDArray, b: NDArray) => np.sin(a).mul(np.exp(b)))(x, y).add(x) },
+  // the derived API: nn, special functions, cumulative scans, einsum, pad modes
+  { name: 'nn.gelu (exact: erfc), silu, logsumexp', args: [A(3, 4)], f: (x) => nn.gelu(x, false).add(nn.silu(x)).sum({ axis: 1 }).add(nn.logsumexp(x, { axis: 1 })) },
+  { name: 'special.erf, gammaln, digamma', args: [pos(2, 3)], f: (x) => special.erf(x).add(special.gammaln(x)).mul(special.digamma(x.add(1))) },
+  { name: 'np.cumsum, cummax along an axis', args: [A(3, 7)], f: (x) => np.cumsum(x, 1).mul(np.cummax(x, 1)) },
+  { name: 'np.einsum of three operands', args: [A(2, 3), A(3, 4), A(4, 2)], f: (a, b, c) => np.einsum('ij,jk,kl->il', a, b, c) },
+  { name: 'np.pad reflect, nn.dotProductAttention causal', args: [A(1, 3, 2, 4), A(1, 3, 2, 4)], f: (q, k) => nn.dotProductAttention(q, k, np.pad(k, [[0, 0], [0, 0], [0, 0], [1, 1]], { mode: 'reflect' }).get(':', ':', ':', '1:5'), { isCausal: true }) },
 ];
 
 // ---- both backends ------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 // A pre-pass for compilers that run a whole jaxpr as one device program: inline the bodies of calls.
 //
 // jit already inlines nested `jit` equations before a jaxpr reaches a backend (core/passes.ts), but
-// custom_jvp_call / custom_vjp_call stay as equations so that transforms applied later still find
-// the user's rule. When the jaxpr is only going to be *run*, the rule no longer matters: the call
+// custom_jvp_call / custom_vjp_call (and checkpoint) stay as equations so that transforms applied
+// later still find the user's rule (or the recomputation). When the jaxpr is only going to be *run*, the rule no longer matters: the call
 // is its traced body (which staging records in the equation's params), so a compiler can fuse
 // across it instead of leaving the program to run it through the interpreter. The body's constants
 // become constvars of the result (the compiler holds their values).
@@ -16,6 +16,7 @@ function bodyOf(e: JaxprEqn): ClosedJaxpr | null {
     case 'custom_jvp_call': return (e.params as Params<'custom_jvp_call'>).jaxpr ?? null;
     case 'custom_vjp_call': return (e.params as Params<'custom_vjp_call'>).jaxpr ?? null;
     case 'jit': return (e.params as Params<'jit'>).jaxpr;
+    case 'checkpoint': return (e.params as Params<'checkpoint'>).jaxpr;
     default: return null;
   }
 }

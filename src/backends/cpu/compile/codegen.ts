@@ -23,6 +23,7 @@ import { ElementwisePrimitive, elementwiseExpr, EXPRESSIONS } from '../expressio
 import { Access, Affine, constantForm, flatForm, formKey, formsRead, identityAccess, identityFlat, isConstant, Nest, readLeaf, TreeVisitor, TreeWalk } from '../../fusion/access.js';
 import { BufferPlan, Storage } from '../../fusion/buffers.js';
 import { foldsInLocal, FusionPlan, LoopStep, reducedAxes, ReduceStep } from '../../fusion/plan.js';
+import { cpuControl, isControl } from './control.js';
 
 export interface CodegenOptions {
   /** Round float32 intermediates as eager does (default). Off only to measure what the rounding costs. */
@@ -315,6 +316,11 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
       consts.push({ dtype: a.aval.dtype, value: castScalar(a.value, a.aval.dtype) });
       return `C[${consts.length - 1}]`;
     });
+    const control = kind === 'call' && isControl(e.primitive) ? (cpuControl[e.primitive].emit as (p: unknown, i: number, a: string[], e: JaxprEqn) => { defs: string[]; lines: string[] } | null)(e.params, i, args, e) : null;
+    if (control) {
+      defs.push(...control.defs);
+      return [`// ${e.primitive}: ${eqnText(e)}`, ...control.lines, ...e.outvars.map((v, k) => `const ${buf(v)} = r${i}[${k}];`)];
+    }
     const call = kind === 'kernel' ? `K.${e.primitive}([${args.join(', ')}], P[${i}], IA[${i}], OA[${i}])` : `X.call(${i}, [${args.join(', ')}])`;
     return [`// ${kind === 'kernel' ? 'kernel' : 'interpreted'}: ${eqnText(e)}`, `const r${i} = ${call};`, ...e.outvars.map((v, k) => `const ${buf(v)} = r${i}[${k}];`)];
   };

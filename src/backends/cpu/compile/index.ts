@@ -8,9 +8,11 @@ import { bind } from '../../../core/interpreter.js';
 import { ClosedJaxpr } from '../../../core/jaxpr.js';
 import { cpuKernels, CpuBuffer, sharedStorage } from '../index.js';
 import { planBuffers } from '../../fusion/buffers.js';
+import { inlineCalls } from '../../fusion/inline.js';
 import { CPU_POLICY, planFusion } from '../../fusion/plan.js';
 import { CPU_BUFFERS, PoolStats, scratchPool } from './buffers.js';
 import { CodegenOptions, generate } from './codegen.js';
+import { cpuControl, isControl, RawProgram } from './control.js';
 import { SPECIAL } from '../special.js';
 
 export type CompileOptions = CodegenOptions;
@@ -25,7 +27,9 @@ function dataOf(buf: DeviceBuffer | undefined, what: string): TypedArray {
  * Compiles a jaxpr into an Executable. `donated[i]`: input i's buffer may be overwritten or
  * returned (the jit layer disposes that array after the call).
  */
-export function compileJaxpr(cj: ClosedJaxpr, donated: readonly boolean[], opts: CompileOptions = {}): Executable {
+export function compileJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], opts: CompileOptions = {}): Executable {
+  // Calls that carry their body (custom rules, checkpoint) are only run here: fuse across them.
+  const cj = inlineCalls(closed);
   const { jaxpr } = cj;
   const fusion = planFusion(jaxpr, CPU_POLICY);
   const buffers = planBuffers(fusion, donated, CPU_BUFFERS);
@@ -38,6 +42,8 @@ export function compileJaxpr(cj: ClosedJaxpr, donated: readonly boolean[], opts:
     inAvals: gen.calls.map((e) => e.inputs.map((a) => a.aval)),
     outAvals: gen.calls.map((e) => e.outvars.map((v) => v.aval)),
     consts: gen.consts.map(({ dtype, value }) => { const a = allocTyped(dtype, 1); a[0] = value; return a; }),
+    /** The compiled sub-jaxprs of control-flow equations (scan bodies, cond branches, while condition and body). */
+    bodies: gen.calls.map((e) => (isControl(e.primitive) ? (cpuControl[e.primitive].bodies as (p: unknown) => readonly ClosedJaxpr[])(e.params).map((b) => rawProgram(b).run) : [])),
     pool: scratchPool,
     constvar: (i: number) => constData[i]!,
     data: (inputs: readonly DeviceBuffer[], i: number) => dataOf(inputs[i], `input ${i}`),
@@ -64,12 +70,25 @@ export function compileJaxpr(cj: ClosedJaxpr, donated: readonly boolean[], opts:
   };
   const run = new Function('X', 'S', gen.source)(env, SPECIAL) as (inputs: readonly DeviceBuffer[]) => TypedArray[];
   return {
-    text: `function (X) {\n${gen.source}\n}`,
+    text: [`function (X) {\n${gen.source}\n}`, ...gen.calls.flatMap((e, i) => (isControl(e.primitive)
+      ? (cpuControl[e.primitive].bodies as (p: unknown) => readonly ClosedJaxpr[])(e.params).map((b, k) => `// X.bodies[${i}][${k}] (${e.primitive}):\n${rawProgram(b).text}`) : []))].join('\n'),
     run(inputs) {
       if (inputs.length !== nInputs) throw new Error(`jit: the compiled program takes ${nInputs} inputs, got ${inputs.length}`);
       return run(inputs).map((data): CpuBuffer => ({ backend: 'cpu', data }));
     },
   };
+}
+
+/** A sub-jaxpr as a compiled program on typed arrays (built once per jaxpr). */
+const rawPrograms = new WeakMap<ClosedJaxpr, { run: RawProgram; text: string }>();
+function rawProgram(cj: ClosedJaxpr): { run: RawProgram; text: string } {
+  let p = rawPrograms.get(cj);
+  if (!p) {
+    const exe = compileJaxpr(cj, cj.inAvals.map(() => false));
+    p = { run: (inputs) => exe.run(inputs.map((data): CpuBuffer => ({ backend: 'cpu', data }))).map((b) => (b as CpuBuffer).data), text: exe.text };
+    rawPrograms.set(cj, p);
+  }
+  return p;
 }
 
 /** The scratch pool every compiled CPU program shares: how many arrays it has made and holds. */
