@@ -222,6 +222,14 @@ test('take (fill, clip, wrap; negative indices), compress, nonzero, where(cond),
   expectArray(inverse!, 'int32', [6], [2, 0, 2, 1, 3, 3]);
   expectArray(counts!, 'int32', [4], [1, 1, 2, 2]);
   expectError(() => jit((a: NDArray) => np.nonzero(a)[0]!)(x), TypeError, /nonzero: the result's shape depends on the values/);
+  // With a static size (JAX's size=/fill_value=) they run under jit: extra entries dropped, missing ones filled.
+  const m = i32([[0, 3, 0], [4, 0, 5]]);
+  const [r2, c2] = jit((a: NDArray) => np.nonzero(a, { size: 4, fillValue: -1 }))(m) as NDArray[];
+  expectArray(r2!, 'int32', [4], [0, 1, 1, -1]);
+  expectArray(c2!, 'int32', [4], [1, 0, 2, -1]);
+  expectArray(jit((a: NDArray) => np.flatnonzero(a, { size: 2 }))(m), 'int32', [2], [1, 3]);
+  expectArray(np.argwhere(m, { size: 3 }), 'int32', [3, 2], [0, 1, 1, 0, 1, 2]);
+  expectArray(np.flatnonzero(np.zeros([3]), { size: 2, fillValue: 7 }), 'int32', [2], [7, 7]);
 });
 test('isin, searchsorted, bincount, countNonzero, arrayEqual, arrayEquiv', () => {
   expectArray(np.isin(i32([[1, 5], [3, 7]]), i32([3, 1])), 'bool', [2, 2], [true, false, true, false]);

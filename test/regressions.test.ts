@@ -168,4 +168,27 @@ test('8: JS coercions of a traced value raise the ConcretizationError naming lax
   void lax;
 });
 
+// ---- 9. out-of-range traced indices in updates --------------------------------------------------
+test('9: updates at out-of-range traced indices are dropped (JAX); gathers clamp; mode chooses', () => {
+  const i32 = (v: number | number[]) => np.array(v, { dtype: 'int32' });
+  const set1 = jit((x: NDArray, i: NDArray) => x.at(i).set(1));
+  assert.equal(vals(set1(np.zeros([3]), i32(7))), [0, 0, 0]);
+  assert.equal(vals(set1(np.zeros([3]), i32(-1))), [0, 0, 1], 'negative indices in range still wrap');
+  assert.equal(vals(jit((x: NDArray, i: NDArray) => x.at(i).add(1))(np.zeros([3]), i32([0, 7, -1, -4]))), [1, 0, 1]);
+  assert.equal(vals(jit((x: NDArray, i: NDArray) => x.at(i, ':').set(5))(np.zeros([3, 2]), i32([1, 9]))), [0, 0, 5, 5, 0, 0]);
+  assert.equal(vals(jit((x: NDArray, i: NDArray, j: NDArray) => x.at(i, j).set(5))(np.zeros([3, 2]), i32([1, 2]), i32([1, 5]))), [0, 0, 0, 5, 0, 0]);
+  for (const mode of ['clip', 'promise_in_bounds'] as const) {
+    assert.equal(vals(jit((x: NDArray, i: NDArray) => x.at(i).set(1, { mode }))(np.zeros([3]), i32(7))), [0, 0, 1], mode);
+  }
+  assert.equal(vals(jit((x: NDArray, i: NDArray) => x.at(i).set(1, { mode: 'fill' }))(np.zeros([3]), i32(7))), [0, 0, 0]);
+  // Gathers clamp, as JAX's.
+  assert.equal(vals(jit((x: NDArray, i: NDArray) => x.at(i).get())(np.arange(3), i32(7))), [2]);
+  // Eager (concrete) indices out of range still raise; a bad mode is a TypeError.
+  throwsWith(() => np.zeros([3]).at(i32(7)).set(1), Error, /index 7 is out of bounds for axis 0 with size 3/);
+  throwsWith(() => np.zeros([3]).at(0).set(1, { mode: 'wrap' as 'clip' }), TypeError, /at\(\.\.\.\)\.set: mode must be/);
+  // The gradient of a dropped update: none reaches the dropped values.
+  const g = jit(grad((v: NDArray, i: NDArray) => np.zeros([3]).at(i).set(v).sum()));
+  assert.equal(vals(g(np.array([2, 3]), i32([0, 9])) as NDArray), [1, 0]);
+});
+
 test.run();

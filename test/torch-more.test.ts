@@ -65,6 +65,7 @@ test('nn.LogSoftmax, F.glu, torch.cumsum, torch.cumprod, torch.einsum: forward a
   checkTorch('glu', (x) => F.glu(x, 1), (v) => [0, 1].flatMap((r) => [0, 1].map((j) => v[r * 4 + j]! * sig(v[r * 4 + 2 + j]!))), data(8), [2, 4]);
   const cs = (v: number[]) => [0, 1].flatMap((r) => { let s = 0; return v.slice(r * 4, r * 4 + 4).map((e) => (s += e)); });
   checkTorch('cumsum', (x) => torch.cumsum(x, 1), cs, data(8), [2, 4]);
+  checkTorch('Tensor.cumsum', (x) => x.cumsum(-1), cs, data(8), [2, 4]);
   checkTorch('cumprod', (x) => torch.cumprod(x, -1), (v) => [0, 1].flatMap((r) => { let s = 1; return v.slice(r * 4, r * 4 + 4).map((e) => (s *= e)); }), data(8, 0.5, 1.5), [2, 4]);
   const b = data(6);
   checkTorch('einsum', (x) => torch.einsum('ij,jk->ik', x, torch.tensor(b, { dtype: 'float64' }).reshape(2, 3)),

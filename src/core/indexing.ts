@@ -304,19 +304,27 @@ export function getItem(x: NDArray, index: readonly Index[]): NDArray {
 }
 
 // ---- updates -----------------------------------------------------------------------------------
+/**
+ * What an update does at an out-of-range *traced* index (JAX's `mode`): 'drop' (the default, as
+ * JAX's scatter) or 'fill' (the same, for updates) leave that element alone; 'clip' and
+ * 'promise_in_bounds' write at the clamped position. Concrete indices out of range always raise.
+ */
+export type UpdateMode = 'drop' | 'fill' | 'clip' | 'promise_in_bounds';
+export interface UpdateOptions { mode?: UpdateMode }
+
 export interface IndexUpdater {
   /** x[index] (same as x.get(index...)). */
   get(): NDArray;
   /** A copy of x with x[index] = v. */
-  set(v: ArrayLike): NDArray;
+  set(v: ArrayLike, opts?: UpdateOptions): NDArray;
   /** A copy of x with x[index] += v (duplicates accumulate). */
-  add(v: ArrayLike): NDArray;
+  add(v: ArrayLike, opts?: UpdateOptions): NDArray;
   /** A copy of x with x[index] *= v. */
-  mul(v: ArrayLike): NDArray;
+  mul(v: ArrayLike, opts?: UpdateOptions): NDArray;
   /** A copy of x with x[index] = min(x[index], v). */
-  min(v: ArrayLike): NDArray;
+  min(v: ArrayLike, opts?: UpdateOptions): NDArray;
   /** A copy of x with x[index] = max(x[index], v). */
-  max(v: ArrayLike): NDArray;
+  max(v: ArrayLike, opts?: UpdateOptions): NDArray;
 }
 type UpdateKind = 'set' | 'add' | 'mul' | 'min' | 'max';
 
@@ -382,11 +390,14 @@ function positionsOf(p: Plan, index: readonly Index[]): NDArray {
  * occurrence of each position goes to round k; other entries point past the end, where
  * scatter_add drops them) and applied in order, so `.set` keeps the last value.
  */
-function updateAdvanced(op: string, kind: UpdateKind, p: Plan, index: readonly Index[], values: NDArray): NDArray {
+function updateAdvanced(op: string, kind: UpdateKind, p: Plan, index: readonly Index[], values: NDArray, drop: boolean): NDArray {
   const { x } = p;
   const size = x.size;
   const flatX = lax.reshape(x, [size]);
-  const pos = positionsOf(p, index);
+  const gathered = positionsOf(p, index);
+  // Traced indices out of range cannot raise; their gathered positions are clamped. To drop those
+  // updates (JAX's scatter), point them past the end, where scatter_add drops them.
+  const pos = drop && hostValueOrNull(gathered) === null ? lax.select(inBounds(p), gathered, fullOf(gathered.shape, size, 'int32', x)) : gathered;
   if (kind === 'add') return lax.reshape(lax.scatterAdd(flatX, pos, values, 0), x.shape);
   const zeros = fullOf([size], 0, x.dtype, x, x.weakType);
   const known = hostValueOrNull(pos);
@@ -423,14 +434,30 @@ function updateAdvanced(op: string, kind: UpdateKind, p: Plan, index: readonly I
   return lax.reshape(lax.select(hit, mean, flatX), x.shape);
 }
 
+/** Where every integer-array index is in range (−n ≤ i < n), broadcast to the indexed result's shape. */
+function inBounds(p: Plan): NDArray {
+  let ok: NDArray | null = null;
+  for (const { axis, index } of p.arrays) {
+    const n = p.x.shape[axis]!;
+    const i = lax.convertElementType(index, 'int32');
+    const v = lax.and(lax.ge(i, fullOf(i.shape, -n, 'int32', p.x)), lax.lt(i, fullOf(i.shape, n, 'int32', p.x)));
+    const b = lax.broadcastInDim(v, p.arrayShape, range(p.arrayShape.length, p.arrayShape.length - v.ndim));
+    ok = ok ? lax.and(ok, b) : b;
+  }
+  const k = p.arrayShape.length;
+  return lax.broadcastInDim(ok!, p.resultShape, range(p.groupPosition + k, p.groupPosition));
+}
+
 /** JAX's `x.at[index]`: functional updates of the selected elements. */
 export function atIndex(x: NDArray, index: readonly Index[]): IndexUpdater {
   if (!(x instanceof NDArray)) throw new TypeError(`at: expected an Array, got ${describe(x)}`);
   const p = plan('at', x, index);
-  const update = (kind: UpdateKind) => (v: ArrayLike): NDArray => {
+  const update = (kind: UpdateKind) => (v: ArrayLike, opts: UpdateOptions = {}): NDArray => {
     const op = `at(...).${kind}`;
+    const mode = opts.mode ?? 'drop';
+    if (!['drop', 'fill', 'clip', 'promise_in_bounds'].includes(mode)) throw new TypeError(`${op}: mode must be 'drop', 'fill', 'clip' or 'promise_in_bounds', got ${describe(mode)}`);
     const values = updateValues(op, p, v);
-    return p.arrays.length ? updateAdvanced(op, kind, p, index, values) : updateBasic(kind, p, values);
+    return p.arrays.length ? updateAdvanced(op, kind, p, index, values, mode === 'drop' || mode === 'fill') : updateBasic(kind, p, values);
   };
   return { get: () => applyPlan(p), set: update('set'), add: update('add'), mul: update('mul'), min: update('min'), max: update('max') };
 }

@@ -108,28 +108,67 @@ export function compress(condition: ArrayLike, x: ArrayLike, opts: { axis?: numb
   return lax.gather(a, int32Array(picked), axis);
 }
 
-/** One int32 index array per axis of the nonzero (true) entries, in row-major order. */
-export function nonzero(x: ArrayLike): NDArray[] {
+export interface StaticSizeOptions {
+  /** A fixed result length (JAX's `size`): works under jit; extra entries are dropped, missing ones filled. */
+  size?: number;
+  /** The index written into the padding positions (default 0). */
+  fillValue?: number;
+}
+/**
+ * The row-major flat indices of the first `size` nonzero entries, padded with fillValue: a running
+ * count of the mask gives each nonzero entry its output slot, and one scatter_add writes them
+ * (slots ≥ size are out of range and dropped). No value is read, so this runs under jit.
+ */
+function flatNonzeroStatic(op: string, a: NDArray, size: number, fill: number): NDArray {
+  if (!Number.isInteger(size) || size < 0) throw new TypeError(`${op}: size must be a non-negative integer, got ${describe(size)}`);
+  const flat = lax.reshape(a, [a.size]);
+  const truth = flat.dtype === 'bool' ? flat : lax.ne(flat, lax.full(flat.shape, 0, flat.dtype));
+  const mask = lax.convertElementType(truth, 'int32');
+  const n = a.size;
+  const i32 = (v: number, len = n) => lax.full([len], v, 'int32');
+  const slot = lax.sub(lax.cumsum(mask, 0), i32(1));
+  const target = lax.select(truth, slot, i32(size));
+  // scatter_add adds into zeros, so write index + 1 and subtract 1 after: empty slots become −1.
+  const written = lax.scatterAdd(i32(0, size), target, lax.add(lax.iota('int32', [n], 0), i32(1)), 0);
+  const idx = lax.sub(written, i32(1, size));
+  return lax.select(lax.lt(idx, i32(0, size)), i32(fill, size), idx);
+}
+
+/**
+ * One int32 index array per axis of the nonzero (true) entries, in row-major order. Eager (reads
+ * the values) unless `size` is given, which makes the length static (JAX's nonzero(x, size=…)).
+ */
+export function nonzero(x: ArrayLike, opts: StaticSizeOptions = {}): NDArray[] {
   const a = toArray('nonzero', x);
   if (a.ndim === 0) throw new ShapeError('nonzero: calling nonzero on a 0-d array is not allowed (as in NumPy 2); use atleast1d first');
+  if (opts.size !== undefined) {
+    const fill = opts.fillValue ?? 0;
+    const flat = flatNonzeroStatic('nonzero', a, opts.size, -1);
+    const empty = lax.lt(flat, lax.full(flat.shape, 0, 'int32'));
+    const strides = a.shape.map((_, k) => a.shape.slice(k + 1).reduce((p, d) => p * d, 1));
+    return a.shape.map((d, k) => {
+      const coord = lax.rem(lax.div(flat, lax.full(flat.shape, strides[k]!, 'int32')), lax.full(flat.shape, d, 'int32'));
+      return lax.select(empty, lax.full(flat.shape, fill, 'int32'), coord);
+    });
+  }
   const v = hostValues('nonzero', a);
   const flat = v.flatMap((e, i) => (e !== 0 ? [i] : []));
   const strides = a.shape.map((_, k) => a.shape.slice(k + 1).reduce((p, d) => p * d, 1));
   return a.shape.map((d, k) => int32Array(flat.map((i) => Math.floor(i / strides[k]!) % d)));
 }
-/** The indices of the nonzero entries as rows: shape [count, ndim]. */
-export function argwhere(x: ArrayLike): NDArray {
+/** The indices of the nonzero entries as rows: shape [count, ndim] (or [size, ndim] with `size`). */
+export function argwhere(x: ArrayLike, opts: StaticSizeOptions = {}): NDArray {
   const a = toArray('argwhere', x);
   const b = a.ndim === 0 ? lax.reshape(a, [1]) : a;
-  const cols = nonzero(b);
+  const cols = nonzero(b, opts);
   const count = cols[0]!.shape[0]!;
   if (a.ndim === 0) return int32Array([], [count, 0]);
   return lax.concatenate(cols.map((col) => lax.reshape(col, [count, 1])), 1);
 }
-/** The flat indices of the nonzero entries. */
-export function flatnonzero(x: ArrayLike): NDArray {
+/** The flat indices of the nonzero entries (the first `size` of them, padded with fillValue, under `size`). */
+export function flatnonzero(x: ArrayLike, opts: StaticSizeOptions = {}): NDArray {
   const a = toArray('flatnonzero', x);
-  return nonzero(lax.reshape(a, [a.size]))[0]!;
+  return nonzero(lax.reshape(a, [a.size]), opts)[0]!;
 }
 
 export interface UniqueOptions { returnIndex?: boolean; returnInverse?: boolean; returnCounts?: boolean; equalNan?: boolean }

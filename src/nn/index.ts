@@ -13,6 +13,7 @@ export { device, cuda, webgpu } from './device.js';
 export { noGrad, enableGrad, setGradEnabled, isGradEnabled } from './grad-mode.js';
 export { manualSeed, initialSeed } from './rng.js';
 export { compile } from './compile.js';
+export { cond } from './control.js';
 export type { CompileOptions, CompiledStep } from './compile.js';
 export {
   add, sub, mul, div, pow, neg, exp, log, log1p, expm1, sin, cos, tanh, sigmoid, relu, sqrt, abs, sign, square, clamp,

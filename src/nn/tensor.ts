@@ -8,6 +8,7 @@
 // through `.data` are invisible to autograd). Reshaped views (view, t, index, ...) are new arrays:
 // writing into one does not reach the tensor it came from, unlike PyTorch's strided views.
 import { ConcreteArray, NDArray, NestedArray } from '../core/array.js';
+import { ConcretizationError } from '../core/errors.js';
 import { DType, isFloat, promoteTypes, weakKindOf } from '../core/dtype.js';
 import * as np from '../core/numpy.js';
 import * as random from '../core/random.js';
@@ -16,6 +17,7 @@ import { AccumulateGrad, BackwardNode, BackwardOptions, runBackward, RuntimeErro
 import { formatTensor, formatTensorAsync } from './format.js';
 import { isGradEnabled } from './grad-mode.js';
 import * as ops from './ops.js';
+import * as opsMore from './ops-more.js';
 import type { ClampBounds, Dim, ShapeArgs, TensorIndex, TensorLike, ValuesIndices } from './ops.js';
 import { nextKey } from './rng.js';
 
@@ -34,6 +36,18 @@ export function observeMutations<T>(observer: (s: Storage) => void, fn: () => T)
   const previous = mutationObserver;
   mutationObserver = observer;
   try { return fn(); } finally { mutationObserver = previous; }
+}
+
+/**
+ * Reading a traced tensor's value (under torch.compile, or a transform) is an error that says what
+ * to write instead: branching in JS on a tensor would trace only one branch.
+ */
+function asTorchConcretization(e: unknown, op: string): unknown {
+  if (!(e instanceof ConcretizationError)) return e;
+  return new ConcretizationError(
+    `${op} reads a tensor's value, but inside torch.compile (or a transform) tensors are traced and have no value yet, so a JS \`if\` on it would compile one branch only. ` +
+      `Branch with torch.cond(pred, trueFn, falseFn, operands) (both branches are compiled, the predicate picks one at run time), or torch.where for an elementwise choice.`,
+  );
 }
 
 /** The arguments of the legacy constructor `new Tensor(...)`: an array to wrap, data, or sizes. */
@@ -94,8 +108,10 @@ export class Tensor {
   /** The version counter: how many in-place changes this tensor (or a detached alias) has seen. */
   get version(): number { return this.versionCounter.value; }
 
-  async item(): Promise<number> { return this.checkOneElement('item').array.item(); }
-  itemSync(): number { return this.checkOneElement('itemSync').array.itemSync(); }
+  async item(): Promise<number> { return this.checkOneElement('item').array.item().catch((e: unknown) => { throw asTorchConcretization(e, 'item()'); }); }
+  itemSync(): number {
+    try { return this.checkOneElement('itemSync').array.itemSync(); } catch (e) { throw asTorchConcretization(e, 'itemSync() (or a comparison like `t > 0`)'); }
+  }
   async tolist(): Promise<NestedArray> { return this.array.tolist(); }
   tolistSync(): NestedArray { return this.array.tolistSync(); }
   private checkOneElement(op: string): Tensor {
@@ -309,6 +325,8 @@ export class Tensor {
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
   softmax(dim: number): Tensor { return ops.softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return ops.logSoftmax(this, dim); }
+  cumsum(dim: number): Tensor { return opsMore.cumsum(this, dim); }
+  cumprod(dim: number): Tensor { return opsMore.cumprod(this, dim); }
 
   sum(dim?: Dim | null, keepdim = false): Tensor { return ops.sum(this, dim, keepdim); }
   mean(dim?: Dim | null, keepdim = false): Tensor { return ops.mean(this, dim, keepdim); }
