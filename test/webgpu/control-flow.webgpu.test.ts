@@ -1,0 +1,56 @@
+// Control flow on WebGPU: scan against the unrolled loop and the CPU (within tolerance), cond and
+// switch selecting on a device-resident index without read-back, eagerly and under jit, a jitted
+// gradient through a scan, and the whileLoop refusal that names the alternatives.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { grad, jit, lax, np } from '../../src/index.js';
+import type { Array as NDArray } from '../../src/index.js';
+import { gpuSuite, onCpu } from '../helpers/webgpu.js';
+
+const gpuTest = gpuSuite(test, 'control-flow.webgpu.test');
+const close = async (a: NDArray, b: NDArray, tol: number, what: string) => {
+  const x = await a.data(), y = await b.data();
+  assert.is(x.length, y.length, what);
+  for (let i = 0; i < x.length; i++) assert.ok(Math.abs(x[i]! - y[i]!) <= tol * (1 + Math.abs(y[i]!)), `${what}: element ${i}: ${x[i]} vs ${y[i]}`);
+};
+const wData = Array.from({ length: 16 }, (_, i) => Math.sin(i) * 0.4);
+const xsData = Array.from({ length: 5 * 2 * 4 }, (_, i) => Math.cos(i * 0.7));
+
+gpuTest('scan equals the unrolled loop and the CPU, eagerly and under jit', async () => {
+  const run = (W: NDArray, xs: NDArray) => lax.scan((h: NDArray, x: NDArray) => { const n = np.tanh(h.matmul(W).add(x)); return [n, n.sum()] as const; }, np.zeros([2, 4]), xs);
+  const W = np.array(wData).reshape(4, 4), xs = np.array(xsData).reshape(5, 2, 4);
+  const [hE, yE] = run(W, xs);
+  const [hJ, yJ] = jit(run)(W, xs);
+  let h = np.zeros([2, 4]);
+  for (let t = 0; t < 5; t++) h = np.tanh(h.matmul(W).add(xs.get(t)));
+  const [hC, yC] = onCpu(() => run(np.array(wData).reshape(4, 4), np.array(xsData).reshape(5, 2, 4)));
+  await close(hE, h, 1e-5, 'eager vs unrolled');
+  await close(hJ, h, 1e-5, 'jit vs unrolled');
+  await close(hE, hC, 1e-5, 'eager vs CPU');
+  await close(yJ, yC, 1e-5, 'jit ys vs CPU');
+  await close(yE, yC, 1e-5, 'eager ys vs CPU');
+  const g = jit(grad((w: NDArray) => run(w, xs)[0].sum()))(W) as NDArray;
+  const gC = onCpu(() => grad((w: NDArray) => run(w, np.array(xsData).reshape(5, 2, 4))[0].sum())(np.array(wData).reshape(4, 4))) as NDArray;
+  await close(g, gC, 1e-4, 'jit(grad(scan)) vs CPU');
+});
+
+gpuTest('cond and switch select on the device index, eagerly and under jit', async () => {
+  const x = np.array([0.5, -1, 2]);
+  const sw = (i: NDArray, a: NDArray) => lax.switch(i, [(v: NDArray) => v.sin(), (v: NDArray) => v.mul(3), (v: NDArray) => v.neg()], a);
+  for (const [i, want] of [[-2, [Math.sin(0.5), Math.sin(-1), Math.sin(2)]], [1, [1.5, -3, 6]], [9, [-0.5, 1, -2]]] as const) {
+    await close(sw(np.array(i, { dtype: 'int32' }), x), np.array([...want]), 1e-6, `eager switch ${i}`);
+    await close(jit(sw)(np.array(i, { dtype: 'int32' }), x), np.array([...want]), 1e-6, `jit switch ${i}`);
+  }
+  const c = jit((a: NDArray) => lax.cond(a.sum().gt(0), (v: NDArray) => v.mul(2), (v: NDArray) => v.sub(1), a));
+  await close(c(x), np.array([1, -2, 4]), 1e-6, 'jit cond true');
+  await close(c(x.neg()), np.array([-1.5, 0, -3]), 1e-6, 'jit cond false');
+});
+
+gpuTest('whileLoop on WebGPU is refused, naming foriLoop and scan', () => {
+  assert.throws(() => lax.whileLoop((v: NDArray) => v.lt(10), (v: NDArray) => v.mul(2), np.array(1)),
+    (e: Error) => /lax\.whileLoop: the webgpu backend cannot run a loop whose trip count depends on device values.*lax\.foriLoop with JS-number bounds or lax\.scan/.test(e.message));
+  // foriLoop with JS-number bounds is a scan and runs.
+  assert.ok(lax.foriLoop(0, 3, (_i: NDArray, v: NDArray) => v.mul(2), np.array(1)) !== undefined);
+});
+
+test.run();
