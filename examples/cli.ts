@@ -1,5 +1,6 @@
 // Command-line options shared by the examples: --steps N, --backend cpu|webgpu, --every N.
 import { useBackend } from '../src/index.js';
+import { adapterDescription } from '../src/backends/webgpu/index.js';
 
 export interface ExampleOptions { steps: number; backend: string; every: number }
 
@@ -27,6 +28,7 @@ export async function parseArgs(defaults: { steps: number; every: number }, argv
 async function selectBackend(name: string): Promise<void> {
   if (name !== 'cpu' && name !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, got ${name}`);
   await useBackend(name);
+  if (name === 'webgpu') console.log(`WebGPU (${adapterDescription()}): the first steps compile the shaders (seconds on a software adapter); later runs reuse the driver's cache`);
 }
 
 function positiveInt(s: string, flag: string): number {

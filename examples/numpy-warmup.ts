@@ -3,6 +3,8 @@
 import { np, random } from '../src/index.js';
 import { parseArgs } from './cli.js';
 import { keys } from './keys.js';
+import { Progress } from './progress.js';
+import { lossCurveSvg, writeSvg } from './plot.js';
 
 const opts = await parseArgs({ steps: 500, every: 1 });
 const [N, D_in, H, D_out] = [64, 1000, 100, 10];
@@ -18,6 +20,7 @@ let w2 = random.normal(k2, [H, D_out]);
 
 const learningRate = 1e-6;
 const start = performance.now();
+const progress = new Progress(opts.steps);
 for (let t = 0; t < opts.steps; t++) {
   // Forward pass: compute predicted y
   const h = x.dot(w1);
@@ -26,7 +29,7 @@ for (let t = 0; t < opts.steps; t++) {
 
   // Compute and print loss
   const loss = yPred.sub(y).square().sum();
-  if (t % opts.every === opts.every - 1 || t === opts.steps - 1) console.log(t, await loss.item());
+  if (t % opts.every === opts.every - 1 || t === opts.steps - 1) progress.report(t, await loss.item());
 
   // Backprop to compute gradients of w1 and w2 with respect to loss
   const gradYPred = yPred.sub(y).mul(2.0);
@@ -39,6 +42,8 @@ for (let t = 0; t < opts.steps; t++) {
   w1 = w1.sub(gradW1.mul(learningRate));
   w2 = w2.sub(gradW2.mul(learningRate));
 }
+progress.done();
 const ms = (performance.now() - start) / opts.steps;
+console.log(`loss curve written to ${writeSvg('numpy-warmup-loss', lossCurveSvg(progress.losses, 'numpy warm-up: two-layer net, hand-written backprop'))}`);
 console.log(`${opts.steps} steps on ${opts.backend}: ${ms.toFixed(2)} ms/step`);
 

@@ -3,6 +3,8 @@
 import { np, grad, random, Array as NDArray } from '../src/index.js';
 import { parseArgs } from './cli.js';
 import { keys } from './keys.js';
+import { Progress } from './progress.js';
+import { lossCurveSvg, writeSvg } from './plot.js';
 
 const opts = await parseArgs({ steps: 2000, every: 100 });
 
@@ -23,13 +25,16 @@ const loss = ({ a, b, c, d }: Coefficients) => {
 const lossGrad = grad(loss);
 
 const learningRate = 1e-6;
+const progress = new Progress(opts.steps);
 for (let t = 0; t < opts.steps; t++) {
-  if (t % opts.every === opts.every - 1) console.log(t, await loss(params).item());
+  if (t % opts.every === opts.every - 1) progress.report(t, await loss(params).item());
   const g = lossGrad(params);
   params = {
     a: params.a.sub(g.a.mul(learningRate)), b: params.b.sub(g.b.mul(learningRate)),
     c: params.c.sub(g.c.mul(learningRate)), d: params.d.sub(g.d.mul(learningRate)),
   };
 }
+progress.done();
+console.log(`loss curve written to ${writeSvg('polynomial-grad-loss', lossCurveSvg(progress.losses, 'cubic fitted to sin(x) with grad'))}`);
 const [a, b, c, d] = await Promise.all([params.a.item(), params.b.item(), params.c.item(), params.d.item()]);
 console.log(`Result: y = ${a} + ${b} x + ${c} x^2 + ${d} x^3`);

@@ -6,35 +6,12 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../src/nn/index.js';
 import { RunOptions, runAsScript } from './torch-common.js';
+import { plotSvg } from './plot.js';
 
 const F = torch.nn.functional;
 type Tensor = torch.Tensor;
 
 /** An SVG scatter plot of point sets, each drawn in its color, with axes and a few ticks. */
-export function scatterSvg(series: { xs: readonly number[]; ys: readonly number[]; color: string; radius: number; label: string }[]): string {
-  const [width, height, margin] = [640, 420, 50];
-  const all = (k: 'xs' | 'ys') => series.flatMap((s) => s[k]);
-  const [xMin, xMax] = [Math.min(...all('xs')), Math.max(...all('xs'))];
-  const [yMin, yMax] = [Math.min(...all('ys')), Math.max(...all('ys'))];
-  const sx = (v: number) => margin + ((v - xMin) / (xMax - xMin || 1)) * (width - 2 * margin);
-  const sy = (v: number) => height - margin - ((v - yMin) / (yMax - yMin || 1)) * (height - 2 * margin);
-  const ticks = (lo: number, hi: number) => Array.from({ length: 6 }, (_, i) => lo + ((hi - lo) * i) / 5);
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
-    `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<line x1="${margin}" y1="${height - margin}" x2="${width - margin}" y2="${height - margin}" stroke="black"/>`,
-    `<line x1="${margin}" y1="${margin}" x2="${margin}" y2="${height - margin}" stroke="black"/>`,
-    ...ticks(xMin, xMax).map((v) => `<text x="${sx(v)}" y="${height - margin + 16}" text-anchor="middle">${v.toFixed(1)}</text>`),
-    ...ticks(yMin, yMax).map((v) => `<text x="${margin - 6}" y="${sy(v) + 4}" text-anchor="end">${v.toFixed(1)}</text>`),
-    ...series.flatMap((s, k) => [
-      ...s.xs.map((x, i) => `<circle cx="${sx(x).toFixed(1)}" cy="${sy(s.ys[i]!).toFixed(1)}" r="${s.radius}" fill="${s.color}"/>`),
-      `<text x="${width - margin}" y="${margin + 14 * k}" text-anchor="end" fill="${s.color}">${s.label}</text>`,
-    ]),
-    '</svg>',
-  ];
-  return parts.join('\n');
-}
-
 /** 500 epochs of full-batch gradient descent on the MSE; `update` applies one step. */
 async function train(model: torch.nn.Linear, x: Tensor, y: Tensor, epochs: number, every: number, update: () => void, log: (...v: unknown[]) => void): Promise<number[]> {
   const losses: number[] = [];
@@ -83,10 +60,14 @@ export async function run(opts: RunOptions & { svgPath?: string }): Promise<{ ma
   const xs = torch.arange(0, 5, 0.01).view(-1, 1);
   const ys = model(xs);
   const column = async (t: Tensor) => Array.from(await t.data.numpy().data());
-  const svg = scatterSvg([
-    { xs: Array.from(await column(xs)), ys: Array.from(await column(ys)), color: '#1f77b4', radius: 1.2, label: 'model(xs)' },
-    { xs: Array.from(await column(x)), ys: Array.from(await column(y)), color: '#ff7f0e', radius: 4, label: 'data' },
-  ]);
+  const svg = plotSvg({
+    title: 'linear regression: the data and the fitted line',
+    xLabel: 'x', yLabel: 'y',
+    series: [
+      { label: 'data', color: '#ff7f0e', kind: 'points', radius: 4, xs: await column(x), ys: await column(y) },
+      { label: `model(x) = ${(await model.weight.item()).toFixed(3)}x + ${(await model.bias!.item()).toFixed(3)}`, color: '#1f77b4', kind: 'line', xs: await column(xs), ys: await column(ys) },
+    ],
+  });
   const svgPath = opts.svgPath ?? fileURLToPath(new URL('./torch-linear-regression.svg', import.meta.url));
   writeFileSync(svgPath, svg);
   log(`scatter plot written to ${svgPath}`);

@@ -3,6 +3,8 @@
 import { np, valueAndGrad, random, Array as NDArray } from '../src/index.js';
 import { parseArgs } from './cli.js';
 import { keys } from './keys.js';
+import { Progress } from './progress.js';
+import { lossCurveSvg, writeSvg } from './plot.js';
 
 const opts = await parseArgs({ steps: 500, every: 100 });
 const [N, D_in, H, D_out] = [64, 1000, 100, 10];
@@ -18,9 +20,12 @@ const lossAndGrad = valueAndGrad(loss);
 
 const learningRate = 1e-6;
 const start = performance.now();
+const progress = new Progress(opts.steps);
 for (let t = 0; t < opts.steps; t++) {
   const [value, g] = lossAndGrad(weights);
-  if (t % opts.every === opts.every - 1) console.log(t, await value.item());
+  if (t % opts.every === opts.every - 1) progress.report(t, await value.item());
   weights = { w1: weights.w1.sub(g.w1.mul(learningRate)), w2: weights.w2.sub(g.w2.mul(learningRate)) };
 }
+progress.done();
 console.log(`${opts.steps} steps on ${opts.backend}: ${((performance.now() - start) / opts.steps).toFixed(2)} ms/step`);
+console.log(`loss curve written to ${writeSvg('two-layer-grad-loss', lossCurveSvg(progress.losses, 'two-layer net with valueAndGrad'))}`);

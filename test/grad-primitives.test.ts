@@ -6,11 +6,13 @@ import * as assert from 'uvu/assert';
 import { NDArray } from '../src/core/array.js';
 import * as lax from '../src/lax.js';
 import { Primitive } from '../src/core/primitives.js';
+import { selectAndGatherAdd, selectAndScatterAdd } from '../src/core/window.js';
 import { checkpoint, customJvp, customVjp, grad, jit, jvp, vjp } from '../src/index.js';
 import { checkGrads, checkJvp, checkVjp, CheckOptions, Fn, Rng } from './helpers/check-grads.js';
 
 interface GradCase { name?: string; args: (rng: Rng) => NDArray[]; f: Fn; opts?: CheckOptions; vjpOnly?: boolean; jvpOnly?: boolean }
 
+const W22 = { windowDimensions: [2, 2], windowStrides: [1, 1], padding: [[0, 0], [0, 0]] as [number, number][], baseDilation: [1, 1], windowDilation: [1, 1] };
 const f64 = (x: NDArray) => lax.convertElementType(x, 'float64');
 const S = [2, 3];
 const one = (r: Rng) => [r.array(S)];
@@ -134,6 +136,24 @@ const cases: { [P in Primitive]: GradCase[] } = {
     { name: 'batched, batch axis last on rhs', args: (r) => [r.array([2, 3, 4]), r.array([4, 5, 2])], f: (a, b) => lax.dotGeneral(a, b, { contracting: [[2], [0]], batch: [[0], [2]] }) },
     { name: 'two contracting axes in swapped order', args: (r) => [r.array([2, 3, 4]), r.array([4, 3, 5])], f: (a, b) => lax.dotGeneral(a, b, { contracting: [[1, 2], [1, 0]], batch: [[], []] }) },
   ],
+  conv_general_dilated: [
+    { name: '2-d, padded and strided', args: (r) => [r.array([2, 3, 5, 4]), r.array([4, 3, 3, 2])], f: (x, w) => lax.convGeneralDilated(x, w, [2, 1], [[1, 2], [0, 1]]) },
+    { name: 'NHWC, SAME, dilated both sides', args: (r) => [r.array([1, 4, 5, 2]), r.array([2, 2, 2, 3])],
+      f: (x, w) => lax.convGeneralDilated(x, w, [1, 2], 'SAME', { lhsDilation: [2, 1], rhsDilation: [1, 2], dimensionNumbers: ['NHWC', 'HWIO', 'NHWC'] }) },
+    { name: 'feature groups', args: (r) => [r.array([2, 4, 5]), r.array([6, 2, 3])], f: (x, w) => lax.convGeneralDilated(x, w, [1], 'VALID', { featureGroupCount: 2 }) },
+    { name: 'batch groups', args: (r) => [r.array([4, 3, 5]), r.array([4, 3, 2])], f: (x, w) => lax.convGeneralDilated(x, w, [2], [[1, 0]], { batchGroupCount: 2 }) },
+  ],
+  reduce_window_sum: [
+    { name: 'padded, strided, dilated', args: (r) => [r.array([3, 7])], f: (x) => lax.reduceWindow(x, 0, 'sum', [2, 3], [1, 2], [[1, 0], [2, 1]], [2, 1], [1, 2]) },
+  ],
+  // Random float64 entries are distinct, so each window's maximum is unique and locally fixed.
+  reduce_window_max: [
+    { name: '2×2 pooling', args: (r) => [r.array([2, 4, 6])], f: (x) => lax.reduceWindow(x, -Infinity, 'max', [1, 2, 2], [1, 2, 2], 'VALID') },
+    { name: 'SAME, overlapping, dilated', args: (r) => [r.array([5, 6])], f: (x) => lax.reduceWindow(x, -Infinity, 'max', [3, 2], [2, 1], 'SAME', [1, 1], [1, 2]) },
+  ],
+  reduce_window_min: [{ args: (r) => [r.array([3, 5])], f: (x) => lax.reduceWindow(x, Infinity, 'min', [2, 2], [1, 2], [[0, 1], [1, 0]]) }],
+  select_and_gather_add: [{ args: (r) => [r.array([4, 6]), r.array([4, 6])], f: (t, x) => selectAndGatherAdd(t, x, W22, 'ge') }],
+  select_and_scatter_add: [{ args: (r) => [r.array([3, 5]), r.array([4, 6])], f: (s, x) => selectAndScatterAdd(s, x, W22, 'ge') }],
   threefry2x32: [{
     args: one,
     f: (x) => {

@@ -23,7 +23,7 @@ import { batchJaxpr, checkSameTypes, flattenArrays, jvpJaxpr, traceBody, traceJa
 
 // ---- the API ------------------------------------------------------------------------------------
 /**
- * lax.switch(index, branches, ...operands): branches[clamp(index, 0, n-1)](...operands), staged as
+ * `lax.switch(index, branches, ...operands)`: `branches[clamp(index, 0, n-1)](...operands)`, staged as
  * one `cond` equation: every branch is traced, and all must return the same types.
  */
 export function switchCase<A extends PyTree[], R extends PyTree>(index: NDArray | number, branches: readonly ((...operands: A) => R)[], ...operands: A): R {

@@ -113,3 +113,8 @@ export function castScalar(v: number, dtype: DType): number {
     case 'bool': return v !== 0 ? 1 : 0;
   }
 }
+
+/** The smallest value of a dtype (the identity of max): -Infinity for floats. */
+export const lowestOf = (d: DType): number => (d === 'float32' || d === 'float64' ? -Infinity : d === 'int32' ? -0x80000000 : 0);
+/** The largest value of a dtype (the identity of min): Infinity for floats. */
+export const highestOf = (d: DType): number => (d === 'float32' || d === 'float64' ? Infinity : d === 'int32' ? 0x7fffffff : d === 'bool' ? 1 : 0xffffffff);

@@ -1,6 +1,7 @@
 // Cumulative and difference functions (cumsum, cumprod, cummax, cummin and their nan forms, diff,
 // ediff1d, trapezoid), searchsorted, bincount and polynomials, over lax's associative scan and
 // the indexing primitives, so all of them differentiate where NumPy's math does.
+import { convolve } from './numpy-conv.js';
 import { ArrayLike, NDArray } from './array.js';
 import { DType, isFloat } from './dtype.js';
 import { ShapeError } from './errors.js';
@@ -160,23 +161,7 @@ export function polysub(a: ArrayLike, b: ArrayLike): NDArray {
   const n = Math.max(x.shape[0]!, y.shape[0]!);
   return lax.sub(padFront(x, n - x.shape[0]!), padFront(y, n - y.shape[0]!));
 }
-/** The full discrete convolution (a ∗ v)[k] = Σ a[i]·v[k − i]: v's shifted copies as rows of a Toeplitz matrix. */
-export function convolve(a: ArrayLike, v: ArrayLike, mode: 'full' | 'same' | 'valid' = 'full'): NDArray {
-  const [x, y] = polyPair('convolve', a, v);
-  const n = x.shape[0]!, m = y.shape[0]!;
-  if (n === 0 || m === 0) throw new ShapeError('convolve: inputs cannot be empty');
-  const len = n + m - 1;
-  // rows[k, i] = y[k − i] where 0 ≤ k − i < m
-  const k = lax.iota('int32', [len, n], 0), i = lax.iota('int32', [len, n], 1);
-  const j = lax.sub(k, i);
-  const inside = lax.and(lax.ge(j, lax.full(j.shape, 0, 'int32')), lax.lt(j, lax.full(j.shape, m, 'int32')));
-  const rows = lax.select(inside, lax.reshape(lax.gather(y, lax.reshape(lax.max(lax.min(j, lax.full(j.shape, m - 1, 'int32')), lax.full(j.shape, 0, 'int32')), [len * n]), 0), [len, n]), lax.full([len, n], 0, y.dtype));
-  const full = lax.dotGeneral(rows, x, { contracting: [[1], [0]], batch: [[], []] });
-  if (mode === 'full') return full;
-  if (mode === 'same') { const size = Math.max(n, m), start = Math.floor((len - size) / 2); return sliceAxis(full, 0, start, start + size); }
-  if (mode === 'valid') { const size = Math.max(n, m) - Math.min(n, m) + 1, start = Math.min(n, m) - 1; return sliceAxis(full, 0, start, start + size); }
-  throw new TypeError(`convolve: mode must be 'full', 'same' or 'valid', got ${describe(mode)}`);
-}
+// np.convolve lives in numpy-conv.ts (one conv_general_dilated: linear time per output, any backend).
 export const polymul = (a: ArrayLike, b: ArrayLike): NDArray => convolve(a, b, 'full');
 /** The m-th derivative's coefficients. */
 export function polyder(p: ArrayLike, m = 1): NDArray {

@@ -41,6 +41,7 @@ export * from './numpy-shape.js';
 export * from './numpy-reduce.js';
 export * from './numpy-linalg.js';
 export * from './numpy-sort.js';
+export * from './numpy-conv.js';
 export * from './numpy-math.js';
 export * from './numpy-cumulative.js';
 export * from './numpy-matrix.js';

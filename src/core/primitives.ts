@@ -41,6 +41,44 @@ export interface DotDimensionNumbers {
   readonly batch: readonly [readonly number[], readonly number[]];
 }
 
+/**
+ * Which axis is which in a convolution (JAX's ConvDimensionNumbers): `lhs` lists the lhs's
+ * [batch, feature, ...spatial] axes, `rhs` the kernel's [out feature, in feature, ...spatial],
+ * `out` the result's [batch, feature, ...spatial]. NCHW/OIHW/NCHW is [0,1,2,3] for all three.
+ */
+export interface ConvDimensionNumbers {
+  readonly lhs: readonly number[];
+  readonly rhs: readonly number[];
+  readonly out: readonly number[];
+}
+/** XLA's ConvGeneralDilated, as JAX's conv_general_dilated_p; one entry per spatial dimension in the lists. */
+export interface ConvParams {
+  readonly windowStrides: readonly number[];
+  /** [low, high] per spatial dimension, in lhs-dilated coordinates (may be negative). */
+  readonly padding: readonly (readonly [number, number])[];
+  readonly lhsDilation: readonly number[];
+  readonly rhsDilation: readonly number[];
+  readonly dimensionNumbers: ConvDimensionNumbers;
+  readonly featureGroupCount: number;
+  readonly batchGroupCount: number;
+}
+
+/**
+ * A window over every axis of an operand (XLA's ReduceWindow): window position k of output o meets
+ * the operand at o·stride + k·windowDilation − lo in base-dilated coordinates (the operand's
+ * elements baseDilation apart); positions in the padding or between dilated elements hold the
+ * reduction's identity.
+ */
+export interface WindowParams {
+  readonly windowDimensions: readonly number[];
+  readonly windowStrides: readonly number[];
+  readonly padding: readonly (readonly [number, number])[];
+  readonly baseDilation: readonly number[];
+  readonly windowDilation: readonly number[];
+}
+/** Which element of a window is selected: the first maximum ('ge') or the first minimum ('le'). */
+export type SelectPrim = 'ge' | 'le';
+
 /** Primitives on arrays: what backends implement as kernels. */
 export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, CompareParams, ReduceParams {
   select: NoParams;
@@ -67,6 +105,15 @@ export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, Compare
    */
   sort: { dimension: number; numKeys: number };
   dot_general: { dimensionNumbers: DotDimensionNumbers };
+  /** Operands (lhs, rhs) of one dtype: out[n, o, s] = Σ_{i,k} lhs[n, g·I + i, s·stride + k·rhsDilation − lo] · rhs[o, i, k] (lhs dilated). */
+  conv_general_dilated: ConvParams;
+  reduce_window_sum: WindowParams;
+  reduce_window_max: WindowParams;
+  reduce_window_min: WindowParams;
+  /** Operands (tangent, operand): per window, the tangent where the operand is selected (0 if that is padding). The JVP of reduce_window_max/min. */
+  select_and_gather_add: WindowParams & { readonly selectPrim: SelectPrim };
+  /** Operands (source, operand): each window's source value added where the operand is selected; out has the operand's shape. */
+  select_and_scatter_add: WindowParams & { readonly selectPrim: SelectPrim };
   /** Threefry-2x32 (20 rounds) on (key0, key1, x0, x1), all uint32 of one shape → (y0, y1). */
   threefry2x32: NoParams;
 }
@@ -340,6 +387,19 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
     const free = (s: ShapedArray, c: readonly number[], b: readonly number[]) => s.shape.filter((_, i) => !c.includes(i) && !b.includes(i));
     return ok(new ShapedArray([...lb.map((i) => l.shape[i]!), ...free(l, lc, lb), ...free(r, rc, rb)], l.dtype, l.weakType && r.weakType));
   },
+  conv_general_dilated: convShapeRule,
+  reduce_window_sum: windowRule('reduce_window_sum', 1), reduce_window_max: windowRule('reduce_window_max', 1),
+  reduce_window_min: windowRule('reduce_window_min', 1),
+  select_and_gather_add: windowRule('select_and_gather_add', 2),
+  select_and_scatter_add: (avals, p) => {
+    const a = arity(2, avals); if (a) return fail(a);
+    const [src, x] = avals as [ShapedArray, ShapedArray];
+    const outs = windowRule('select_and_scatter_add', 1)([x], p);
+    if (E.isLeft(outs)) return outs;
+    if (!src.equals(outs.right[0]!.strong()) && !shapeEq(src.shape, outs.right[0]!.shape)) return fail(`the source must have the windows' shape ${showShape(outs.right[0]!.shape)}, got ${src.str()}`);
+    if (src.dtype !== x.dtype) return fail(`source and operand must share a dtype, got ${src.str()} and ${x.str()}`);
+    return ok(new ShapedArray(x.shape, x.dtype, src.weakType));
+  },
   threefry2x32: (avals) => {
     const a = arity(4, avals) ?? sameShapes(avals); if (a) return fail(a);
     if (avals[0]!.dtype !== 'uint32') return fail(`operands must be uint32, got ${avals[0]!.str()}`);
@@ -364,6 +424,72 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
   while: (avals, params) => higherOrderShape('while')(avals, params),
   checkpoint: (avals, params) => higherOrderShape('checkpoint')(avals, params),
 };
+
+/** (n − 1)·d + 1: the extent of n points d apart (0 for n = 0). */
+export const dilateDim = (n: number, d: number): number => (n === 0 ? 0 : (n - 1) * d + 1);
+
+/** The output shape of a window over `shape`, or why there is none. */
+export function windowOutShape(shape: Shape, p: WindowParams): number[] | string {
+  const n = shape.length;
+  for (const [name, v] of [['windowDimensions', p.windowDimensions], ['windowStrides', p.windowStrides], ['baseDilation', p.baseDilation], ['windowDilation', p.windowDilation]] as const) {
+    if (v.length !== n || v.some((x) => !Number.isInteger(x) || x < 1)) return `${name} must be ${n} positive integers (one per operand axis), got ${showShape(v)}`;
+  }
+  if (p.padding.length !== n || p.padding.some((q) => q.length !== 2 || !q.every(Number.isInteger))) return `padding must be ${n} [low, high] integer pairs, got ${JSON.stringify(p.padding)}`;
+  return shape.map((d, i) => {
+    const padded = dilateDim(d, p.baseDilation[i]!) + p.padding[i]![0] + p.padding[i]![1];
+    const window = dilateDim(p.windowDimensions[i]!, p.windowDilation[i]!);
+    return padded < window ? 0 : Math.floor((padded - window) / p.windowStrides[i]!) + 1;
+  });
+}
+function windowRule(prim: string, operands: 1 | 2): (avals: readonly ShapedArray[], p: WindowParams) => E.Either<string, ShapedArray[]> {
+  return (avals, p) => {
+    const a = arity(operands, avals); if (a) return fail(a);
+    const x = avals[operands - 1]!;
+    if (operands === 2 && !avals[0]!.strong().equals(x.strong())) return fail(`tangent and operand must have one shape and dtype, got ${avals[0]!.str()} and ${x.str()}`);
+    if (x.dtype === 'bool' && prim === 'reduce_window_sum') return fail(`bool operands are not supported, got ${x.str()}`);
+    const out = windowOutShape(x.shape, p);
+    if (typeof out === 'string') return fail(out);
+    return ok(new ShapedArray(out, x.dtype, avals[0]!.weakType));
+  };
+}
+
+function isPermutation(p: readonly number[], n: number): boolean {
+  return p.length === n && [...p].sort((a, b) => a - b).every((v, i) => v === i);
+}
+function convShapeRule(avals: readonly ShapedArray[], p: ConvParams): E.Either<string, ShapedArray[]> {
+  const a = arity(2, avals); if (a) return fail(a);
+  const [l, r] = avals as [ShapedArray, ShapedArray];
+  if (l.dtype !== r.dtype) return fail(`lhs and rhs must share a dtype, got ${l.str()} and ${r.str()}`);
+  if (l.dtype === 'bool') return fail(`bool operands are not supported, got ${l.str()}`);
+  if (l.ndim < 2 || l.ndim !== r.ndim) return fail(`lhs and rhs must have one rank of at least 2 (batch and feature axes), got ${l.str()} and ${r.str()}`);
+  const { lhs: ls, rhs: rs, out: os } = p.dimensionNumbers;
+  if (!isPermutation(ls, l.ndim) || !isPermutation(rs, r.ndim) || !isPermutation(os, l.ndim)) {
+    return fail(`dimension numbers lhs=${showShape(ls)} rhs=${showShape(rs)} out=${showShape(os)} must each be a permutation of the ${l.ndim} axes`);
+  }
+  const d = l.ndim - 2;
+  for (const [name, v] of [['windowStrides', p.windowStrides], ['lhsDilation', p.lhsDilation], ['rhsDilation', p.rhsDilation]] as const) {
+    if (v.length !== d || v.some((x) => !Number.isInteger(x) || x < 1)) return fail(`${name} must be ${d} positive integers (one per spatial dimension), got ${showShape(v)}`);
+  }
+  if (p.padding.length !== d || p.padding.some((q) => q.length !== 2 || !q.every(Number.isInteger))) {
+    return fail(`padding must be ${d} [low, high] integer pairs, got ${JSON.stringify(p.padding)}`);
+  }
+  const fg = p.featureGroupCount, bg = p.batchGroupCount;
+  if (!Number.isInteger(fg) || fg < 1 || !Number.isInteger(bg) || bg < 1) return fail(`featureGroupCount and batchGroupCount must be positive integers, got ${fg} and ${bg}`);
+  if (fg > 1 && bg > 1) return fail(`featureGroupCount (${fg}) and batchGroupCount (${bg}) cannot both exceed 1`);
+  const N = l.shape[ls[0]!]!, C = l.shape[ls[1]!]!, O = r.shape[rs[0]!]!, I = r.shape[rs[1]!]!;
+  if (C !== I * fg) return fail(`the lhs has ${C} features but the rhs takes ${I} per group × ${fg} group${fg === 1 ? '' : 's'} (${l.str()}, ${r.str()})`);
+  if (O % fg !== 0) return fail(`the rhs's ${O} output features do not split into ${fg} feature groups`);
+  if (O % bg !== 0 || N % bg !== 0) return fail(`batchGroupCount ${bg} must divide the batch (${N}) and the rhs's output features (${O})`);
+  const out = new Array<number>(l.ndim);
+  out[os[0]!] = N / bg;
+  out[os[1]!] = O;
+  for (let i = 0; i < d; i++) {
+    const padded = dilateDim(l.shape[ls[2 + i]!]!, p.lhsDilation[i]!) + p.padding[i]![0] + p.padding[i]![1];
+    const window = dilateDim(r.shape[rs[2 + i]!]!, p.rhsDilation[i]!);
+    out[os[2 + i]!] = padded < window ? 0 : Math.floor((padded - window) / p.windowStrides[i]!) + 1;
+  }
+  return ok(new ShapedArray(out, l.dtype, l.weakType && r.weakType));
+}
 
 /** Shape rules of the control-flow primitives, kept beside their other rules and registered at load. */
 export type ControlPrimitive = 'cond' | 'scan' | 'while' | 'checkpoint';

@@ -130,4 +130,5 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: NllOptions = {
     return reduction === 'mean' ? np.divide(np.sum(losses), batch) : reduce(losses, reduction);
   }, [logProbs, target]);
 }
+export * from './functional-conv.js';
 export * from './functional-more.js';

@@ -26,5 +26,6 @@ export { variance as var } from './ops.js';
 export { cumsum, cumprod, einsum, concat, concatenate, hstack, vstack, rowStack, dstack, columnStack } from './ops-more.js';
 export * as nn from './torch-nn.js';
 export * as optim from './optim/index.js';
+export * as utils from './utils/index.js';
 export * as autograd from './autograd-api.js';
 export * as torch from './index.js';

@@ -20,9 +20,22 @@ export function manualSeed(s: number): void {
   if (!Number.isInteger(s) || Math.abs(s) > 2 ** 53) throw new TypeError(`manualSeed: expected an integer seed, got ${String(s)}`);
   seed = s;
   state = null;
+  hostDraws = 0;
 }
 /** The seed of the global generator. */
 export const initialSeed = (): number => seed;
+
+let hostDraws = 0;
+/**
+ * A 32-bit seed for a draw made on the host (DataLoader's shuffle order, which must be known
+ * synchronously on any backend): the manual seed mixed with a count of such draws, so
+ * torch.manualSeed(s) reproduces the sequence.
+ */
+export function nextHostSeed(): number {
+  let h = (Math.imul(seed % 0x7fffffff, 0x9e3779b1) ^ Math.imul(++hostDraws, 0x85ebca6b)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  return (h ^ (h >>> 15)) >>> 0;
+}
 
 /** A fresh key for one draw; advances the global state. */
 export function nextKey(): NDArray {

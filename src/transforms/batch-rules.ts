@@ -22,9 +22,10 @@ import { NDArray } from '../core/array.js';
 import { bind } from '../core/interpreter.js';
 import * as lax from '../core/lax.js';
 import {
-  ArrayPrimitive, FlatBwdFn, FlatFn, FlatFwdFn, FlatJvpFn, HigherOrderParams, Params, Primitive, ReducePrimitive,
+  ArrayPrimitive, FlatBwdFn, FlatFn, FlatFwdFn, FlatJvpFn, HigherOrderParams, Params, Primitive, ReducePrimitive, WindowParams,
 } from '../core/primitives.js';
 import { batchFlat, batchedJitJaxpr } from './vmap.js';
+import { convWithParams, reshapeAxisInto, reshapeAxisOutOf } from '../core/conv.js';
 import { condBatch } from '../control/cond.js';
 import { scanBatch } from '../control/scan.js';
 import { whileBatch } from '../control/while.js';
@@ -196,6 +197,60 @@ function padBatch([x, v]: readonly NDArray[], dims: readonly BatchDim[], { confi
   return [[lax.select(inside, padded, fill)], [0]];
 }
 
+/** Runs `f` once per lane on each batched operand's slice and stacks the results at batch dim 0 (the general fallback). */
+function perLane(args: readonly NDArray[], dims: readonly BatchDim[], size: number, f: (xs: NDArray[]) => NDArray): [NDArray[], BatchDim[]] {
+  const lanes = Array.from({ length: size }, (_, b) => {
+    const xs = args.map((x, i) => {
+      const d = dims[i];
+      if (d === null || d === undefined) return x;
+      const lane = lax.slice(x, x.shape.map((_, a) => (a === d ? b : 0)), x.shape.map((n, a) => (a === d ? b + 1 : n)));
+      return lax.reshape(lane, x.shape.filter((_, a) => a !== d));
+    });
+    const y = f(xs);
+    return lax.reshape(y, [1, ...y.shape]);
+  });
+  return [[lax.concatenate(lanes, 0)], [0]];
+}
+
+/**
+ * conv_general_dilated, as JAX batches it: a batched lhs folds its lanes into the batch axis, a
+ * batched kernel into the output features, both together into feature groups (lane b's inputs
+ * meet only lane b's kernel). Grouped convolutions with a batched kernel run lane by lane.
+ */
+function convBatch([l, r]: readonly NDArray[], dims: readonly BatchDim[], p: Params<'conv_general_dilated'>, size: number): [NDArray[], BatchDim[]] {
+  const [dl, dr] = dims as [BatchDim, BatchDim];
+  const { lhs: ls, rhs: rs, out: os } = p.dimensionNumbers;
+  if (dl !== null && dr === null && p.batchGroupCount === 1) {
+    const out = convWithParams(reshapeAxisInto(dl, ls[0]!, l!), r!, p);
+    return [[reshapeAxisOutOf(os[0]!, size, out)], [os[0]!]];
+  }
+  if (dl === null && dr !== null && p.featureGroupCount === 1 && p.batchGroupCount === 1) {
+    const out = convWithParams(l!, reshapeAxisInto(dr, rs[0]!, r!), p);
+    return [[reshapeAxisOutOf(os[1]!, size, out)], [os[1]!]];
+  }
+  if (dl !== null && dr !== null && p.featureGroupCount === 1 && p.batchGroupCount === 1) {
+    const out = convWithParams(reshapeAxisInto(dl, ls[1]!, l!), reshapeAxisInto(dr, rs[0]!, r!), { ...p, featureGroupCount: size });
+    return [[reshapeAxisOutOf(os[1]!, size, out)], [os[1]!]];
+  }
+  return perLane([l!, r!], dims, size, ([x, w]) => convWithParams(x!, w!, p));
+}
+
+/** A window of 1 along the batch dim (stride 1, no padding or dilation): lanes never mix. */
+const windowPast = <W extends WindowParams>(p: W, d: number): W => {
+  const ins = <T>(xs: readonly T[], v: T) => { const o = [...xs]; o.splice(d, 0, v); return o; };
+  return {
+    ...p, windowDimensions: ins(p.windowDimensions, 1), windowStrides: ins(p.windowStrides, 1), padding: ins(p.padding, [0, 0] as const),
+    baseDilation: ins(p.baseDilation, 1), windowDilation: ins(p.windowDilation, 1),
+  };
+};
+function windowBatch<P extends 'reduce_window_sum' | 'reduce_window_max' | 'reduce_window_min'>(prim: P): BatchRule<P> {
+  return ([x], [d], params) => [bind(prim, [x!], windowPast(params as WindowParams, d!) as Params<P>), [d!]];
+}
+/** Both operands at batch dim 0 (the unbatched one broadcast), the window widened there. */
+function selectBatch<P extends 'select_and_gather_add' | 'select_and_scatter_add'>(prim: P): BatchRule<P> {
+  return (args, dims, params, size) => [bind(prim, allAtFront(args, dims, size), windowPast(params, 0) as Params<P>), [0]];
+}
+
 const arrayBatchRules: { [P in ArrayPrimitive]: BatchRule<P> } = {
   neg: ew('neg'), sign: ew('sign'), floor: ew('floor'), ceil: ew('ceil'), round: ew('round'), abs: ew('abs'),
   exp: ew('exp'), log: ew('log'), expm1: ew('expm1'), log1p: ew('log1p'), sin: ew('sin'), cos: ew('cos'),
@@ -236,6 +291,10 @@ const arrayBatchRules: { [P in ArrayPrimitive]: BatchRule<P> } = {
   scatter_add: scatterAddBatch,
   sort: atFrontBatch('sort', (p) => ({ ...p, dimension: p.dimension + 1 })),
   dot_general: dotGeneralBatch,
+  conv_general_dilated: convBatch,
+  reduce_window_sum: windowBatch('reduce_window_sum'), reduce_window_max: windowBatch('reduce_window_max'),
+  reduce_window_min: windowBatch('reduce_window_min'),
+  select_and_gather_add: selectBatch('select_and_gather_add'), select_and_scatter_add: selectBatch('select_and_scatter_add'),
   threefry2x32: ew('threefry2x32'),
 };
 

@@ -4,6 +4,8 @@ import { NDArray } from '../core/array.js';
 import { isFloat } from '../core/dtype.js';
 import { bind } from '../core/interpreter.js';
 import * as lax from '../core/lax.js';
+import { convWithParams } from '../core/conv.js';
+import { reduceWindowMax, reduceWindowMin, selectAndGatherAdd } from '../core/window.js';
 import { ArrayPrimitive, Params, Primitive, UnaryPrimitive, BinaryPrimitive } from '../core/primitives.js';
 import { trigamma } from '../core/special-math.js';
 import { addTangents, instantiate, isZero, scaleTangent, Tangent, zeroLike } from './tangent.js';
@@ -154,6 +156,32 @@ export const jvpRules: { [P in ArrayPrimitive]: JvpRule<P> } = {
     const fromX = isZero(tx!) ? zeroLike(out) : lax.dotGeneral(tx, y!, dimensionNumbers);
     const fromY = isZero(ty!) ? zeroLike(out) : lax.dotGeneral(x!, ty, dimensionNumbers);
     return [[out], [addTangents(fromX, fromY)]];
+  },
+  // Bilinear, as dot_general.
+  conv_general_dilated: ([x, w], [tx, tw], params) => {
+    const out = convWithParams(x!, w!, params);
+    const fromX = isZero(tx!) ? zeroLike(out) : convWithParams(tx, w!, params);
+    const fromW = isZero(tw!) ? zeroLike(out) : convWithParams(x!, tw, params);
+    return [[out], [addTangents(fromX, fromW)]];
+  },
+  reduce_window_sum: linearJvp('reduce_window_sum'),
+  // The tangent of a window's max is the tangent at the element it selects (the first maximum).
+  reduce_window_max: ([x], [t], params) => {
+    const out = reduceWindowMax(x!, params);
+    return [[out], [isZero(t!) ? zeroLike(out) : selectAndGatherAdd(t, x!, params, 'ge')]];
+  },
+  reduce_window_min: ([x], [t], params) => {
+    const out = reduceWindowMin(x!, params);
+    return [[out], [isZero(t!) ? zeroLike(out) : selectAndGatherAdd(t, x!, params, 'le')]];
+  },
+  // Linear in the moved values; the operand only chooses positions (piecewise constant).
+  select_and_gather_add: ([t, x], [tt], params) => {
+    const out = bind('select_and_gather_add', [t!, x!], params)[0]!;
+    return [[out], [isZero(tt!) ? zeroLike(out) : bind('select_and_gather_add', [tt, x!], params)[0]!]];
+  },
+  select_and_scatter_add: ([s, x], [ts], params) => {
+    const out = bind('select_and_scatter_add', [s!, x!], params)[0]!;
+    return [[out], [isZero(ts!) ? zeroLike(out) : bind('select_and_scatter_add', [ts, x!], params)[0]!]];
   },
   threefry2x32: zeroJvpOf('threefry2x32'),
 

@@ -4,6 +4,8 @@
 import { ShapedArray } from '../core/aval.js';
 import { NDArray } from '../core/array.js';
 import * as lax from '../core/lax.js';
+import { convTransposeLhs, convTransposeRhs } from '../core/conv.js';
+import { reduceWindowSumTranspose, selectAndGatherAdd, selectAndScatterAdd } from '../core/window.js';
 import { ArrayPrimitive, DotDimensionNumbers, Params, Primitive } from '../core/primitives.js';
 import { instantiate, Tangent, Zero } from './tangent.js';
 
@@ -126,6 +128,25 @@ export const transposeRules: { [P in ArrayPrimitive]: TransposeRule<P> } = {
     return undef(x)
       ? [dotTransposeLhs(c, known(y, 'dot_general'), x.aval, dimensionNumbers), null]
       : [null, dotTransposeRhs(c, known(x, 'dot_general'), (y as UndefinedPrimal).aval, dimensionNumbers)];
+  },
+  // Both transposes are convolutions again (src/core/conv.ts).
+  conv_general_dilated: ([ct], [x, w], params) => {
+    const c = instantiate(ct!);
+    if (undef(x) && undef(w)) throw new Error('internal: conv_general_dilated of two linear values is not linear');
+    return undef(x)
+      ? [convTransposeLhs(c, known(w, 'conv_general_dilated'), x.aval, params), null]
+      : [null, convTransposeRhs(c, known(x, 'conv_general_dilated'), (w as UndefinedPrimal).aval, params)];
+  },
+  reduce_window_sum: unaryLinear((ct, x, params) => reduceWindowSumTranspose(ct, x.aval, params)),
+  reduce_window_max: notLinear('reduce_window_max'), reduce_window_min: notLinear('reduce_window_min'),
+  // Gathering the selected tangent and scattering a cotangent to the selected element are adjoint.
+  select_and_gather_add: ([ct], [t, x], params) => {
+    if (!undef(t) || undef(x)) throw new Error('internal: select_and_gather_add is linear only in its tangent');
+    return [selectAndScatterAdd(instantiate(ct!), known(x, 'select_and_gather_add'), params, params.selectPrim), null];
+  },
+  select_and_scatter_add: ([ct], [s, x], params) => {
+    if (!undef(s) || undef(x)) throw new Error('internal: select_and_scatter_add is linear only in its source');
+    return [selectAndGatherAdd(instantiate(ct!), known(x, 'select_and_scatter_add'), params, params.selectPrim), null];
   },
   threefry2x32: notLinear('threefry2x32'),
 

@@ -27,7 +27,11 @@ export interface PrimitiveCase<P extends ArrayPrimitive = ArrayPrimitive> {
   readonly params: Params<P>;
   readonly expected: readonly ArraySpec[];
   readonly tol: Tolerance;
+  /** Set where standard ONNX cannot express the row: the ONNX test then expects this OnnxLoweringError text instead. */
+  readonly noOnnx?: string;
 }
+/** The row, marked as one the ONNX exporter refuses with an error containing `why`. */
+const noOnnx = <P extends ArrayPrimitive>(c: PrimitiveCase<P>, why: string): PrimitiveCase<P> => ({ ...c, noOnnx: why });
 
 /** The shape nested arrays spell out; `[]` alone is shape [0]. */
 function shapeOfNested(v: Nested): number[] {
@@ -102,6 +106,14 @@ const axes = (...a: number[]) => ({ axes: a });
 const to = (newDtype: DType) => ({ newDtype, weakType: false });
 const contract = (l: number[], r: number[], bl: number[] = [], br: number[] = []) =>
   ({ dimensionNumbers: { contracting: [l, r] as const, batch: [bl, br] as const } });
+/** conv_general_dilated params in NC…/OI…/NC… layout. */
+const conv1 = (windowStrides: number[], padding: [number, number][], lhsDilation = windowStrides.map(() => 1), rhsDilation = windowStrides.map(() => 1)) => {
+  const axes = [0, 1, ...windowStrides.map((_, i) => 2 + i)];
+  return { windowStrides, padding, lhsDilation, rhsDilation, dimensionNumbers: { lhs: axes, rhs: axes, out: axes }, featureGroupCount: 1, batchGroupCount: 1 };
+};
+/** Window params over every axis. */
+const win = (windowDimensions: number[], windowStrides: number[], padding: [number, number][], baseDilation = windowDimensions.map(() => 1), windowDilation = windowDimensions.map(() => 1)) =>
+  ({ windowDimensions, windowStrides, padding, baseDilation, windowDilation });
 /** 0..23 as int32[2,3,4]: x[i][j][k] = 12i + 4j + k. */
 const X234 = i32([[[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]], [[12, 13, 14, 15], [16, 17, 18, 19], [20, 21, 22, 23]]]);
 const M23 = [[1, 2, 3], [4, 5, 6]], M32 = [[7, 8], [9, 10], [11, 12]];
@@ -541,6 +553,47 @@ export const PRIMITIVE_CASES: { [P in ArrayPrimitive]: PrimitiveCase<P>[] } = {
     row('empty contraction gives zeros', [f32([], [2, 0]), f32([], [0, 3])], contract([1], [0]), f32([[0, 0, 0], [0, 0, 0]])),
     row('empty rows', [i32([], [0, 3]), i32([[1, 2], [3, 4], [5, 6]])], contract([1], [0]), i32([], [0, 2])),
   ],
+
+  // ---- convolution: worked by hand (test/conv.test.ts checks many more against nested loops) --------
+  conv_general_dilated: [
+    row('f32 1-d VALID', [f32([[[1, 2, 3, 4]]]), f32([[[1, -1]]])], conv1([1], [[0, 0]]), f32([[[-1, -1, -1]]])),
+    row('f32 1-d padded, stride 2', [f32([[[1, 2, 3, 4]]]), f32([[[1, -1]]])], conv1([2], [[1, 1]]), f32([[[-1, -1, 4]]])),
+    noOnnx(row('f32 lhs dilation 2', [f32([[[1, 2, 3]]]), f32([[[1, 1]]])], conv1([1], [[0, 0]], [2]), f32([[[1, 2, 2, 3]]])), 'lhs dilation'),
+    row('f32 rhs dilation 2', [f32([[[1, 2, 3, 4]]]), f32([[[1, 1]]])], conv1([1], [[0, 0]], [1], [2]), f32([[[4, 6]]])),
+    noOnnx(row('i32 NHWC · HWIO', [i32([[[[1], [2]], [[3], [4]]]]), i32([[[[1]], [[1]]], [[[1]], [[1]]]])],
+      { ...conv1([1, 1], [[0, 0], [0, 0]]), dimensionNumbers: { lhs: [0, 3, 1, 2], rhs: [3, 2, 0, 1], out: [0, 3, 1, 2] } }, i32([[[[10]]]])), 'int32 convolution'),
+    row('f32 two feature groups', [f32([[[1, 2, 3], [4, 5, 6]]]), f32([[[1]], [[10]]])], { ...conv1([1], [[0, 0]]), featureGroupCount: 2 },
+      f32([[[1, 2, 3], [40, 50, 60]]])),
+    noOnnx(row('f32 two batch groups', [f32([[[1, 2]], [[3, 4]]]), f32([[[1]], [[10]]])], { ...conv1([1], [[0, 0]]), batchGroupCount: 2 },
+      f32([[[1, 2], [30, 40]]])), 'batchGroupCount'),
+    row('f32 window larger than the input gives an empty result', [f32([[[1, 2]]]), f32([[[1, 1, 1]]])], conv1([1], [[0, 0]]), f32([], [1, 1, 0])),
+  ],
+
+  // ---- windows: worked by hand (test/window.test.ts checks many more against nested loops) ---------
+  reduce_window_sum: [
+    row('f32 1-d, stride 2, padded high', [f32([1, 2, 3, 4, 5])], win([2], [2], [[0, 1]]), f32([3, 7, 5])),
+    noOnnx(row('i32 2-d overlapping', [i32([[1, 2, 3], [4, 5, 6]])], win([2, 2], [1, 1], [[0, 0], [0, 0]]), i32([[12, 16]])), 'int32 operand'),
+    row('f32 window dilation 2', [f32([1, 2, 3, 4, 5])], win([2], [1], [[0, 0]], [1], [2]), f32([4, 6, 8])),
+  ],
+  reduce_window_max: [
+    row('f32 2×2', [f32([[1, 5], [3, 2]])], win([2, 2], [1, 1], [[0, 0], [0, 0]]), f32([[5]])),
+    noOnnx(row('f32 base dilation 2 (the holes hold -inf)', [f32([1, 3, 2])], win([2], [1], [[0, 0]], [2]), f32([1, 3, 3, 2])), 'base dilation'),
+    row('f32 NaN wins', [f32([1, NaN_, 2, 3])], win([2], [2], [[0, 0]]), f32([NaN_, 3])),
+  ],
+  reduce_window_min: [
+    noOnnx(row('i32', [i32([4, -1, 7])], win([2], [1], [[0, 0]]), i32([-1, -1])), 'int32 operand'),
+    row('f32 padded (the padding holds +inf)', [f32([4, 2])], win([2], [1], [[1, 1]]), f32([4, 2, 2])),
+  ],
+  select_and_gather_add: ([
+    row('f32 first maximum of each window', [f32([10, 20, 30, 40]), f32([1, 3, 3, 0])], { ...win([2], [2], [[0, 0]]), selectPrim: 'ge' }, f32([20, 30])),
+    row('f32 ties pick the first; minimum', [f32([10, 20, 30, 40]), f32([2, 2, 5, 1])], { ...win([2], [2], [[0, 0]]), selectPrim: 'le' }, f32([10, 40])),
+    row('i32 a window of padding only gives 0', [i32([7, 8]), i32([1, 2])], { ...win([1], [1], [[1, 0]]), selectPrim: 'ge' }, i32([0, 7, 8])),
+  ] as PrimitiveCase<'select_and_gather_add'>[]).map((c) => noOnnx(c, 'appears only in derivatives')),
+  select_and_scatter_add: ([
+    row('f32 overlapping windows add up', [f32([5, 7, 9]), f32([1, 3, 3, 0])], { ...win([2], [1], [[0, 0]]), selectPrim: 'ge' }, f32([0, 12, 9, 0])),
+    row('i32 2×2 pooling', [i32([[1, 2]]), i32([[0, 4, 6, 1], [3, 2, 0, 7]])], { ...win([2, 2], [2, 2], [[0, 0], [0, 0]]), selectPrim: 'ge' },
+      i32([[0, 1, 0, 0], [0, 0, 0, 2]])),
+  ] as PrimitiveCase<'select_and_scatter_add'>[]).map((c) => noOnnx(c, 'appears only in derivatives')),
 
   // ---- random -----------------------------------------------------------------------------------
   threefry2x32: [

@@ -5,6 +5,8 @@ import { dtypeOfTypedArray, TypedArray } from '../../core/dtype.js';
 import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { elementwiseKernel as ew } from './elementwise.js';
 import { dotGeneral } from './matmul.js';
+import { convGeneralDilated } from './conv.js';
+import { reduceWindowMax, reduceWindowMin, reduceWindowSum, selectAndGatherAdd, selectAndScatterAdd } from './window.js';
 import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from './movement.js';
 import { gather, scatterAdd } from './indexing.js';
 import { threefry2x32 } from './random.js';
@@ -57,6 +59,9 @@ export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
   scatter_add: scatterAdd,
   sort,
   dot_general: dotGeneral,
+  conv_general_dilated: convGeneralDilated,
+  reduce_window_sum: reduceWindowSum, reduce_window_max: reduceWindowMax, reduce_window_min: reduceWindowMin,
+  select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
   threefry2x32,
 };
 

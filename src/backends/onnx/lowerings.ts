@@ -5,6 +5,7 @@ import { DType, isFloat } from '../../core/dtype.js';
 import type { ClosedJaxpr } from '../../core/jaxpr.js';
 import { BinaryPrimitive, ComparePrimitive, Params, Primitive, ReducePrimitive, UnaryPrimitive } from '../../core/primitives.js';
 import { GraphBuilder, OnnxLoweringError } from './builder.js';
+import { convLowering, reduceWindowMaxLowering, reduceWindowMinLowering, reduceWindowSumLowering } from './conv.js';
 import type { OnnxDType } from './proto.js';
 
 /** What a lowering sees besides its operands: the graph and a way to lower a sub-jaxpr in place. */
@@ -481,6 +482,10 @@ export const onnxLowerings: { [P in Primitive]: OnnxLowering<P> } = {
     return ins.map((x) => g.op('GatherElements', [x, perm!], { axis: dimension }));
   },
   dot_general: dotGeneral,
+  conv_general_dilated: convLowering,
+  reduce_window_sum: reduceWindowSumLowering, reduce_window_max: reduceWindowMaxLowering, reduce_window_min: reduceWindowMinLowering,
+  select_and_gather_add: noLowering('select_and_gather_add', 'it is the tangent of a max/min window reduction, which appears only in derivatives'),
+  select_and_scatter_add: noLowering('select_and_scatter_add', 'it is the gradient of a max/min window reduction, which appears only in derivatives'),
   threefry2x32: ({ g }, ins, _p, [a]) => (a!.size === 0 ? [g.op('Identity', [ins[2]!]), g.op('Identity', [ins[3]!])] : threefry(g, ins)),
 
   custom_jvp_call: (ctx, ins, { name, jaxpr }) => {

@@ -14,6 +14,8 @@ import {
   GpuBuffer, memoryStats as deviceMemoryStats, queueSettled, readBack, runPlan, setCacheLimit as deviceSetCacheLimit, upload,
 } from './device.js';
 import type { MemoryStats } from './memory-stats.js';
+import { convGeneralDilated } from './conv.js';
+import { reduceWindowMax, reduceWindowMin, reduceWindowSum, selectAndGatherAdd, selectAndScatterAdd } from './window.js';
 import { elementwiseKernel as ew } from './elementwise.js';
 import { gather, scatterAdd } from './indexing.js';
 import { dotGeneral, MatmulKernel, setMatmulKernel as chooseMatmulKernel } from './matmul.js';
@@ -57,6 +59,9 @@ export const webgpuKernels: { [P in ArrayPrimitive]: WebGpuKernel<P> } = {
   scatter_add: scatterAdd,
   sort,
   dot_general: dotGeneral,
+  conv_general_dilated: convGeneralDilated,
+  reduce_window_sum: reduceWindowSum, reduce_window_max: reduceWindowMax, reduce_window_min: reduceWindowMin,
+  select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
   threefry2x32,
 };
 

@@ -9,3 +9,4 @@ export { RMSprop, rmspropUpdate } from './rmsprop.js';
 export type { RMSpropOptions } from './rmsprop.js';
 export { Adagrad, adagradUpdate } from './adagrad.js';
 export type { AdagradOptions } from './adagrad.js';
+export * as lrScheduler from './lr-scheduler.js';

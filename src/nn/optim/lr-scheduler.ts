@@ -1,0 +1,41 @@
+// torch.optim.lr_scheduler: StepLR and CosineAnnealingLR. A scheduler rewrites each parameter
+// group's lr when step() is called (once per epoch, after optimizer.step(), as in PyTorch).
+import type { Optimizer } from './optimizer.js';
+
+type WithLr = Optimizer<{ lr: number }>;
+
+abstract class LRScheduler {
+  readonly baseLrs: number[];
+  lastEpoch = 0;
+  constructor(readonly optimizer: WithLr) {
+    this.baseLrs = optimizer.paramGroups.map((g) => g.lr);
+  }
+  /** The learning rates of epoch `lastEpoch`. */
+  protected abstract lrAt(epoch: number): number[];
+  step(): void {
+    this.lastEpoch++;
+    this.lrAt(this.lastEpoch).forEach((lr, i) => { this.optimizer.paramGroups[i]!.lr = lr; });
+  }
+  getLastLr(): number[] { return this.optimizer.paramGroups.map((g) => g.lr); }
+  stateDict(): { lastEpoch: number; baseLrs: number[] } { return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] }; }
+}
+
+/** lr = base · gamma^⌊epoch / stepSize⌋. */
+export class StepLR extends LRScheduler {
+  constructor(optimizer: WithLr, readonly stepSize: number, readonly gamma = 0.1) {
+    super(optimizer);
+    if (!Number.isInteger(stepSize) || stepSize < 1) throw new RangeError(`StepLR: stepSize must be a positive integer, got ${stepSize}`);
+  }
+  protected lrAt(epoch: number): number[] { return this.baseLrs.map((b) => b * this.gamma ** Math.floor(epoch / this.stepSize)); }
+}
+
+/** lr = etaMin + (base − etaMin)·(1 + cos(π·epoch / tMax)) / 2 (the closed form; it keeps going past tMax, as PyTorch's does). */
+export class CosineAnnealingLR extends LRScheduler {
+  constructor(optimizer: WithLr, readonly tMax: number, readonly etaMin = 0) {
+    super(optimizer);
+    if (!(tMax > 0)) throw new RangeError(`CosineAnnealingLR: tMax must be positive, got ${tMax}`);
+  }
+  protected lrAt(epoch: number): number[] {
+    return this.baseLrs.map((b) => this.etaMin + ((b - this.etaMin) * (1 + Math.cos((Math.PI * epoch) / this.tMax))) / 2);
+  }
+}
