@@ -26,7 +26,11 @@ async function train(backend: 'cpu' | 'webgpu'): Promise<{ losses: number[]; msP
   const x = random.normal(keys[0]!, [N, D_in]), y = random.normal(keys[1]!, [N, D_out]);
   let w: Weights = { w1: random.normal(keys[2]!, [D_in, H]), w2: random.normal(keys[3]!, [H, D_out]) };
   const losses: number[] = [];
-  let value = step(w, x, y)[0]; // compile (and warm up) outside the timing
+  // Compile and warm up outside the timing, and wait for it: a software adapter compiles each
+  // shader when it first runs on the queue (seconds), so an un-awaited warm-up would be timed.
+  if (backend === 'webgpu') console.log('webgpu: compiling the step\'s shaders (the warm-up step; not timed)…');
+  let value = step(w, x, y)[0];
+  await value.blockUntilReady();
   w = { w1: random.normal(keys[2]!, [D_in, H]), w2: random.normal(keys[3]!, [H, D_out]) };
   const t0 = performance.now();
   for (let t = 0; t < steps; t++) {

@@ -160,7 +160,7 @@ const MENU: readonly [string, number][] = [
   ['outer', 1], ['tensordot', 1], ['reshape', 3], ['transpose', 2], ['swapaxes', 1], ['expandDims', 1], ['squeeze', 1],
   ['broadcastTo', 2], ['concatenate', 2], ['stack', 1], ['split', 1], ['flip', 1], ['roll', 1], ['tile', 1], ['repeat', 1],
   ['pad', 2], ['sliceStrided', 2], ['getItem', 5], ['atUpdate', 4], ['sort', 2], ['argsort', 1], ['takeAlongArgsort', 1],
-  ['addUniform', 1],
+  ['addUniform', 1], ['control', 5], ['vmap', 4],
 ];
 const MENU_TOTAL = MENU.reduce((s, [, w]) => s + w, 0);
 function menuPick(r: Rng): string {
@@ -178,7 +178,6 @@ function drawAxes(r: Rng, ndim: number): number | number[] | null {
 }
 const reducedAxes = (axis: number | number[] | null, ndim: number): number[] =>
   axis === null ? Array.from({ length: ndim }, (_, i) => i) : (Array.isArray(axis) ? axis : [axis]).map((a) => normAxis(a, ndim));
-const reducedShape = (s: readonly number[], axes: number[], keepdims: boolean) => s.flatMap((d, i) => (axes.includes(i) ? (keepdims ? [1] : []) : [d]));
 
 type Drawn = [string, Var[], Params] | null;
 function drawCall(g: Gen): Drawn {
@@ -242,8 +241,6 @@ function drawCall(g: Gen): Drawn {
       const axis = drawAxes(r, x.shape.length), keepdims = r.chance(0.3);
       const axes = reducedAxes(axis, x.shape.length);
       const empty = axes.some((a) => x.shape[a] === 0);
-      // Excluded until `fixes` lands Found bug 1 (CPU jit of a reduction with a zero-size result feeding another op).
-      if (size(reducedShape(x.shape, axes, keepdims)) === 0) return null;
       const ops = x.kind === 'bool' ? ['sum', 'any', 'all', 'max'] : x.kind === 'float' ? ['sum', 'mean', 'prod', 'max', 'min', 'variance', 'any'] : ['sum', 'mean', 'prod', 'max', 'min'];
       const op = r.pick(ops.filter((o) => !(empty && (o === 'max' || o === 'min'))));
       return [op, [x], { axis, keepdims }];
@@ -252,8 +249,6 @@ function drawCall(g: Gen): Drawn {
       const x = g.operand((v) => v.kind !== 'bool' && size(v.shape) > 0); if (!x) return null;
       const axis = x.shape.length && r.chance(0.8) ? r.int(-x.shape.length, x.shape.length - 1) : null;
       const keepdims = axis !== null && r.chance(0.3);
-      const out = axis === null ? [] : reducedShape(x.shape, [normAxis(axis, x.shape.length)], keepdims);
-      if (size(out) === 0) return null; // Found bug 1 again (zero-size reduction results), until `fixes` lands
       return [r.pick(['argmax', 'argmin']), [x], { axis, keepdims }];
     }
     case 'logsumexp': {
@@ -396,6 +391,28 @@ function drawCall(g: Gen): Drawn {
       const x = g.operand((v) => v.shape.length >= 1); if (!x) return null;
       const keys = g.operand((v) => v.shape.length === x.shape.length && v.shape.every((d, i) => d === x.shape[i])) ?? x;
       return ['takeAlongArgsort', [x, keys], { axis: r.int(0, x.shape.length - 1) }];
+    }
+    case 'control': {
+      const x = g.operand((v) => v.kind === 'float'); if (!x) return null;
+      const t = r.pick(SMOOTH_UNARY), f = r.pick(SMOOTH_UNARY);
+      switch (r.int(0, 4)) {
+        case 0: return ['cond', [x], { t, f }];
+        case 1: return ['switch', [x], { branches: [t, f, r.pick(SMOOTH_UNARY)] }];
+        case 2: return x.shape.length ? ['scan', [x], { t, reverse: r.chance(0.3), out: r.pick(['ys', 'carry']) }] : null;
+        case 3: return ['foriLoop', [x], { t, n: r.int(0, 3) }];
+        default: return ['whileLoop', [x], { t, n: r.int(0, 3) }];
+      }
+    }
+    case 'vmap': {
+      const x = g.operand((v) => v.kind === 'float' && v.shape.length >= 1); if (!x) return null;
+      const axis = r.int(0, x.shape.length - 1);
+      const row = x.shape.filter((_, i) => i !== axis);
+      const body = r.pick(['smooth', 'sort', 'reduce', 'index', 'matmul', 'where']);
+      if ((body === 'sort' || body === 'index' || body === 'matmul') && row.length === 0) return null;
+      if (body === 'index' && row[0] === 0) return null;
+      if (body === 'reduce' && row.includes(0)) return null;
+      const yShape = body === 'matmul' ? [g.dim(), row[row.length - 1]!] : row;
+      return ['vmap', [x, g.input(yShape, 'F')], { axis, body }];
     }
     case 'addUniform': {
       const x = g.operand(); if (!x) return null;

@@ -2,7 +2,7 @@
 // draws from. One program runs eagerly, under jit, under grad/jvp/vjp and on either backend by the
 // same interpreter, and prints as runnable TypeScript. Float inputs have the symbolic dtype 'F' so
 // one program is checked at float32 (against WebGPU) and at float64 (against finite differences).
-import { np, lax, random } from '../src/index.js';
+import { np, lax, random, vmap } from '../src/index.js';
 import type { Array as NDArray, DType } from '../src/index.js';
 
 export type FloatDtype = 'float32' | 'float64';
@@ -18,6 +18,10 @@ export type Params = any;
 /** How a call is run and printed. `smooth`: differentiable wherever a random input lands (no kinks, steps or ties). */
 export interface OpSpec {
   readonly smooth: boolean;
+  /** False for calls reverse mode cannot go through (lax.whileLoop): grad and vjp checks skip them. */
+  readonly reverse?: boolean;
+  /** False for calls WebGPU refuses by design (a lax.whileLoop's device-valued predicate): the WebGPU check skips them. */
+  readonly webgpu?: boolean;
   apply(xs: readonly NDArray[], p: Params, F: FloatDtype): NDArray;
   src(xs: readonly string[], p: Params, F: FloatDtype): string;
 }
@@ -169,6 +173,69 @@ export const OPS: Record<string, OpSpec> = {
   },
 };
 
+// ---- control flow and vmap: bodies are small compositions of the smooth unary calls above ------
+const un = (name: string) => (a: NDArray) => OPS[name]!.apply([a], {}, 'float32');
+const unSrc = (name: string, a: string) => OPS[name]!.src([a], {}, 'float32');
+Object.assign(OPS, {
+  // lax.cond on the sign of a sum: each branch a different smooth call (kinks only where the sum is 0).
+  cond: {
+    smooth: true,
+    apply: ([x], p) => lax.cond(np.greater(np.sum(x!), 0), un(p.t), un(p.f), x!),
+    src: ([x], p) => `lax.cond(np.greater(np.sum(${x}), 0), (a) => ${unSrc(p.t, 'a')}, (a) => ${unSrc(p.f, 'a')}, ${x})`,
+  },
+  switch: {
+    smooth: true,
+    apply: ([x], p) => lax.switch(np.clip(np.astype(np.floor(np.sum(x!)), 'int32'), -1, 3), p.branches.map(un), x!),
+    src: ([x], p) => `lax.switch(np.clip(np.astype(np.floor(np.sum(${x})), 'int32'), -1, 3), [${p.branches.map((b: string) => `(a) => ${unSrc(b, 'a')}`).join(', ')}], ${x})`,
+  },
+  // lax.scan over the leading axis: carry c ← c/2 + t(x_i), output c·x_i (ys) or the final carry.
+  scan: {
+    smooth: true,
+    apply: ([x], p) => {
+      const [c, ys] = lax.scan((c: NDArray, xi: NDArray) => { const n = np.add(np.multiply(c, 0.5), un(p.t)(xi)); return [n, np.multiply(n, xi)] as const; },
+        np.zeros(x!.shape.slice(1), { dtype: x!.dtype }), x!, { reverse: p.reverse });
+      return p.out === 'carry' ? c : ys;
+    },
+    src: ([x], p) => `lax.scan((c, xi) => { const n = np.add(np.multiply(c, 0.5), ${unSrc(p.t, 'xi')}); return [n, np.multiply(n, xi)]; }, np.zeros(${x}.shape.slice(1), { dtype: ${x}.dtype }), ${x}, { reverse: ${p.reverse} })[${p.out === 'carry' ? 0 : 1}]`,
+  },
+  foriLoop: {
+    smooth: true,
+    apply: ([x], p) => lax.foriLoop(0, p.n, (_i: NDArray, c: NDArray) => np.add(np.multiply(c, 0.5), un(p.t)(c)), x!),
+    src: ([x], p) => `lax.foriLoop(0, ${p.n}, (i, c) => np.add(np.multiply(c, 0.5), ${unSrc(p.t, 'c')}), ${x})`,
+  },
+  whileLoop: {
+    smooth: true,
+    reverse: false,
+    webgpu: false,
+    apply: ([x], p) => lax.whileLoop(([i]: NDArray[]) => np.less(i!, p.n), ([i, c]: NDArray[]) => [np.add(i!, 1), un(p.t)(c!)], [np.array(0, { dtype: 'int32' }), x!])[1]!,
+    src: ([x], p) => `lax.whileLoop(([i]) => np.less(i, ${p.n}), ([i, c]) => [np.add(i, 1), ${unSrc(p.t, 'c')}], [np.array(0, { dtype: 'int32' }), ${x}])[1]`,
+  },
+  // vmap over one axis of x, with y (shaped like one slice) unmapped.
+  vmap: {
+    smooth: false,
+    apply: ([x, y], p) => vmap(VMAP_BODIES[p.body]!, { inAxes: [p.axis, null] })(x!, y!) as NDArray,
+    src: ([x, y], p) => `vmap(${VMAP_SRC[p.body]}, { inAxes: [${p.axis}, null] })(${x}, ${y})`,
+  },
+} satisfies Record<string, OpSpec>);
+
+/** vmap bodies: (slice of x, y) → array. */
+const VMAP_BODIES: Record<string, (a: NDArray, b: NDArray) => NDArray> = {
+  smooth: (a, b) => np.add(np.sin(a), np.multiply(b, np.sum(a))),
+  sort: (a, b) => np.multiply(np.sort(a, { axis: -1 }), b),
+  reduce: (a, b) => np.add(np.multiply(a, np.max(a)), b),
+  index: (a, b) => np.add(a.get(0), np.sum(b)),
+  matmul: (a, b) => np.matmul(a, np.transpose(b)),
+  where: (a, b) => np.where(np.greater(a, b), a, np.multiply(b, 2)),
+};
+const VMAP_SRC: Record<string, string> = {
+  smooth: '(a, b) => np.add(np.sin(a), np.multiply(b, np.sum(a)))',
+  sort: '(a, b) => np.multiply(np.sort(a, { axis: -1 }), b)',
+  reduce: '(a, b) => np.add(np.multiply(a, np.max(a)), b)',
+  index: '(a, b) => np.add(a.get(0), np.sum(b))',
+  matmul: '(a, b) => np.matmul(a, np.transpose(b))',
+  where: '(a, b) => np.where(np.greater(a, b), a, np.multiply(b, 2))',
+};
+
 /** An input's array: its values in its dtype (F resolved), reshaped, on `device`. */
 export function makeInput(s: InputSpec, F: FloatDtype, device?: string): NDArray {
   const dtype = dt(s.dtype, F);
@@ -190,6 +257,10 @@ export function evalProgram(p: Program, args: readonly NDArray[], F: FloatDtype)
 
 /** Whether every call on the way to the output is smooth (finite differences then check grad). */
 export const isSmooth = (p: Program): boolean => p.body.every((n) => OPS[n.op]!.smooth);
+/** Whether WebGPU runs every call. */
+export const runsOnWebgpu = (p: Program): boolean => p.body.every((n) => OPS[n.op]!.webgpu !== false);
+/** Whether reverse mode (grad, vjp) can run through every call. */
+export const hasReverse = (p: Program): boolean => p.body.every((n) => OPS[n.op]!.reverse !== false);
 
 const valuesSrc = (s: InputSpec, F: FloatDtype): string => {
   const dtype = dt(s.dtype, F);
@@ -200,7 +271,7 @@ const valuesSrc = (s: InputSpec, F: FloatDtype): string => {
 /** The program as TypeScript that runs against cotangent (imports, inputs, the function, a call). */
 export function programSource(p: Program, F: FloatDtype): string {
   const lines = [
-    `import { np, lax, random, jit, grad } from 'cotangent';`,
+    `import { np, lax, random, vmap, jit, grad } from 'cotangent';`,
     `import type { Array as NDArray } from 'cotangent';`,
     ...p.inputs.map((s) => `const ${s.name}_ = ${valuesSrc(s, F)};`),
     `const f = (${p.inputs.map((s) => `${s.name}: NDArray`).join(', ')}): NDArray => {`,

@@ -1,6 +1,7 @@
 // The fuzzing loop: draw programs from seeds, run every check, shrink each failure to a minimal
 // reproducer (runnable source and its jaxpr), and count verdicts per check.
-import { makeJaxpr } from '../src/index.js';
+import { makeJaxpr, setDefaultBackend } from '../src/index.js';
+import { defaultBackendName } from '../src/core/backend.js';
 import { CheckName, CHECKS, checkWebgpu, programFn, SYNC_CHECKS, Verdict } from './checks.js';
 import { generate, isUserError } from './generate.js';
 import { FloatDtype, makeInput, Program, programSource } from './program.js';
@@ -58,6 +59,17 @@ function eagerRuns(p: Program): Verdict {
 const valid = (q: Program) => { try { programFn(q, 'float32')(...q.inputs.map((s) => makeInput(s, 'float32'))); return true; } catch { return false; } };
 
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzResult> {
+  // Programs are drawn and checked on the CPU (the reference); checkWebgpu moves to the device itself.
+  const before = defaultBackendName();
+  setDefaultBackend('cpu');
+  try {
+    return await fuzzOnCpu(opts);
+  } finally {
+    setDefaultBackend(before);
+  }
+}
+
+async function fuzzOnCpu(opts: FuzzOptions): Promise<FuzzResult> {
   const t0 = Date.now();
   const checks = (opts.checks ?? CHECKS).filter((c) => c !== 'cpu=webgpu' || opts.webgpu);
   const counts: Record<string, Counts> = Object.fromEntries(['eager runs', ...checks].map((c) => [c, { pass: 0, skip: 0, fail: 0 }]));

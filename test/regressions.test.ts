@@ -181,8 +181,14 @@ test('9: updates at out-of-range traced indices are dropped (JAX); gathers clamp
     assert.equal(vals(jit((x: NDArray, i: NDArray) => x.at(i).set(1, { mode }))(np.zeros([3]), i32(7))), [0, 0, 1], mode);
   }
   assert.equal(vals(jit((x: NDArray, i: NDArray) => x.at(i).set(1, { mode: 'fill' }))(np.zeros([3]), i32(7))), [0, 0, 0]);
-  // Gathers clamp, as JAX's.
+  // Gathers clamp, as JAX's; mode 'fill' gives the fill value (NaN for floats by default), as does np.take.
   assert.equal(vals(jit((x: NDArray, i: NDArray) => x.at(i).get())(np.arange(3), i32(7))), [2]);
+  const filled = vals(jit((x: NDArray, i: NDArray) => x.at(i).get({ mode: 'fill' }))(np.arange(3).astype('float32'), i32([1, 7])));
+  assert.is(filled[0], 1);
+  assert.ok(Number.isNaN(filled[1]!));
+  assert.equal(vals(jit((x: NDArray, i: NDArray) => x.at(i).get({ mode: 'fill', fillValue: -5 }))(np.arange(3), i32([2, -9]))), [2, -5]);
+  assert.equal(vals(jit((x: NDArray, i: NDArray) => np.take(x, i, { mode: 'fill', fillValue: 9 }))(np.arange(3), i32([0, 3]))), [0, 9]);
+  assert.equal(vals(jit((x: NDArray, i: NDArray) => np.take(x, i, { mode: 'promise_in_bounds' }))(np.arange(3), i32([0, 3]))), [0, 2]);
   // Eager (concrete) indices out of range still raise; a bad mode is a TypeError.
   throwsWith(() => np.zeros([3]).at(i32(7)).set(1), Error, /index 7 is out of bounds for axis 0 with size 3/);
   throwsWith(() => np.zeros([3]).at(0).set(1, { mode: 'wrap' as 'clip' }), TypeError, /at\(\.\.\.\)\.set: mode must be/);

@@ -34,7 +34,7 @@
 // ConcretizationError.
 import { ShapedArray } from './aval.js';
 import { ArrayLike, NDArray, concreteFromTyped } from './array.js';
-import { DType, isInteger, promoteTypes, weakKindOf } from './dtype.js';
+import { DType, isFloat, isInteger, promoteTypes, weakKindOf } from './dtype.js';
 import { ConcretizationError, DTypeError, IndexError, ShapeError } from './errors.js';
 import { evalInterpreter } from './eval.js';
 import { withInterpreter } from './interpreter.js';
@@ -311,10 +311,14 @@ export function getItem(x: NDArray, index: readonly Index[]): NDArray {
  */
 export type UpdateMode = 'drop' | 'fill' | 'clip' | 'promise_in_bounds';
 export interface UpdateOptions { mode?: UpdateMode }
+export interface GetOptions { mode?: 'clip' | 'fill' | 'promise_in_bounds'; fillValue?: number | boolean }
 
 export interface IndexUpdater {
-  /** x[index] (same as x.get(index...)). */
-  get(): NDArray;
+  /**
+   * x[index] (same as x.get(index...)). Out-of-range traced indices clamp (JAX's default for
+   * reads); `{mode: 'fill', fillValue}` gives fillValue there instead (NaN for floats by default).
+   */
+  get(opts?: GetOptions): NDArray;
   /** A copy of x with x[index] = v. */
   set(v: ArrayLike, opts?: UpdateOptions): NDArray;
   /** A copy of x with x[index] += v (duplicates accumulate). */
@@ -459,5 +463,13 @@ export function atIndex(x: NDArray, index: readonly Index[]): IndexUpdater {
     const values = updateValues(op, p, v);
     return p.arrays.length ? updateAdvanced(op, kind, p, index, values, mode === 'drop' || mode === 'fill') : updateBasic(kind, p, values);
   };
-  return { get: () => applyPlan(p), set: update('set'), add: update('add'), mul: update('mul'), min: update('min'), max: update('max') };
+  const get = (opts: GetOptions = {}): NDArray => {
+    const mode = opts.mode ?? 'clip';
+    if (!['clip', 'fill', 'promise_in_bounds'].includes(mode)) throw new TypeError(`at(...).get: mode must be 'clip', 'fill' or 'promise_in_bounds', got ${describe(mode)}`);
+    const got = applyPlan(p);
+    if (mode !== 'fill' || !p.arrays.length || p.arrays.every((a) => hostValueOrNull(a.index) !== null)) return got;
+    const fill = opts.fillValue ?? (isFloat(x.dtype) ? NaN : x.dtype === 'int32' ? -2147483648 : x.dtype === 'uint32' ? 4294967295 : true);
+    return lax.select(inBounds(p), got, fullOf(got.shape, fill, x.dtype, x, x.weakType));
+  };
+  return { get, set: update('set'), add: update('add'), mul: update('mul'), min: update('min'), max: update('max') };
 }

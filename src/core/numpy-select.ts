@@ -65,9 +65,10 @@ export function pad(x: ArrayLike, padWidth: PadWidth, opts: { mode?: PadMode; co
 /**
  * Elements at `indices` along axis (of the flattened array when axis is null). Negative indices
  * count from the end; out of range: mode 'fill' (default, JAX's) gives NaN for floats, the lowest
- * int32, the largest uint32 or true; 'clip' clamps; 'wrap' wraps.
+ * int32, the largest uint32 or true (or `fillValue`); 'clip' (and JAX's 'promise_in_bounds')
+ * clamps; 'wrap' wraps.
  */
-export function take(x: ArrayLike, indices: ArrayLike, opts: { axis?: number | null; mode?: 'fill' | 'clip' | 'wrap' } = {}): NDArray {
+export function take(x: ArrayLike, indices: ArrayLike, opts: { axis?: number | null; mode?: 'fill' | 'clip' | 'wrap' | 'promise_in_bounds'; fillValue?: number | boolean } = {}): NDArray {
   let a = toArray('take', x);
   const idx0 = toArray('take', indices);
   if (isFloat(idx0.dtype) || idx0.dtype === 'bool') throw new TypeError(`take: indices must be integers, got ${idx0.aval.str()}`);
@@ -79,12 +80,12 @@ export function take(x: ArrayLike, indices: ArrayLike, opts: { axis?: number | n
   const i32 = (v: number) => lax.full(idx.shape, v, 'int32');
   if (mode === 'wrap') return lax.gather(a, n === 0 ? idx : lax.rem(lax.add(lax.rem(idx, i32(n)), i32(n)), i32(n)), axis);
   const normalized = lax.select(lax.lt(idx, i32(0)), lax.add(idx, i32(n)), idx);
-  if (mode === 'clip') return lax.gather(a, lax.max(lax.min(normalized, i32(Math.max(0, n - 1))), i32(0)), axis);
-  if (mode !== 'fill') throw new TypeError(`take: mode must be 'fill', 'clip' or 'wrap', got ${describe(mode)}`);
+  if (mode === 'clip' || mode === 'promise_in_bounds') return lax.gather(a, lax.max(lax.min(normalized, i32(Math.max(0, n - 1))), i32(0)), axis);
+  if (mode !== 'fill') throw new TypeError(`take: mode must be 'fill', 'clip', 'wrap' or 'promise_in_bounds', got ${describe(mode)}`);
   const got = lax.gather(a, normalized, axis);
   const ok = lax.and(lax.ge(normalized, i32(0)), lax.lt(normalized, i32(n)));
   const okB = lax.broadcastInDim(ok, got.shape, idx.shape.map((_, i) => axis + i));
-  const fill = isFloat(a.dtype) ? NaN : a.dtype === 'int32' ? -2147483648 : a.dtype === 'uint32' ? 4294967295 : true;
+  const fill = opts.fillValue !== undefined ? opts.fillValue : isFloat(a.dtype) ? NaN : a.dtype === 'int32' ? -2147483648 : a.dtype === 'uint32' ? 4294967295 : true;
   return lax.select(okB, got, lax.full(got.shape, fill, a.dtype, a.weakType));
 }
 

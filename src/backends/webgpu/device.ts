@@ -142,6 +142,7 @@ function forgetDeviceState(): void {
   for (const rec of live) rec.live = false;
   live.clear();
   liveBytes = 0;
+  sweptAt = 0;
   idle.clear();
   idleBytes = 0;
   idleCount = 0;
@@ -221,6 +222,7 @@ function release(rec: BufferRecord): void {
   rec.live = false;
   live.delete(rec);
   liveBytes -= rec.bytes;
+  if (liveBytes < sweptAt) sweptAt = liveBytes;
   const cap = rec.gpu.size;
   if (!context || idleBytes + cap > idleLimit) { rec.gpu.destroy(); return; }
   const list = idle.get(cap);
@@ -231,6 +233,45 @@ function release(rec: BufferRecord): void {
 
 /** Frees the GPU buffer of a handle the program dropped without dispose(). */
 const registry = new FinalizationRegistry<BufferRecord>(release);
+
+// ---- pressure: the collector cannot see device memory ------------------------------------------
+// An array handle is a few dozen bytes of JS heap holding up to megabytes on the device, so the
+// collector has no reason to run while dropped arrays pile up on the GPU, and those it finds are
+// released only by finalizers, which run in a later task. So the asynchronous paths (every read,
+// blockUntilReady) sweep when live bytes have grown by SWEEP_GROWTH since the last sweep: a full
+// collection where the host offers one (Node: `global.gc` under --expose-gc, else the same hook
+// through `node:v8`/`node:vm`), then one task's wait so the finalizers run. A loop that awaits
+// anything each step keeps its dropped arrays to about SWEEP_GROWTH; one that never awaits cannot
+// be helped (dispose(), or jit).
+const SWEEP_GROWTH = 32 * 2 ** 20;
+/** Live bytes after the last sweep (or the lowest since). */
+let sweptAt = 0;
+let sweeps = 0;
+let collector: (() => void) | null | undefined;
+function findCollector(): (() => void) | null {
+  const g = (globalThis as { gc?: unknown }).gc;
+  if (typeof g === 'function') return () => (g as () => void)();
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (typeof proc?.getBuiltinModule !== 'function') return null;
+  try {
+    const v8 = proc.getBuiltinModule('node:v8') as { setFlagsFromString(f: string): void };
+    const vm = proc.getBuiltinModule('node:vm') as { runInNewContext(code: string): unknown };
+    v8.setFlagsFromString('--expose-gc');
+    const hook = vm.runInNewContext('gc');
+    return typeof hook === 'function' ? () => (hook as () => void)() : null;
+  } catch {
+    return null;
+  }
+}
+/** Collects and lets finalizers run when dropped arrays may hold SWEEP_GROWTH bytes or more. */
+export async function sweepIfPressed(): Promise<void> {
+  if (liveBytes - sweptAt < SWEEP_GROWTH) return;
+  if (collector === undefined) collector = findCollector();
+  collector?.();
+  sweeps++;
+  await new Promise((r) => setTimeout(r, 0));
+  sweptAt = liveBytes;
+}
 
 /** Destroys the idle buffers the allocator keeps for reuse (as torch.cuda.empty_cache()); live arrays are untouched. */
 export function emptyCache(): void {
@@ -332,6 +373,7 @@ export function upload(data: TypedArray, aval: ShapedArray): GpuBuffer {
 
 /** Resolves when everything submitted so far has run; throws the first error any op caught. */
 export async function queueSettled(): Promise<void> {
+  await sweepIfPressed();
   const { device } = ctx();
   await device.queue.onSubmittedWorkDone();
   await checkErrors();
@@ -342,6 +384,7 @@ export async function readBack(buf: GpuBuffer, aval: ShapedArray): Promise<Typed
   const { device } = ctx();
   const bytes = aval.size * 4;
   const src = buf.gpu;
+  await sweepIfPressed();
   await checkErrors();
   if (bytes === 0) return emptyOf(aval.dtype);
   const staging = takeStaging(device, Math.ceil(bytes / 4) * 4);
@@ -392,7 +435,7 @@ function emptyOf(d: DType): TypedArray {
 
 export type { MemoryStats };
 export const memoryStats = (): MemoryStats => ({
-  liveBuffers: live.size, liveBytes, peakBytes, cachedBuffers: idleCount, cachedBytes: idleBytes, created, reused, pipelines: pipelines.size,
+  liveBuffers: live.size, liveBytes, peakBytes, cachedBuffers: idleCount, cachedBytes: idleBytes, created, reused, pipelines: pipelines.size, sweeps,
 });
 
 // ---- pipelines --------------------------------------------------------------------------------

@@ -13,4 +13,6 @@ export interface MemoryStats {
   readonly reused: number;
   /** Compiled compute pipelines in the cache. */
   readonly pipelines: number;
+  /** Collections the allocator asked for because dropped arrays held too much device memory. */
+  readonly sweeps: number;
 }

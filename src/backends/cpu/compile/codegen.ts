@@ -243,13 +243,21 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
       return { decls, comments: [head], code: fill };
     }
 
+    // Nothing reads the result or its epilogue (every consumer has no elements: a slice to size 0
+    // of it, found by the fuzzer): it has no buffer, and there is nothing to compute.
+    if (!stored.has(r) && step.epilogue.every((m) => !stored.has(m))) return { decls, comments: [head], code: [] };
+
     // q: the output element an input index folds into (kept axes at the output's strides).
     const outStrides = stridesOf(r.aval.shape);
     const kept = domain.map((_, a) => a).filter((a) => !axes.includes(a));
     const q: Affine = { k: 0, c: domain.map((n, a) => (n === 1 || axes.includes(a) ? 0 : outStrides[kept.indexOf(a)]!)) };
     const idAccess = identityAccess(domain);
     const kinds = domain.map((_, a) => (axes.includes(a) ? 'R' : 'K') as 'K' | 'R');
-    const nest = new Nest(domain, kinds, [q, ...formsOf([x], domain, idAccess, true)]);
+    // A form over the output's domain as a form over this loop (the reduced axes' coefficients zero).
+    const toLoop = (f: Affine): Affine => ({ k: f.k, c: domain.map((_, a) => (axes.includes(a) ? 0 : f.c[kept.indexOf(a)]!)) });
+    // The epilogue's forms (an iota reads its coordinate) shape the loop nest too.
+    const epilogueForms = step.epilogue.length && foldsInLocal(e) ? formsOf(step.epilogue, r.aval.shape, identityAccess(r.aval.shape), false).map(toLoop) : [];
+    const nest = new Nest(domain, kinds, [q, ...formsOf([x], domain, idAccess, true), ...epilogueForms]);
     const em = new Emitter(nest, round);
     const fused: JaxprEqn[] = [];
     const v = new TreeWalk(producer, rank, codegenVisitor(em, domain, new Map(), (f) => f, fused)).atom(x, idAccess);
@@ -288,12 +296,14 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
       const rv = em.bind(result, depth, 'res');
       if (stored.has(r)) em.after.push(`${buf(r)}[${qi.ref}] = ${rv.ref};`);
       if (step.epilogue.length) {
-        // The epilogue runs over the output's domain and reads every buffer at this element (q) or at a constant.
+        // The epilogue runs over the output's domain: fusion lets it read buffers only at this element
+        // (q) or at a constant; an iota reads its coordinate, which is the same form over the input's
+        // loop with the reduced axes' coefficients zero (found by the fuzzer: a sort's iota after a min).
         const oDomain = r.aval.shape, oId = identityAccess(oDomain), oKey = formKey(identityFlat(oDomain));
         const toInput = (f: Affine): Affine => {
           if (formKey(f) === oKey) return q;
           if (isConstant(f)) return constantForm(f.k, rank);
-          throw new Error('codegen: an epilogue reads a buffer away from the element being finished');
+          return toLoop(f);
         };
         const locals = new Map<Var, Val>([[r, rv]]);
         const walk = new TreeWalk(producer, oDomain.length, codegenVisitor(em, oDomain, locals, toInput, fused));
