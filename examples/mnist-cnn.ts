@@ -3,7 +3,7 @@
 // the `mnist` package and tested on the other 2,000. Prints a progress line per epoch (loss,
 // train accuracy, images/s), writes the loss curve to build/examples/mnist-cnn.svg and ends with
 // `test accuracy: NN.N%`.
-// Usage: node build/examples/mnist-cnn.js [--epochs 4] [--backend cpu|webgpu] [--batch 64] [--train N]
+// Usage: node build/examples/mnist-cnn.js [--epochs 6] [--backend cpu|webgpu] [--batch 64] [--train N]
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as torch from '../src/nn/index.js';
@@ -93,7 +93,7 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
   const backend = flag('backend', 'cpu');
   if (backend !== 'cpu' && backend !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, got ${backend}`);
   await useBackend(backend);
-  const epochs = Number(flag('epochs', '4')), batch = Number(flag('batch', '64'));
+  const epochs = Number(flag('epochs', '6')), batch = Number(flag('batch', '64'));
   console.log(`LeNet on MNIST (8,000 train / 2,000 test digits of the mnist package), backend ${backend}, ${epochs} epochs, batch ${batch}`);
   const res = await trainMnistCnn({ epochs, batch, lr: 2e-3, trainCount: Number(flag('train', '8000')), log: console.log });
   const svg = fileURLToPath(new URL('./mnist-cnn.svg', import.meta.url));

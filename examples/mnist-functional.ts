@@ -1,7 +1,7 @@
 // MNIST the JAX way: the LeNet of mnist-cnn.ts written as a pure function of a parameter pytree
 // with lax.convGeneralDilated, lax.reduceWindow and nn.relu/logSoftmax, trained with
 // jit(valueAndGrad) and an Adam update written out (also jitted), on the same 8,000 / 2,000 split.
-// Usage: node build/examples/mnist-functional.js [--epochs 4] [--backend cpu|webgpu] [--batch 64]
+// Usage: node build/examples/mnist-functional.js [--epochs 6] [--backend cpu|webgpu] [--batch 64]
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { jit, lax, nn, np, random, useBackend, valueAndGrad } from '../src/index.js';
@@ -102,7 +102,7 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
   const backend = flag('backend', 'cpu');
   if (backend !== 'cpu' && backend !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, got ${backend}`);
   await useBackend(backend);
-  const epochs = Number(flag('epochs', '4')), batch = Number(flag('batch', '64'));
+  const epochs = Number(flag('epochs', '6')), batch = Number(flag('batch', '64'));
   console.log(`LeNet (np/lax, jit(valueAndGrad) + Adam) on MNIST, backend ${backend}, ${epochs} epochs, batch ${batch}`);
   const res = await trainMnistFunctional({ epochs, batch, lr: 2e-3, trainCount: Number(flag('train', '8000')), log: console.log });
   const svg = fileURLToPath(new URL('./mnist-functional.svg', import.meta.url));
