@@ -30,10 +30,14 @@ function bothTargets<A extends NDArray[]>(f: (...a: A) => NDArray | NDArray[] | 
   setJitTarget('js');
   const js = jit(f);
   js(...args);
-  setJitTarget('onnxruntime', { minFlops: 0 });
-  const ort = jit(f);
+  // The target is read when a jitted call runs (executables are cached per jaxpr and compiler), so
+  // the ORT side must run with the target set, not only be created with it.
+  const onOrt = jit(f);
+  const ort = (...a: A) => {
+    setJitTarget('onnxruntime', { minFlops: 0 });
+    try { return onOrt(...a); } finally { setJitTarget('js'); }
+  };
   ort(...args);
-  setJitTarget('js');
   return { js, ort };
 }
 
@@ -66,7 +70,7 @@ const rows: Row[] = [];
     return [a.sub(g1.mul(1e-6)), b.sub(g2.mul(1e-6)), l];
   };
   const { js, ort } = bothTargets(step, [w1, w2, x, y]);
-  const run = (f: typeof js) => () => { const [a, b, l] = f(w1, w2, x, y) as NDArray[]; w1 = a!; w2 = b!; return l!.itemSync(); };
+  const run = (f: (...a: NDArray[]) => unknown) => () => { const [a, b, l] = f(w1, w2, x, y) as NDArray[]; w1 = a!; w2 = b!; return l!.itemSync(); };
   rows.push({ name: 'seed two-layer step (64·1000·100·10)', unit: 'ms', js: [], ort: [], numpy: [] });
   const row = rows[rows.length - 1]!;
   for (let r = 0; r < ROUNDS; r++) {
