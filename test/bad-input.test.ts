@@ -228,6 +228,7 @@ const TRANSFORMS: BadInput[] = [
   ['jacfwd: an int argument', () => jacfwd((x: NDArray) => x)(i32(3)), DTypeError, /^jacfwd:/, /int32/],
   ['jacrev: an int argument', () => jacrev((x: NDArray) => x)(i32(3)), DTypeError, /^jacrev:/, /int32/],
   ['vjp: cotangent shape', () => vjp((x: NDArray) => x.mul(2), f32(3))[1](f32(2)), ShapeError, /^vjp:/, /\[2\].*\[3\]/],
+  ['vjp: cotangent dtype', () => vjp((x: NDArray) => x.mul(2), f32(3))[1](np.ones([3], { dtype: 'float64' })), TypeError, /^vjp:/, /f64\[3\].*f32\[3\]/],
   ['vjp: cotangent structure', () => vjp((x: NDArray) => x.mul(2), f32(3))[1](junk([f32(3), f32(3)])), TypeError, /^vjp:/, /structure/],
   ['jvp: tangent shape', () => jvp((x: NDArray) => x, [f32(3)], [f32(2)]), ShapeError, /^jvp:/, /f32\[2\].*f32\[3\]/],
   ['jvp: tangent dtype', () => jvp((x: NDArray) => x, [f32(3)], [i32(3)]), TypeError, /^jvp:/, /i32\[3\].*f32\[3\]/],

@@ -23,11 +23,14 @@ export function pullback(lin: Linearized, cts: readonly Tangent[], inAvals: read
   });
 }
 
-function checkCotangent(ct: NDArray, primal: NDArray, i: number): NDArray {
+/** A cotangent for output `primal`: its shape, and its dtype (a TypeError, as JAX's); a JS number takes the output's dtype. */
+function checkCotangent(ct: NDArray, primal: NDArray, i: number, op: string, given: unknown): NDArray {
   if (ct.shape.join() !== primal.shape.join()) {
-    throw new ShapeError(`vjp: cotangent ${i} has shape [${ct.shape.join(', ')}] but the output has shape [${primal.shape.join(', ')}]`);
+    throw new ShapeError(`${op}: cotangent ${i} has shape [${ct.shape.join(', ')}] but the output has shape [${primal.shape.join(', ')}]`);
   }
-  return ct.dtype === primal.dtype ? ct : lax.convertElementType(ct, primal.dtype);
+  if (ct.dtype === primal.dtype) return ct;
+  if (typeof given === 'number' || typeof given === 'boolean') return lax.convertElementType(ct, primal.dtype);
+  throw new TypeError(`${op}: cotangent ${i} is ${ct.aval.str()} but the output is ${primal.aval.str()}; the cotangent of a ${primal.dtype} output must be ${primal.dtype}, not ${ct.dtype}`);
 }
 
 /**
@@ -67,7 +70,7 @@ function vjpCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, prim
     if (!tree.treedefEqual(ctTree, mainTree)) {
       throw new TypeError(`${op}: the cotangent's structure ${tree.treedefString(ctTree)} differs from the output's ${tree.treedefString(mainTree)}`);
     }
-    const cts: Tangent[] = toArrays(ctLeaves, op).map((c, i) => checkCotangent(c, lin.primalsOut[i]!, i));
+    const cts: Tangent[] = toArrays(ctLeaves, op).map((c, i) => checkCotangent(c, lin.primalsOut[i]!, i, op, ctLeaves[i]));
     // The aux outputs take no cotangent.
     for (let i = nMain; i < lin.primalsOut.length; i++) cts.push(new Zero(lin.primalsOut[i]!.aval));
     return tree.unflatten(inTree, pullback(lin, cts, args)) as PyTree[];

@@ -19,4 +19,18 @@ gpuTest('updates at out-of-range traced indices are dropped, gathers clamp; zero
   assert.equal(await vals(jit((x: NDArray) => np.sum(x, { axis: 0 }).add(1))(np.ones([0, 3]))), [1, 1, 1]);
 });
 
+// Found by the fuzzer: the shader compiler folded a division by a constant zero as if no NaN or
+// infinity could come of it, so jit gave 0 for a mean over an empty axis (the CPU and eager
+// WebGPU give NaN).
+gpuTest('jit divides by a constant zero as IEEE does (mean and var over an empty axis)', async () => {
+  const vals = async (x: NDArray) => Array.from(await x.data());
+  const empty = np.ones([2, 0, 3]);
+  assert.equal((await vals(jit((x: NDArray) => np.mean(x, { axis: [0, 1] }))(empty))).map(Number.isNaN), [true, true, true]);
+  assert.equal((await vals(jit((x: NDArray) => np.var(x, { axis: [0, 1] }))(empty))).map(Number.isNaN), [true, true, true]);
+  const y = np.array([1, -2, 0, NaN]);
+  assert.equal(await vals(jit((v: NDArray) => v.div(0))(y)), [Infinity, -Infinity, NaN, NaN]);
+  assert.equal(await vals(jit((v: NDArray) => v.div(-0))(y)), [-Infinity, Infinity, NaN, NaN]);
+  assert.equal(await vals(jit((v: NDArray) => v.div(2))(y)), [0.5, -1, 0, NaN]);
+});
+
 test.run();

@@ -54,6 +54,16 @@ const HELPERS: Record<string, string> = {
   // A `let` is not a const-expression, so these are built at run time (a constant NaN is a shader-creation error).
   nan_f32: `fn nan_f32() -> f32 { let bits = 0x7fc00000u; return bitcast<f32>(bits); }`,
   inf_f32: `fn inf_f32() -> f32 { let bits = 0x7f800000u; return bitcast<f32>(bits); }`,
+  /**
+   * x / ±0 by the bits, for a divisor that is a literal zero: the shader compiler folds a division
+   * by a constant zero as if no infinity or NaN could come of it (llvmpipe gives 0 for 0/0), so
+   * jit spells out IEEE's answer: NaN for 0/0 and NaN/0, else an infinity signed by both signs.
+   */
+  div_zero_f32: `fn div_zero_f32(x: f32, zero_sign: u32) -> f32 {
+  let b = bitcast<u32>(x);
+  if ((b & 0x7fffffffu) == 0u || (b & 0x7fffffffu) > 0x7f800000u) { return nan_f32(); }
+  return bitcast<f32>(((b & 0x80000000u) ^ zero_sign) | 0x7f800000u);
+}`,
   /** Both operands are numbers: the only case where a float comparison may be true. */
   ordered_f32: `fn ordered_f32(a: f32, b: f32) -> bool { return !(isnan_f32(a) || isnan_f32(b)); }`,
   /** Math.sign: NaN stays NaN, ±0 stay ±0. */

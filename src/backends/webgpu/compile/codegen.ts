@@ -161,6 +161,16 @@ function unravelCoords(nest: Nest, flat: string, kind: 'K' | 'R', level: 0 | 1):
   };
 }
 
+/** The value of an atom that is a literal, or a literal only broadcast or reshaped; else undefined. */
+function constantValue(producer: ReadonlyMap<Var, JaxprEqn>, a: Var | Literal): number | undefined {
+  for (;;) {
+    if (a instanceof Literal) return a.value;
+    const e = producer.get(a);
+    if (!e || (e.primitive !== 'broadcast_in_dim' && e.primitive !== 'reshape')) return undefined;
+    a = e.inputs[0]!;
+  }
+}
+
 /**
  * Walks trees over a domain, loading buffers and splicing expressions. `locals`: values already
  * computed in this shader (earlier members, a reduction's result), read at the element being
@@ -176,6 +186,11 @@ function visitor(em: Emitter, ctx: ShaderContext, domain: Shape, locals: Readonl
     },
     elementwise: (eqn, ops) => {
       const inDtype = eqn.inputs[eqn.inputs.length - 1]!.aval.dtype;
+      const zero = eqn.primitive === 'div' && inDtype === 'float32' ? constantValue(ctx.plan.producer, eqn.inputs[1]!) : undefined;
+      if (zero === 0) {
+        // A constant zero divisor (a mean over an empty axis): see div_zero_f32 for why.
+        return em.bind(`div_zero_f32(${ops[0]!.ref}, ${Object.is(zero, -0) ? '0x80000000u' : '0u'})`, ops[0]!.level);
+      }
       const expr = wgslElementwiseExpr(eqn.primitive as ElementwisePrimitive, inDtype, eqn.outvars[0]!.aval.dtype, ops.map((o) => o.ref));
       return em.bind(expr, ops.some((o) => o.level === 1) ? 1 : 0);
     },
