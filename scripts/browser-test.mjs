@@ -8,11 +8,11 @@
 // BROWSER_TEST_TIMEOUT_S (default 120); REQUIRE_BROWSER=1 makes a missing Chromium or a missing
 // WebGPU adapter a failure instead of a loud skip (CI sets it).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serveRoot } from './static-server.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -75,20 +75,6 @@ try {
   record('fail', 'exportOnnx writes the model the page runs', e.stack ?? String(e));
 }
 
-// ---- the static server: the repository root, read-only, on loopback ---------------------------
-const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.json': 'application/json', '.map': 'application/json', '.wasm': 'application/wasm' };
-const notFound = [];
-
-/** The file a URL path names under the root; fp-ts's ES build imports its siblings without '.js', so X may mean X.js. */
-function fileFor(urlPath) {
-  const path = resolve(root, `.${decodeURIComponent(urlPath === '/' ? page : urlPath)}`);
-  if (path !== root && !path.startsWith(root + sep)) return null;
-  for (const candidate of [path, `${path}.js`]) {
-    if (existsSync(candidate) && statSync(candidate).isFile()) return candidate;
-  }
-  return null;
-}
-
 let resolveDone;
 const done = new Promise((r) => (resolveDone = r));
 let adapterReported = false;
@@ -109,29 +95,19 @@ function onEvent(ev) {
   }
 }
 
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  if (req.method === 'POST' && url.pathname === '/event') {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      res.writeHead(204).end();
-      try { onEvent(JSON.parse(body)); } catch (e) { record('fail', 'the page sends valid JSON', `${e.message}: ${body.slice(0, 200)}`); }
-    });
-    return;
-  }
-  const file = req.method === 'GET' ? fileFor(url.pathname) : null;
-  if (!file) {
-    if (url.pathname !== '/favicon.ico') notFound.push(url.pathname);
-    res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${url.pathname}`);
-    return;
-  }
-  res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-  res.end(readFileSync(file));
+// ---- the static server: the repository root, read-only, on loopback, plus the page's events ----
+const { server, notFound, base } = await serveRoot(root, 0, (req, res, url) => {
+  if (req.method !== 'POST' || url.pathname !== '/event') return false;
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (c) => (body += c));
+  req.on('end', () => {
+    res.writeHead(204).end();
+    try { onEvent(JSON.parse(body)); } catch (e) { record('fail', 'the page sends valid JSON', `${e.message}: ${body.slice(0, 200)}`); }
+  });
+  return true;
 });
-await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${server.address().port}${page}`;
+const url = `${base}${page}`;
 
 // ---- Chromium -----------------------------------------------------------------------------------
 const profile = mkdtempSync(join(tmpdir(), 'cotangent-chromium-'));

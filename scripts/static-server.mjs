@@ -7,8 +7,12 @@ import { extname, resolve, sep } from 'node:path';
 
 const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.json': 'application/json', '.map': 'application/json', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
 
-/** Serves `root` on 127.0.0.1:`port` (0: any free port); resolves with the server and its base URL. */
-export async function serveRoot(root, port = 0) {
+/**
+ * Serves `root` on 127.0.0.1:`port` (0: any free port); resolves with the server and its base URL.
+ * `route(req, res, url)`, when given, sees each request first and returns true if it answered it
+ * (the browser test's POST /event).
+ */
+export async function serveRoot(root, port = 0, route = () => false) {
   const notFound = [];
   const fileFor = (urlPath) => {
     const path = resolve(root, `.${decodeURIComponent(urlPath.endsWith('/') ? `${urlPath}index.html` : urlPath)}`);
@@ -18,6 +22,7 @@ export async function serveRoot(root, port = 0) {
   };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (route(req, res, url)) return;
     const file = req.method === 'GET' ? fileFor(url.pathname) : null;
     if (!file) {
       if (url.pathname !== '/favicon.ico') notFound.push(url.pathname);
