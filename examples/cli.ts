@@ -25,7 +25,7 @@ export async function parseArgs(defaults: { steps: number; every: number }, argv
   return opts;
 }
 
-async function selectBackend(name: string): Promise<void> {
+export async function selectBackend(name: string): Promise<void> {
   if (name !== 'cpu' && name !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, got ${name}`);
   await useBackend(name);
   if (name === 'webgpu') console.log(`WebGPU (${adapterDescription()}): the first steps compile the shaders (seconds on a software adapter); later runs reuse the driver's cache`);
@@ -35,4 +35,10 @@ function positiveInt(s: string, flag: string): number {
   const n = Number(s);
   if (!Number.isInteger(n) || n <= 0) throw new Error(`${flag} must be a positive integer, got ${s}`);
   return n;
+}
+
+/** The value after `--name` on the command line, or `fallback` (for examples with their own flags). */
+export function flag(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }

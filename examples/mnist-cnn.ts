@@ -7,8 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as torch from '../src/nn/index.js';
-import { np, useBackend } from '../src/index.js';
+import { np } from '../src/index.js';
 import { Digits, loadMnist, lossCurveSvg } from './mnist-data.js';
+import { flag, selectBackend } from './cli.js';
 
 const { nn } = torch;
 
@@ -84,15 +85,9 @@ export async function evaluate(model: torch.nn.Module, d: Digits, batch: number)
 /** A core array over a copy of the pixels (the copy keeps the dataset's buffer unshared). */
 const torchArray = (data: Float32Array, shape: number[]) => np.fromTypedArray(data.slice(), shape);
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const backend = flag('backend', 'cpu');
-  if (backend !== 'cpu' && backend !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, got ${backend}`);
-  await useBackend(backend);
+  await selectBackend(backend);
   const epochs = Number(flag('epochs', '6')), batch = Number(flag('batch', '64'));
   console.log(`LeNet on MNIST (8,000 train / 2,000 test digits of the mnist package), backend ${backend}, ${epochs} epochs, batch ${batch}`);
   const res = await trainMnistCnn({ epochs, batch, lr: 2e-3, trainCount: Number(flag('train', '8000')), log: console.log });

@@ -4,9 +4,10 @@
 // Usage: node build/examples/mnist-functional.js [--epochs 6] [--backend cpu|webgpu] [--batch 64]
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { jit, lax, nn, np, random, useBackend, valueAndGrad } from '../src/index.js';
+import { jit, lax, nn, np, random, valueAndGrad } from '../src/index.js';
 import type { Array as NDArray } from '../src/index.js';
 import { Digits, loadMnist, lossCurveSvg } from './mnist-data.js';
+import { flag, selectBackend } from './cli.js';
 
 type Params = { c1: NDArray; b1: NDArray; c2: NDArray; b2: NDArray; w3: NDArray; b3: NDArray; w4: NDArray; b4: NDArray };
 
@@ -93,15 +94,9 @@ export async function trainMnistFunctional(o: FunctionalOptions, data = loadMnis
   return { testAccuracy: correct / test.count, losses, imagesPerSecond: rates };
 }
 
-function flag(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const backend = flag('backend', 'cpu');
-  if (backend !== 'cpu' && backend !== 'webgpu') throw new Error(`--backend must be cpu or webgpu, got ${backend}`);
-  await useBackend(backend);
+  await selectBackend(backend);
   const epochs = Number(flag('epochs', '6')), batch = Number(flag('batch', '64'));
   console.log(`LeNet (np/lax, jit(valueAndGrad) + Adam) on MNIST, backend ${backend}, ${epochs} epochs, batch ${batch}`);
   const res = await trainMnistFunctional({ epochs, batch, lr: 2e-3, trainCount: Number(flag('train', '8000')), log: console.log });
