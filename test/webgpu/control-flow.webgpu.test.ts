@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { grad, jit, lax, np } from '../../src/index.js';
 import type { Array as NDArray } from '../../src/index.js';
 import { gpuSuite, onCpu } from '../helpers/webgpu.js';
+import { ctx } from '../../src/backends/webgpu/device.js';
 
 const gpuTest = gpuSuite(test, 'control-flow.webgpu.test');
 const close = async (a: NDArray, b: NDArray, tol: number, what: string) => {
@@ -32,6 +33,50 @@ gpuTest('scan equals the unrolled loop and the CPU, eagerly and under jit', asyn
   const g = jit(grad((w: NDArray) => run(w, xs)[0].sum()))(W) as NDArray;
   const gC = onCpu(() => grad((w: NDArray) => run(w, np.array(xsData).reshape(5, 2, 4))[0].sum())(np.array(wData).reshape(4, 4))) as NDArray;
   await close(g, gC, 1e-4, 'jit(grad(scan)) vs CPU');
+});
+
+/** How many command buffers `f` submits to the queue. */
+const submits = (f: () => unknown): number => {
+  const q = ctx().device.queue, real = q.submit;
+  let n = 0;
+  q.submit = (bufs) => { n++; real.call(q, bufs); };
+  try { f(); } finally { q.submit = real; }
+  return n;
+};
+
+gpuTest('a jitted scan is one submission: the body replayed in one command encoder, reverse and pytrees too', async () => {
+  const W = np.array(wData).reshape(4, 4), xs = np.array(xsData).reshape(5, 2, 4);
+  const run = (w: NDArray, s: NDArray) => lax.scan(([h, k]: [NDArray, NDArray], x: NDArray) => {
+    const n = np.tanh(h.matmul(w).add(x)).mul(k);
+    return [[n, k.add(1)] as [NDArray, NDArray], { s: n.sum(), m: n.max({ axis: 0 }) }] as const;
+  }, [np.zeros([2, 4]), np.array(1)] as [NDArray, NDArray], s, { reverse: true });
+  const f = jit(run);
+  const text = f.lower(W, xs).compiledText();
+  assert.match(text, /one command encoder, one submit; 1 scan\(s\) replayed inside it/);
+  assert.match(text, /replayed 5 time\(s\) in this command encoder/);
+  f(W, xs); // compiles the pipelines
+  let out: ReturnType<typeof run> | undefined;
+  assert.is(submits(() => { out = f(W, xs); }), 1, 'one submit for the whole scan');
+  const [[h, k], ys] = out!;
+  const [[hC, kC], ysC] = onCpu(() => run(np.array(wData).reshape(4, 4), np.array(xsData).reshape(5, 2, 4)));
+  await close(h, hC, 1e-5, 'carry');
+  await close(k, kC, 0, 'counter carry');
+  await close(ys.s, ysC.s, 1e-5, 'ys.s (reverse: by offset from the end)');
+  await close(ys.m, ysC.m, 1e-5, 'ys.m');
+  // A length-0 scan: the carry comes back, the ys are empty.
+  const [[h0], y0] = f(W, xs.get(':0'));
+  await close(h0, np.zeros([2, 4]), 0, 'length 0 carry');
+  assert.equal(y0.s.shape, [0]);
+  // The gradient's forward and reverse scans are both replayed: one submit.
+  const g = jit(grad((w: NDArray) => run(w, xs)[0][0].sum()));
+  const gText = g.lower(W).compiledText();
+  assert.is(gText.match(/replayed 5 time\(s\)/g)?.length, 2, 'forward and backward scans replayed');
+  assert.not.match(gText, /interpreted/);
+  g(W);
+  let gw: NDArray | undefined;
+  assert.is(submits(() => { gw = g(W) as NDArray; }), 1, 'one submit for jit(grad(scan))');
+  const gC = onCpu(() => grad((w: NDArray) => run(w, np.array(xsData).reshape(5, 2, 4))[0][0].sum())(np.array(wData).reshape(4, 4))) as NDArray;
+  await close(gw!, gC, 1e-4, 'jit(grad(scan)) replayed vs CPU');
 });
 
 gpuTest('cond and switch select on the device index, eagerly and under jit', async () => {
