@@ -14,7 +14,7 @@ import { allocTyped } from '../../../core/dtype.js';
 import { CotangentError } from '../../../core/errors.js';
 import { bind } from '../../../core/interpreter.js';
 import { Literal } from '../../../core/jaxpr.js';
-import { allocGpuBuffer, ctx, GpuBuffer, grid, layoutFor, pipelineAsync, pipelineFor, scoped, upload } from '../device.js';
+import { allocGpuBuffer, ctx, GpuBuffer, grid, layoutFor, pipelineAsync, pipelineFor, scoped, submit, upload } from '../device.js';
 import { Command, Program } from './program.js';
 
 // ---- the pool ----------------------------------------------------------------------------------
@@ -190,7 +190,7 @@ export class Runner {
         handles = this.bind(st, inputs.map((b, i) => copies.get(i) ?? b), rec, false);
         this.record(st, rec, handles);
         endPass(rec);
-        st.device.queue.submit([rec.enc.finish()]);
+        submit(st.device, [rec.enc.finish()]);
       });
     } catch (e) {
       for (const b of rec.fresh) b.dispose();
@@ -259,7 +259,7 @@ export class Runner {
       } else {
         // The interpreter dispatches on its own: what is recorded so far must run first.
         endPass(rec);
-        device.queue.submit([rec.enc.finish()]);
+        submit(device, [rec.enc.finish()]);
         const backend = getBackend('webgpu');
         const operands = c.inputs.map((a, j) => {
           const aval = c.eqn.inputs[j]!.aval;
