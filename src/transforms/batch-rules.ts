@@ -296,6 +296,10 @@ const arrayBatchRules: { [P in ArrayPrimitive]: BatchRule<P> } = {
   reduce_window_min: windowBatch('reduce_window_min'),
   select_and_gather_add: selectBatch('select_and_gather_add'), select_and_scatter_add: selectBatch('select_and_scatter_add'),
   threefry2x32: ew('threefry2x32'),
+  // The decompositions act on the last two axes and carry any leading ones: lanes go in front.
+  cholesky: atFrontBatch('cholesky', (p) => p), triangular_solve: atFrontBatch('triangular_solve', (p) => p),
+  lu: atFrontBatch('lu', (p) => p), qr: atFrontBatch('qr', (p) => p), eigh: atFrontBatch('eigh', (p) => p),
+  svd: atFrontBatch('svd', (p) => p),
 };
 
 // ---- higher-order rules ------------------------------------------------------------------------------

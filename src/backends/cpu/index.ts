@@ -12,6 +12,7 @@ import { gather, scatterAdd } from './indexing.js';
 import { threefry2x32 } from './random.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
 import { sort } from './sort.js';
+import { cholesky, eigh, lu, qr, svd, triangularSolve } from './linalg.js';
 import { compileJaxpr } from './compile/index.js';
 
 /** A CPU buffer is a typed array of the aval's dtype, row-major and contiguous. */
@@ -63,6 +64,7 @@ export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
   reduce_window_sum: reduceWindowSum, reduce_window_max: reduceWindowMax, reduce_window_min: reduceWindowMin,
   select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
   threefry2x32,
+  cholesky, triangular_solve: triangularSolve, lu, qr, eigh, svd,
 };
 
 function dataOf(buf: DeviceBuffer, op: string): TypedArray {

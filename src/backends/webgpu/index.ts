@@ -23,6 +23,7 @@ import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose 
 import { threefry2x32 } from './random.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
 import { sort } from './sort.js';
+import { cholesky, eigh, lu, qr, svd, triangularSolve } from './linalg.js';
 import { Plan, WebGpuKernel } from './wgsl.js';
 
 export type { WebGpuKernel } from './wgsl.js';
@@ -63,6 +64,7 @@ export const webgpuKernels: { [P in ArrayPrimitive]: WebGpuKernel<P> } = {
   reduce_window_sum: reduceWindowSum, reduce_window_max: reduceWindowMax, reduce_window_min: reduceWindowMin,
   select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
   threefry2x32,
+  cholesky, triangular_solve: triangularSolve, lu, qr, eigh, svd,
 };
 
 /** Plans by (primitive, params, operand avals, result avals): a plan holds its WGSL, whose pipeline device.ts caches. */
