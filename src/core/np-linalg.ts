@@ -20,7 +20,7 @@ const full = (x: NDArray, v: number) => lax.fullLike(x, v);
 const matrixArg = (fn: string, a: ArrayLike, square: boolean): NDArray => checkMatrix(fn, toArray(fn, a), square);
 /** x broadcast over new leading batch axes `batch` (its own matrix axes kept). */
 const toBatch = (x: NDArray, batch: readonly number[]): NDArray =>
-  lax.broadcastInDim(x, [...batch, ...x.shape.slice(-2)], range(x.ndim, batch.length + 2 - x.ndim));
+  lax.broadcastInDim(x, [...batch, ...x.shape.slice(-2)], range(batch.length + 2, batch.length + 2 - x.ndim));
 
 // ---- factorizations ---------------------------------------------------------------------------------
 /** The Cholesky factor of symmetric positive-definite matrices: L (lower, a = L·Lᵀ) or, with `upper`, U = Lᵀ (a = Uᵀ·U). Not positive definite: NaN (as JAX; NumPy raises). */
