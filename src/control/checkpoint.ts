@@ -5,7 +5,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { NDArray } from '../core/array.js';
 import { bind } from '../core/interpreter.js';
 import { Atom, ClosedJaxpr, evalClosedJaxpr, Jaxpr, JaxprEqn, Var } from '../core/jaxpr.js';
-import { eliminateDeadCode } from '../core/passes.js';
+import { DceRule, dropInputs, eliminateDeadCode, pruneOutputs } from '../core/passes.js';
 import { CheckpointPolicy, Params, ShapeRule } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
 import { PyTree, TreeDef } from '../core/tree.js';
@@ -137,6 +137,19 @@ function transpose(cts: readonly Tangent[], args: readonly (NDArray | UndefinedP
   return linear.map((l) => (l ? ctsIn[k++]! : null));
 }
 
+/** Unread outputs are dropped from the checkpointed jaxpr, then the inputs it no longer reads. */
+const dce: DceRule<'checkpoint'> = (e, used) => {
+  const pruned = pruneOutputs(e.params.jaxpr, used);
+  if (used.every((u) => u) && pruned.reads.every((r) => r)) return e;
+  return {
+    ...e,
+    inputs: e.inputs.filter((_, i) => pruned.reads[i]),
+    outvars: e.outvars.filter((_, i) => used[i]),
+    params: { ...e.params, jaxpr: dropInputs(pruned.closed, pruned.reads) },
+  };
+};
+
+export const checkpointDce = dce;
 export const checkpointShape = shape;
 export const checkpointImpl = impl;
 export const checkpointRules = (): HigherOrderRules<'checkpoint'> => ({ jvp, partialEval, transpose, stage: stageByShape('checkpoint') });

@@ -179,8 +179,62 @@ export type LinalgPrimitive = keyof LinalgParams;
 export type HigherOrderPrimitive = keyof HigherOrderParams;
 export type Params<P extends Primitive> = PrimitiveParams[P];
 
-/** A table with one entry per primitive: leaving one out fails `tsc`. */
-export type PrimitiveTable<F extends { [P in Primitive]: unknown }> = { [P in Primitive]: F[P] };
+// ---- the elementwise contract ------------------------------------------------------------------
+/**
+ * The elementwise primitives: one scalar function applied at every index of operands of one shape.
+ * Each backend gives every one a scalar expression in one table (src/backends/elementwise.ts) and
+ * generates its elementwise kernels from it; batching treats them all alike.
+ */
+export type ElementwisePrimitive = UnaryPrimitive | BinaryPrimitive | ComparePrimitive | 'select' | 'convert_element_type';
+/** How an elementwise primitive is applied: the signature of its scalar expression. */
+export type ElementwiseKind<P extends ElementwisePrimitive = ElementwisePrimitive> =
+  P extends UnaryPrimitive ? 'unary' : P extends BinaryPrimitive ? 'binary' : P extends ComparePrimitive ? 'compare'
+  : P extends 'select' ? 'select' : 'convert';
+
+/** The list, rows in catalog order; typed by the params interfaces, so a unary, binary or compare primitive without a row fails tsc. */
+export const ELEMENTWISE_KINDS: { readonly [P in ElementwisePrimitive]: ElementwiseKind<P> } = {
+  neg: 'unary', sign: 'unary', floor: 'unary', ceil: 'unary', round: 'unary', abs: 'unary',
+  exp: 'unary', log: 'unary', expm1: 'unary', log1p: 'unary', sin: 'unary', cos: 'unary',
+  tanh: 'unary', sqrt: 'unary', not: 'unary',
+  erf: 'unary', erfc: 'unary', lgamma: 'unary', digamma: 'unary',
+
+  add: 'binary', sub: 'binary', mul: 'binary', div: 'binary', rem: 'binary', pow: 'binary',
+  max: 'binary', min: 'binary', atan2: 'binary', and: 'binary', or: 'binary',
+  shift_right_logical: 'binary',
+
+  eq: 'compare', ne: 'compare', lt: 'compare', le: 'compare', gt: 'compare', ge: 'compare',
+
+  select: 'select',
+  convert_element_type: 'convert',
+};
+export const ELEMENTWISE_PRIMITIVES = Object.keys(ELEMENTWISE_KINDS) as ElementwisePrimitive[];
+export const isElementwise = (p: string): p is ElementwisePrimitive => Object.prototype.hasOwnProperty.call(ELEMENTWISE_KINDS, p);
+/** Operands of each application: select takes (predicate, on true, on false). */
+export const elementwiseArity = (p: ElementwisePrimitive): 1 | 2 | 3 => {
+  const kind = ELEMENTWISE_KINDS[p];
+  return kind === 'select' ? 3 : kind === 'unary' || kind === 'convert' ? 1 : 2;
+};
+
+/**
+ * One row per elementwise primitive, each made by `row` (a kernel, a batching rule, …): how a
+ * table typed `{ [P in ArrayPrimitive]: … }` takes its elementwise rows from the list above, so a
+ * new elementwise primitive needs no row there. `T` is the mapped type of the rows.
+ */
+export function elementwiseRows<T extends { [P in ElementwisePrimitive]: unknown }>(row: (p: ElementwisePrimitive) => T[ElementwisePrimitive]): T {
+  return Object.fromEntries(ELEMENTWISE_PRIMITIVES.map((p) => [p, row(p)])) as T;
+}
+
+/** Each reduction folds with a binary elementwise primitive (on bool, add is or and mul is and). */
+export const REDUCE_COMBINE = { reduce_sum: 'add', reduce_max: 'max', reduce_min: 'min', reduce_prod: 'mul' } as const satisfies { readonly [P in ReducePrimitive]: BinaryPrimitive };
+/** The fold's identity, what a reduction over nothing gives: the lowest or highest value of the dtype for max and min (bool: false, true). */
+export function reduceIdentity(prim: ReducePrimitive, dtype: DType): number {
+  switch (prim) {
+    case 'reduce_sum': return 0;
+    case 'reduce_prod': return 1;
+    case 'reduce_max': return isFloat(dtype) ? -Infinity : dtype === 'int32' ? -2147483648 : 0;
+    case 'reduce_min': return isFloat(dtype) ? Infinity : dtype === 'int32' ? 2147483647 : dtype === 'uint32' ? 4294967295 : 1;
+  }
+}
 
 export type ShapeRule<P extends Primitive> = (avals: readonly ShapedArray[], params: Params<P>) => E.Either<string, ShapedArray[]>;
 
