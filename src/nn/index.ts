@@ -28,4 +28,5 @@ export * as nn from './torch-nn.js';
 export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
 export * as autograd from './autograd-api.js';
+export * as linalg from './linalg.js';
 export * as torch from './index.js';
