@@ -100,6 +100,15 @@ export interface LinalgParams {
   /** (…, m, n) → (s descending, u, vt) or (s) alone; u is m×m and vt n×n if fullMatrices, else m×k and k×n. */
   svd: { fullMatrices: boolean; computeUv: boolean };
 }
+/** XLA's FFT types. ifft and irfft carry the 1/N of the inverse transform; fft and rfft are unnormalized. */
+export type FftType = 'fft' | 'ifft' | 'rfft' | 'irfft';
+/**
+ * A discrete Fourier transform over the trailing `fftLengths.length` signal axes (XLA's Fft). There
+ * is no complex dtype: a complex array is a float array with a trailing axis of 2 holding (re, im).
+ * fft, ifft: complex [..., ...L, 2] → complex [..., ...L, 2]; rfft: real [..., ...L] → complex
+ * [..., ...L', ⌊n/2⌋+1, 2] (L = [...L', n]); irfft: that half spectrum → real [..., ...L].
+ */
+export interface FftParams { readonly fftType: FftType; readonly fftLengths: readonly number[] }
 
 /** Primitives on arrays: what backends implement as kernels. */
 export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, CompareParams, ReduceParams, LinalgParams {
@@ -136,6 +145,8 @@ export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, Compare
   select_and_gather_add: WindowParams & { readonly selectPrim: SelectPrim };
   /** Operands (source, operand): each window's source value added where the operand is selected; out has the operand's shape. */
   select_and_scatter_add: WindowParams & { readonly selectPrim: SelectPrim };
+  /** Operand x (float32/float64): the DFT over its trailing signal axes, complex values as a trailing (re, im) axis. */
+  fft: FftParams;
   /** Threefry-2x32 (20 rounds) on (key0, key1, x0, x1), all uint32 of one shape → (y0, y1). */
   threefry2x32: NoParams;
 }
@@ -477,6 +488,7 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
     if (src.dtype !== x.dtype) return fail(`source and operand must share a dtype, got ${src.str()} and ${x.str()}`);
     return ok(new ShapedArray(x.shape, x.dtype, src.weakType));
   },
+  fft: fftShapeRule,
   threefry2x32: (avals) => {
     const a = arity(4, avals) ?? sameShapes(avals); if (a) return fail(a);
     if (avals[0]!.dtype !== 'uint32') return fail(`operands must be uint32, got ${avals[0]!.str()}`);
@@ -612,6 +624,24 @@ function convShapeRule(avals: readonly ShapedArray[], p: ConvParams): E.Either<s
     out[os[2 + i]!] = padded < window ? 0 : Math.floor((padded - window) / p.windowStrides[i]!) + 1;
   }
   return ok(new ShapedArray(out, l.dtype, l.weakType && r.weakType));
+}
+
+function fftShapeRule(avals: readonly ShapedArray[], { fftType, fftLengths: L }: FftParams): E.Either<string, ShapedArray[]> {
+  const a = arity(1, avals); if (a) return fail(a);
+  const x = avals[0]!;
+  if (!['fft', 'ifft', 'rfft', 'irfft'].includes(fftType)) return fail(`fftType must be 'fft', 'ifft', 'rfft' or 'irfft', got ${String(fftType)}`);
+  if (!isFloat(x.dtype)) return fail(`the operand must be float32 or float64 (complex values are a trailing axis of 2), got ${x.str()}`);
+  if (L.length === 0 || L.some((n) => !Number.isInteger(n) || n < 1)) return fail(`fftLengths must be one or more positive integers, got ${showShape(L)}`);
+  const k = L.length, n = L[k - 1]!, half = [...L.slice(0, -1), Math.floor(n / 2) + 1];
+  const complexIn = fftType !== 'rfft';
+  if (complexIn && (x.ndim < k + 1 || x.shape[x.ndim - 1] !== 2)) return fail(`a complex operand needs ${k} signal axes and a trailing axis of 2 (re, im), got ${x.str()}`);
+  if (!complexIn && x.ndim < k) return fail(`a real operand needs ${k} signal axes, got ${x.str()}`);
+  const signal = complexIn ? x.shape.slice(x.ndim - 1 - k, x.ndim - 1) : x.shape.slice(x.ndim - k);
+  const want = fftType === 'irfft' ? half : L;
+  if (!shapeEq(signal, want)) return fail(`${fftType} of lengths ${showShape(L)} needs signal axes ${showShape(want)}, got ${x.str()}`);
+  const lead = x.shape.slice(0, x.ndim - k - (complexIn ? 1 : 0));
+  const out = fftType === 'rfft' ? [...lead, ...half, 2] : fftType === 'irfft' ? [...lead, ...L] : x.shape;
+  return ok(new ShapedArray(out, x.dtype, x.weakType));
 }
 
 /** Shape rules of the control-flow primitives, kept beside their other rules and registered at load. */

@@ -7,6 +7,7 @@ import { BinaryPrimitive, ComparePrimitive, Params, Primitive, reduceIdentity, R
 import { GraphBuilder, OnnxLoweringError } from './builder.js';
 import { convLowering, reduceWindowMaxLowering, reduceWindowMinLowering, reduceWindowSumLowering } from './conv.js';
 import type { OnnxDType } from './proto.js';
+import { fftLowering } from './fft.js';
 
 /** What a lowering sees besides its operands: the graph and a way to lower a sub-jaxpr in place. */
 export interface LowerContext {
@@ -480,6 +481,7 @@ export const onnxLowerings: { [P in Primitive]: OnnxLowering<P> } = {
   reduce_window_sum: reduceWindowSumLowering, reduce_window_max: reduceWindowMaxLowering, reduce_window_min: reduceWindowMinLowering,
   select_and_gather_add: noLowering('select_and_gather_add', 'it is the tangent of a max/min window reduction, which appears only in derivatives'),
   select_and_scatter_add: noLowering('select_and_scatter_add', 'it is the gradient of a max/min window reduction, which appears only in derivatives'),
+  fft: fftLowering,
   threefry2x32: ({ g }, ins, _p, [a]) => (a!.size === 0 ? [g.op('Identity', [ins[2]!]), g.op('Identity', [ins[3]!])] : threefry(g, ins)),
   // Standard ONNX has no matrix decompositions (only Det, which np.linalg.det does not lower to: it derives from lu).
   cholesky: noLowering('cholesky', 'standard ONNX has no Cholesky operator (np.linalg.cholesky, solve of a positive-definite system)'),
