@@ -17,21 +17,31 @@ export type UpdateRule<H> = {
   rule(param: NDArray, grad: NDArray, state: StateArrays | null, hyper: Readonly<H>): [param: NDArray, state: StateArrays];
 }['rule'];
 
+/** A group of parameters with its hyperparameters. */
 export type ParamGroup<H> = H & { params: Tensor[] };
 /** What constructors accept: parameters, or groups of them with their own hyperparameters. */
 export type ParamsInput<H> = Iterable<Tensor> | readonly (Partial<H> & { params: Iterable<Tensor> })[];
 
+/** What stateDict() returns and loadStateDict() takes, as PyTorch's. */
 export interface OptimizerStateDict<H> {
   /** Per parameter (numbered across groups in order): its state tensors. */
   state: Record<number, Record<string, Tensor>>;
+  /** Per group its hyperparameters, with parameters as their numbers. */
   paramGroups: (H & { params: number[] })[];
 }
 
+/** What torch.optim's optimizers share: parameter groups, per-parameter state, step(), zeroGrad(), stateDict(). */
 export abstract class Optimizer<H extends object> {
+  /** The parameter groups with their hyperparameters (a scheduler rewrites their lr). */
   readonly paramGroups: ParamGroup<H>[] = [];
   /** Per-parameter state tensors (PyTorch's `optimizer.state[p]`), created by the first step. */
   state = new Map<Tensor, Record<string, Tensor>>();
 
+  /**
+   * @param params Parameters, or groups of them with their own hyperparameters.
+   * @param defaults The hyperparameters a group does not set.
+   * @param rule The update of one parameter.
+   */
   constructor(params: ParamsInput<H>, readonly defaults: Readonly<H>, private readonly rule: UpdateRule<H>) {
     const list = [...(params as Iterable<Tensor | (Partial<H> & { params: Iterable<Tensor> })>)];
     if (list.length === 0) throw new TypeError('optimizer got an empty parameter list');
@@ -126,6 +136,7 @@ export abstract class Optimizer<H extends object> {
     }
   }
 
+  /** PyTorch's repr: the class and each group's hyperparameters. */
   toString(): string {
     const groups = this.hyperparameters().map((h, i) =>
       [`Parameter Group ${i}`, ...Object.entries(h).map(([k, v]) => `    ${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`)].join('\n'));
