@@ -1,5 +1,6 @@
 // dtypes, their typed-array storage, and the promotion lattice (with JAX-style weak types).
 import { OverflowError } from './errors.js';
+/** The dtypes arrays hold (float64 on the CPU only). */
 export type DType = 'bool' | 'uint32' | 'int32' | 'float32' | 'float64';
 export const DTYPES: readonly DType[] = ['bool', 'uint32', 'int32', 'float32', 'float64'];
 

@@ -82,8 +82,13 @@ export const amax = max;
 /** The same as `np.min`. */
 export const amin = min;
 
-/** Options of argmax/argmin: one axis (null: flattened) and keepdims. */
-export interface ArgReduceOptions { axis?: number | null; keepdims?: boolean }
+/** Options of argmax/argmin. */
+export interface ArgReduceOptions {
+  /** One axis (null or missing: the flattened array). */
+  axis?: number | null;
+  /** Keep the reduced axis as size 1. */
+  keepdims?: boolean;
+}
 /** Index of the first maximum (minimum) along an axis, or in the flattened array when axis is null; int32. */
 function argExtremum(op: 'argmax' | 'argmin', x: ArrayLike, opts: ArgReduceOptions | number | null | undefined): NDArray {
   const o: ArgReduceOptions = typeof opts === 'number' || opts === null ? { axis: opts } : opts ?? {};

@@ -212,6 +212,7 @@ export function t(k: NDArray, df: ArrayLike, shape?: Shape, opts: { dtype?: DTyp
   const twoG = chisquare(keys.get(1), d, s, { dtype });
   return lax.mul(n, lax.sqrt(lax.div(d, twoG)));
 }
+/** The same as `random.t`. */
 export const studentT = t;
 
 /**

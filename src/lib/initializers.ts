@@ -41,8 +41,17 @@ export const truncatedNormal = (stddev = 1e-2, dtype: DType = 'float32', lower =
 export type FanMode = 'fan_in' | 'fan_out' | 'fan_avg' | 'fan_geo_avg';
 /** The distribution varianceScaling samples. */
 export type Distribution = 'truncated_normal' | 'normal' | 'uniform';
-/** Which axes of the shape count as input, output and batch (default: the last two are in, out). */
-export interface FanAxes { inAxis?: number | readonly number[]; outAxis?: number | readonly number[]; batchAxis?: readonly number[]; dtype?: DType }
+/** Which axes of a shape count as input, output and batch (default: in −2, out −1), and the dtype. */
+export interface FanAxes {
+  /** The input axis or axes (−2). */
+  inAxis?: number | readonly number[];
+  /** The output axis or axes (−1). */
+  outAxis?: number | readonly number[];
+  /** Axes excluded from both fans. */
+  batchAxis?: readonly number[];
+  /** The dtype of the result. */
+  dtype?: DType;
+}
 
 /** (fan_in, fan_out): in/out sizes times the receptive field (every axis that is neither). */
 export function computeFans(shape: readonly number[], inAxis: number | readonly number[] = -2, outAxis: number | readonly number[] = -1, batchAxis: readonly number[] = []): [number, number] {

@@ -24,9 +24,11 @@ function seedsFor(op: string, roots: readonly Tensor[], gradOutputs: readonly (T
   });
 }
 
+/** Options of torch.autograd.grad, as PyTorch's keywords. */
 export interface GradOptions {
   /** The cotangent to start from for each output (needed for outputs with more than one element). */
   gradOutputs?: readonly (Tensor | null)[];
+  /** Keep the graph for another backward pass (false). */
   retainGraph?: boolean;
   /** Return null for inputs the outputs do not depend on, instead of raising. */
   allowUnused?: boolean;

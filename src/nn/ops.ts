@@ -106,7 +106,12 @@ export const square = (x: Tensor): Tensor => pow(x, 2);
 export const relu = unary('ReluBackward0', 'output', (x) => np.where(np.logicalOr(x.gt(0), np.isnan(x)), x, 0));
 
 /** Bounds of `clamp`: either may be missing or null (unbounded). */
-export interface ClampBounds { min?: number | null; max?: number | null }
+export interface ClampBounds {
+  /** The lower bound. */
+  min?: number | null;
+  /** The upper bound. */
+  max?: number | null;
+}
 /** clamp({min, max}) or clamp(min, max): x limited to [min, max]; at least one bound. */
 export function clamp(x: Tensor, minOrBounds?: number | null | ClampBounds, maxBound?: number | null): Tensor {
   const { min = null, max = null } = typeof minOrBounds === 'object' && minOrBounds !== null ? minOrBounds : { min: minOrBounds ?? null, max: maxBound ?? null };
@@ -154,7 +159,12 @@ export const std = (x: Tensor, dim?: Dim | null, opts: { correction?: number; ke
 
 /** PyTorch's `(values, indices)` result of max(dim) / min(dim). */
 /** What min/max along a dimension return: the values and their indices. */
-export interface ValuesIndices { readonly values: Tensor; readonly indices: Tensor }
+export interface ValuesIndices {
+  /** The extreme values. */
+  readonly values: Tensor;
+  /** Where they are along the dimension. */
+  readonly indices: Tensor;
+}
 
 function extremum(kind: 'max' | 'min', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor | ValuesIndices {
   const name = kind === 'max' ? 'Max' : 'Min';
