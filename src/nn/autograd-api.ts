@@ -65,6 +65,8 @@ export const Variable = function Variable(data: Tensor, opts: { requiresGrad?: b
   if (!(data instanceof Tensor)) throw new TypeError(`torch.autograd.Variable: expected a Tensor, got ${data === null ? 'null' : typeof data}; make one with torch.tensor(...) first`);
   return data.detach().requiresGrad_(opts.requiresGrad ?? false);
 } as unknown as {
+  /** `torch.autograd.Variable(t, {requiresGrad})`. */
   (data: Tensor, opts?: { requiresGrad?: boolean }): Tensor;
+  /** `new torch.autograd.Variable(t, {requiresGrad})`, the same. */
   new (data: Tensor, opts?: { requiresGrad?: boolean }): Tensor;
 };

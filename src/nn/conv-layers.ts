@@ -117,7 +117,12 @@ export class AvgPool2d extends Module {
    * @param kernelSize The window size.
    * @param opts stride, padding, ceilMode, countIncludePad, divisorOverride.
    */
-  constructor(readonly kernelSize: IntOrTuple, readonly opts: F.PoolOptions & { countIncludePad?: boolean; divisorOverride?: number | null } = {}) { super(); }
+  constructor(readonly kernelSize: IntOrTuple, readonly opts: F.PoolOptions & {
+    /** Count padded zeros in the mean (true). */
+    countIncludePad?: boolean;
+    /** Divide by this instead of the window size. */
+    divisorOverride?: number | null;
+  } = {}) { super(); }
   /** The mean of each window of `input`. */
   forward(input: Tensor): Tensor { return F.avgPool2d(input, this.kernelSize, this.opts); }
   override extraRepr(): string { return `kernelSize=${JSON.stringify(this.kernelSize)}, stride=${JSON.stringify(this.opts.stride ?? this.kernelSize)}`; }
@@ -207,7 +212,14 @@ export class GroupNorm extends Module {
    * @param numChannels Channels of the input.
    * @param opts eps (1e-5), affine (true), dtype.
    */
-  constructor(readonly numGroups: number, readonly numChannels: number, readonly opts: { eps?: number; affine?: boolean; dtype?: DType } = {}) {
+  constructor(readonly numGroups: number, readonly numChannels: number, readonly opts: {
+    /** Added to the variance (1e-5). */
+    eps?: number;
+    /** Learn a scale and shift per channel (true). */
+    affine?: boolean;
+    /** The parameters' dtype. */
+    dtype?: DType;
+  } = {}) {
     super();
     if (numChannels % numGroups !== 0) throw new RangeError(`num_channels (${numChannels}) must be divisible by num_groups (${numGroups})`);
     const dtype = opts.dtype ?? 'float32', affine = opts.affine ?? true;

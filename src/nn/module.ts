@@ -240,7 +240,12 @@ export class Module {
   }
   /** Copies values into the parameters and buffers; strict (default) requires the keys to match exactly. */
   /** Copies values into the parameters and buffers; strict (default) requires the keys to match exactly. */
-  loadStateDict(state: Readonly<Record<string, Tensor | NDArray>>, opts: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+  loadStateDict(state: Readonly<Record<string, Tensor | NDArray>>, opts: { strict?: boolean } = {}): {
+    /** Parameters and buffers the state did not hold. */
+    missingKeys: string[];
+    /** Keys of the state that name no parameter or buffer. */
+    unexpectedKeys: string[];
+  } {
     const targets = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
     const missingKeys = [...targets.keys()].filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !targets.has(k));

@@ -31,7 +31,7 @@ let nextStorageId = 0;
 export class Storage {
   /** A unique id per storage (torch.compile tells tensors apart by it). */
   readonly id = nextStorageId++;
-  /** A box holding `array`. */
+  /** @param array The array the tensors of this storage hold now (rebound by in-place ops). */
   constructor(public array: NDArray) {}
 }
 /** Storages created from now on have ids ≥ this (compile uses it to tell fresh tensors from old ones). */
@@ -73,7 +73,10 @@ export class Tensor {
   /** The storage box this tensor (and its aliases) reads and rebinds. */
   storage: Storage;
   /** The version counter shared with detached aliases (bumped by in-place changes). */
-  versionCounter: { value: number };
+  versionCounter: {
+    /** The count. */
+    value: number;
+  };
   /** The node that produced this tensor (null for leaves). */
   gradFn: BackwardNode | null = null;
   /** Which output of gradFn this tensor is. */

@@ -24,7 +24,12 @@ abstract class LRScheduler {
   /** The current learning rate of each group. */
   getLastLr(): number[] { return this.optimizer.paramGroups.map((g) => g.lr); }
   /** The epoch and base learning rates. */
-  stateDict(): { lastEpoch: number; baseLrs: number[] } { return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] }; }
+  stateDict(): {
+    /** The epoch counter. */
+    lastEpoch: number;
+    /** The base learning rates. */
+    baseLrs: number[];
+  } { return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] }; }
 }
 
 /** lr = base · gamma^⌊epoch / stepSize⌋. */

@@ -14,20 +14,30 @@ export type StateArrays = Readonly<Record<string, NDArray>>;
  * every Optimizer<H> is an Optimizer<object> (the type a list of mixed optimizers has).
  */
 export type UpdateRule<H> = {
+  /** The new parameter and state. */
   rule(param: NDArray, grad: NDArray, state: StateArrays | null, hyper: Readonly<H>): [param: NDArray, state: StateArrays];
 }['rule'];
 
 /** A group of parameters with its hyperparameters. */
-export type ParamGroup<H> = H & { params: Tensor[] };
+export type ParamGroup<H> = H & {
+  /** The group's parameters. */
+  params: Tensor[];
+};
 /** What constructors accept: parameters, or groups of them with their own hyperparameters. */
-export type ParamsInput<H> = Iterable<Tensor> | readonly (Partial<H> & { params: Iterable<Tensor> })[];
+export type ParamsInput<H> = Iterable<Tensor> | readonly (Partial<H> & {
+  /** The group's parameters. */
+  params: Iterable<Tensor>;
+})[];
 
 /** What stateDict() returns and loadStateDict() takes, as PyTorch's. */
 export interface OptimizerStateDict<H> {
   /** Per parameter (numbered across groups in order): its state tensors. */
   state: Record<number, Record<string, Tensor>>;
   /** Per group its hyperparameters, with parameters as their numbers. */
-  paramGroups: (H & { params: number[] })[];
+  paramGroups: (H & {
+    /** The group's parameters, by number. */
+    params: number[];
+  })[];
 }
 
 /** What torch.optim's optimizers share: parameter groups, per-parameter state, step(), zeroGrad(), stateDict(). */
