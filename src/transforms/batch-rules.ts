@@ -18,7 +18,7 @@
 // Higher-order primitives batch their function or jaxpr with batchFlat / batchJaxpr (vmap.ts) and
 // keep their rows in `higherOrderBatchRules`, typed by HigherOrderParams: a new one fails `tsc`
 // until its row is there (define it in the primitive's own file and import it here).
-import { NDArray } from '../core/array.js';
+import { ConcreteArray, NDArray } from '../core/array.js';
 import { bind } from '../core/interpreter.js';
 import * as lax from '../core/lax.js';
 import {
@@ -310,13 +310,18 @@ function batchedFun(fun: FlatFn, inDims: readonly BatchDim[], size: number): Fla
 }
 
 export const higherOrderBatchRules: { [P in HigherOrderPrimitive]: HigherOrderBatchRule<P> } = {
-  // vmap(jit(f)) is one jitted call of the batched jaxpr, traced once per (jaxpr, batched inputs, size).
+  // vmap(jit(f)) is one jitted call of the batched jaxpr, traced once per (jaxpr, batched inputs,
+  // size). Donation carries over (as JAX's pjit batching keeps donated_invars): a donated operand
+  // is the batched array itself (or its transposed copy), which the call may overwrite or hand out,
+  // so it is disposed afterwards as the jit layer disposes its own donated arguments.
   jit: (args, dims, params, size) => {
     const inDims = frontDims(dims);
     const { jaxpr, consts, outDims } = batchedJitJaxpr(params.jaxpr, { inDims, size });
-    const outs = bind('jit', [...consts, ...batchedAtFront(args, dims, size)], {
-      name: `vmap(${params.name})`, jaxpr, donated: jaxpr.inAvals.map(() => false),
+    const operands = batchedAtFront(args, dims, size);
+    const outs = bind('jit', [...consts, ...operands], {
+      name: `vmap(${params.name})`, jaxpr, donated: [...consts.map(() => false), ...params.donated],
     });
+    operands.forEach((a, i) => { if (params.donated[i] && a instanceof ConcreteArray && !outs.includes(a)) a.dispose(); });
     return [outs, outDims];
   },
   // As JAX does: the function and the user's JVP rule are both batched, into a new custom_jvp_call.
