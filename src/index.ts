@@ -3,7 +3,7 @@ import './core/eval.js';
 import './backends/cpu/index.js';
 import * as np from './core/numpy.js';
 import * as lax from './lax.js';
-import './control/index.js';
+import './transforms/higher-order-table.js';
 import * as random from './core/random.js';
 import * as nn from './lib/nn.js';
 import * as special from './lib/special.js';

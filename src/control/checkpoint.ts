@@ -138,8 +138,7 @@ function transpose(cts: readonly Tangent[], args: readonly (NDArray | UndefinedP
 }
 
 export const checkpointShape = shape;
-export const checkpointImpl = impl;
-export const checkpointRules = (): HigherOrderRules<'checkpoint'> => ({ jvp, partialEval, transpose, stage: stageByShape('checkpoint') });
+export const checkpointRules = (): HigherOrderRules<'checkpoint'> => ({ impl, jvp, partialEval, transpose, stage: stageByShape('checkpoint'), batch: checkpointBatch });
 
 // ---- batching -----------------------------------------------------------------------------------
 /** Under vmap: a checkpoint of the batched function. */

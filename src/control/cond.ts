@@ -196,8 +196,7 @@ function transpose(cts: readonly Tangent[], args: readonly (NDArray | UndefinedP
 }
 
 export const condShape = shape;
-export const condImpl = impl;
-export const condRules = (): HigherOrderRules<'cond'> => ({ jvp, partialEval, transpose, stage: stageByShape('cond') });
+export const condRules = (): HigherOrderRules<'cond'> => ({ impl, jvp, partialEval, transpose, stage: stageByShape('cond'), batch: condBatch });
 
 // ---- batching -----------------------------------------------------------------------------------
 /**

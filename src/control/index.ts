@@ -1,14 +1,6 @@
-// The control-flow primitives: registers their shape rules and implementations with the core
-// (their other rules are rows of the higher-order table) and gathers their API.
-import { registerControlImpls } from '../core/eval.js';
-import { registerControlShapeRules } from '../core/primitives.js';
-import { condImpl, condShape } from './cond.js';
-import { scanImpl, scanShape } from './scan.js';
-import { whileImpl, whileShape } from './while.js';
-import { checkpointImpl, checkpointShape } from './checkpoint.js';
-
-registerControlShapeRules({ cond: condShape, scan: scanShape, while: whileShape, checkpoint: checkpointShape });
-registerControlImpls({ cond: condImpl, scan: scanImpl, while: whileImpl, checkpoint: checkpointImpl });
+// The control-flow primitives' API. Their rules are rows of the higher-order table, registered by
+// transforms/higher-order-table.ts (imported here, so importing control flow registers them).
+import '../transforms/higher-order-table.js';
 
 export { cond, switchCase } from './cond.js';
 export { scan, map } from './scan.js';

@@ -286,8 +286,7 @@ function transpose(cts: readonly Tangent[], args: readonly (NDArray | UndefinedP
 }
 
 export const scanShape = shape;
-export const scanImpl = impl;
-export const scanRules = (): HigherOrderRules<'scan'> => ({ jvp, partialEval, transpose, stage: stageByShape('scan') });
+export const scanRules = (): HigherOrderRules<'scan'> => ({ impl, jvp, partialEval, transpose, stage: stageByShape('scan'), batch: scanBatch });
 
 // ---- batching -----------------------------------------------------------------------------------
 /**

@@ -196,8 +196,7 @@ function transpose(): never {
 }
 
 export const whileShape = shape;
-export const whileImpl = impl;
-export const whileRules = (): HigherOrderRules<'while'> => ({ jvp, partialEval, transpose, stage: stageByShape('while') });
+export const whileRules = (): HigherOrderRules<'while'> => ({ impl, jvp, partialEval, transpose, stage: stageByShape('while'), batch: whileBatch });
 
 // ---- batching -----------------------------------------------------------------------------------
 /**
