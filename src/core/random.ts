@@ -34,6 +34,7 @@ import { ArrayLike, NDArray, concreteFromTyped } from './array.js';
 import { DType, isFloat } from './dtype.js';
 import { DTypeError, ShapeError } from './errors.js';
 import * as lax from './lax.js';
+import { topK } from './lax-scan.js';
 import { argmax, asarray, erfinv, less, log, negative } from './numpy.js';
 import type { ArrayInput } from './creation.js';
 import {
@@ -277,7 +278,7 @@ export function categorical(k: NDArray, logits: NDArray, opts: { axis?: number; 
     if (count > logits.shape[axis]!) throw new ShapeError(`random.categorical: cannot draw ${count} samples without replacement from ${logits.shape[axis]} categories`);
     const scores = lax.add(logits, gumbel(kk, logits.shape, { dtype: logits.dtype }));
     const last = lax.transpose(scores, [...logits.shape.map((_, i) => i).filter((i) => i !== axis), axis]);
-    const [, idx] = lax.topK(last, count);
+    const [, idx] = topK(last, count);
     const front = lax.transpose(idx, [idx.ndim - 1, ...batch.map((_, i) => i)]);
     return lax.reshape(front, shape);
   }
