@@ -35,17 +35,12 @@ import { DType, isFloat } from './dtype.js';
 import { DTypeError, ShapeError } from './errors.js';
 import * as lax from './lax.js';
 import { topK } from './lax-scan.js';
-import { argmax, asarray, erfinv, less, log, negative } from './numpy.js';
+import { argmax, asarray, erfinv, less, log, negative } from './np.js';
 import type { ArrayInput } from './creation.js';
 import {
   axisOf, broadcastToShape, checkDtype, convertTo, describe, fullOf, hostValueOrNull, shapeOf, toArray, toFloatType,
 } from './numpy-util.js';
 import { showShape, sizeOf } from './shape.js';
-
-export {
-  truncatedNormal, orthogonal, exponential, laplace, logistic, cauchy, rademacher, gamma, beta, dirichlet, chisquare, t, studentT,
-  poisson, generalizedNormal, ball, multivariateNormal,
-} from './random-distributions.js';
 
 const TWO_32 = 2 ** 32;
 const uint32Array = (values: readonly number[]): NDArray => concreteFromTyped(Uint32Array.from(values), new ShapedArray([values.length], 'uint32'));

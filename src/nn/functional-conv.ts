@@ -4,7 +4,7 @@
 // into select-and-scatter); batch_norm also updates the running statistics in place.
 import { NDArray } from '../core/array.js';
 import * as lax from '../lax.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import { RuntimeError } from './autograd.js';
 import { noGrad } from './grad-mode.js';
 import * as ops from './ops.js';
