@@ -5,6 +5,8 @@ export { conv, convGeneralDilated, convTranspose, convDimensionNumbers, padtypeT
 export type { ConvDimensionSpec, ConvOptions, ConvTransposeOptions, PaddingSpec } from './core/conv.js';
 export { reduceWindow } from './core/window.js';
 export type { WindowComputation } from './core/window.js';
+export { fft } from './core/fft.js';
 export { associativeScan, cumsum, cumprod, cummax, cummin, topK } from './core/lax-scan.js';
+export * as linalg from './lax-linalg.js';
 export { cond, switchCase as switch, scan, map, whileLoop, foriLoop } from './control/index.js';
 export type { ScanOptions } from './control/index.js';

@@ -9,6 +9,7 @@ export * from './creation.js';
 export * from './numpy-shape.js';
 export * from './numpy-reduce.js';
 export * from './numpy-linalg.js';
+export * as linalg from './np-linalg.js';
 export * from './numpy-sort.js';
 export * from './numpy-conv.js';
 export * from './numpy-math.js';
@@ -16,6 +17,8 @@ export * from './numpy-cumulative.js';
 export * from './numpy-matrix.js';
 export * from './numpy-stats.js';
 export * from './numpy-select.js';
+/** NumPy's fft module (complex values as a trailing axis of 2: see numpy-fft.ts). */
+export * as fft from './numpy-fft.js';
 export { getItem, atIndex, slice, Slice } from './indexing.js';
 export type { Index, IndexUpdater } from './indexing.js';
 export type { Axis } from './numpy-util.js';

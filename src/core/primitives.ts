@@ -79,8 +79,39 @@ export interface WindowParams {
 /** Which element of a window is selected: the first maximum ('ge') or the first minimum ('le'). */
 export type SelectPrim = 'ge' | 'le';
 
+/**
+ * Matrix decompositions over the last two axes (leading axes are a batch), as JAX's lax.linalg
+ * primitives; everything else in np.linalg derives from these (src/core/linalg.ts).
+ */
+export interface LinalgParams {
+  /** (…, n, n) → L, lower with zeros above; reads only the lower triangle. Not positive definite: all NaN (as JAX). */
+  cholesky: NoParams;
+  /**
+   * Operands (a: (…, n, n), b): x with op(a)·x = b (leftSide) or x·op(a) = b, op(a) = aᵀ if
+   * transposeA. Reads only a's `lower` (or upper) triangle, and not its diagonal if unitDiagonal.
+   */
+  triangular_solve: { leftSide: boolean; lower: boolean; transposeA: boolean; unitDiagonal: boolean };
+  /** (…, m, n) → (lu, pivots int32 (…, min(m, n)), permutation int32 (…, m)): a[permutation] = L·U, partial pivoting (LAPACK's getrf). */
+  lu: NoParams;
+  /** (…, m, n) → (q, r) by Householder reflections (LAPACK's signs); q is m×m if fullMatrices, else m×min(m, n). */
+  qr: { fullMatrices: boolean };
+  /** (…, n, n) symmetric → (v, w): eigenvalues w ascending, a·v = v·diag(w); reads the `lower` (or upper) triangle. */
+  eigh: { lower: boolean };
+  /** (…, m, n) → (s descending, u, vt) or (s) alone; u is m×m and vt n×n if fullMatrices, else m×k and k×n. */
+  svd: { fullMatrices: boolean; computeUv: boolean };
+}
+/** XLA's FFT types. ifft and irfft carry the 1/N of the inverse transform; fft and rfft are unnormalized. */
+export type FftType = 'fft' | 'ifft' | 'rfft' | 'irfft';
+/**
+ * A discrete Fourier transform over the trailing `fftLengths.length` signal axes (XLA's Fft). There
+ * is no complex dtype: a complex array is a float array with a trailing axis of 2 holding (re, im).
+ * fft, ifft: complex [..., ...L, 2] → complex [..., ...L, 2]; rfft: real [..., ...L] → complex
+ * [..., ...L', ⌊n/2⌋+1, 2] (L = [...L', n]); irfft: that half spectrum → real [..., ...L].
+ */
+export interface FftParams { readonly fftType: FftType; readonly fftLengths: readonly number[] }
+
 /** Primitives on arrays: what backends implement as kernels. */
-export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, CompareParams, ReduceParams {
+export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, CompareParams, ReduceParams, LinalgParams {
   select: NoParams;
   convert_element_type: { newDtype: DType; weakType: boolean };
   iota: { dtype: DType; shape: Shape; dimension: number };
@@ -114,6 +145,8 @@ export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, Compare
   select_and_gather_add: WindowParams & { readonly selectPrim: SelectPrim };
   /** Operands (source, operand): each window's source value added where the operand is selected; out has the operand's shape. */
   select_and_scatter_add: WindowParams & { readonly selectPrim: SelectPrim };
+  /** Operand x (float32/float64): the DFT over its trailing signal axes, complex values as a trailing (re, im) axis. */
+  fft: FftParams;
   /** Threefry-2x32 (20 rounds) on (key0, key1, x0, x1), all uint32 of one shape → (y0, y1). */
   threefry2x32: NoParams;
 }
@@ -153,6 +186,7 @@ export type UnaryPrimitive = keyof UnaryParams;
 export type BinaryPrimitive = keyof BinaryParams;
 export type ComparePrimitive = keyof CompareParams;
 export type ReducePrimitive = keyof ReduceParams;
+export type LinalgPrimitive = keyof LinalgParams;
 export type HigherOrderPrimitive = keyof HigherOrderParams;
 export type Params<P extends Primitive> = PrimitiveParams[P];
 
@@ -454,10 +488,49 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
     if (src.dtype !== x.dtype) return fail(`source and operand must share a dtype, got ${src.str()} and ${x.str()}`);
     return ok(new ShapedArray(x.shape, x.dtype, src.weakType));
   },
+  fft: fftShapeRule,
   threefry2x32: (avals) => {
     const a = arity(4, avals) ?? sameShapes(avals); if (a) return fail(a);
     if (avals[0]!.dtype !== 'uint32') return fail(`operands must be uint32, got ${avals[0]!.str()}`);
     return ok(avals[2]!, avals[3]!);
+  },
+  cholesky: (avals) => {
+    const a = arity(1, avals) ?? matrixOperand(avals[0]!, true); if (a) return fail(a);
+    return ok(avals[0]!.strong());
+  },
+  triangular_solve: (avals, { leftSide }) => {
+    const bad = arity(2, avals); if (bad) return fail(bad);
+    const [a, b] = avals as [ShapedArray, ShapedArray];
+    const m = matrixOperand(a, true) ?? matrixOperand(b, false); if (m) return fail(m);
+    if (a.dtype !== b.dtype) return fail(`a and b must share a dtype, got ${a.str()} and ${b.str()}`);
+    if (!shapeEq(a.shape.slice(0, -2), b.shape.slice(0, -2))) return fail(`a and b must have the same batch dimensions, got ${a.str()} and ${b.str()}`);
+    const n = a.shape[a.ndim - 1]!, k = b.shape[leftSide ? b.ndim - 2 : b.ndim - 1]!;
+    if (k !== n) return fail(`a is ${n}×${n} but b's ${leftSide ? 'rows' : 'columns'} number ${k} (${a.str()}, ${b.str()}, leftSide ${leftSide})`);
+    return ok(b.strong());
+  },
+  lu: (avals) => {
+    const a = arity(1, avals) ?? matrixOperand(avals[0]!, false); if (a) return fail(a);
+    const x = avals[0]!, batch = x.shape.slice(0, -2), [m, n] = x.shape.slice(-2) as [number, number];
+    return ok(x.strong(), new ShapedArray([...batch, Math.min(m, n)], 'int32'), new ShapedArray([...batch, m], 'int32'));
+  },
+  qr: (avals, { fullMatrices }) => {
+    const a = arity(1, avals) ?? matrixOperand(avals[0]!, false); if (a) return fail(a);
+    const x = avals[0]!, batch = x.shape.slice(0, -2), [m, n] = x.shape.slice(-2) as [number, number];
+    const k = fullMatrices ? m : Math.min(m, n);
+    return ok(new ShapedArray([...batch, m, k], x.dtype), new ShapedArray([...batch, k, n], x.dtype));
+  },
+  eigh: (avals) => {
+    const a = arity(1, avals) ?? matrixOperand(avals[0]!, true); if (a) return fail(a);
+    const x = avals[0]!;
+    return ok(x.strong(), new ShapedArray(x.shape.slice(0, -1), x.dtype));
+  },
+  svd: (avals, { fullMatrices, computeUv }) => {
+    const a = arity(1, avals) ?? matrixOperand(avals[0]!, false); if (a) return fail(a);
+    const x = avals[0]!, batch = x.shape.slice(0, -2), [m, n] = x.shape.slice(-2) as [number, number];
+    const k = Math.min(m, n);
+    const s = new ShapedArray([...batch, k], x.dtype);
+    if (!computeUv) return ok(s);
+    return ok(s, new ShapedArray([...batch, m, fullMatrices ? m : k], x.dtype), new ShapedArray([...batch, fullMatrices ? n : k, n], x.dtype));
   },
 
   // Higher-order primitives: their output avals come from tracing their function.
@@ -478,6 +551,14 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
   while: (avals, params) => higherOrderShape('while')(avals, params),
   checkpoint: (avals, params) => higherOrderShape('checkpoint')(avals, params),
 };
+
+/** Why `x` is not a float matrix (a square one if `square`), or null: the linalg primitives' operand check. */
+function matrixOperand(x: ShapedArray, square: boolean): string | null {
+  if (!isFloat(x.dtype)) return `got ${x.str()}, expected a float dtype (float32 or float64)`;
+  if (x.ndim < 2) return `got ${x.str()}, expected a matrix (at least 2 dimensions: …, rows, columns)`;
+  if (square && x.shape[x.ndim - 1] !== x.shape[x.ndim - 2]) return `got ${x.str()}, expected square matrices in the last two dimensions`;
+  return null;
+}
 
 /** (n − 1)·d + 1: the extent of n points d apart (0 for n = 0). */
 export const dilateDim = (n: number, d: number): number => (n === 0 ? 0 : (n - 1) * d + 1);
@@ -543,6 +624,24 @@ function convShapeRule(avals: readonly ShapedArray[], p: ConvParams): E.Either<s
     out[os[2 + i]!] = padded < window ? 0 : Math.floor((padded - window) / p.windowStrides[i]!) + 1;
   }
   return ok(new ShapedArray(out, l.dtype, l.weakType && r.weakType));
+}
+
+function fftShapeRule(avals: readonly ShapedArray[], { fftType, fftLengths: L }: FftParams): E.Either<string, ShapedArray[]> {
+  const a = arity(1, avals); if (a) return fail(a);
+  const x = avals[0]!;
+  if (!['fft', 'ifft', 'rfft', 'irfft'].includes(fftType)) return fail(`fftType must be 'fft', 'ifft', 'rfft' or 'irfft', got ${String(fftType)}`);
+  if (!isFloat(x.dtype)) return fail(`the operand must be float32 or float64 (complex values are a trailing axis of 2), got ${x.str()}`);
+  if (L.length === 0 || L.some((n) => !Number.isInteger(n) || n < 1)) return fail(`fftLengths must be one or more positive integers, got ${showShape(L)}`);
+  const k = L.length, n = L[k - 1]!, half = [...L.slice(0, -1), Math.floor(n / 2) + 1];
+  const complexIn = fftType !== 'rfft';
+  if (complexIn && (x.ndim < k + 1 || x.shape[x.ndim - 1] !== 2)) return fail(`a complex operand needs ${k} signal axes and a trailing axis of 2 (re, im), got ${x.str()}`);
+  if (!complexIn && x.ndim < k) return fail(`a real operand needs ${k} signal axes, got ${x.str()}`);
+  const signal = complexIn ? x.shape.slice(x.ndim - 1 - k, x.ndim - 1) : x.shape.slice(x.ndim - k);
+  const want = fftType === 'irfft' ? half : L;
+  if (!shapeEq(signal, want)) return fail(`${fftType} of lengths ${showShape(L)} needs signal axes ${showShape(want)}, got ${x.str()}`);
+  const lead = x.shape.slice(0, x.ndim - k - (complexIn ? 1 : 0));
+  const out = fftType === 'rfft' ? [...lead, ...half, 2] : fftType === 'irfft' ? [...lead, ...L] : x.shape;
+  return ok(new ShapedArray(out, x.dtype, x.weakType));
 }
 
 /** Shape rules of the control-flow primitives, kept beside their other rules and registered at load. */

@@ -281,7 +281,13 @@ const arrayBatchRules: { readonly [P in ArrayPrimitive]: BatchRule<P> } = {
   reduce_window_sum: windowBatch('reduce_window_sum'), reduce_window_max: windowBatch('reduce_window_max'),
   reduce_window_min: windowBatch('reduce_window_min'),
   select_and_gather_add: selectBatch('select_and_gather_add'), select_and_scatter_add: selectBatch('select_and_scatter_add'),
+  // The transform runs over trailing axes, so lanes at the front pass through.
+  fft: atFrontBatch('fft', (p) => p),
   threefry2x32: ew('threefry2x32'),
+  // The decompositions act on the last two axes and carry any leading ones: lanes go in front.
+  cholesky: atFrontBatch('cholesky', (p) => p), triangular_solve: atFrontBatch('triangular_solve', (p) => p),
+  lu: atFrontBatch('lu', (p) => p), qr: atFrontBatch('qr', (p) => p), eigh: atFrontBatch('eigh', (p) => p),
+  svd: atFrontBatch('svd', (p) => p),
 };
 
 /** Every array primitive's batching rule; higher-order primitives keep theirs in their rows of the higher-order table. */

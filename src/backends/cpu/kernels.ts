@@ -12,8 +12,10 @@ import { reduceWindowMax, reduceWindowMin, reduceWindowSum, selectAndGatherAdd, 
 import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from './movement.js';
 import { gather, scatterAdd } from './indexing.js';
 import { threefry2x32 } from './random.js';
+import { fft } from './fft.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
 import { sort } from './sort.js';
+import { cholesky, eigh, lu, qr, svd, triangularSolve } from './linalg.js';
 
 /** A CPU buffer is a typed array of the aval's dtype, row-major and contiguous. */
 export interface CpuBuffer extends DeviceBuffer {
@@ -55,7 +57,9 @@ export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
   conv_general_dilated: convGeneralDilated,
   reduce_window_sum: reduceWindowSum, reduce_window_max: reduceWindowMax, reduce_window_min: reduceWindowMin,
   select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
+  fft,
   threefry2x32,
+  cholesky, triangular_solve: triangularSolve, lu, qr, eigh, svd,
 };
 
 /**

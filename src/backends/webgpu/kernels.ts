@@ -9,8 +9,10 @@ import { gather, scatterAdd } from './indexing.js';
 import { dotGeneral } from './matmul.js';
 import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from './movement.js';
 import { threefry2x32 } from './random.js';
+import { fft } from './fft.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
 import { sort } from './sort.js';
+import { cholesky, eigh, lu, qr, svd, triangularSolve } from './linalg.js';
 import type { WebGpuKernel } from './wgsl.js';
 
 /**
@@ -39,5 +41,7 @@ export const webgpuKernels: { [P in ArrayPrimitive]: WebGpuKernel<P> } = {
   conv_general_dilated: convGeneralDilated,
   reduce_window_sum: reduceWindowSum, reduce_window_max: reduceWindowMax, reduce_window_min: reduceWindowMin,
   select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
+  fft,
   threefry2x32,
+  cholesky, triangular_solve: triangularSolve, lu, qr, eigh, svd,
 };
