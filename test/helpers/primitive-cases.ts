@@ -32,6 +32,8 @@ export interface PrimitiveCase<P extends ArrayPrimitive = ArrayPrimitive> {
 }
 /** The row, marked as one the ONNX exporter refuses with an error containing `why`. */
 const noOnnx = <P extends ArrayPrimitive>(c: PrimitiveCase<P>, why: string): PrimitiveCase<P> => ({ ...c, noOnnx: why });
+/** Linear-algebra rows: no ONNX lowering exists for any of them. */
+const noOnnxLinalg = <P extends ArrayPrimitive>(rows: PrimitiveCase<P>[], what: string): PrimitiveCase<P>[] => rows.map((c) => noOnnx(c, what));
 
 /** The shape nested arrays spell out; `[]` alone is shape [0]. */
 function shapeOfNested(v: Nested): number[] {
@@ -558,7 +560,7 @@ export const PRIMITIVE_CASES: { [P in ArrayPrimitive]: PrimitiveCase<P>[] } = {
   conv_general_dilated: [
     row('f32 1-d VALID', [f32([[[1, 2, 3, 4]]]), f32([[[1, -1]]])], conv1([1], [[0, 0]]), f32([[[-1, -1, -1]]])),
     row('f32 1-d padded, stride 2', [f32([[[1, 2, 3, 4]]]), f32([[[1, -1]]])], conv1([2], [[1, 1]]), f32([[[-1, -1, 4]]])),
-    noOnnx(row('f32 lhs dilation 2', [f32([[[1, 2, 3]]]), f32([[[1, 1]]])], conv1([1], [[0, 0]], [2]), f32([[[1, 2, 2, 3]]])), 'lhs dilation'),
+    row('f32 lhs dilation 2', [f32([[[1, 2, 3]]]), f32([[[1, 1]]])], conv1([1], [[0, 0]], [2]), f32([[[1, 2, 2, 3]]])),
     row('f32 rhs dilation 2', [f32([[[1, 2, 3, 4]]]), f32([[[1, 1]]])], conv1([1], [[0, 0]], [1], [2]), f32([[[4, 6]]])),
     noOnnx(row('i32 NHWC · HWIO', [i32([[[[1], [2]], [[3], [4]]]]), i32([[[[1]], [[1]]], [[[1]], [[1]]]])],
       { ...conv1([1, 1], [[0, 0], [0, 0]]), dimensionNumbers: { lhs: [0, 3, 1, 2], rhs: [3, 2, 0, 1], out: [0, 3, 1, 2] } }, i32([[[[10]]]])), 'int32 convolution'),
@@ -572,28 +574,28 @@ export const PRIMITIVE_CASES: { [P in ArrayPrimitive]: PrimitiveCase<P>[] } = {
   // ---- windows: worked by hand (test/window.test.ts checks many more against nested loops) ---------
   reduce_window_sum: [
     row('f32 1-d, stride 2, padded high', [f32([1, 2, 3, 4, 5])], win([2], [2], [[0, 1]]), f32([3, 7, 5])),
-    noOnnx(row('i32 2-d overlapping', [i32([[1, 2, 3], [4, 5, 6]])], win([2, 2], [1, 1], [[0, 0], [0, 0]]), i32([[12, 16]])), 'int32 operand'),
+    row('i32 2-d overlapping', [i32([[1, 2, 3], [4, 5, 6]])], win([2, 2], [1, 1], [[0, 0], [0, 0]]), i32([[12, 16]])),
     row('f32 window dilation 2', [f32([1, 2, 3, 4, 5])], win([2], [1], [[0, 0]], [1], [2]), f32([4, 6, 8])),
   ],
   reduce_window_max: [
     row('f32 2×2', [f32([[1, 5], [3, 2]])], win([2, 2], [1, 1], [[0, 0], [0, 0]]), f32([[5]])),
-    noOnnx(row('f32 base dilation 2 (the holes hold -inf)', [f32([1, 3, 2])], win([2], [1], [[0, 0]], [2]), f32([1, 3, 3, 2])), 'base dilation'),
+    row('f32 base dilation 2 (the holes hold -inf)', [f32([1, 3, 2])], win([2], [1], [[0, 0]], [2]), f32([1, 3, 3, 2])),
     row('f32 NaN wins', [f32([1, NaN_, 2, 3])], win([2], [2], [[0, 0]]), f32([NaN_, 3])),
   ],
   reduce_window_min: [
-    noOnnx(row('i32', [i32([4, -1, 7])], win([2], [1], [[0, 0]]), i32([-1, -1])), 'int32 operand'),
+    row('i32', [i32([4, -1, 7])], win([2], [1], [[0, 0]]), i32([-1, -1])),
     row('f32 padded (the padding holds +inf)', [f32([4, 2])], win([2], [1], [[1, 1]]), f32([4, 2, 2])),
   ],
   select_and_gather_add: ([
     row('f32 first maximum of each window', [f32([10, 20, 30, 40]), f32([1, 3, 3, 0])], { ...win([2], [2], [[0, 0]]), selectPrim: 'ge' }, f32([20, 30])),
     row('f32 ties pick the first; minimum', [f32([10, 20, 30, 40]), f32([2, 2, 5, 1])], { ...win([2], [2], [[0, 0]]), selectPrim: 'le' }, f32([10, 40])),
     row('i32 a window of padding only gives 0', [i32([7, 8]), i32([1, 2])], { ...win([1], [1], [[1, 0]]), selectPrim: 'ge' }, i32([0, 7, 8])),
-  ] as PrimitiveCase<'select_and_gather_add'>[]).map((c) => noOnnx(c, 'appears only in derivatives')),
+  ] as PrimitiveCase<'select_and_gather_add'>[]),
   select_and_scatter_add: ([
     row('f32 overlapping windows add up', [f32([5, 7, 9]), f32([1, 3, 3, 0])], { ...win([2], [1], [[0, 0]]), selectPrim: 'ge' }, f32([0, 12, 9, 0])),
     row('i32 2×2 pooling', [i32([[1, 2]]), i32([[0, 4, 6, 1], [3, 2, 0, 7]])], { ...win([2, 2], [2, 2], [[0, 0], [0, 0]]), selectPrim: 'ge' },
       i32([[0, 1, 0, 0], [0, 0, 0, 2]])),
-  ] as PrimitiveCase<'select_and_scatter_add'>[]).map((c) => noOnnx(c, 'appears only in derivatives')),
+  ] as PrimitiveCase<'select_and_scatter_add'>[]),
 
   // ---- fft: worked by hand (test/fft.test.ts checks many more against the naive DFT) -------------
   fft: [
@@ -623,4 +625,41 @@ export const PRIMITIVE_CASES: { [P in ArrayPrimitive]: PrimitiveCase<P>[] } = {
     ew('scalar', [u32(0x13198a2e), u32(0x03707344), u32(0x243f6a88), u32(0x85a308d3)], [u32(0xc4923a9c), u32(0x483df7a0)]),
     ew('empty', [u32([], [0]), u32([], [0]), u32([], [0]), u32([], [0])], [u32([], [0]), u32([], [0])]),
   ],
+
+  // ---- linear algebra: small matrices factored by hand (test/linalg.test.ts reconstructs many more) ----
+  cholesky: noOnnxLinalg([
+    ew('f32 2×2', [f32([[4, 2], [2, 5]])], f32([[2, 0], [1, 2]])),
+    ew('f64 reads only the lower triangle', [f64([[4, 99], [2, 5]])], f64([[2, 0], [1, 2]])),
+    ew('f32 batched', [f32([[[1, 0], [0, 9]], [[9, 3], [3, 5]]])], f32([[[1, 0], [0, 3]], [[3, 0], [1, 2]]])),
+    ew('f32 not positive definite gives NaN', [f32([[1, 2], [2, 1]])], f32([[NaN_, NaN_], [NaN_, NaN_]])),
+  ], 'Cholesky'),
+  triangular_solve: noOnnxLinalg([
+    // a = [[2, ·], [1, 4]] lower (the 99 above the diagonal is never read).
+    row('f32 lower, left', [f32([[2, 99], [1, 4]]), f32([[2], [9]])], { leftSide: true, lower: true, transposeA: false, unitDiagonal: false }, f32([[1], [2]])),
+    row('f32 lower, left, transposed', [f32([[2, 99], [1, 4]]), f32([[4], [8]])], { leftSide: true, lower: true, transposeA: true, unitDiagonal: false }, f32([[1], [2]])),
+    row('f64 lower, right', [f64([[2, 99], [1, 4]]), f64([[4, 8]])], { leftSide: false, lower: true, transposeA: false, unitDiagonal: false }, f64([[1, 2]])),
+    row('f32 upper, unit diagonal', [f32([[7, 1], [99, 7]]), f32([[3, 1], [2, 1]])], { leftSide: true, lower: false, transposeA: false, unitDiagonal: true }, f32([[1, 0], [2, 1]])),
+  ], 'triangular solve'),
+  lu: noOnnxLinalg([
+    ew('f32 2×2 pivots the larger row first', [f32([[1, 2], [3, 4]])], [f32([[3, 4], [1 / 3, 2 / 3]]), i32([1, 1]), i32([1, 0])]),
+    ew('f64 3×2 (tall)', [f64([[1, 1], [2, 4], [0, 1]])], [f64([[2, 4], [0.5, -1], [0, -1]]), i32([1, 1]), i32([1, 0, 2])]),
+  ], 'LU'),
+  qr: noOnnxLinalg([
+    // Householder with LAPACK's signs: R₀₀ = −sign(a₀₀)·‖a₀‖.
+    row('f32 2×1 reduced', [f32([[3], [4]])], { fullMatrices: false }, [f32([[-0.6], [-0.8]]), f32([[-5]])]),
+    row('f32 2×1 complete', [f32([[3], [4]])], { fullMatrices: true }, [f32([[-0.6, -0.8], [-0.8, 0.6]]), f32([[-5], [0]])]),
+    row('f64 already upper triangular (negative diagonal kept)', [f64([[-2, 1], [0, 3]])], { fullMatrices: false }, [f64([[1, 0], [0, 1]]), f64([[-2, 1], [0, 3]])]),
+  ], 'QR'),
+  eigh: noOnnxLinalg([
+    // Eigenvectors signed so their first component of size ≥ 1/(2√n) is positive (src/backends/cpu/linalg.ts).
+    row('f64 2×2', [f64([[2, 1], [1, 2]])], { lower: true }, [f64([[Math.SQRT1_2, Math.SQRT1_2], [-Math.SQRT1_2, Math.SQRT1_2]]), f64([1, 3])]),
+    row('f64 diagonal, sorted ascending', [f64([[3, 0], [0, 1]])], { lower: true }, [f64([[0, 1], [1, 0]]), f64([1, 3])]),
+    row('f64 upper triangle read', [f64([[3, 0], [99, 1]])], { lower: false }, [f64([[0, 1], [1, 0]]), f64([1, 3])]),
+  ], 'eigensolver'),
+  svd: noOnnxLinalg([
+    row('f64 diagonal with a negative entry', [f64([[3, 0], [0, -2]])], { fullMatrices: true, computeUv: true }, [f64([3, 2]), f64([[1, 0], [0, 1]]), f64([[1, 0], [0, -1]])]),
+    row('f64 3×2 full', [f64([[0, 2], [1, 0], [0, 0]])], { fullMatrices: true, computeUv: true }, [f64([2, 1]), f64([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), f64([[0, 1], [1, 0]])]),
+    row('f64 3×2 reduced', [f64([[0, 2], [1, 0], [0, 0]])], { fullMatrices: false, computeUv: true }, [f64([2, 1]), f64([[1, 0], [0, 1], [0, 0]]), f64([[0, 1], [1, 0]])]),
+    row('f64 values only', [f64([[0, 1, 0], [2, 0, 0]])], { fullMatrices: false, computeUv: false }, f64([2, 1])),
+  ], 'SVD'),
 };

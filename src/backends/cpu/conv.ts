@@ -12,7 +12,7 @@ import { ShapedArray } from '../../core/aval.js';
 import { allocTyped, TypedArray } from '../../core/dtype.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
 import type { ConvParams } from '../../core/primitives.js';
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 import { dotGeneral } from './matmul.js';
 import { transposeTyped } from './movement.js';
 import { directConv, directEligible } from './conv-direct.js';

@@ -1,63 +1,26 @@
-// The WebGPU backend: GPUBuffers for arrays and one WGSL kernel per array primitive, in one table.
+// The WebGPU backend: GPUBuffers for arrays and one WGSL kernel per array primitive (kernels.ts's table).
 // Dispatch is eager (one submit per primitive); `await initWebGPU()` acquires the device and
 // registers the backend as 'webgpu'.
 import { ShapedArray } from '../../core/aval.js';
 import { Backend, DeviceBuffer, registerBackend } from '../../core/backend.js';
 import { DType } from '../../core/dtype.js';
 import { CotangentError } from '../../core/errors.js';
-import { ArrayPrimitive, elementwiseRows, ElementwisePrimitive, Params } from '../../core/primitives.js';
+import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { compileJaxpr } from './compile/index.js';
 // The public functions below wrap device.ts's rather than re-export them, so these declarations
 // never import device.ts's, which name WebGPU's types (a consumer need not have @webgpu/types).
 import {
   acquireDevice, adapterDescription as deviceAdapterDescription, destroyDevice, deviceLive, emptyCache as deviceEmptyCache,
   GpuBuffer, memoryStats as deviceMemoryStats, queueSettled, readBack, runPlan, setCacheLimit as deviceSetCacheLimit, upload,
+  asHead, ctx, holdQueue, runningAsHead, submit,
 } from './device.js';
 import type { MemoryStats } from './memory-stats.js';
-import { convGeneralDilated } from './conv.js';
-import { reduceWindowMax, reduceWindowMin, reduceWindowSum, selectAndGatherAdd, selectAndScatterAdd } from './window.js';
-import { elementwiseKernel as ew } from './elementwise.js';
-import { gather, scatterAdd } from './indexing.js';
-import { dotGeneral, MatmulKernel, setMatmulKernel as chooseMatmulKernel } from './matmul.js';
-import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from './movement.js';
-import { threefry2x32 } from './random.js';
-import { fft } from './fft.js';
-import { argmax, argmin, reduceKernel } from './reduce.js';
-import { sort } from './sort.js';
+import { webgpuKernels } from './kernels.js';
+import { MatmulKernel, setMatmulKernel as chooseMatmulKernel } from './matmul.js';
 import { Plan, WebGpuKernel } from './wgsl.js';
 
 export type { WebGpuKernel } from './wgsl.js';
 export type { MemoryStats } from './memory-stats.js';
-
-/**
- * Every array primitive's kernel, as the CPU's table: the elementwise ones generated from the WGSL
- * expression table (elementwise.ts), the structural ones written by hand, in catalog order.
- */
-export const webgpuKernels: { [P in ArrayPrimitive]: WebGpuKernel<P> } = {
-  ...elementwiseRows<{ [P in ElementwisePrimitive]: WebGpuKernel<P> }>(ew),
-
-  reduce_sum: reduceKernel('reduce_sum'), reduce_max: reduceKernel('reduce_max'),
-  reduce_min: reduceKernel('reduce_min'), reduce_prod: reduceKernel('reduce_prod'),
-
-  iota,
-  argmax, argmin,
-  broadcast_in_dim: broadcastInDim,
-  reshape,
-  transpose,
-  slice,
-  pad,
-  concatenate,
-  rev,
-  gather,
-  scatter_add: scatterAdd,
-  sort,
-  dot_general: dotGeneral,
-  conv_general_dilated: convGeneralDilated,
-  reduce_window_sum: reduceWindowSum, reduce_window_max: reduceWindowMax, reduce_window_min: reduceWindowMin,
-  select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
-  fft,
-  threefry2x32,
-};
 
 /** Plans by (primitive, params, operand avals, result avals): a plan holds its WGSL, whose pipeline device.ts caches. */
 const plans = new Map<string, Plan>();
@@ -105,6 +68,25 @@ export const webgpuBackend: Backend = {
   // The queue runs submissions in order: when all submitted work is done, so is this buffer's.
   whenReady: (buf) => { handleOf(buf, 'blockUntilReady'); return queueSettled(); },
   compile: compileJaxpr,
+  runHeld: (first, rest) => {
+    if (runningAsHead()) {
+      throw new CotangentError('lax.whileLoop: on the webgpu backend a whileLoop cannot run inside the condition or body of another whileLoop (the outer loop holds the device queue while it reads its predicate); use lax.foriLoop with JS-number bounds or lax.scan for the inner loop');
+    }
+    const outs = first();
+    // The results' memory itself: an array may be donated (its handle moved) before the task ends.
+    const targets = outs.map((b) => ({ gpu: handleOf(b, 'whileLoop').gpu, bytes: handleOf(b, 'whileLoop').bytes }));
+    holdQueue(() => rest({
+      run: asHead,
+      read: (buf, aval) => readBack(handleOf(buf, 'whileLoop'), aval, true),
+      writeResult: (k, from) => asHead(() => {
+        const { device } = ctx(), t = targets[k]!, src = handleOf(from, 'whileLoop');
+        const enc = device.createCommandEncoder({ label: 'whileLoop result' });
+        if (t.bytes > 0) enc.copyBufferToBuffer(src.gpu, 0, t.gpu, 0, t.bytes);
+        submit(device, [enc.finish()]);
+      }),
+    }));
+    return outs;
+  },
 };
 
 let ready: Promise<Backend> | null = null;
