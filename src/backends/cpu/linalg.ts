@@ -283,7 +283,7 @@ function jacobiSvd(a: Float64Array, m: number, n: number, uCols: number): { s: F
   let filled = 0;
   order.forEach((src, dst) => {
     if (!(s[dst]! > tiny) || dst >= uCols) return;
-    const sg = signOf((i) => U[i * n + src]!, m);
+    const sg = signOf((i) => U[i * n + src]! / s[dst]!, m);
     for (let i = 0; i < m; i++) u[i * uCols + dst] = (sg * U[i * n + src]!) / s[dst]!;
     for (let i = 0; i < n; i++) v[i * n + dst] = sg * V[i * n + src]!;
     filled = dst + 1;
@@ -312,7 +312,7 @@ function completeColumns(x: Float64Array, m: number, cols: number, from: number)
     }
     const norm = Math.hypot(...c);
     if (norm < 0.5) continue; // e lies (nearly) in the span already
-    const sg = signOf((i) => c[i]!, m);
+    const sg = signOf((i) => c[i]! / norm, m);
     for (let i = 0; i < m; i++) x[i * cols + next] = (sg * c[i]!) / norm;
     next++;
   }
