@@ -7,6 +7,7 @@
 // lgamma: Lanczos (g = 7, 9 terms, ~1e-15 relative on Γ) for x ≥ ½, reflection below.
 // digamma: reflection below ½, the recurrence ψ(x) = ψ(x+1) − 1/x up to x ≥ 10, then the
 // asymptotic series ln x − 1/(2x) − Σ B₂ₖ/(2k x^{2k}).
+import { MATH_F32 } from './wasm/math.js';
 
 const SQRT_PI = Math.sqrt(Math.PI);
 
@@ -92,5 +93,9 @@ export function digamma(x: number): number {
   return result + Math.log(x) - 0.5 / x - series;
 }
 
-/** The helpers every generated CPU loop receives as `S`. */
-export const SPECIAL = { erf, erfc, lgamma, digamma };
+/**
+ * The helpers every generated CPU loop receives as `S`; `S.f32` is the float32 math library
+ * (wasm/math.ts) in its scalar JS form, which the float32 templates call so that JS loops and WASM
+ * loops agree bit for bit.
+ */
+export const SPECIAL = { erf, erfc, lgamma, digamma, f32: MATH_F32 };
