@@ -1,9 +1,10 @@
-// Elementwise kernels: one straight `for` loop per (primitive, dtypes), compiled from expressions.ts.
+// Elementwise kernels: one straight `for` loop per (primitive, dtypes), generated from expressions.ts's table.
 // Each loop is built once with `new Function` and cached; there is no per-element closure call.
 import { allocTyped, DType, TypedArray } from '../../core/dtype.js';
-import { ElementwisePrimitive, elementwiseArity, elementwiseExpr } from './expressions.js';
+import { ElementwisePrimitive, elementwiseArity } from '../elementwise.js';
+import { jsExpr } from './expressions.js';
 import type { CpuKernel } from './index.js';
-import { SPECIAL } from './special.js';
+import { withPrelude } from './prelude.js';
 import { eagerWasmLoop, WASM_MIN_ELEMENTS } from './wasm/elementwise.js';
 
 /** out[i] = f(x0[i], x1[i], ...) for i < n. */
@@ -23,7 +24,7 @@ export function elementwiseLoop(prim: ElementwisePrimitive, inDtype: DType, outD
     const arity = elementwiseArity(prim);
     const xs = Array.from({ length: arity }, (_, k) => `x${k}`);
     const vs = xs.map((_, k) => `v${k}`);
-    const expr = elementwiseExpr(prim, inDtype, outDtype, vs);
+    const expr = jsExpr(prim, inDtype, outDtype, vs);
     const name = `${prim}_${inDtype}_${outDtype}`;
     const src =
       `return function ${name}(out, n, ${xs.join(', ')}) {\n` +
@@ -33,7 +34,7 @@ export function elementwiseLoop(prim: ElementwisePrimitive, inDtype: DType, outD
       `    out[i] = ${expr};\n` +
       `  }\n` +
       `};`;
-    loop = new Function('S', src)(SPECIAL) as Loop;
+    loop = withPrelude([], src) as Loop;
     loops.set(key, loop);
   }
   return loop;

@@ -2,7 +2,7 @@
 import { ShapedArray } from '../../core/aval.js';
 import { Backend, DeviceBuffer, registerBackend } from '../../core/backend.js';
 import { dtypeOfTypedArray, TypedArray } from '../../core/dtype.js';
-import { ArrayPrimitive, Params } from '../../core/primitives.js';
+import { ArrayPrimitive, elementwiseRows, ElementwisePrimitive, Params } from '../../core/primitives.js';
 import { elementwiseKernel as ew } from './elementwise.js';
 import { dotGeneral } from './matmul.js';
 import { convGeneralDilated } from './conv.js';
@@ -10,6 +10,7 @@ import { reduceWindowMax, reduceWindowMin, reduceWindowSum, selectAndGatherAdd, 
 import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from './movement.js';
 import { gather, scatterAdd } from './indexing.js';
 import { threefry2x32 } from './random.js';
+import { fft } from './fft.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
 import { sort } from './sort.js';
 import { compileJaxpr } from './compile/index.js';
@@ -28,24 +29,16 @@ export type CpuKernel<P extends ArrayPrimitive> = (
   inputs: readonly TypedArray[], params: Params<P>, inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[],
 ) => TypedArray[];
 
-/** Rows in catalog order (src/core/primitives.ts). */
+/**
+ * Every array primitive's kernel: the elementwise ones generated from the expression table
+ * (expressions.ts), the structural ones written by hand, in catalog order (src/core/primitives.ts).
+ */
 export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
-  neg: ew('neg'), sign: ew('sign'), floor: ew('floor'), ceil: ew('ceil'), round: ew('round'), abs: ew('abs'),
-  exp: ew('exp'), log: ew('log'), expm1: ew('expm1'), log1p: ew('log1p'), sin: ew('sin'), cos: ew('cos'),
-  tanh: ew('tanh'), sqrt: ew('sqrt'), not: ew('not'),
-  erf: ew('erf'), erfc: ew('erfc'), lgamma: ew('lgamma'), digamma: ew('digamma'),
-
-  add: ew('add'), sub: ew('sub'), mul: ew('mul'), div: ew('div'), rem: ew('rem'), pow: ew('pow'),
-  max: ew('max'), min: ew('min'), atan2: ew('atan2'), and: ew('and'), or: ew('or'),
-  shift_right_logical: ew('shift_right_logical'),
-
-  eq: ew('eq'), ne: ew('ne'), lt: ew('lt'), le: ew('le'), gt: ew('gt'), ge: ew('ge'),
+  ...elementwiseRows<{ [P in ElementwisePrimitive]: CpuKernel<P> }>(ew),
 
   reduce_sum: reduceKernel('reduce_sum'), reduce_max: reduceKernel('reduce_max'),
   reduce_min: reduceKernel('reduce_min'), reduce_prod: reduceKernel('reduce_prod'),
 
-  select: ew('select'),
-  convert_element_type: ew('convert_element_type'),
   iota,
   argmax, argmin,
   broadcast_in_dim: broadcastInDim,
@@ -62,6 +55,7 @@ export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
   conv_general_dilated: convGeneralDilated,
   reduce_window_sum: reduceWindowSum, reduce_window_max: reduceWindowMax, reduce_window_min: reduceWindowMin,
   select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
+  fft,
   threefry2x32,
 };
 

@@ -1,5 +1,5 @@
 // Scalar special functions in float64 for the CPU kernels (erf, erfc, lgamma, digamma): the
-// elementwise templates call these by name through the helper object every generated loop gets.
+// elementwise templates call these through the JS helper prelude (prelude.ts).
 //
 // erf/erfc: for |x| < 2.5 the all-positive series erf x = 2/√π · e^{−x²} · Σ 2ⁿ x^{2n+1} / (2n+1)!!
 // (no cancellation, ~55 terms at most); erfc from 1.5 on, and erf beyond 2.5, by the continued fraction
@@ -7,8 +7,6 @@
 // lgamma: Lanczos (g = 7, 9 terms, ~1e-15 relative on Γ) for x ≥ ½, reflection below.
 // digamma: reflection below ½, the recurrence ψ(x) = ψ(x+1) − 1/x up to x ≥ 10, then the
 // asymptotic series ln x − 1/(2x) − Σ B₂ₖ/(2k x^{2k}).
-import { MATH_F32 } from './wasm/math.js';
-
 const SQRT_PI = Math.sqrt(Math.PI);
 
 function erfSeries(x: number): number {
@@ -92,10 +90,3 @@ export function digamma(x: number): number {
   const series = r * (1 / 12 - r * (1 / 120 - r * (1 / 252 - r * (1 / 240 - r * (1 / 132 - r * (691 / 32760 - r / 12))))));
   return result + Math.log(x) - 0.5 / x - series;
 }
-
-/**
- * The helpers every generated CPU loop receives as `S`; `S.f32` is the float32 math library
- * (wasm/math.ts) in its scalar JS form, which the float32 templates call so that JS loops and WASM
- * loops agree bit for bit.
- */
-export const SPECIAL = { erf, erfc, lgamma, digamma, f32: MATH_F32 };

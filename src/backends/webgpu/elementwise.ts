@@ -1,10 +1,9 @@
-// Elementwise kernels: one WGSL expression per primitive, mirroring the CPU's expressions.ts.
+// Elementwise kernels: the WGSL expression table, mirroring the CPU's expressions.ts, and the kernels generated from it.
 // Same semantics line for line: int division truncates and x / 0 = 0, rem takes the dividend's
 // sign, round is half to even, float max/min propagate NaN, shifts of 32 or more give 0.
 import { DType } from '../../core/dtype.js';
 import { DTypeError } from '../../core/errors.js';
-import { BinaryPrimitive, ComparePrimitive, UnaryPrimitive } from '../../core/primitives.js';
-import type { ElementwisePrimitive, ExprTemplate } from '../cpu/expressions.js';
+import { ElementwisePrimitive, elementwiseExpr, ExpressionTable } from '../elementwise.js';
 import { bindings, BufferDecl, elementwiseStep, inp, out, perItem, Slot, vectorizable, WebGpuKernel, wgslType, withHelpers } from './wgsl.js';
 
 // Operands are WGSL values of the storage type: f32, i32, u32, and bool as u32 0/1. WGSL's i32
@@ -20,7 +19,20 @@ const call = (fn: string): Unary => (_d, x) => `${fn}(${x})`;
 const cmp = (op: string): Binary => (d, a, b) =>
   isF(d) ? b2u(`ordered_f32(${a}, ${b}) && (${a}) ${op} (${b})`) : b2u(`(${a}) ${op} (${b})`);
 
-const UNARY: { [P in UnaryPrimitive]: Unary } = {
+/** Float → bool is x != 0 with NaN → true: the bits without the sign are nonzero. */
+function convert(d: DType, x: string, to: DType): string {
+  if (d === to) return `(${x})`;
+  switch (to) {
+    case 'bool': return isF(d) ? b2u(`(bitcast<u32>(${x}) << 1u) != 0u`) : b2u(`(${x}) != ${d === 'int32' ? '0i' : '0u'}`);
+    case 'float32': return `f32(${x})`;
+    case 'int32': return isF(d) ? `f32_to_i32(${x})` : d === 'uint32' ? `bitcast<i32>(${x})` : `i32(${x})`;
+    case 'uint32': return isF(d) ? `f32_to_u32(${x})` : d === 'int32' ? `bitcast<u32>(${x})` : `(${x})`;
+    case 'float64': throw new DTypeError('convert_element_type: the webgpu backend cannot hold float64 arrays');
+  }
+}
+
+/** The table: every elementwise primitive, rows in catalog order, typed exactly as the CPU's. */
+export const WGSL_EXPRESSIONS: ExpressionTable = {
   neg: (d, x) => (d === 'uint32' ? `(0u - (${x}))` : `(-(${x}))`),
   sign: (d, x) => (isF(d) ? `sign_f32(${x})` : d === 'int32' ? `sign(${x})` : `min(${x}, 1u)`),
   floor: call('floor'),
@@ -39,9 +51,7 @@ const UNARY: { [P in UnaryPrimitive]: Unary } = {
   sqrt: call('sqrt_f32'),
   not: (d, x) => (d === 'bool' ? `((${x}) ^ 1u)` : `(~(${x}))`),
   erf: call('erf_f32'), erfc: call('erfc_f32'), lgamma: call('lgamma_f32'), digamma: call('digamma_f32'),
-};
 
-const BINARY: { [P in BinaryPrimitive]: Binary } = {
   add: (d, a, b) => (d === 'bool' ? `((${a}) | (${b}))` : `((${a}) + (${b}))`),
   sub: (_d, a, b) => `((${a}) - (${b}))`,
   mul: (d, a, b) => (d === 'bool' ? `((${a}) & (${b}))` : `((${a}) * (${b}))`),
@@ -59,53 +69,21 @@ const BINARY: { [P in BinaryPrimitive]: Binary } = {
   shift_right_logical: (d, a, b) =>
     d === 'uint32' ? `select((${a}) >> (${b}), 0u, (${b}) >= 32u)`
     : `select(bitcast<i32>(bitcast<u32>(${a}) >> bitcast<u32>(${b})), 0i, bitcast<u32>(${b}) >= 32u)`,
-};
 
-const COMPARE: { [P in ComparePrimitive]: Binary } = {
   eq: cmp('=='), lt: cmp('<'), le: cmp('<='), gt: cmp('>'), ge: cmp('>='),
   /** NaN is unequal to everything, itself included. */
   ne: (d, a, b) => (isF(d) ? b2u(`!ordered_f32(${a}, ${b}) || (${a}) != (${b})`) : b2u(`(${a}) != (${b})`)),
-};
 
-/** Float → bool is x != 0 with NaN → true: the bits without the sign are nonzero. */
-function convert(d: DType, x: string, to: DType): string {
-  if (d === to) return `(${x})`;
-  switch (to) {
-    case 'bool': return isF(d) ? b2u(`(bitcast<u32>(${x}) << 1u) != 0u`) : b2u(`(${x}) != ${d === 'int32' ? '0i' : '0u'}`);
-    case 'float32': return `f32(${x})`;
-    case 'int32': return isF(d) ? `f32_to_i32(${x})` : d === 'uint32' ? `bitcast<i32>(${x})` : `i32(${x})`;
-    case 'uint32': return isF(d) ? `f32_to_u32(${x})` : d === 'int32' ? `bitcast<u32>(${x})` : `(${x})`;
-    case 'float64': throw new DTypeError('convert_element_type: the webgpu backend cannot hold float64 arrays');
-  }
-}
-
-/** The table: every elementwise primitive, typed exactly as the CPU's. */
-export const WGSL_EXPRESSIONS: { [P in ElementwisePrimitive]: ExprTemplate<P> } = {
-  ...UNARY,
-  ...BINARY,
-  ...COMPARE,
   select: (_d, p, t, f) => `select(${f}, ${t}, (${p}) != 0u)`,
   convert_element_type: convert,
 };
 
-const has = (table: object, p: string): boolean => Object.prototype.hasOwnProperty.call(table, p);
-
-/** The WGSL expression of one application, dispatched uniformly (for code generators holding an equation). */
-export function wgslElementwiseExpr(prim: ElementwisePrimitive, inDtype: DType, outDtype: DType, operands: readonly string[]): string {
-  const arg = (k: number): string => {
-    const o = operands[k];
-    if (o === undefined) throw new Error(`${prim}: expected more operands, got ${operands.length}`);
-    return o;
-  };
-  if (prim === 'convert_element_type') return convert(inDtype, arg(0), outDtype);
-  if (prim === 'select') return WGSL_EXPRESSIONS.select(inDtype, arg(0), arg(1), arg(2));
-  if (has(UNARY, prim)) return UNARY[prim as UnaryPrimitive](inDtype, arg(0));
-  if (has(COMPARE, prim)) return COMPARE[prim as ComparePrimitive](inDtype, arg(0), arg(1));
-  return BINARY[prim as BinaryPrimitive](inDtype, arg(0), arg(1));
-}
+/** The WGSL expression of one application (see ../elementwise.ts's elementwiseExpr). */
+export const wgslElementwiseExpr = (prim: ElementwisePrimitive, inDtype: DType, outDtype: DType, operands: readonly string[]): string =>
+  elementwiseExpr(WGSL_EXPRESSIONS, prim, inDtype, outDtype, operands);
 
 /** A fold step for reductions: the binary expression of `prim` at `d`. */
-export const combineExpr = (prim: 'add' | 'mul' | 'max' | 'min', d: DType, acc: string, x: string): string => BINARY[prim](d, acc, x);
+export const combineExpr = (prim: 'add' | 'mul' | 'max' | 'min', d: DType, acc: string, x: string): string => WGSL_EXPRESSIONS[prim](d, acc, x);
 
 /**
  * The kernel of an elementwise primitive: one invocation per element, operands loaded into

@@ -17,9 +17,9 @@
 // skip it. Reductions fold float32 in float64 and round once, as the eager kernel does.
 import { castScalar, DType, isFloat, typedArrayCtor } from '../../../core/dtype.js';
 import { Jaxpr, JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
-import { Params } from '../../../core/primitives.js';
+import { ElementwisePrimitive, Params, REDUCE_COMBINE, reduceIdentity, ReducePrimitive } from '../../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../../core/shape.js';
-import { ElementwisePrimitive, elementwiseExpr, EXPRESSIONS } from '../expressions.js';
+import { EXPRESSIONS, jsExpr } from '../expressions.js';
 import { Access, Affine, constantForm, flatForm, formKey, formsRead, identityAccess, identityFlat, isConstant, Nest, readLeaf, TreeVisitor, TreeWalk } from '../../fusion/access.js';
 import { BufferPlan, Storage } from '../../fusion/buffers.js';
 import { foldsInLocal, FusionPlan, LoopStep, reducedAxes, ReduceStep } from '../../fusion/plan.js';
@@ -57,17 +57,6 @@ const indent = (lines: readonly string[]) => lines.map((l) => '  ' + l);
 
 /** float32 results of these, on float32 operands, are already float32: no rounding needed. */
 const EXACT_F32 = new Set<string>(['neg', 'sign', 'floor', 'ceil', 'round', 'abs', 'max', 'min', 'select', 'rem']);
-
-/** Each reduction folds with an elementwise primitive of the expression table, from its identity. */
-const COMBINE = { reduce_sum: 'add', reduce_prod: 'mul', reduce_max: 'max', reduce_min: 'min' } as const;
-function identity(prim: keyof typeof COMBINE, dtype: DType): number {
-  switch (prim) {
-    case 'reduce_sum': return 0;
-    case 'reduce_prod': return 1;
-    case 'reduce_max': return isFloat(dtype) ? -Infinity : dtype === 'int32' ? -2147483648 : 0;
-    case 'reduce_min': return isFloat(dtype) ? Infinity : dtype === 'int32' ? 2147483647 : dtype === 'uint32' ? 4294967295 : 1;
-  }
-}
 
 /** The names the jaxpr printer gives variables (a, b, …, z, aa, …), so the code reads against asText(). */
 function printerNames(jaxpr: Jaxpr): Map<Var, string> {
@@ -138,7 +127,7 @@ class Emitter {
   op(eqn: JaxprEqn, ops: readonly Val[]): Val {
     const out = eqn.outvars[0]!.aval.dtype;
     const inDtype = (eqn.inputs[eqn.inputs.length - 1]!).aval.dtype;
-    let expr = elementwiseExpr(eqn.primitive as ElementwisePrimitive, inDtype, out, ops.map((o) => o.ref));
+    let expr = jsExpr(eqn.primitive as ElementwisePrimitive, inDtype, out, ops.map((o) => o.ref));
     const exact = EXACT_F32.has(eqn.primitive) || (eqn.primitive === 'convert_element_type' && (inDtype === 'float32' || inDtype === 'bool'));
     if (out === 'float32' && this.round && !exact) expr = `Math.fround(${expr})`;
     return this.bind(expr, Math.max(0, ...ops.map((o) => o.level)));
@@ -246,11 +235,11 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     const decls = [r, ...step.epilogue].filter((v) => stored.has(v)).map(declare);
     const epi = step.epilogue.length ? ` with epilogue → ${step.epilogue.map((v) => `${names.get(v)}:${v.aval.str()}`).join(', ')}` : '';
     const head = `// fused ${e.primitive}[axes=(${axes.join(', ')})] → ${names.get(r)}:${r.aval.str()}${epi}`;
-    const prim = e.primitive as keyof typeof COMBINE;
+    const prim = e.primitive as ReducePrimitive;
     // An empty input: the result is the identity. It has no buffer when nothing reads it (it has no
     // elements, or its consumers have none), and then there is nothing to write.
     if (x.aval.size === 0) {
-      const fill = stored.has(r) && r.aval.size > 0 ? [`${buf(r)}.fill(${jsNumber(identity(prim, outDtype))});`] : [];
+      const fill = stored.has(r) && r.aval.size > 0 ? [`${buf(r)}.fill(${jsNumber(reduceIdentity(prim, outDtype))});`] : [];
       return { decls, comments: [head], code: fill };
     }
 
@@ -273,7 +262,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     const fused: JaxprEqn[] = [];
     const v = new TreeWalk(producer, rank, codegenVisitor(em, domain, new Map(), (f) => f, fused)).atom(x, idAccess);
     const accDtype: DType = outDtype === 'float32' ? 'float64' : outDtype;
-    const fold = (a: string, b: string) => EXPRESSIONS[COMBINE[prim]](accDtype, a, b);
+    const fold = (a: string, b: string) => EXPRESSIONS[REDUCE_COMBINE[prim]](accDtype, a, b);
     let code: string[];
 
     if (x.aval.size === 1) {
@@ -286,7 +275,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
       const acc = sc === undefined ? buf(r) : `S${sc}`;
       const i = em.index(q);
       em.inner.push(`{ const a = ${acc}[${i.ref}]; ${acc}[${i.ref}] = ${fold('a', v.ref)}; }`);
-      code = [`${acc}.fill(${jsNumber(identity(prim, outDtype))});`, ...em.render(null), ...(sc === undefined ? [] : [`${buf(r)}.set(${acc});`])];
+      code = [`${acc}.fill(${jsNumber(reduceIdentity(prim, outDtype))});`, ...em.render(null), ...(sc === undefined ? [] : [`${buf(r)}.set(${acc});`])];
     } else {
       // Each output element is finished before the next: fold into a local, then store it and run the epilogue.
       const depth = nest.axes.filter((g) => g.kind === 'K').length;
@@ -298,7 +287,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
         em.inner.push(`if (where < 0 || (best === best && (${v.ref} !== ${v.ref} || ${v.ref} ${better} best))) { best = ${v.ref}; where = i${depth}; }`);
         result = 'where';
       } else {
-        init = [`let acc = ${jsNumber(identity(prim, outDtype))};`];
+        init = [`let acc = ${jsNumber(reduceIdentity(prim, outDtype))};`];
         em.inner.push(`acc = ${fold('acc', v.ref)};`);
         result = outDtype === 'float32' ? 'Math.fround(acc)' : 'acc';
       }

@@ -7,7 +7,7 @@
 // the JS loop, which computes the same bits.
 import { JaxprEqn, Var } from '../../../core/jaxpr.js';
 import { Shape, sizeOf } from '../../../core/shape.js';
-import { ElementwisePrimitive } from '../expressions.js';
+import { ElementwisePrimitive } from '../../../core/primitives.js';
 import { Affine, formKey, identityAccess, identityFlat, isConstant, readLeaf, TreeWalk } from '../../fusion/access.js';
 import { LoopStep } from '../../fusion/plan.js';
 import { Lanes, Node } from '../wasm/lanes.js';

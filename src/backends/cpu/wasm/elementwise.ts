@@ -6,7 +6,7 @@
 // cover (then the whole loop runs as JS, with the same bits: see lanes.ts). Rules cover float32
 // arithmetic, comparisons into masks, select on a mask, and the math library (math.ts).
 import { DType } from '../../../core/dtype.js';
-import { ElementwisePrimitive } from '../expressions.js';
+import { ElementwisePrimitive } from '../../../core/primitives.js';
 import { CompareOp, Lanes, Node } from './lanes.js';
 import { compileLoop, WasmLoop, wasmLoopsAvailable } from './loops.js';
 import { cosf, erff, expf, expm1f, log1pf, logf, powf, sinf, sqrtf, tanhf } from './math.js';
