@@ -13,6 +13,7 @@ import { threefry2x32 } from './random.js';
 import { fft } from './fft.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
 import { sort } from './sort.js';
+import { cholesky, eigh, lu, qr, svd, triangularSolve } from './linalg.js';
 import { compileJaxpr } from './compile/index.js';
 
 /** A CPU buffer is a typed array of the aval's dtype, row-major and contiguous. */
@@ -57,6 +58,7 @@ export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
   select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
   fft,
   threefry2x32,
+  cholesky, triangular_solve: triangularSolve, lu, qr, eigh, svd,
 };
 
 function dataOf(buf: DeviceBuffer, op: string): TypedArray {
