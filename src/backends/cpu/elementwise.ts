@@ -3,7 +3,7 @@
 import { allocTyped, DType, TypedArray } from '../../core/dtype.js';
 import { ElementwisePrimitive, elementwiseArity } from '../elementwise.js';
 import { jsExpr } from './expressions.js';
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 import { withPrelude } from './prelude.js';
 import { eagerWasmLoop, WASM_MIN_ELEMENTS } from './wasm/elementwise.js';
 

@@ -3,14 +3,14 @@
 import { allocTyped, DType, highestOf, lowestOf, TypedArray } from '../../core/dtype.js';
 import { Params, WindowParams } from '../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../core/shape.js';
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 
 /**
  * idx[o·W + k]: the flat operand index that window position k of output o meets, or -1 in the
  * padding or between base-dilated elements (W = the window's size). Built axis by axis: per axis a
  * table of coordinates, then the flat offsets as sums over axes.
  */
-function windowIndex(shape: Shape, outShape: Shape, p: WindowParams): Int32Array {
+export function windowIndex(shape: Shape, outShape: Shape, p: WindowParams): Int32Array {
   // A training loop pools the same shapes every step: the table is built once per signature.
   const key = `${shape.join(',')}|${outShape.join(',')}|${p.windowDimensions.join(',')}|${p.windowStrides.join(',')}|${p.padding.join(',')}|${p.baseDilation.join(',')}|${p.windowDilation.join(',')}`;
   const hit = INDEX_CACHE.get(key);
