@@ -1,6 +1,7 @@
 // How the transforms go through a jitted call: jvp(jit(f)) = jit(jvp(f)) and transpose(jit(f)) =
-// jit(transpose(f)), each traced once per (jaxpr, which inputs take part) and cached.
-import { NDArray } from '../core/array.js';
+// jit(transpose(f)) and vmap(jit(f)) = jit(vmap(f)), each traced once per (jaxpr, which inputs take
+// part) and cached; on concrete values it runs the backend's compiled program (jit-runtime.ts).
+import { ConcreteArray, NDArray } from '../core/array.js';
 import { bind } from '../core/interpreter.js';
 import { ClosedJaxpr, evalClosedJaxpr, Jaxpr } from '../core/jaxpr.js';
 import { backwardPass } from './transpose.js';
@@ -16,13 +17,18 @@ import type { HigherOrderRules } from './higher-order.js';
 import type { EqnSplit } from './partial-eval-jaxpr.js';
 import { partialEvalJaxpr } from './partial-eval-jaxpr.js';
 import { stageByShape } from './custom-rules.js';
+import { BatchRule, batchedAtFront, frontDims } from './batch-rules.js';
+import { runJit } from './jit-runtime.js';
+import { batchedJitJaxpr } from './vmap.js';
 
 /** A jitted call's row in the higher-order table. */
 export const jitRules = (): HigherOrderRules<'jit'> => ({
+  impl: runJit,
   jvp: jvpOfJit,
   partialEval: splitJit,
   transpose: transposeJit,
   stage: stageByShape('jit'),
+  batch: batchJit,
 });
 
 /**
@@ -105,3 +111,20 @@ export function transposeJit(cts: readonly Tangent[], args: readonly (NDArray | 
   let k = 0;
   return linear.map((l) => (l ? ctsIn[k++]! : null));
 }
+
+/**
+ * vmap(jit(f)) is one jitted call of the batched jaxpr, traced once per (jaxpr, batched inputs,
+ * size). Donation carries over (as JAX's pjit batching keeps donated_invars): a donated operand is
+ * the batched array itself (or its transposed copy), which the call may overwrite or hand out, so
+ * it is disposed afterwards as the jit layer disposes its own donated arguments.
+ */
+const batchJit: BatchRule<'jit'> = (args, dims, params, size) => {
+  const inDims = frontDims(dims);
+  const { jaxpr, consts, outDims } = batchedJitJaxpr(params.jaxpr, { inDims, size });
+  const operands = batchedAtFront(args, dims, size);
+  const outs = bind('jit', [...consts, ...operands], {
+    name: `vmap(${params.name})`, jaxpr, donated: [...consts.map(() => false), ...params.donated],
+  });
+  operands.forEach((a, i) => { if (params.donated[i] && a instanceof ConcreteArray && !outs.includes(a)) a.dispose(); });
+  return [outs, outDims];
+};

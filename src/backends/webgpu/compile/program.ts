@@ -16,7 +16,7 @@ import { ArrayPrimitive, isArrayPrimitive, Params } from '../../../core/primitiv
 import { BufferPolicy, planBuffers, Storage } from '../../fusion/buffers.js';
 import { inlineCalls } from '../../fusion/inline.js';
 import { FusionPolicy, planFusion } from '../../fusion/plan.js';
-import { webgpuKernels } from '../index.js';
+import { webgpuKernels } from '../kernels.js';
 import { dotGeneralPlan } from '../matmul.js';
 import { bindings, BufferDecl, Plan, Slot, wgslType, withHelpers } from '../wgsl.js';
 import { dotEpilogueFunction, eqnText, loopShader, reduceShader, Shader, ShaderContext } from './codegen.js';
