@@ -267,7 +267,11 @@ export class ConcreteArray extends NDArray {
   #disposed = false;
   /** A host copy of the values of an array on an asynchronous backend, once they were on the host. */
   #host: TypedArray | null = null;
-  /** An array with this aval, held in `buffer` on `backend`. */
+  /**
+   * @param aval The array's shape and dtype.
+   * @param buffer Its values on `backend`.
+   * @param backend The backend holding them.
+   */
   constructor(readonly aval: ShapedArray, readonly buffer: DeviceBuffer, readonly backend: Backend) { super(); }
   override get device(): string { return this.backend.name; }
   override hostValues(): TypedArray | null {

@@ -174,6 +174,7 @@ export function sortKeyVal(keys: NDArray, values: NDArray, dimension = -1): [NDA
 /** `lax.dot_general`: the contraction of x and y with dimension numbers [[lhs contracting, rhs contracting], [lhs batch, rhs batch]]. */
 export const dotGeneral = (x: NDArray, y: NDArray, dimensionNumbers: DotDimensionNumbers): NDArray =>
   bind1('dot_general', [x, y], { dimensionNumbers });
+/** The Threefry-2x32 block cipher (20 rounds) on uint32 (key0, key1, x0, x1): the bits under `random`. */
 export function threefry2x32(k0: NDArray, k1: NDArray, x0: NDArray, x1: NDArray): [NDArray, NDArray] {
   const [y0, y1] = bind('threefry2x32', [k0, k1, x0, x1], {});
   return [y0!, y1!];
@@ -207,11 +208,14 @@ export function scalar(value: number | boolean, dtype: DType, weakType = false):
   data[0] = castScalar(Number(value), dtype);
   return scalarFromTyped(data, new ShapedArray([], dtype, weakType));
 }
+/** An array of `shape` filled with `value`. */
 export function full(shape: Shape, value: number | boolean, dtype: DType, weakType = false): NDArray {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new ShapeError(`lax.full: expected a shape of non-negative integers, got ${describeValue(shape)}`);
   }
   return broadcastInDim(scalar(value, dtype, weakType), shape, []);
 }
+/** `value` with x's shape, dtype and weak type. */
 export const fullLike = (x: NDArray | ShapedArray, value: number | boolean): NDArray => full(x.shape, value, x.dtype, x.weakType);
+/** Zeros with x's shape, dtype and weak type. */
 export const zerosLike = (x: NDArray | ShapedArray): NDArray => fullLike(x, 0);

@@ -42,19 +42,39 @@ export function registerPytreeNode<T extends object, Aux>(
 
 /** The structure of a pytree without its leaves (what flatten returns beside them). */
 export type TreeDef =
-  | { /** A leaf. */ readonly kind: 'leaf' }
-  | { /** An empty node. */ readonly kind: 'none'; /** Which empty value. */ readonly value: null | undefined }
-  | { /** A JS array. */ readonly kind: 'array'; /** Its elements' structures. */ readonly children: readonly TreeDef[] }
   | {
-    /** A plain object. */ readonly kind: 'object';
-    /** Its keys, sorted. */ readonly keys: readonly string[];
-    /** The structures of its values, in key order. */ readonly children: readonly TreeDef[];
+    /** A leaf. */
+    readonly kind: 'leaf';
   }
   | {
-    /** A registered class. */ readonly kind: 'custom';
-    /** Its registration. */ readonly node: NodeType;
-    /** What its flatten kept beside the children. */ readonly aux: unknown;
-    /** The structures of its children. */ readonly children: readonly TreeDef[];
+    /** An empty node. */
+    readonly kind: 'none';
+    /** Which empty value. */
+    readonly value: null | undefined;
+  }
+  | {
+    /** A JS array. */
+    readonly kind: 'array';
+    /** Its elements' structures. */
+    readonly children: readonly TreeDef[];
+  }
+  | {
+    /** A plain object. */
+    readonly kind: 'object';
+    /** Its keys, sorted. */
+    readonly keys: readonly string[];
+    /** The structures of its values, in key order. */
+    readonly children: readonly TreeDef[];
+  }
+  | {
+    /** A registered class. */
+    readonly kind: 'custom';
+    /** Its registration. */
+    readonly node: NodeType;
+    /** What its flatten kept beside the children. */
+    readonly aux: unknown;
+    /** The structures of its children. */
+    readonly children: readonly TreeDef[];
   };
 
 const LEAF: TreeDef = { kind: 'leaf' };

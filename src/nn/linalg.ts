@@ -38,15 +38,28 @@ export function solve(A: Tensor, B: Tensor, opts: { left?: boolean } = {}): Tens
     return L.solve(a, b);
   }, [A, B]);
 }
+/** torch.linalg.inv: the inverse of each matrix. */
 export const inv = (A: Tensor): Tensor => run('LinalgInvExBackward0', 'none', (a) => L.inv(a), [A]);
+/** torch.linalg.det: the determinant of each matrix. */
 export const det = (A: Tensor): Tensor => run('LinalgDetBackward0', 'none', (a) => L.det(a), [A]);
-export function slogdet(A: Tensor): { sign: Tensor; logabsdet: Tensor } {
+/** torch.linalg.slogdet: {sign, logabsdet} with det = sign·exp(logabsdet). */
+export function slogdet(A: Tensor): {
+  /** The sign of the determinant (0 when singular). */
+  sign: Tensor;
+  /** log |det|. */
+  logabsdet: Tensor;
+} {
   const [sign, logabsdet] = runMany('LinalgSlogdetBackward0', (a) => L.slogdet(a), [A]);
   return { sign: sign!, logabsdet: logabsdet! };
 }
 
 /** QR: mode 'reduced' (default), 'complete', or 'r' (Q is then an empty tensor, as PyTorch). */
-export function qr(A: Tensor, mode: 'reduced' | 'complete' | 'r' = 'reduced'): { Q: Tensor; R: Tensor } {
+export function qr(A: Tensor, mode: 'reduced' | 'complete' | 'r' = 'reduced'): {
+  /** The orthonormal factor. */
+  Q: Tensor;
+  /** The upper-triangular factor. */
+  R: Tensor;
+} {
   if (mode === 'r') {
     const R = run('LinalgQrBackward0', 'none', (a) => L.qr(a, 'r'), [A]);
     return { Q: new Tensor(np.zeros([0], { dtype: A.array.dtype })), R };
@@ -56,30 +69,54 @@ export function qr(A: Tensor, mode: 'reduced' | 'complete' | 'r' = 'reduced'): {
 }
 
 /** Eigenvalues (ascending) and eigenvectors of symmetric matrices, reading only the UPLO triangle (as PyTorch). */
-export function eigh(A: Tensor, UPLO: 'L' | 'U' = 'L'): { eigenvalues: Tensor; eigenvectors: Tensor } {
+export function eigh(A: Tensor, UPLO: 'L' | 'U' = 'L'): {
+  /** Ascending. */
+  eigenvalues: Tensor;
+  /** One per column. */
+  eigenvectors: Tensor;
+} {
   const [eigenvalues, eigenvectors] = runMany('LinalgEighBackward0', (a) => L.eigh(a, { UPLO, symmetrizeInput: false }), [A]);
   return { eigenvalues: eigenvalues!, eigenvectors: eigenvectors! };
 }
+/** torch.linalg.eigvalsh: the eigenvalues (ascending) of symmetric matrices. */
 export const eigvalsh = (A: Tensor, UPLO: 'L' | 'U' = 'L'): Tensor =>
   run('LinalgEighBackward0', 'none', (a) => L.eigvalsh(a, { UPLO, symmetrizeInput: false }), [A]);
 
 /** A = U·diag(S)·Vh; fullMatrices (default true, as PyTorch) gives square U and Vh. */
-export function svd(A: Tensor, opts: { fullMatrices?: boolean } = {}): { U: Tensor; S: Tensor; Vh: Tensor } {
+export function svd(A: Tensor, opts: { fullMatrices?: boolean } = {}): {
+  /** The left singular vectors. */
+  U: Tensor;
+  /** The singular values, descending. */
+  S: Tensor;
+  /** The right singular vectors, transposed. */
+  Vh: Tensor;
+} {
   const [U, S, Vh] = runMany('LinalgSvdBackward0', (a) => L.svd(a, { fullMatrices: opts.fullMatrices ?? true }), [A]);
   return { U: U!, S: S!, Vh: Vh! };
 }
+/** torch.linalg.svdvals: the singular values, descending. */
 export const svdvals = (A: Tensor): Tensor => run('LinalgSvdBackward0', 'none', (a) => L.svdvals(a), [A]);
 
 /**
  * Least squares by the SVD (PyTorch's 'gelsd' driver): {solution, residuals, rank, singularValues}
  * for 2-D A and B (m,) or (m, k); residuals are the squared residual norms.
  */
-export function lstsq(A: Tensor, B: Tensor, opts: { rcond?: number | null } = {}): { solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor } {
+export function lstsq(A: Tensor, B: Tensor, opts: { rcond?: number | null } = {}): {
+  /** The least-squares solution. */
+  solution: Tensor;
+  /** The squared residual norms. */
+  residuals: Tensor;
+  /** The numerical rank of A. */
+  rank: Tensor;
+  /** A's singular values. */
+  singularValues: Tensor;
+} {
   const [solution, residuals, rank, singularValues] = runMany('LinalgLstsqBackward0', (a, b) => L.lstsq(a, b, opts.rcond ?? null), [A, B]);
   return { solution: solution!, residuals: residuals!, rank: rank!, singularValues: singularValues! };
 }
 /** The pseudo-inverse by the SVD; singular values at most rtol·s_max are dropped. */
 export const pinv = (A: Tensor, opts: { rtol?: number } = {}): Tensor => run('LinalgPinvBackward0', 'none', (a) => L.pinv(a, opts), [A]);
+/** torch.linalg.matrix_power: Aⁿ by repeated squaring (n < 0 inverts first). */
 export const matrixPower = (A: Tensor, n: number): Tensor => run('LinalgMatrixPowerBackward0', 'none', (a) => L.matrixPower(a, n), [A]);
 /** The numerical rank: singular values above `tol` (default s_max·max(m, n)·eps). */
 export const matrixRank = (A: Tensor, opts: { tol?: number } = {}): Tensor => new Tensor(L.matrixRank(A.array, opts.tol ?? null));
