@@ -4,8 +4,13 @@
 // `S.name(x)`, and every function the CPU backend generates gets this object as `S` (withPrelude).
 // A new helper is one row here; keep them float64 scalar functions of plain numbers.
 import { digamma, erf, erfc, lgamma } from './special.js';
+import { MATH_F32 } from './wasm/math.js';
 
-export const PRELUDE = { erf, erfc, lgamma, digamma };
+/**
+ * `f32` is the float32 math library (wasm/math.ts) in its scalar JS form: the float32 templates
+ * call it (`S.f32.tanh(x)`), so JS loops compute what the WASM loops compute, bit for bit.
+ */
+export const PRELUDE = { erf, erfc, lgamma, digamma, f32: MATH_F32 };
 
 /**
  * `new Function(...params, body)` with the prelude bound as `S`: how every generated CPU function
