@@ -1,7 +1,8 @@
 // The CPU backend: buffers are typed arrays, and every array primitive is a kernel in one table.
 import { ShapedArray } from '../../core/aval.js';
 import { Backend, DeviceBuffer, registerBackend } from '../../core/backend.js';
-import { dtypeOfTypedArray, TypedArray } from '../../core/dtype.js';
+import { allocTyped, computeDtype, DType, isStorageOf, TypedArray } from '../../core/dtype.js';
+import { decodeF16, encodeF16 } from '../../core/float16.js';
 import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { elementwiseKernel as ew } from './elementwise.js';
 import { dotGeneral } from './matmul.js';
@@ -14,7 +15,7 @@ import { argmax, argmin, reduceKernel } from './reduce.js';
 import { sort } from './sort.js';
 import { compileJaxpr } from './compile/index.js';
 
-/** A CPU buffer is a typed array of the aval's dtype, row-major and contiguous. */
+/** A CPU buffer is the storage typed array of the aval's dtype (float16: its bits), row-major and contiguous. */
 export interface CpuBuffer extends DeviceBuffer {
   readonly backend: 'cpu';
   readonly data: TypedArray;
@@ -27,6 +28,42 @@ export interface CpuBuffer extends DeviceBuffer {
 export type CpuKernel<P extends ArrayPrimitive> = (
   inputs: readonly TypedArray[], params: Params<P>, inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[],
 ) => TypedArray[];
+
+/** Storage of a narrow dtype as its compute dtype's: small ints widen exactly, float16 decodes. */
+function widen(x: TypedArray, d: DType): TypedArray {
+  switch (d) {
+    case 'int8': case 'int16': return Int32Array.from(x);
+    case 'uint8': case 'uint16': return Uint32Array.from(x);
+    case 'float16': return decodeF16(x);
+    default: return x;
+  }
+}
+/** A compute-dtype result stored narrow: a typed-array store keeps the low bits (wrapping), float16 rounds. */
+function narrowTo(x: TypedArray, d: DType): TypedArray {
+  if (computeDtype(d) === d) return x;
+  if (d === 'float16') return encodeF16(x);
+  const out = allocTyped(d, x.length);
+  out.set(x);
+  return out;
+}
+const widenAval = (a: ShapedArray): ShapedArray => (computeDtype(a.dtype) === a.dtype ? a : new ShapedArray(a.shape, computeDtype(a.dtype), a.weakType));
+
+/**
+ * The narrow dtypes (int8, int16, uint8, uint16, float16) through a kernel written for 32-bit
+ * types: operands widen to int32/uint32/float32, the kernel runs, results are stored back narrow.
+ * Integer results wrap to the same bits as wrapping every step would (sums, products and
+ * matmuls are exact mod 2^32, and max/min/sort/arg* only compare); float16 is computed in
+ * float32 and rounded once per result, as XLA's CPU backend does. Kernels that only move bits
+ * (reshape, slice, gather, …) and the elementwise loops (which know every dtype) go without it.
+ */
+function narrowVia32<P extends ArrayPrimitive>(kernel: CpuKernel<P>): CpuKernel<P> {
+  return (inputs, params, inAvals, outAvals) => {
+    if (inAvals.every((a) => computeDtype(a.dtype) === a.dtype) && outAvals.every((a) => computeDtype(a.dtype) === a.dtype)) return kernel(inputs, params, inAvals, outAvals);
+    const outs = kernel(inputs.map((x, i) => widen(x, inAvals[i]!.dtype)), params, inAvals.map(widenAval), outAvals.map(widenAval));
+    return outs.map((o, i) => narrowTo(o, outAvals[i]!.dtype));
+  };
+}
+const n32 = narrowVia32;
 
 /** Rows in catalog order (src/core/primitives.ts). */
 export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
@@ -41,13 +78,13 @@ export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
 
   eq: ew('eq'), ne: ew('ne'), lt: ew('lt'), le: ew('le'), gt: ew('gt'), ge: ew('ge'),
 
-  reduce_sum: reduceKernel('reduce_sum'), reduce_max: reduceKernel('reduce_max'),
-  reduce_min: reduceKernel('reduce_min'), reduce_prod: reduceKernel('reduce_prod'),
+  reduce_sum: n32(reduceKernel('reduce_sum')), reduce_max: n32(reduceKernel('reduce_max')),
+  reduce_min: n32(reduceKernel('reduce_min')), reduce_prod: n32(reduceKernel('reduce_prod')),
 
   select: ew('select'),
   convert_element_type: ew('convert_element_type'),
-  iota,
-  argmax, argmin,
+  iota: n32(iota),
+  argmax: n32(argmax), argmin: n32(argmin),
   broadcast_in_dim: broadcastInDim,
   reshape,
   transpose,
@@ -56,12 +93,12 @@ export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
   concatenate,
   rev,
   gather,
-  scatter_add: scatterAdd,
-  sort,
-  dot_general: dotGeneral,
-  conv_general_dilated: convGeneralDilated,
-  reduce_window_sum: reduceWindowSum, reduce_window_max: reduceWindowMax, reduce_window_min: reduceWindowMin,
-  select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
+  scatter_add: n32(scatterAdd),
+  sort: n32(sort),
+  dot_general: n32(dotGeneral),
+  conv_general_dilated: n32(convGeneralDilated),
+  reduce_window_sum: n32(reduceWindowSum), reduce_window_max: n32(reduceWindowMax), reduce_window_min: n32(reduceWindowMin),
+  select_and_gather_add: n32(selectAndGatherAdd), select_and_scatter_add: n32(selectAndScatterAdd),
   threefry2x32,
 };
 
@@ -82,7 +119,7 @@ export const cpuBackend: Backend = {
   name: 'cpu',
   supportsDtype: () => true,
   fromTypedArray(data, aval) {
-    if (dtypeOfTypedArray(data) !== aval.dtype || data.length !== aval.size) {
+    if (!isStorageOf(data, aval.dtype) || data.length !== aval.size) {
       throw new TypeError(`cpu: a ${data.constructor.name} of length ${data.length} cannot hold ${aval.str()}`);
     }
     sharedStorage.add(data.buffer);

@@ -1,5 +1,5 @@
 // Reduction kernels: reduce_sum/max/min/prod over any set of axes, and argmax/argmin over one.
-import { allocTyped, DType, isFloat, TypedArray } from '../../core/dtype.js';
+import { allocTyped, DType, highestOf, lowestOf, TypedArray } from '../../core/dtype.js';
 import { ReducePrimitive } from '../../core/primitives.js';
 import { Shape } from '../../core/shape.js';
 import { EXPRESSIONS } from './expressions.js';
@@ -13,8 +13,8 @@ function identity(prim: ReducePrimitive, dtype: DType): number {
   switch (prim) {
     case 'reduce_sum': return 0;
     case 'reduce_prod': return 1;
-    case 'reduce_max': return isFloat(dtype) ? -Infinity : dtype === 'int32' ? -2147483648 : 0;
-    case 'reduce_min': return isFloat(dtype) ? Infinity : dtype === 'int32' ? 2147483647 : dtype === 'uint32' ? 4294967295 : 1;
+    case 'reduce_max': return lowestOf(dtype);
+    case 'reduce_min': return highestOf(dtype);
   }
 }
 

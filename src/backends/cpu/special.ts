@@ -8,6 +8,7 @@
 // digamma: reflection below ½, the recurrence ψ(x) = ψ(x+1) − 1/x up to x ≥ 10, then the
 // asymptotic series ln x − 1/(2x) − Σ B₂ₖ/(2k x^{2k}).
 
+import { f16FromBits, f16round, f16ToBits } from '../../core/float16.js';
 const SQRT_PI = Math.sqrt(Math.PI);
 
 function erfSeries(x: number): number {
@@ -93,4 +94,8 @@ export function digamma(x: number): number {
 }
 
 /** The helpers every generated CPU loop receives as `S`. */
-export const SPECIAL = { erf, erfc, lgamma, digamma };
+/**
+ * The helper object generated loops reach as `S`: special functions, and float16's rounding and
+ * bits ↔ value conversions (float16 storage holds bits).
+ */
+export const SPECIAL = { erf, erfc, lgamma, digamma, f16round, f16bits: f16ToBits, f16val: f16FromBits };

@@ -3,7 +3,8 @@
 // registers the backend as 'webgpu'.
 import { ShapedArray } from '../../core/aval.js';
 import { Backend, DeviceBuffer, registerBackend } from '../../core/backend.js';
-import { DType } from '../../core/dtype.js';
+import { computeDtype, DType } from '../../core/dtype.js';
+import { isElementwise } from '../cpu/expressions.js';
 import { CotangentError } from '../../core/errors.js';
 import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { compileJaxpr } from './compile/index.js';
@@ -89,11 +90,36 @@ function handleOf(buf: DeviceBuffer, op: string): GpuBuffer {
   return buf;
 }
 
-const SUPPORTED: ReadonlySet<DType> = new Set<DType>(['float32', 'int32', 'uint32', 'bool']);
+const SUPPORTED: ReadonlySet<DType> = new Set<DType>(['float32', 'int32', 'uint32', 'bool', 'int8', 'int16', 'uint8', 'uint16', 'float16']);
+
+const isNarrow = (a: ShapedArray): boolean => computeDtype(a.dtype) !== a.dtype;
+const widenAval = (a: ShapedArray): ShapedArray => (isNarrow(a) ? new ShapedArray(a.shape, computeDtype(a.dtype), a.weakType) : a);
+/** Kernels that only move or pick elements: their results are canonical narrow values whenever their operands are. */
+const MOVES: ReadonlySet<string> = new Set(['broadcast_in_dim', 'reshape', 'transpose', 'slice', 'pad', 'concatenate', 'rev', 'gather', 'sort', 'reduce_max', 'reduce_min', 'reduce_window_max', 'reduce_window_min', 'argmax', 'argmin', 'select_and_gather_add']);
+
+/**
+ * One primitive on device buffers. The narrow dtypes share their 32-bit counterparts' storage, so
+ * every kernel but the elementwise ones (whose templates wrap and round) runs at the 32-bit dtype;
+ * a result that may leave the narrow range (a sum, a product, iota) is then wrapped or rounded
+ * by one convert_element_type pass: int8 sums wrap, float16 sums are float32 sums rounded once.
+ */
+function execute<P extends ArrayPrimitive>(prim: P, params: Params<P>, handles: readonly GpuBuffer[], inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): GpuBuffer[] {
+  if (isElementwise(prim) || (!inAvals.some(isNarrow) && !outAvals.some(isNarrow))) return runPlan(prim, planFor(prim, params, inAvals, outAvals), handles, outAvals);
+  const wide = outAvals.map(widenAval);
+  const outs = runPlan(prim, planFor(prim, params, inAvals.map(widenAval), wide), handles, wide);
+  if (MOVES.has(prim)) return outs;
+  return outs.map((o, k) => {
+    const a = outAvals[k]!;
+    if (!isNarrow(a)) return o;
+    const [r] = runPlan('convert_element_type', planFor('convert_element_type', { newDtype: a.dtype, weakType: a.weakType }, [wide[k]!], [a]), [o], [a]);
+    o.dispose();
+    return r!;
+  });
+}
 
 export const webgpuBackend: Backend = {
   name: 'webgpu',
-  /** float32, int32, uint32 and bool (held as u32 0/1); WGSL has no f64. */
+  /** Every dtype but float64 (WGSL has no f64); bool and the narrow types are held in 32-bit words. */
   supportsDtype: (d) => SUPPORTED.has(d),
   fromTypedArray: (data, aval) => upload(data, aval),
   read: (buf, aval) => readBack(handleOf(buf, 'read'), aval),
@@ -104,8 +130,7 @@ export const webgpuBackend: Backend = {
     );
   },
   execute<P extends ArrayPrimitive>(prim: P, params: Params<P>, inputs: readonly DeviceBuffer[], inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): DeviceBuffer[] {
-    const handles = inputs.map((b) => handleOf(b, prim));
-    return runPlan(prim, planFor(prim, params, inAvals, outAvals), handles, outAvals);
+    return execute(prim, params, inputs.map((b) => handleOf(b, prim)), inAvals, outAvals);
   },
   dispose: (buf) => handleOf(buf, 'dispose').dispose(),
   // The queue runs submissions in order: when all submitted work is done, so is this buffer's.

@@ -112,7 +112,7 @@ function prepare(program: Program): DeviceState {
       return;
     }
     if (r.value instanceof Literal) consts.set(id, scalarBuffer(r.value));
-    else if (r.value instanceof ConcreteArray) consts.set(id, upload(r.value.dataSync(), aval));
+    else if (r.value instanceof ConcreteArray) consts.set(id, upload(r.value.storageSync(), aval));
     else throw new CotangentError('webgpu jit: a constant of the program is not a concrete array');
   });
   return { device, dispatches, consts, held };
