@@ -5,6 +5,7 @@ import { ShapedArray } from '../../core/aval.js';
 import { Backend, DeviceBuffer, registerBackend } from '../../core/backend.js';
 import { computeDtype, DType } from '../../core/dtype.js';
 import { isElementwise } from '../cpu/expressions.js';
+import { isNarrow, needsNarrowing, widenAval } from './narrow.js';
 import { CotangentError } from '../../core/errors.js';
 import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { compileJaxpr } from './compile/index.js';
@@ -92,11 +93,6 @@ function handleOf(buf: DeviceBuffer, op: string): GpuBuffer {
 
 const SUPPORTED: ReadonlySet<DType> = new Set<DType>(['float32', 'int32', 'uint32', 'bool', 'int8', 'int16', 'uint8', 'uint16', 'float16']);
 
-const isNarrow = (a: ShapedArray): boolean => computeDtype(a.dtype) !== a.dtype;
-const widenAval = (a: ShapedArray): ShapedArray => (isNarrow(a) ? new ShapedArray(a.shape, computeDtype(a.dtype), a.weakType) : a);
-/** Kernels that only move or pick elements: their results are canonical narrow values whenever their operands are. */
-const MOVES: ReadonlySet<string> = new Set(['broadcast_in_dim', 'reshape', 'transpose', 'slice', 'pad', 'concatenate', 'rev', 'gather', 'sort', 'reduce_max', 'reduce_min', 'reduce_window_max', 'reduce_window_min', 'argmax', 'argmin', 'select_and_gather_add']);
-
 /**
  * One primitive on device buffers. The narrow dtypes share their 32-bit counterparts' storage, so
  * every kernel but the elementwise ones (whose templates wrap and round) runs at the 32-bit dtype;
@@ -107,7 +103,7 @@ function execute<P extends ArrayPrimitive>(prim: P, params: Params<P>, handles: 
   if (isElementwise(prim) || (!inAvals.some(isNarrow) && !outAvals.some(isNarrow))) return runPlan(prim, planFor(prim, params, inAvals, outAvals), handles, outAvals);
   const wide = outAvals.map(widenAval);
   const outs = runPlan(prim, planFor(prim, params, inAvals.map(widenAval), wide), handles, wide);
-  if (MOVES.has(prim)) return outs;
+  if (!needsNarrowing(prim, outAvals)) return outs;
   return outs.map((o, k) => {
     const a = outAvals[k]!;
     if (!isNarrow(a)) return o;

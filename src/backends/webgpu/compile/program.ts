@@ -15,6 +15,7 @@ import { ClosedJaxpr, JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
 import { ArrayPrimitive, isArrayPrimitive, Params } from '../../../core/primitives.js';
 import { BufferPolicy, planBuffers, Storage } from '../../fusion/buffers.js';
 import { inlineCalls } from '../../fusion/inline.js';
+import { narrowJaxpr } from '../narrow.js';
 import { FusionPolicy, planFusion } from '../../fusion/plan.js';
 import { webgpuKernels } from '../index.js';
 import { dotGeneralPlan } from '../matmul.js';
@@ -73,7 +74,7 @@ function printerNames(cj: ClosedJaxpr): Map<Var, string> {
 }
 
 export function lowerJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], maxBuffers: number): Program {
-  const cj = inlineCalls(closed);
+  const cj = narrowJaxpr(inlineCalls(closed));
   const { jaxpr } = cj;
   const nConst = jaxpr.constvars.length;
   const plan = planFusion(jaxpr, gpuPolicy(maxBuffers));
