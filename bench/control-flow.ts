@@ -2,13 +2,17 @@
 //  1. a 1000-step RNN (hidden 64, batch 8) forward + backward as one jitted scan, against a JS loop
 //     of jitted cell calls under valueAndGrad (interleaved rounds, medians);
 //  2. the jit compile time (trace, optimise, generate code) of that scan at 10 and at 1000 steps;
-//  3. a 100-layer tanh MLP (width 512) under grad: the bytes its forward pass keeps for the
-//     backward pass (the residuals of the linearized jaxpr, the parameters excluded), without and
-//     with checkpoint per layer; and both gradients' agreement.
+//  3. a 100-layer tanh MLP (width 512) under grad: the peak live bytes of its backward pass
+//     (residuals plus what the backward pass makes, each freed after its last use), without
+//     checkpoint, with checkpoint per layer and per block of 10 layers; the gradients' agreement.
 // Usage: node build/bench/control-flow.js [--rounds 5]
 import { checkpoint, jit, lax, np, random, valueAndGrad } from '../src/index.js';
 import type { Array as NDArray } from '../src/index.js';
 import { linearizeFlat } from '../src/transforms/linearize.js';
+import { backwardPass } from '../src/transforms/transpose.js';
+import { traceFlat } from '../src/transforms/make-jaxpr.js';
+import { ClosedJaxpr, Var } from '../src/core/jaxpr.js';
+import { itemsize } from '../src/core/dtype.js';
 import { execSync } from 'node:child_process';
 
 const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? Number(process.argv[i + 1]) : fallback; };
@@ -58,27 +62,76 @@ const c10: number[] = [], c1000: number[] = [];
 for (let r = 0; r < ROUNDS; r++) { c10.push(compileTime(10)); c1000.push(compileTime(1000)); }
 console.log(`jit compile (trace + optimise + generate) of valueAndGrad(scan): 10 steps median ${median(c10).toFixed(1)} ms, 1000 steps ${median(c1000).toFixed(1)} ms, ratio ${(median(c1000) / median(c10)).toFixed(2)}`);
 
-// ---- 3. checkpoint per layer: what the forward pass keeps ---------------------------------------
+// ---- 3. checkpoint: peak live bytes of the backward pass ----------------------------------------
+// Measured on the jaxprs, not with an allocation counter (the CPU has none): the residuals the
+// forward pass keeps (the linearized jaxpr's constants, parameters excluded: they are live anyway),
+// then a walk of the backward jaxpr (the linear jaxpr transposed and traced, recomputation
+// included) in program order, where every value, residuals included, is freed after its last use
+// and an equation's results are live while it runs. The peak of that walk is what an executor that
+// frees at last use holds. Three forms: no checkpoint, checkpoint per layer, and checkpoint per
+// block of √L layers (the forward pass keeps only the block inputs; the backward pass recomputes one
+// block at a time).
 const [L, W, N] = [100, 512, 256];
+const BLOCK = 10;
 const kl = random.split(random.key(1), L + 1);
 const ws = Array.from({ length: L }, (_, i) => random.normal(kl.get(i), [W, W]).mul(1 / Math.sqrt(W)));
 const bs = Array.from({ length: L }, () => np.zeros([W]));
 const input = random.normal(kl.get(L), [N, W]);
 const layer = (w: NDArray, b: NDArray, h: NDArray) => np.tanh(h.matmul(w).add(b));
 const ckLayer = checkpoint(layer);
-const mlp = (ck: boolean) => (...p: NDArray[]) => {
+const ckBlock = checkpoint((h: NDArray, ...p: NDArray[]) => { for (let i = 0; i < BLOCK; i++) h = layer(p[i]!, p[BLOCK + i]!, h); return h; });
+type Form = 'none' | 'layer' | 'block';
+const mlp = (form: Form) => (...p: NDArray[]) => {
   let h = input;
-  for (let i = 0; i < L; i++) h = (ck ? ckLayer : layer)(p[i]!, p[L + i]!, h);
+  if (form === 'block') for (let i = 0; i < L; i += BLOCK) h = ckBlock(h, ...p.slice(i, i + BLOCK), ...p.slice(L + i, L + i + BLOCK));
+  else for (let i = 0; i < L; i++) h = (form === 'layer' ? ckLayer : layer)(p[i]!, p[L + i]!, h);
   return [h.square().mean()];
 };
-const residualBytes = (ck: boolean) => {
-  const lin = linearizeFlat(mlp(ck), [...ws, ...bs]);
-  const inputs = new Set<unknown>([...ws, ...bs]);
-  // Distinct residual arrays, parameters (which are live anyway) excluded.
-  return [...new Set(lin.linear.consts)].filter((c) => !inputs.has(c)).reduce((s, c) => s + c.size * 4, 0);
+const bytesOf = (v: Var) => v.aval.size * itemsize(v.aval.dtype);
+/**
+ * The largest sum of live bytes while `cj` runs in program order, freeing each value after its last
+ * use; `skip`: constants not counted; `countOuts`: whether the results count (the gradients do not:
+ * they are the size of the parameters whatever the checkpointing).
+ */
+function peakLiveBytes(cj: ClosedJaxpr, skip: (c: NDArray) => boolean, countOuts: boolean): number {
+  const { jaxpr } = cj;
+  const results = new Set(countOuts ? [] : jaxpr.outs);
+  const last = new Map<Var, number>();
+  jaxpr.eqns.forEach((e, i) => e.inputs.forEach((a) => { if (a instanceof Var) last.set(a, i); }));
+  jaxpr.outs.forEach((a) => { if (a instanceof Var) last.set(a, Infinity); });
+  const counted = new Set<Var>([...jaxpr.constvars.filter((_, i) => !skip(cj.consts[i]!)), ...jaxpr.invars]);
+  let live = [...counted].reduce((s, v) => s + bytesOf(v), 0), peak = live;
+  jaxpr.eqns.forEach((e, i) => {
+    // A sub-jaxpr (a call left in the backward pass) holds its own intermediates while it runs.
+    const inner = Object.values(e.params as object).flatMap((p) => (p instanceof ClosedJaxpr ? [p] : Array.isArray(p) ? p.filter((q) => q instanceof ClosedJaxpr) : []))
+      .reduce((m, sub: ClosedJaxpr) => Math.max(m, peakLiveBytes(sub, () => true, true) - sub.jaxpr.invars.reduce((s, v) => s + bytesOf(v), 0)), 0);
+    const outs = e.outvars.filter((v) => !results.has(v)).reduce((s, v) => s + bytesOf(v), 0);
+    peak = Math.max(peak, live + inner + outs);
+    e.outvars.forEach((v) => { if (!results.has(v)) { counted.add(v); live += bytesOf(v); } });
+    for (const v of [...e.inputs, ...e.outvars]) {
+      if (v instanceof Var && counted.has(v) && (last.get(v) ?? -1) <= i) { counted.delete(v); live -= bytesOf(v); }
+    }
+  });
+  return peak;
+}
+const params = new Set<unknown>([...ws, ...bs]);
+const measure = (form: Form) => {
+  const lin = linearizeFlat(mlp(form), [...ws, ...bs]);
+  const residuals = [...new Set(lin.linear.consts)].filter((c) => !params.has(c)).reduce((s, c) => s + c.size * 4, 0);
+  const backward = traceFlat((ct) => backwardPass(lin.linear, [ct]) as NDArray[], lin.linear.outAvals);
+  return { residuals, peak: peakLiveBytes(backward, (c) => params.has(c), false) };
 };
-const plain = residualBytes(false), ck = residualBytes(true);
-const [, g0] = valueAndGrad((p: NDArray[]) => mlp(false)(...p)[0]!)([...ws, ...bs]) as [NDArray, NDArray[]];
-const [, g1] = valueAndGrad((p: NDArray[]) => mlp(true)(...p)[0]!)([...ws, ...bs]) as [NDArray, NDArray[]];
-const gdiff = Math.max(...g0.map((g, i) => rel(g1[i]!, g)));
-console.log(`MLP L=${L} width=${W} batch=${N}: bytes kept for the backward pass: without checkpoint ${(plain / 2 ** 20).toFixed(1)} MiB, checkpoint per layer ${(ck / 2 ** 20).toFixed(1)} MiB, ratio ${(ck / plain).toFixed(3)} (parameters, ${((ws.length * W * W + bs.length * W) * 4 / 2 ** 20).toFixed(1)} MiB, excluded); max relative gradient difference ${gdiff.toExponential(2)}`);
+const forms = { none: measure('none'), layer: measure('layer'), block: measure('block') };
+const [, g0] = valueAndGrad((p: NDArray[]) => mlp('none')(...p)[0]!)([...ws, ...bs]) as [NDArray, NDArray[]];
+const gdiff = (form: Form) => {
+  const [, g] = valueAndGrad((p: NDArray[]) => mlp(form)(...p)[0]!)([...ws, ...bs]) as [NDArray, NDArray[]];
+  return Math.max(...g0.map((g0i, i) => rel(g[i]!, g0i)));
+};
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+console.log(`MLP L=${L} width=${W} batch=${N} under grad (parameters and their gradients, ${mib((ws.length * W * W + bs.length * W) * 4)} each, excluded):`);
+for (const form of ['none', 'layer', 'block'] as const) {
+  const { residuals, peak } = forms[form];
+  const label = { none: 'no checkpoint', layer: 'checkpoint per layer', block: `checkpoint per block of ${BLOCK} layers` }[form];
+  console.log(`  ${label.padEnd(34)} residuals ${mib(residuals).padStart(10)}, backward peak live ${mib(peak).padStart(10)} = ${(peak / forms.none.peak).toFixed(3)}× of none` +
+    (form === 'none' ? '' : `; max relative gradient difference ${gdiff(form).toExponential(2)}`));
+}

@@ -1,7 +1,7 @@
 // The seed's "PyTorch: Tensors and autograd": the two-layer network again, with the backward pass
 // from loss.backward() and the update under torch.noGrad, 500 steps at lr 1e-6.
 import * as torch from '../src/nn/index.js';
-import { RunOptions, runAsScript, shouldPrint } from './torch-common.js';
+import { RunOptions, runAsScript, logStep, shouldPrint } from './torch-common.js';
 
 export async function run(opts: RunOptions): Promise<{ losses: number[] }> {
   const log = opts.log ?? (() => {});
@@ -28,7 +28,7 @@ export async function run(opts: RunOptions): Promise<{ losses: number[] }> {
     if (shouldPrint(t, opts)) {
       const value = await loss.item();
       losses.push(value);
-      log(t, value);
+      logStep(opts, t, value);
     }
 
     // Gradients of loss with respect to w1 and w2 land in w1.grad and w2.grad.

@@ -3,7 +3,7 @@
 // Their backward methods are the derivatives the tape uses (each is a core customVjp).
 import * as torch from '../src/nn/index.js';
 import type { FunctionCtx } from '../src/nn/autograd-api.js';
-import { RunOptions, runAsScript, shouldPrint } from './torch-common.js';
+import { RunOptions, runAsScript, logStep, shouldPrint } from './torch-common.js';
 
 type Tensor = torch.Tensor;
 
@@ -55,7 +55,7 @@ export async function run(opts: RunOptions & { reluSteps?: number }): Promise<{ 
     if (shouldPrint(t, { ...opts, steps: reluSteps })) {
       const value = await loss.item();
       reluLosses.push(value);
-      log(t, value);
+      logStep(opts, t, value, [], reluSteps);
     }
     loss.backward();
     torch.noGrad(() => {
@@ -85,7 +85,7 @@ export async function run(opts: RunOptions & { reluSteps?: number }): Promise<{ 
     if (shouldPrint(t, opts)) {
       const value = await loss.item();
       p3Losses.push(value);
-      log(t, value);
+      logStep(opts, t, value);
     }
     loss.backward();
     torch.noGrad(() => {

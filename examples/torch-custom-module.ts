@@ -1,7 +1,7 @@
 // The seed's "PyTorch: Custom Modules": TwoLayerNet, a Module subclass with two Linear layers and
 // a forward that clamps between them, trained with optim.SGD (lr 1e-4) on MSELoss(sum), 500 steps.
 import * as torch from '../src/nn/index.js';
-import { RunOptions, runAsScript, shouldPrint } from './torch-common.js';
+import { RunOptions, runAsScript, logStep, shouldPrint } from './torch-common.js';
 
 type Tensor = torch.Tensor;
 
@@ -40,7 +40,7 @@ export async function run(opts: RunOptions): Promise<{ losses: number[]; descrip
     if (shouldPrint(t, opts)) {
       const value = await loss.item();
       losses.push(value);
-      log(t, value);
+      logStep(opts, t, value);
     }
     optimizer.zeroGrad();
     loss.backward();

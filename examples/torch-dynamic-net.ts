@@ -3,7 +3,7 @@
 // Trained with SGD (lr 1e-4, momentum 0.9) on MSELoss(sum), 500 steps. The draw uses a small
 // seeded generator (the seed uses Python's `random.randint(0, 3)`), so runs repeat exactly.
 import * as torch from '../src/nn/index.js';
-import { RunOptions, runAsScript, shouldPrint } from './torch-common.js';
+import { RunOptions, runAsScript, logStep, shouldPrint } from './torch-common.js';
 
 type Tensor = torch.Tensor;
 
@@ -59,7 +59,7 @@ export async function run(opts: RunOptions): Promise<{ losses: number[]; depths:
     if (shouldPrint(t, opts)) {
       const value = await loss.item();
       losses.push(value);
-      log(t, value, `(middle layer applied ${model.lastDepth}×)`);
+      logStep(opts, t, value, [`(middle layer applied ${model.lastDepth}×)`]);
     }
     optimizer.zeroGrad();
     loss.backward();

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as torch from '../src/nn/index.js';
-import { RunOptions, runAsScript } from './torch-common.js';
+import { RunOptions, runAsScript, logStep } from './torch-common.js';
 import { plotSvg } from './plot.js';
 
 const F = torch.nn.functional;
@@ -13,7 +13,7 @@ type Tensor = torch.Tensor;
 
 /** An SVG scatter plot of point sets, each drawn in its color, with axes and a few ticks. */
 /** 500 epochs of full-batch gradient descent on the MSE; `update` applies one step. */
-async function train(model: torch.nn.Linear, x: Tensor, y: Tensor, epochs: number, every: number, update: () => void, log: (...v: unknown[]) => void): Promise<number[]> {
+async function train(model: torch.nn.Linear, x: Tensor, y: Tensor, epochs: number, every: number, update: () => void, opts: RunOptions): Promise<number[]> {
   const losses: number[] = [];
   for (let idx = 0; idx < epochs; idx++) {
     model.zeroGrad();
@@ -24,7 +24,7 @@ async function train(model: torch.nn.Linear, x: Tensor, y: Tensor, epochs: numbe
     if (idx % every === 0 || idx === epochs - 1) {
       const value = await loss.item();
       losses.push(value);
-      log(idx, value);
+      logStep(opts, idx, value, [], epochs);
     }
   }
   return losses;
@@ -48,13 +48,13 @@ export async function run(opts: RunOptions & { svgPath?: string }): Promise<{ ma
   log('gradient descent on param.data:');
   const manualLosses = await train(model, x, y, opts.steps, opts.every, () => {
     for (const param of model.parameters()) param.data.add_(param.grad!.data.mul(-learningRate));
-  }, log);
+  }, opts);
 
   // The same with the optimizer doing the update.
   model = new torch.nn.Linear(inputSize, outputSize); // reset model
   const opt = new torch.optim.SGD(model.parameters(), { lr: learningRate });
   log('optim.SGD:');
-  const sgdLosses = await train(model, x, y, opts.steps, opts.every, () => opt.step(), log);
+  const sgdLosses = await train(model, x, y, opts.steps, opts.every, () => opt.step(), opts);
   log((await Promise.all(model.parameters().map((p) => p.format()))).join('\n'));
 
   const xs = torch.arange(0, 5, 0.01).view(-1, 1);

@@ -1,7 +1,7 @@
 // The seed's "PyTorch: nn": the two-layer network as nn.Sequential(Linear, ReLU, Linear) with
 // MSELoss(reduction: 'sum') and a manual update of model.parameters(), 500 steps at lr 1e-4.
 import * as torch from '../src/nn/index.js';
-import { RunOptions, runAsScript, shouldPrint } from './torch-common.js';
+import { RunOptions, runAsScript, logStep, shouldPrint } from './torch-common.js';
 
 export async function run(opts: RunOptions): Promise<{ losses: number[] }> {
   const log = opts.log ?? (() => {});
@@ -28,7 +28,7 @@ export async function run(opts: RunOptions): Promise<{ losses: number[] }> {
     if (shouldPrint(t, opts)) {
       const value = await loss.item();
       losses.push(value);
-      log(t, value);
+      logStep(opts, t, value);
     }
 
     // Zero the gradients before running the backward pass.

@@ -1,7 +1,7 @@
 // The seed's "PyTorch: optim": the nn.Sequential two-layer network trained with optim.Adam
 // (lr 1e-4) on MSELoss(reduction: 'sum'), 500 steps.
 import * as torch from '../src/nn/index.js';
-import { RunOptions, runAsScript, shouldPrint } from './torch-common.js';
+import { RunOptions, runAsScript, logStep, shouldPrint } from './torch-common.js';
 
 export async function run(opts: RunOptions): Promise<{ losses: number[] }> {
   const log = opts.log ?? (() => {});
@@ -27,7 +27,7 @@ export async function run(opts: RunOptions): Promise<{ losses: number[] }> {
     if (shouldPrint(t, opts)) {
       const value = await loss.item();
       losses.push(value);
-      log(t, value);
+      logStep(opts, t, value);
     }
     // Zero the gradients of the variables the optimizer will update, backpropagate, step.
     optimizer.zeroGrad();

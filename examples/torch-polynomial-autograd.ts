@@ -1,7 +1,7 @@
 // The seed's polynomial with autograd: a, b, c, d require grad, loss.backward() fills their .grad,
 // the update runs under torch.noGrad and the gradients are reset to null; 2000 steps at lr 1e-6.
 import * as torch from '../src/nn/index.js';
-import { RunOptions, runAsScript, shouldPrint } from './torch-common.js';
+import { RunOptions, runAsScript, logStep, shouldPrint } from './torch-common.js';
 
 export async function run(opts: RunOptions): Promise<{ losses: number[]; coefficients: number[] }> {
   const log = opts.log ?? (() => {});
@@ -28,7 +28,7 @@ export async function run(opts: RunOptions): Promise<{ losses: number[]; coeffic
     if (shouldPrint(t, opts)) {
       const value = await loss.item();
       losses.push(value);
-      log(t, value);
+      logStep(opts, t, value);
     }
 
     // a.grad, b.grad, c.grad, d.grad now hold the gradients of the loss.

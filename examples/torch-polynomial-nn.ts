@@ -2,7 +2,7 @@
 // p = [1, 2, 3] (broadcast to [2000, 3]), then Linear(3, 1) and Flatten(0, 1), MSELoss(sum),
 // 2000 steps at lr 1e-6; the result is read from the Linear layer's bias and weight.
 import * as torch from '../src/nn/index.js';
-import { RunOptions, runAsScript, shouldPrint } from './torch-common.js';
+import { RunOptions, runAsScript, logStep, shouldPrint } from './torch-common.js';
 
 export async function run(opts: RunOptions): Promise<{ losses: number[]; coefficients: number[] }> {
   const log = opts.log ?? (() => {});
@@ -31,7 +31,7 @@ export async function run(opts: RunOptions): Promise<{ losses: number[]; coeffic
     if (shouldPrint(t, opts)) {
       const value = await loss.item();
       losses.push(value);
-      log(t, value);
+      logStep(opts, t, value);
     }
     model.zeroGrad();
     loss.backward();

@@ -1,7 +1,7 @@
 // The seed's polynomial with tensors and hand-written gradients: y = a + b x + c x² + d x³ fitted
 // to sin(x) on [−π, π] (2000 points), 2000 steps at lr 1e-6.
 import * as torch from '../src/nn/index.js';
-import { RunOptions, runAsScript, shouldPrint } from './torch-common.js';
+import { RunOptions, runAsScript, logStep, shouldPrint } from './torch-common.js';
 
 export async function run(opts: RunOptions): Promise<{ losses: number[]; coefficients: number[] }> {
   const log = opts.log ?? (() => {});
@@ -28,7 +28,7 @@ export async function run(opts: RunOptions): Promise<{ losses: number[]; coeffic
     if (shouldPrint(t, opts)) {
       const loss = await yPred.sub(y).pow(2).sum().item();
       losses.push(loss);
-      log(t, loss);
+      logStep(opts, t, loss);
     }
 
     // Backprop to compute gradients of a, b, c, d with respect to loss

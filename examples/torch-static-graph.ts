@@ -3,7 +3,7 @@
 // program, and each iteration feeds x and y to it, as sess.run fed the placeholders.
 // N=64, D_in=1000, H=100, D_out=10, 500 steps at lr 1e-6.
 import * as torch from '../src/nn/index.js';
-import { RunOptions, runAsScript, shouldPrint } from './torch-common.js';
+import { RunOptions, runAsScript, logStep, shouldPrint } from './torch-common.js';
 
 type Tensor = torch.Tensor;
 
@@ -42,7 +42,8 @@ export async function run(opts: RunOptions): Promise<{ losses: number[]; compile
     if (shouldPrint(t, opts)) {
       const value = await loss.item();
       losses.push(value);
-      log(`t = ${(t + 1).toLocaleString('en-US')}\tLoss = ${value < 0.01 ? value.toExponential(4) : value.toFixed(2)}`);
+      if (opts.tty) logStep(opts, t, value);
+      else log(`t = ${(t + 1).toLocaleString('en-US')}\tLoss = ${value < 0.01 ? value.toExponential(4) : value.toFixed(2)}`);
     }
   }
   log(`(the step was traced ${trainStep.cacheSize} time${trainStep.cacheSize === 1 ? '' : 's'} and replayed for every other iteration)`);

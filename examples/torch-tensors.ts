@@ -1,7 +1,7 @@
 // The seed's "PyTorch: Tensors": the two-layer ReLU network (N=64, D_in=1000, H=100, D_out=10)
 // fitted to random data with tensors and a hand-written backward pass, 500 steps at lr 1e-6.
 import * as torch from '../src/nn/index.js';
-import { RunOptions, runAsScript, shouldPrint } from './torch-common.js';
+import { RunOptions, runAsScript, logStep, shouldPrint } from './torch-common.js';
 
 export async function run(opts: RunOptions): Promise<{ losses: number[] }> {
   const log = opts.log ?? (() => {});
@@ -31,7 +31,7 @@ export async function run(opts: RunOptions): Promise<{ losses: number[] }> {
     if (shouldPrint(t, opts)) {
       const loss = await yPred.sub(y).pow(2).sum().item();
       losses.push(loss);
-      log(t, loss);
+      logStep(opts, t, loss);
     }
 
     // Backprop to compute gradients of w1 and w2 with respect to loss

@@ -26,7 +26,7 @@ export { jvp } from './transforms/jvp.js';
 export type { JvpOptions } from './transforms/jvp.js';
 export { vjp, vjpWithAux, grad, valueAndGrad, linearize, linearizeWithAux } from './transforms/grad.js';
 export { jacfwd, jacrev, jacobian, hessian } from './transforms/jacobian.js';
-export type { JacobianOptions } from './transforms/jacobian.js';
+export type { JacobianOptions, JacobianOf } from './transforms/jacobian.js';
 export type { Argnums, GradOf, GradOptions, ScalarOutput } from './transforms/grad.js';
 export { makeJaxpr } from './transforms/make-jaxpr.js';
 export { vmap } from './transforms/vmap.js';

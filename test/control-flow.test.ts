@@ -59,6 +59,36 @@ test('the CPU compiler emits the loop, calling the compiled body (no interpreted
   assert.not.match(c + w, /X\.call\(/);
 });
 
+test('dead code: unread scan ys and carries, cond outputs and while carries are pruned inside the bodies', () => {
+  // h reads n through the body (n stays); junk and the exp ys are read by nobody (both go).
+  const f = (h: NDArray, seq: NDArray) => {
+    const [[hT], ys] = lax.scan(([c, n, junk]: [NDArray, NDArray, NDArray], x: NDArray) =>
+      [[cell(c, x).mul(n), n, junk.add(x.sum())], [c.sum({ axis: 1 }), x.exp()]] as const, [h, np.array(1), np.array(0)], seq);
+    return [hT, ys[0]] as const;
+  };
+  const low = jit(f).lower(h0, xs);
+  const eqn = low.jaxpr.jaxpr.eqns.find((e) => e.primitive === 'scan')!;
+  const p = eqn.params as unknown as { numCarry: number; numConsts: number; jaxpr: { jaxpr: { outs: unknown[]; eqns: { primitive: string }[] } } };
+  assert.is(p.numCarry, 2, 'carries kept: h and n');
+  assert.is(eqn.outvars.length, 3, 'outputs: 2 carries + 1 ys');
+  assert.is(p.jaxpr.jaxpr.outs.length, 3);
+  assert.not.ok(p.jaxpr.jaxpr.eqns.some((e) => e.primitive === 'exp'), 'the unread ys are not computed');
+  const [a, b] = f(h0, xs), [c, d] = jit(f)(h0, xs);
+  assert.equal(bits(c), bits(a));
+  assert.equal(bits(d), bits(b));
+  // cond: the unread cos output and the operand only it reads leave every branch.
+  const g = (pr: NDArray, x: NDArray, y: NDArray) => lax.cond(pr, (u: NDArray, v: NDArray) => [u.sin(), v.cos()] as const, (u: NDArray, v: NDArray) => [u.cos(), v.sin()] as const, x, y)[0];
+  const ce = jit(g).lower(np.array(true), h0, W).jaxpr.jaxpr.eqns.find((e) => e.primitive === 'cond')!;
+  assert.is(ce.outvars.length, 1);
+  assert.is(ce.inputs.length, 2, 'index and the one operand read');
+  close(jit(g)(np.array(false), h0, W), h0.cos(), 1e-6, 'cond after DCE');
+  // while: the carry nobody reads after the loop, and that neither condition nor body needs, goes.
+  const w = (n: NDArray, z: NDArray) => lax.whileLoop(([i]: [NDArray, NDArray]) => i.lt(10), ([i, k]: [NDArray, NDArray]) => [i.add(1), k.mul(2)] as [NDArray, NDArray], [n, z] as [NDArray, NDArray])[0];
+  const we = jit(w).lower(np.array(0), h0).jaxpr.jaxpr.eqns.find((e) => e.primitive === 'while')!;
+  assert.is(we.outvars.length, 1);
+  assert.is(jit(w)(np.array(3), h0).itemSync(), 10);
+});
+
 test('scan: reverse, pytrees of carries and xs, xs null with length, lax.map', () => {
   const seq = np.arange(5).astype('float32');
   const [c, ys] = lax.scan((acc: { s: NDArray; n: NDArray }, x: [NDArray, NDArray]) => [{ s: acc.s.add(x[0].mul(x[1])), n: acc.n.add(1) }, acc.s] as const,

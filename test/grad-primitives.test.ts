@@ -154,6 +154,14 @@ const cases: { [P in Primitive]: GradCase[] } = {
   reduce_window_min: [{ args: (r) => [r.array([3, 5])], f: (x) => lax.reduceWindow(x, Infinity, 'min', [2, 2], [1, 2], [[0, 1], [1, 0]]) }],
   select_and_gather_add: [{ args: (r) => [r.array([4, 6]), r.array([4, 6])], f: (t, x) => selectAndGatherAdd(t, x, W22, 'ge') }],
   select_and_scatter_add: [{ args: (r) => [r.array([3, 5]), r.array([4, 6])], f: (s, x) => selectAndScatterAdd(s, x, W22, 'ge') }],
+  fft: [
+    { name: 'fft n=8', args: (r) => [r.array([2, 8, 2])], f: (x) => lax.fft(x, 'fft', [8]) },
+    { name: 'ifft 2-d [3, 4]', args: (r) => [r.array([3, 4, 2])], f: (x) => lax.fft(x, 'ifft', [3, 4]) },
+    { name: 'rfft n=6', args: (r) => [r.array([2, 6])], f: (x) => lax.fft(x, 'rfft', [6]) },
+    { name: 'rfft 2-d [3, 5]', args: (r) => [r.array([3, 5])], f: (x) => lax.fft(x, 'rfft', [3, 5]) },
+    { name: 'irfft n=6', args: (r) => [r.array([4, 2])], f: (x) => lax.fft(x, 'irfft', [6]) },
+    { name: 'irfft 2-d [2, 5]', args: (r) => [r.array([2, 3, 2])], f: (x) => lax.fft(x, 'irfft', [2, 5]) },
+  ],
   threefry2x32: [{
     args: one,
     f: (x) => {

@@ -13,7 +13,7 @@ import { allocTyped } from '../src/core/dtype.js';
 import { bind } from '../src/core/interpreter.js';
 import { ARRAY_PRIMITIVES, ArrayPrimitive, Params } from '../src/core/primitives.js';
 import { compiledPoolStats } from '../src/backends/cpu/compile/index.js';
-import { isElementwise } from '../src/backends/cpu/expressions.js';
+import { isElementwise } from '../src/backends/elementwise.js';
 import { ArraySpec, flatValues, PRIMITIVE_CASES } from './helpers/primitive-cases.js';
 import { movementFusionCases } from './helpers/fusion-cases.js';
 

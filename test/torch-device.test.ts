@@ -33,4 +33,44 @@ test('torch.autograd.Variable: a detached tensor sharing storage, with requiresG
   assert.throws(() => torch.autograd.Variable([1, 2] as never), /torch\.autograd\.Variable: expected a Tensor/);
 });
 
+test("Tensor.to parses PyTorch's arguments: a device, a dtype, both, another tensor, an object", () => {
+  const x = torch.tensor([1, 2, 3], { requiresGrad: true });
+  assert.is(x.to('cpu'), x, 'same device and dtype: the tensor itself');
+  assert.is(x.cpu(), x);
+  const d = x.to('float64');
+  assert.is(d.dtype, 'float64');
+  assert.is(x.to('cpu', 'float64').dtype, 'float64');
+  assert.is(x.to({ device: 'cpu', dtype: 'int32' }).dtype, 'int32');
+  assert.is(x.to(torch.zeros(1, { dtype: torch.float64 })).dtype, 'float64');
+  d.mul(2).sum().backward();
+  assert.equal(Array.from(x.grad!.array.dataSync()), [2, 2, 2], 'the gradient flows through a dtype change');
+  assert.throws(() => x.to('tpu'), /Tensor\.to: unknown device 'tpu'; expected 'cpu', 'cuda'/);
+  assert.throws(() => x.to('cuda:1'), /Tensor\.to: device 'cuda:1' does not exist/);
+  assert.throws(() => x.to('float32', 'float64'), /Tensor\.to: two dtypes given/);
+  assert.throws(() => x.to('cpu', 'float16' as never), /Tensor\.to: unknown dtype 'float16'/);
+  assert.throws(() => x.to(3 as never), /Tensor\.to: expected a device/);
+  assert.throws(() => new torch.nn.Linear(2, 2).to('xla'), /Module\.to: unknown device 'xla'/);
+});
+
+test('Module.to casts floating parameters and buffers in place, keeping the Parameter objects', () => {
+  const model = new torch.nn.Sequential(new torch.nn.Linear(3, 2), new torch.nn.BatchNorm1d(2));
+  const weight = model.parameters()[0]!;
+  model(torch.randn(4, 3)).sum().backward();
+  const counted = model.buffers().find((b) => b.dtype === 'int32');
+  assert.is(model.to('cpu'), model);
+  model.to('float64');
+  assert.is(model.parameters()[0], weight, 'the same Parameter');
+  assert.ok(model.parameters().every((p) => p.dtype === 'float64' && p.grad!.dtype === 'float64'));
+  if (counted) assert.is(counted.dtype, 'int32', 'integer buffers are not cast');
+  assert.is(model(torch.randn(4, 3, { dtype: torch.float64 })).dtype, 'float64');
+});
+
+test("Tensor.to('cuda') without a WebGPU device says how to get one", () => {
+  let hasWebGPU = true;
+  try { torch.zeros(1, { device: 'cuda' }); } catch { hasWebGPU = false; }
+  if (hasWebGPU) return; // acquired by another file in this process: covered in test/webgpu/
+  assert.throws(() => torch.zeros(2).to('cuda'), /Tensor\.to: no WebGPU device yet \('cuda' is WebGPU here\): call `await torch\.cuda\.isAvailable\(\)` first/);
+  assert.throws(() => new torch.nn.Linear(2, 2).cuda(), /Module\.to: no WebGPU device yet/);
+});
+
 test.run();

@@ -2,7 +2,7 @@
 // hasAux splits the result; checked by tsc (the Equal assertions) and at run time.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { np, grad, valueAndGrad, vjp, jvp, linearize, jit, vmap, customVjp, customJvp } from '../src/index.js';
+import { np, grad, valueAndGrad, vjp, jvp, linearize, jit, vmap, customVjp, customJvp, jacfwd, jacrev, hessian, checkpoint } from '../src/index.js';
 import type { Array as NDArray, ArrayTree } from '../src/index.js';
 
 /** Compile-time type equality: `Expect<Equal<A, B>>` fails to compile unless A and B are the same type. */
@@ -97,6 +97,44 @@ test('vmap keeps the argument types and gives Arrays in the output structure', (
   const grads = vmap(grad(loss), { inAxes: [null, 0] })(params, x);
   type _2 = Expect<Equal<typeof grads, ArrayTree<Params>>>;
   assert.equal(grads.w.shape, [2, 2]);
+});
+
+test('jacfwd, jacrev and hessian over pytrees: the output structure with the argument structure at each leaf', () => {
+  const f = (p: Params, input: NDArray) => ({ y: input.mul(p.w).sum({ axis: 1 }), z: p.b.mul(p.scale) });
+  const jf = jacfwd(f)(params, x), jr = jacrev(f)(params, x);
+  type P = { w: NDArray; b: NDArray; scale: NDArray };
+  type _ = Expect<Equal<typeof jf, { y: P; z: P }>>;
+  type _2 = Expect<Equal<typeof jr, typeof jf>>;
+  assert.equal(jf.y.w.shape, [2, 2]);
+  assert.equal(jr.z.scale.shape, [2]);
+  assert.equal(Array.from(jf.y.w.dataSync()), Array.from(jr.y.w.dataSync()));
+  const [jx, jp] = jacrev((input: NDArray, p: Params) => input.mul(p.w).sum(), { argnums: [0, 1] })(x, params);
+  type _3 = Expect<Equal<[typeof jx, typeof jp], [NDArray, P]>>;
+  assert.equal(jx.shape, [2, 2]);
+  const arrayJac = jacfwd((v: NDArray) => np.sin(v))(np.ones([3]));
+  type _4 = Expect<Equal<typeof arrayJac, NDArray>>;
+  assert.equal(arrayJac.shape, [3, 3]);
+  const pair = jacrev((v: NDArray) => [v.sum(), v.square()] as const)(np.ones([3]));
+  type _5 = Expect<Equal<typeof pair, [NDArray, NDArray]>>;
+  assert.equal(pair[1].shape, [3, 3]);
+  const h = hessian((p: { a: NDArray; b: NDArray }) => p.a.mul(p.b).sum())({ a: np.ones([2]), b: np.ones([2]) });
+  type _6 = Expect<Equal<typeof h, { a: { a: NDArray; b: NDArray }; b: { a: NDArray; b: NDArray } }>>;
+  assert.equal(Array.from(h.a.b.dataSync()), [1, 0, 0, 1]);
+  const [ja, aux] = jacfwd((v: NDArray) => [v.square(), { n: 2 }] as const, { hasAux: true })(np.ones([2]));
+  type _7 = Expect<Equal<[typeof ja, typeof aux], [NDArray, { readonly n: NDArray }]>>;
+  assert.equal(ja.shape, [2, 2]);
+});
+
+test('checkpoint keeps the signature; its outputs are Arrays', () => {
+  const body = (p: Params, input: NDArray) => ({ out: np.tanh(input.mul(p.w)), count: 2 });
+  const c = checkpoint(body);
+  type _ = Expect<Equal<typeof c, (p: Params, input: NDArray) => { out: NDArray; count: NDArray }>>;
+  const r = c(params, x);
+  assert.equal(r.out.shape, [2, 2]);
+  assert.is(r.count.ndim, 0);
+  const g = grad((p: Params) => c(p, x).out.sum())(params);
+  type _2 = Expect<Equal<typeof g, { w: NDArray; b: NDArray; scale: NDArray }>>;
+  assert.equal(g.w.shape, [2]);
 });
 
 test.run();

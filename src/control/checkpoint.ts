@@ -5,10 +5,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import { NDArray } from '../core/array.js';
 import { bind } from '../core/interpreter.js';
 import { Atom, ClosedJaxpr, evalClosedJaxpr, Jaxpr, JaxprEqn, Var } from '../core/jaxpr.js';
-import { eliminateDeadCode } from '../core/passes.js';
+import { DceRule, dropInputs, eliminateDeadCode, pruneOutputs } from '../core/passes.js';
 import { CheckpointPolicy, Params, ShapeRule } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
-import { PyTree, TreeDef } from '../core/tree.js';
+import { ArrayTree, PyTree, TreeDef } from '../core/tree.js';
 import type { HigherOrderRules } from '../transforms/higher-order.js';
 import { EqnSplit, partialEvalJaxpr } from '../transforms/partial-eval-jaxpr.js';
 import { isZero, Tangent, Zero } from '../transforms/tangent.js';
@@ -35,11 +35,11 @@ export interface CheckpointOptions { policy?: CheckpointPolicy }
  * checkpoint(f, {policy}): f, whose intermediates are recomputed in the backward pass instead of
  * being kept from the forward pass (all but those the policy saves). Values and gradients are f's.
  */
-export function checkpoint<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, { policy = 'nothing_saveable' }: CheckpointOptions = {}): (...args: A) => R {
+export function checkpoint<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, { policy = 'nothing_saveable' }: CheckpointOptions = {}): (...args: A) => ArrayTree<R> {
   if (typeof f !== 'function') throw new TypeError('checkpoint: f must be a function');
   if (!POLICIES.has(policy)) throw new TypeError(`checkpoint: unknown policy ${JSON.stringify(policy)}; expected one of ${[...POLICIES].join(', ')} (see checkpointPolicies)`);
   const name = f.name || 'checkpointed';
-  return (...args: A): R => {
+  return (...args: A): ArrayTree<R> => {
     const [ins, inTree] = flattenArrays(args, `checkpoint(${name})`);
     let outTree: TreeDef | null = null;
     const body = traceBody((...xs) => {
@@ -48,7 +48,7 @@ export function checkpoint<A extends PyTree[], R extends PyTree>(f: (...args: A)
       return outs;
     }, ins.map((x) => x.aval));
     const outs = bind('checkpoint', [...body.consts, ...ins], { name, jaxpr: body.jaxpr, policy });
-    return tree.unflatten(outTree!, outs) as R;
+    return tree.unflatten(outTree!, outs) as ArrayTree<R>;
   };
 }
 export const remat = checkpoint;
@@ -137,6 +137,19 @@ function transpose(cts: readonly Tangent[], args: readonly (NDArray | UndefinedP
   return linear.map((l) => (l ? ctsIn[k++]! : null));
 }
 
+/** Unread outputs are dropped from the checkpointed jaxpr, then the inputs it no longer reads. */
+const dce: DceRule<'checkpoint'> = (e, used) => {
+  const pruned = pruneOutputs(e.params.jaxpr, used);
+  if (used.every((u) => u) && pruned.reads.every((r) => r)) return e;
+  return {
+    ...e,
+    inputs: e.inputs.filter((_, i) => pruned.reads[i]),
+    outvars: e.outvars.filter((_, i) => used[i]),
+    params: { ...e.params, jaxpr: dropInputs(pruned.closed, pruned.reads) },
+  };
+};
+
+export const checkpointDce = dce;
 export const checkpointShape = shape;
 export const checkpointImpl = impl;
 export const checkpointRules = (): HigherOrderRules<'checkpoint'> => ({ jvp, partialEval, transpose, stage: stageByShape('checkpoint') });

@@ -2,6 +2,7 @@
 // branch jaxprs of one signature) with its shape rule, implementation, JVP, partial evaluation and
 // transpose side by side, as JAX keeps them in conditionals.py.
 import * as E from 'fp-ts/lib/Either.js';
+import { DceRule, dropInputs, pruneOutputs } from '../core/passes.js';
 import { ShapedArray } from '../core/aval.js';
 import { ConcreteArray, NDArray } from '../core/array.js';
 import { isInteger } from '../core/dtype.js';
@@ -195,6 +196,24 @@ function transpose(cts: readonly Tangent[], args: readonly (NDArray | UndefinedP
   return [null, ...linear.map((l) => (l ? ctsIn[k++]! : null))];
 }
 
+/** Unread outputs are dropped from every branch, then the operands no branch reads any more. */
+const dce: DceRule<'cond'> = (e, used) => {
+  const { branches } = e.params;
+  if (used.every((u) => u)) {
+    const reads = branches.map((b) => pruneOutputs(b, used).reads);
+    if (reads[0]!.every((_, i) => reads.some((r) => r[i]))) return e;
+  }
+  const pruned = branches.map((b) => pruneOutputs(b, used));
+  const keepOp = pruned[0]!.reads.map((_, i) => pruned.some((p) => p.reads[i]));
+  return {
+    ...e,
+    inputs: e.inputs.filter((_, i) => i === 0 || keepOp[i - 1]),
+    outvars: e.outvars.filter((_, i) => used[i]),
+    params: { branches: pruned.map((p) => dropInputs(p.closed, keepOp)) },
+  };
+};
+
+export const condDce = dce;
 export const condShape = shape;
 export const condImpl = impl;
 export const condRules = (): HigherOrderRules<'cond'> => ({ jvp, partialEval, transpose, stage: stageByShape('cond') });

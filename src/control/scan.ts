@@ -21,7 +21,7 @@ import { EqnSplit, partialEvalJaxpr } from '../transforms/partial-eval-jaxpr.js'
 import { isZero, Tangent, Zero } from '../transforms/tangent.js';
 import { UndefinedPrimal } from '../transforms/transpose-rules.js';
 import { stageByShape } from '../transforms/custom-rules.js';
-import { eliminateDeadCode } from '../core/passes.js';
+import { DceRule, dropInputs, eliminateDeadCode, pruneOutputs } from '../core/passes.js';
 import { BatchDim, moveBatchDim } from '../transforms/batch-rules.js';
 import { batchJaxpr, checkSameTypes, flattenArrays, jvpJaxpr, permute, range, traceBody, traceJaxpr, transposeJaxpr, where } from './common.js';
 
@@ -285,6 +285,36 @@ function transpose(cts: readonly Tangent[], args: readonly (NDArray | UndefinedP
   return out;
 }
 
+/**
+ * Unread ys are not stacked; an unread carry is dropped unless a kept output depends on it through
+ * the body (a fixpoint over the carries, as JAX's scan DCE); consts and xs the body no longer reads
+ * are dropped from the operands.
+ */
+const dce: DceRule<'scan'> = (e, used) => {
+  const { jaxpr, numConsts: nK, numCarry: nC } = e.params;
+  const keepY = used.slice(nC);
+  const liveCarry = used.slice(0, nC);
+  let pruned = pruneOutputs(jaxpr, [...liveCarry, ...keepY]);
+  for (;;) {
+    const more = liveCarry.map((l, c) => l || pruned.reads[nK + c]!);
+    if (more.every((m, c) => m === liveCarry[c])) break;
+    more.forEach((m, c) => { liveCarry[c] = m; });
+    pruned = pruneOutputs(jaxpr, [...liveCarry, ...keepY]);
+  }
+  if (!liveCarry.some((l) => l) && !keepY.some((k) => k)) return null;
+  if (liveCarry.every((l) => l) && keepY.every((k) => k) && pruned.reads.every((r, i) => r || (i >= nK && i < nK + nC))) return e;
+  // A live carry stays an input even where the body ignores it (its slot is the output's).
+  const keepIn = pruned.reads.map((r, i) => (i >= nK && i < nK + nC ? liveCarry[i - nK]! : r));
+  const body = dropInputs(pruned.closed, keepIn);
+  return {
+    ...e,
+    inputs: e.inputs.filter((_, i) => keepIn[i]),
+    outvars: e.outvars.filter((_, i) => (i < nC ? liveCarry[i] : keepY[i - nC])),
+    params: { ...e.params, jaxpr: body, numConsts: keepIn.slice(0, nK).filter((k) => k).length, numCarry: liveCarry.filter((l) => l).length },
+  };
+};
+
+export const scanDce = dce;
 export const scanShape = shape;
 export const scanImpl = impl;
 export const scanRules = (): HigherOrderRules<'scan'> => ({ jvp, partialEval, transpose, stage: stageByShape('scan') });

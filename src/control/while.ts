@@ -8,7 +8,7 @@ import { CotangentError, DTypeError } from '../core/errors.js';
 import { bind } from '../core/interpreter.js';
 import { ClosedJaxpr, Jaxpr, Var } from '../core/jaxpr.js';
 import * as lax from '../core/lax.js';
-import { eliminateDeadCode } from '../core/passes.js';
+import { DceRule, dropInputs, eliminateDeadCode, pruneOutputs } from '../core/passes.js';
 import { Params, ShapeRule } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
 import { PyTree } from '../core/tree.js';
@@ -195,6 +195,38 @@ function transpose(): never {
   );
 }
 
+/**
+ * A carry is kept when it is read after the loop, by the condition, or (a fixpoint) by the body
+ * for a kept carry; the others leave the loop, and the constants nothing reads then.
+ */
+const dce: DceRule<'while'> = (e, used) => {
+  const { condJaxpr, bodyJaxpr, condNumConsts: nCK, bodyNumConsts: nBK } = e.params;
+  const condReads = pruneOutputs(condJaxpr, [true]).reads;
+  const live = used.map((u, c) => u || condReads[nCK + c]!);
+  let body = pruneOutputs(bodyJaxpr, live);
+  for (;;) {
+    const more = live.map((l, c) => l || body.reads[nBK + c]!);
+    if (more.every((m, c) => m === live[c])) break;
+    more.forEach((m, c) => { live[c] = m; });
+    body = pruneOutputs(bodyJaxpr, live);
+  }
+  const keepCK = condReads.slice(0, nCK), keepBK = body.reads.slice(0, nBK);
+  if (live.every((l) => l) && keepCK.every((k) => k) && keepBK.every((k) => k)) return e;
+  const condKeep = [...keepCK, ...live], bodyKeep = [...keepBK, ...live];
+  return {
+    ...e,
+    inputs: e.inputs.filter((_, i) => (i < nCK ? keepCK[i] : i < nCK + nBK ? keepBK[i - nCK] : live[i - nCK - nBK])),
+    outvars: e.outvars.filter((_, i) => live[i]),
+    params: {
+      condJaxpr: dropInputs(pruneOutputs(condJaxpr, [true]).closed, condKeep),
+      bodyJaxpr: dropInputs(body.closed, bodyKeep),
+      condNumConsts: keepCK.filter((k) => k).length,
+      bodyNumConsts: keepBK.filter((k) => k).length,
+    },
+  };
+};
+
+export const whileDce = dce;
 export const whileShape = shape;
 export const whileImpl = impl;
 export const whileRules = (): HigherOrderRules<'while'> => ({ jvp, partialEval, transpose, stage: stageByShape('while') });

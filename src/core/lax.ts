@@ -85,6 +85,7 @@ export function sortKeyVal(keys: NDArray, values: NDArray, dimension = -1): [NDA
 export { conv, convGeneralDilated, convTranspose, convDimensionNumbers, padtypeToPads } from './conv.js';
 export type { ConvDimensionSpec, ConvOptions, ConvTransposeOptions, PaddingSpec } from './conv.js';
 export { reduceWindow } from './window.js';
+export { fft } from './fft.js';
 export type { WindowComputation } from './window.js';
 export const dotGeneral = (x: NDArray, y: NDArray, dimensionNumbers: DotDimensionNumbers): NDArray =>
   bind1('dot_general', [x, y], { dimensionNumbers });

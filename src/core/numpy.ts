@@ -47,6 +47,8 @@ export * from './numpy-cumulative.js';
 export * from './numpy-matrix.js';
 export * from './numpy-stats.js';
 export * from './numpy-select.js';
+/** NumPy's fft module (complex values as a trailing axis of 2: see numpy-fft.ts). */
+export * as fft from './numpy-fft.js';
 export { getItem, atIndex, slice, Slice } from './indexing.js';
 export type { Index, IndexUpdater } from './indexing.js';
 export type { Axis } from './numpy-util.js';

@@ -5,7 +5,7 @@ import { ConcreteArray, concreteFromTyped } from './array.js';
 import { allocTyped, castScalar, storeScalar } from './dtype.js';
 import { evalArrayPrimitive } from './eval.js';
 import { Atom, ClosedJaxpr, Jaxpr, JaxprEqn, Literal, Var } from './jaxpr.js';
-import { isArrayPrimitive, Params } from './primitives.js';
+import { ControlPrimitive, isArrayPrimitive, Params } from './primitives.js';
 
 type Subst = Map<Var, Atom>;
 const sub = (s: Subst, a: Atom): Atom => (a instanceof Var ? s.get(a) ?? a : a);
@@ -100,15 +100,28 @@ export function eliminateCommonSubexpressions(cj: ClosedJaxpr): ClosedJaxpr {
   return new ClosedJaxpr(new Jaxpr(cj.jaxpr.constvars, cj.jaxpr.invars, eqns, cj.jaxpr.outs.map((a) => sub(s, a))), cj.consts);
 }
 
-/** Drops equations whose outputs nobody reads, and constants nobody reads. */
+/**
+ * Dead-code elimination inside a control-flow equation (kept beside the primitive's other rules):
+ * given which of its outputs are read, the equation computing only those (outputs in order, fewer
+ * inputs where its sub-jaxprs stop reading them), or null when nothing it computes is needed.
+ */
+export type DceRule<P extends ControlPrimitive> = (eqn: JaxprEqn<P>, used: readonly boolean[]) => JaxprEqn<P> | null;
+let controlDce: { [P in ControlPrimitive]: DceRule<P> } | null = null;
+export function registerControlDceRules(rules: { [P in ControlPrimitive]: DceRule<P> }): void { controlDce = rules; }
+
+/** Drops equations whose outputs nobody reads, and constants nobody reads; control-flow equations drop the outputs nobody reads. */
 export function eliminateDeadCode(cj: ClosedJaxpr): ClosedJaxpr {
   const live = new Set<Var>();
   const mark = (a: Atom) => { if (a instanceof Var) live.add(a); };
   cj.jaxpr.outs.forEach(mark);
   const kept: JaxprEqn[] = [];
   for (let i = cj.jaxpr.eqns.length - 1; i >= 0; i--) {
-    const e = cj.jaxpr.eqns[i]!;
-    if (!e.outvars.some((v) => live.has(v))) continue;
+    let e: JaxprEqn | null = cj.jaxpr.eqns[i]!;
+    const used = e.outvars.map((v) => live.has(v));
+    if (!used.some((u) => u)) continue;
+    const rule = controlDce && (controlDce as Record<string, DceRule<ControlPrimitive> | undefined>)[e.primitive];
+    if (rule) e = rule(e as JaxprEqn<ControlPrimitive>, used);
+    if (!e) continue;
     kept.push(e);
     e.inputs.forEach(mark);
   }
@@ -118,6 +131,24 @@ export function eliminateDeadCode(cj: ClosedJaxpr): ClosedJaxpr {
     new Jaxpr(constIdx.map(([v]) => v), cj.jaxpr.invars, kept, cj.jaxpr.outs),
     constIdx.map(([, i]) => cj.consts[i]!),
   );
+}
+
+/**
+ * A sub-jaxpr computing only the outputs `keepOuts` marks (dead code dropped), and which of its
+ * inputs that still reads: the building block of the control-flow DCE rules.
+ */
+export function pruneOutputs(cj: ClosedJaxpr, keepOuts: readonly boolean[]): { closed: ClosedJaxpr; reads: boolean[] } {
+  const { jaxpr } = cj;
+  const closed = eliminateDeadCode(new ClosedJaxpr(new Jaxpr(jaxpr.constvars, jaxpr.invars, jaxpr.eqns, jaxpr.outs.filter((_, i) => keepOuts[i])), cj.consts));
+  const read = new Set<Atom>(closed.jaxpr.outs);
+  for (const e of closed.jaxpr.eqns) e.inputs.forEach((a) => read.add(a));
+  return { closed, reads: jaxpr.invars.map((v) => read.has(v)) };
+}
+
+/** `cj` without the inputs `keepIns` does not mark (which it must not read). */
+export function dropInputs(cj: ClosedJaxpr, keepIns: readonly boolean[]): ClosedJaxpr {
+  const { jaxpr } = cj;
+  return new ClosedJaxpr(new Jaxpr(jaxpr.constvars, jaxpr.invars.filter((_, i) => keepIns[i]), jaxpr.eqns, jaxpr.outs), cj.consts);
 }
 
 /**

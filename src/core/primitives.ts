@@ -3,7 +3,7 @@
 // added here is a compile error everywhere it still lacks a rule.
 import * as E from 'fp-ts/lib/Either.js';
 import { ShapedArray } from './aval.js';
-import { DType, isFloat, isInteger } from './dtype.js';
+import { DType, highestOf, isFloat, isInteger, lowestOf } from './dtype.js';
 import { Shape, showShape, sizeOf, shapeEq } from './shape.js';
 import type { NDArray } from './array.js';
 import type { ClosedJaxpr } from './jaxpr.js';
@@ -79,6 +79,16 @@ export interface WindowParams {
 /** Which element of a window is selected: the first maximum ('ge') or the first minimum ('le'). */
 export type SelectPrim = 'ge' | 'le';
 
+/** XLA's FFT types. ifft and irfft carry the 1/N of the inverse transform; fft and rfft are unnormalized. */
+export type FftType = 'fft' | 'ifft' | 'rfft' | 'irfft';
+/**
+ * A discrete Fourier transform over the trailing `fftLengths.length` signal axes (XLA's Fft). There
+ * is no complex dtype: a complex array is a float array with a trailing axis of 2 holding (re, im).
+ * fft, ifft: complex [..., ...L, 2] → complex [..., ...L, 2]; rfft: real [..., ...L] → complex
+ * [..., ...L', ⌊n/2⌋+1, 2] (L = [...L', n]); irfft: that half spectrum → real [..., ...L].
+ */
+export interface FftParams { readonly fftType: FftType; readonly fftLengths: readonly number[] }
+
 /** Primitives on arrays: what backends implement as kernels. */
 export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, CompareParams, ReduceParams {
   select: NoParams;
@@ -114,6 +124,8 @@ export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, Compare
   select_and_gather_add: WindowParams & { readonly selectPrim: SelectPrim };
   /** Operands (source, operand): each window's source value added where the operand is selected; out has the operand's shape. */
   select_and_scatter_add: WindowParams & { readonly selectPrim: SelectPrim };
+  /** Operand x (float32/float64): the DFT over its trailing signal axes, complex values as a trailing (re, im) axis. */
+  fft: FftParams;
   /** Threefry-2x32 (20 rounds) on (key0, key1, x0, x1), all uint32 of one shape → (y0, y1). */
   threefry2x32: NoParams;
 }
@@ -156,8 +168,62 @@ export type ReducePrimitive = keyof ReduceParams;
 export type HigherOrderPrimitive = keyof HigherOrderParams;
 export type Params<P extends Primitive> = PrimitiveParams[P];
 
-/** A table with one entry per primitive: leaving one out fails `tsc`. */
-export type PrimitiveTable<F extends { [P in Primitive]: unknown }> = { [P in Primitive]: F[P] };
+// ---- the elementwise contract ------------------------------------------------------------------
+/**
+ * The elementwise primitives: one scalar function applied at every index of operands of one shape.
+ * Each backend gives every one a scalar expression in one table (src/backends/elementwise.ts) and
+ * generates its elementwise kernels from it; batching treats them all alike.
+ */
+export type ElementwisePrimitive = UnaryPrimitive | BinaryPrimitive | ComparePrimitive | 'select' | 'convert_element_type';
+/** How an elementwise primitive is applied: the signature of its scalar expression. */
+export type ElementwiseKind<P extends ElementwisePrimitive = ElementwisePrimitive> =
+  P extends UnaryPrimitive ? 'unary' : P extends BinaryPrimitive ? 'binary' : P extends ComparePrimitive ? 'compare'
+  : P extends 'select' ? 'select' : 'convert';
+
+/** The list, rows in catalog order; typed by the params interfaces, so a unary, binary or compare primitive without a row fails tsc. */
+export const ELEMENTWISE_KINDS: { readonly [P in ElementwisePrimitive]: ElementwiseKind<P> } = {
+  neg: 'unary', sign: 'unary', floor: 'unary', ceil: 'unary', round: 'unary', abs: 'unary',
+  exp: 'unary', log: 'unary', expm1: 'unary', log1p: 'unary', sin: 'unary', cos: 'unary',
+  tanh: 'unary', sqrt: 'unary', not: 'unary',
+  erf: 'unary', erfc: 'unary', lgamma: 'unary', digamma: 'unary',
+
+  add: 'binary', sub: 'binary', mul: 'binary', div: 'binary', rem: 'binary', pow: 'binary',
+  max: 'binary', min: 'binary', atan2: 'binary', and: 'binary', or: 'binary',
+  shift_right_logical: 'binary',
+
+  eq: 'compare', ne: 'compare', lt: 'compare', le: 'compare', gt: 'compare', ge: 'compare',
+
+  select: 'select',
+  convert_element_type: 'convert',
+};
+export const ELEMENTWISE_PRIMITIVES = Object.keys(ELEMENTWISE_KINDS) as ElementwisePrimitive[];
+export const isElementwise = (p: string): p is ElementwisePrimitive => Object.prototype.hasOwnProperty.call(ELEMENTWISE_KINDS, p);
+/** Operands of each application: select takes (predicate, on true, on false). */
+export const elementwiseArity = (p: ElementwisePrimitive): 1 | 2 | 3 => {
+  const kind = ELEMENTWISE_KINDS[p];
+  return kind === 'select' ? 3 : kind === 'unary' || kind === 'convert' ? 1 : 2;
+};
+
+/**
+ * One row per elementwise primitive, each made by `row` (a kernel, a batching rule, …): how a
+ * table typed `{ [P in ArrayPrimitive]: … }` takes its elementwise rows from the list above, so a
+ * new elementwise primitive needs no row there. `T` is the mapped type of the rows.
+ */
+export function elementwiseRows<T extends { [P in ElementwisePrimitive]: unknown }>(row: (p: ElementwisePrimitive) => T[ElementwisePrimitive]): T {
+  return Object.fromEntries(ELEMENTWISE_PRIMITIVES.map((p) => [p, row(p)])) as T;
+}
+
+/** Each reduction folds with a binary elementwise primitive (on bool, add is or and mul is and). */
+export const REDUCE_COMBINE = { reduce_sum: 'add', reduce_max: 'max', reduce_min: 'min', reduce_prod: 'mul' } as const satisfies { readonly [P in ReducePrimitive]: BinaryPrimitive };
+/** The fold's identity, what a reduction over nothing gives: the lowest or highest value of the dtype for max and min (bool: false, true). */
+export function reduceIdentity(prim: ReducePrimitive, dtype: DType): number {
+  switch (prim) {
+    case 'reduce_sum': return 0;
+    case 'reduce_prod': return 1;
+    case 'reduce_max': return lowestOf(dtype);
+    case 'reduce_min': return highestOf(dtype);
+  }
+}
 
 export type ShapeRule<P extends Primitive> = (avals: readonly ShapedArray[], params: Params<P>) => E.Either<string, ShapedArray[]>;
 
@@ -400,6 +466,7 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
     if (src.dtype !== x.dtype) return fail(`source and operand must share a dtype, got ${src.str()} and ${x.str()}`);
     return ok(new ShapedArray(x.shape, x.dtype, src.weakType));
   },
+  fft: fftShapeRule,
   threefry2x32: (avals) => {
     const a = arity(4, avals) ?? sameShapes(avals); if (a) return fail(a);
     if (avals[0]!.dtype !== 'uint32') return fail(`operands must be uint32, got ${avals[0]!.str()}`);
@@ -489,6 +556,24 @@ function convShapeRule(avals: readonly ShapedArray[], p: ConvParams): E.Either<s
     out[os[2 + i]!] = padded < window ? 0 : Math.floor((padded - window) / p.windowStrides[i]!) + 1;
   }
   return ok(new ShapedArray(out, l.dtype, l.weakType && r.weakType));
+}
+
+function fftShapeRule(avals: readonly ShapedArray[], { fftType, fftLengths: L }: FftParams): E.Either<string, ShapedArray[]> {
+  const a = arity(1, avals); if (a) return fail(a);
+  const x = avals[0]!;
+  if (!['fft', 'ifft', 'rfft', 'irfft'].includes(fftType)) return fail(`fftType must be 'fft', 'ifft', 'rfft' or 'irfft', got ${String(fftType)}`);
+  if (!isFloat(x.dtype)) return fail(`the operand must be float32 or float64 (complex values are a trailing axis of 2), got ${x.str()}`);
+  if (L.length === 0 || L.some((n) => !Number.isInteger(n) || n < 1)) return fail(`fftLengths must be one or more positive integers, got ${showShape(L)}`);
+  const k = L.length, n = L[k - 1]!, half = [...L.slice(0, -1), Math.floor(n / 2) + 1];
+  const complexIn = fftType !== 'rfft';
+  if (complexIn && (x.ndim < k + 1 || x.shape[x.ndim - 1] !== 2)) return fail(`a complex operand needs ${k} signal axes and a trailing axis of 2 (re, im), got ${x.str()}`);
+  if (!complexIn && x.ndim < k) return fail(`a real operand needs ${k} signal axes, got ${x.str()}`);
+  const signal = complexIn ? x.shape.slice(x.ndim - 1 - k, x.ndim - 1) : x.shape.slice(x.ndim - k);
+  const want = fftType === 'irfft' ? half : L;
+  if (!shapeEq(signal, want)) return fail(`${fftType} of lengths ${showShape(L)} needs signal axes ${showShape(want)}, got ${x.str()}`);
+  const lead = x.shape.slice(0, x.ndim - k - (complexIn ? 1 : 0));
+  const out = fftType === 'rfft' ? [...lead, ...half, 2] : fftType === 'irfft' ? [...lead, ...L] : x.shape;
+  return ok(new ShapedArray(out, x.dtype, x.weakType));
 }
 
 /** Shape rules of the control-flow primitives, kept beside their other rules and registered at load. */

@@ -163,6 +163,15 @@ export function record(name: string, saves: Saves, f: (...xs: NDArray[]) => NDAr
   return { outputs, node };
 }
 
+/**
+ * Records a one-input, one-output step whose pullback is given rather than derived by `vjp`: a
+ * device move, whose cotangent moves back to the input's device (no primitive moves devices).
+ */
+export function recordWithPullback(name: string, input: Tensor, output: NDArray, pullback: (ct: NDArray) => NDArray): BackwardNode | null {
+  if (!isGradEnabled() || !input.requiresGrad) return null;
+  return new BackwardNode(name, (cts) => [pullback(cts[0]!)], [edgeTo(input)], [output.aval], false);
+}
+
 export interface BackwardOptions {
   retainGraph?: boolean;
   /** Where given, cotangents reaching these tensors are returned instead of accumulated (autograd.grad). */

@@ -1,7 +1,9 @@
 // PyTorch's device idiom: `torch.device('cuda')` names the GPU, which here is WebGPU (the one GPU
 // backend), and `await torch.cuda.isAvailable()` says whether an adapter exists, so the seeds'
 // `device = 'cuda' if torch.cuda.is_available() else 'cpu'` ports line for line.
+import { ConcreteArray, NDArray } from '../core/array.js';
 import { getBackend } from '../core/backend.js';
+import { DType, isDType } from '../core/dtype.js';
 import { initWebGPU } from '../backends/webgpu/index.js';
 
 /**
@@ -55,3 +57,59 @@ export const cuda = {
 } as const;
 /** The same as `torch.cuda`, under the backend's own name. */
 export const webgpu = cuda;
+
+/** What `Tensor.to` and `Module.to` accept: a device string, a dtype, or both in an object. */
+export interface ToOptions {
+  /** A device string as `torch.device` takes it ('cpu', 'cuda', 'cuda:0', 'webgpu'). */
+  device?: string;
+  /** A dtype ('float32', 'float64', 'int32', ...). */
+  dtype?: DType;
+}
+
+/**
+ * PyTorch's `.to(...)` arguments: `to('cuda')`, `to('float64')`, `to('cuda', 'float64')`,
+ * `to({ device, dtype })`. A string is a dtype when it names one, else a device (an unknown
+ * name is an error naming `op`). Returns the backend name and the dtype asked for.
+ */
+export function parseTo(op: string, target: string | ToOptions, dtype?: DType): { backend?: string; dtype?: DType } {
+  if (typeof target === 'object' && target !== null) {
+    if (target.dtype !== undefined && !isDType(target.dtype)) throw new TypeError(`${op}: unknown dtype '${String(target.dtype)}'`);
+    return { backend: placement(op, target.device), dtype: target.dtype };
+  }
+  if (typeof target !== 'string') throw new TypeError(`${op}: expected a device ('cpu', 'cuda'), a dtype, a tensor or { device, dtype }; got ${typeof target}`);
+  if (dtype !== undefined && !isDType(dtype)) throw new TypeError(`${op}: unknown dtype '${String(dtype)}'`);
+  if (isDType(target)) {
+    if (dtype !== undefined) throw new TypeError(`${op}: two dtypes given ('${target}', '${dtype}'); the first argument of to(device, dtype) is a device`);
+    return { dtype: target };
+  }
+  return { backend: backendOfDevice(op, target), dtype };
+}
+
+/**
+ * The array on `backend`. Traced arrays (inside torch.compile or a transform) stay as they are: a
+ * compiled program runs where its inputs live. WebGPU reads back asynchronously, so moving a WebGPU
+ * array to the CPU synchronously is an error that names the asynchronous form.
+ */
+export function moveArray(op: string, a: NDArray, backend: string, asyncForm: string): NDArray {
+  if (!(a instanceof ConcreteArray) || a.device === backend) return a;
+  if (a.device === 'webgpu') {
+    throw new TypeError(`${op}: moving a ${a.aval.str()} tensor from webgpu to ${backend} reads it back, which WebGPU does asynchronously; use \`${asyncForm}\``);
+  }
+  return a.to(backendFor(op, backend));
+}
+
+/** The array on `backend`, from any backend (awaits WebGPU's read-back). */
+export async function moveArrayAsync(op: string, a: NDArray, backend: string): Promise<NDArray> {
+  if (!(a instanceof ConcreteArray) || a.device === backend) return a;
+  return a.toAsync(backendFor(op, backend));
+}
+
+/** The backend's name, checked: WebGPU needs its adapter first, which torch users get from isAvailable(). */
+function backendFor(op: string, backend: string): string {
+  if (backend === 'webgpu') {
+    try { getBackend('webgpu'); } catch {
+      throw new TypeError(`${op}: no WebGPU device yet ('cuda' is WebGPU here): call \`await torch.cuda.isAvailable()\` first, which acquires one when an adapter exists`);
+    }
+  }
+  return getBackend(backend, op).name;
+}

@@ -14,7 +14,10 @@
 // assignment order (integer-like names first, as JS orders keys: Sequential's '0', '1', ...).
 // Plain tensors are not parameters (as in PyTorch); registerBuffer marks a tensor as state.
 import { NDArray } from '../core/array.js';
+import { DType, isFloat } from '../core/dtype.js';
+import * as np from '../core/numpy.js';
 import { RuntimeError } from './autograd.js';
+import { moveArray, moveArrayAsync, parseTo, ToOptions } from './device.js';
 import { noGrad } from './grad-mode.js';
 import { Tensor } from './tensor.js';
 
@@ -34,6 +37,9 @@ type AnyFunction = (...args: any[]) => any;
 export type ForwardOf<T> = T extends { forward: infer F extends AnyFunction } ? F : AnyFunction;
 
 const BUFFERS = Symbol('buffers');
+
+/** Module.to's cast: floating tensors only (PyTorch keeps integer buffers such as counts). */
+const cast = (a: NDArray, dtype: DType | undefined): NDArray => (dtype === undefined || !isFloat(a.dtype) || a.dtype === dtype ? a : np.astype(a, dtype));
 
 /** Calling a module runs its forward. */
 export interface Module {
@@ -121,6 +127,54 @@ export class Module {
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;
+  }
+
+  // ---- device and dtype ------------------------------------------------------------------------
+  /**
+   * Moves every parameter and buffer (and their gradients) to a device and/or casts the floating
+   * ones to a dtype, in place, as PyTorch's `model.to(device)`: the Parameter objects stay the same,
+   * so an optimizer made before or after sees them. 'cuda' is WebGPU (after `await
+   * torch.cuda.isAvailable()`); moving from WebGPU to the CPU reads back: use `await model.toAsync('cpu')`.
+   *
+   * @example
+   * const device = (await torch.cuda.isAvailable()) ? 'cuda' : 'cpu';
+   * const model = new nn.Linear(10, 1).to(device);
+   */
+  to(target: string | ToOptions, dtype?: DType): this {
+    const { backend, dtype: dt } = parseTo('Module.to', target, dtype);
+    const move = (a: NDArray) => (backend === undefined ? a : moveArray('Module.to', a, backend, `await model.toAsync('${backend}')`));
+    this.rebindState((a) => cast(move(a), dt));
+    return this;
+  }
+  /** `to` from any device: awaits WebGPU's read-back when moving to the CPU. */
+  async toAsync(target: string | ToOptions, dtype?: DType): Promise<this> {
+    const { backend, dtype: dt } = parseTo('Module.toAsync', target, dtype);
+    const tensors = this.stateTensors();
+    const moved = await Promise.all(tensors.map((a) => (backend === undefined ? a : moveArrayAsync('Module.toAsync', a, backend))));
+    const byArray = new Map(tensors.map((a, i) => [a, moved[i]!]));
+    this.rebindState((a) => cast(byArray.get(a)!, dt));
+    return this;
+  }
+  /** `to('cpu')`. */
+  cpu(): this { return this.to('cpu'); }
+  /** `to('cuda')`: WebGPU. */
+  cuda(device: string | number = 'cuda'): this { return this.to(typeof device === 'number' ? `cuda:${device}` : device); }
+  /** The arrays behind the parameters, buffers and gradients, each once. */
+  private stateTensors(): NDArray[] {
+    const arrays = new Set<NDArray>();
+    for (const t of [...this.parameters(), ...this.buffers()]) { arrays.add(t.array); if (t.grad) arrays.add(t.grad.array); }
+    return [...arrays];
+  }
+  /** Rebinds each parameter's and buffer's storage (and gradient) to `f` of its array; aliases follow. */
+  private rebindState(f: (a: NDArray) => NDArray): void {
+    noGrad(() => {
+      const done = new Set<Tensor['storage']>();
+      for (const t of [...this.parameters(), ...this.buffers()]) {
+        const grad = t.grad;
+        if (!done.has(t.storage)) { done.add(t.storage); t.storage.array = f(t.storage.array); }
+        if (grad) { if (!done.has(grad.storage)) { done.add(grad.storage); grad.storage.array = f(grad.storage.array); } t.grad = grad; }
+      }
+    });
   }
 
   // ---- training state --------------------------------------------------------------------------

@@ -5,7 +5,8 @@ import { DType, isFloat } from '../core/dtype.js';
 import type { Index } from '../core/indexing.js';
 import * as np from '../core/numpy.js';
 import { ShapeError } from '../core/errors.js';
-import { BackwardNode, record, RuntimeError, Saves } from './autograd.js';
+import { BackwardNode, record, recordWithPullback, RuntimeError, Saves } from './autograd.js';
+import { moveArray } from './device.js';
 import { Tensor } from './tensor.js';
 
 /** What tensor operations accept as operands: Tensors, core arrays (constants), JS numbers and booleans. */
@@ -244,6 +245,17 @@ export const stack = (xs: readonly Tensor[], dim = 0): Tensor => run('StackBackw
 export const clone = (x: Tensor): Tensor => run('CloneBackward0', 'none', (a) => np.where(true, a, a), [x]);
 /** x in another dtype; the gradient flows between float dtypes only. */
 export const to = (x: Tensor, dtype: DType): Tensor => (x.dtype === dtype ? x : run('ToCopyBackward0', 'none', (a) => np.astype(a, dtype), [x]));
+/**
+ * x on another backend (`op` names the user-facing call). The gradient flows back to x's device;
+ * a traced x stays as it is. `asyncForm` is what the error names when the move must read back.
+ */
+export function toDevice(op: string, x: Tensor, backend: string, asyncForm: string): Tensor {
+  const moved = moveArray(op, x.array, backend, asyncForm);
+  if (moved === x.array) return x;
+  const source = x.device;
+  const node = recordWithPullback('ToCopyBackward0', x, moved, (ct) => moveArray(`${op} (backward)`, ct, source, 'a loss on the same device as the leaves'));
+  return resultTensor(moved, node);
+}
 
 // ---- indexing -----------------------------------------------------------------------------------
 const indexArrays = (index: readonly TensorIndex[]): Index[] => index.map((i) => (i instanceof Tensor ? i.array : i));

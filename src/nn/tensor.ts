@@ -20,6 +20,11 @@ import * as ops from './ops.js';
 import * as opsMore from './ops-more.js';
 import type { ClampBounds, Dim, ShapeArgs, TensorIndex, TensorLike, ValuesIndices } from './ops.js';
 import { nextKey } from './rng.js';
+import { moveArrayAsync, parseTo, ToOptions } from './device.js';
+
+/** `to(other)` means other's device and dtype. */
+const toTarget = (target: string | Tensor | ToOptions): string | ToOptions =>
+  target instanceof Tensor ? { device: target.device === 'traced' ? undefined : target.device, dtype: target.dtype } : target;
 
 let nextStorageId = 0;
 /** The mutable box behind a tensor and its aliases. */
@@ -375,7 +380,35 @@ export class Tensor {
   contiguous(): Tensor { return this; }
 
   clone(): Tensor { return ops.clone(this); }
-  to(dtype: DType): Tensor { return ops.to(this, dtype); }
+  /**
+   * This tensor on another device and/or in another dtype, as PyTorch's `.to`: `t.to('cuda')`
+   * (WebGPU), `t.to('cpu')`, `t.to('float64')`, `t.to('cuda', 'float64')`, `t.to(other)` (other's
+   * device and dtype), `t.to({ device, dtype })`. Returns this tensor when nothing changes; the
+   * gradient flows back to the source device. Moving from WebGPU to the CPU reads back, which is
+   * asynchronous: use `await t.toAsync('cpu')`.
+   *
+   * @example
+   * const device = (await torch.cuda.isAvailable()) ? 'cuda' : 'cpu';
+   * const x = torch.randn(64, 10).to(device);
+   */
+  to(target: string | Tensor | ToOptions, dtype?: DType): Tensor {
+    const { backend, dtype: dt } = parseTo('Tensor.to', toTarget(target), dtype);
+    const moved = backend === undefined ? this : ops.toDevice('Tensor.to', this, backend, `await t.toAsync('${backend}')`);
+    return dt === undefined ? moved : ops.to(moved, dt);
+  }
+  /** `to` from any device: awaits WebGPU's read-back when moving to the CPU. Not recorded for autograd across a read-back. */
+  async toAsync(target: string | Tensor | ToOptions, dtype?: DType): Promise<Tensor> {
+    const { backend, dtype: dt } = parseTo('Tensor.toAsync', toTarget(target), dtype);
+    let moved: Tensor = this;
+    if (backend !== undefined && this.device !== 'traced' && this.device !== backend) {
+      moved = this.device === 'webgpu' ? new Tensor(await moveArrayAsync('Tensor.toAsync', this.array, backend)) : ops.toDevice('Tensor.toAsync', this, backend, '');
+    }
+    return dt === undefined ? moved : ops.to(moved, dt);
+  }
+  /** `to('cpu')`. */
+  cpu(): Tensor { return this.to('cpu'); }
+  /** `to('cuda')`: WebGPU (after `await torch.cuda.isAvailable()`). */
+  cuda(device: string | number = 'cuda'): Tensor { return this.to(typeof device === 'number' ? `cuda:${device}` : device); }
   type(dtype: DType): Tensor { return ops.to(this, dtype); }
   float(): Tensor { return ops.to(this, 'float32'); }
   double(): Tensor { return ops.to(this, 'float64'); }

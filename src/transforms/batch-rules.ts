@@ -22,7 +22,7 @@ import { NDArray } from '../core/array.js';
 import { bind } from '../core/interpreter.js';
 import * as lax from '../core/lax.js';
 import {
-  ArrayPrimitive, FlatBwdFn, FlatFn, FlatFwdFn, FlatJvpFn, HigherOrderParams, Params, Primitive, ReducePrimitive, WindowParams,
+  ArrayPrimitive, elementwiseRows, ElementwisePrimitive, FlatBwdFn, FlatFn, FlatFwdFn, FlatJvpFn, HigherOrderParams, Params, Primitive, ReducePrimitive, WindowParams,
 } from '../core/primitives.js';
 import { batchFlat, batchedJitJaxpr } from './vmap.js';
 import { convWithParams, reshapeAxisInto, reshapeAxisOutOf } from '../core/conv.js';
@@ -252,23 +252,13 @@ function selectBatch<P extends 'select_and_gather_add' | 'select_and_scatter_add
 }
 
 const arrayBatchRules: { [P in ArrayPrimitive]: BatchRule<P> } = {
-  neg: ew('neg'), sign: ew('sign'), floor: ew('floor'), ceil: ew('ceil'), round: ew('round'), abs: ew('abs'),
-  exp: ew('exp'), log: ew('log'), expm1: ew('expm1'), log1p: ew('log1p'), sin: ew('sin'), cos: ew('cos'),
-  tanh: ew('tanh'), sqrt: ew('sqrt'), not: ew('not'),
-  erf: ew('erf'), erfc: ew('erfc'), lgamma: ew('lgamma'), digamma: ew('digamma'),
-
-  add: ew('add'), sub: ew('sub'), mul: ew('mul'), div: ew('div'), rem: ew('rem'), pow: ew('pow'),
-  max: ew('max'), min: ew('min'), atan2: ew('atan2'), and: ew('and'), or: ew('or'),
-  shift_right_logical: ew('shift_right_logical'),
-
-  eq: ew('eq'), ne: ew('ne'), lt: ew('lt'), le: ew('le'), gt: ew('gt'), ge: ew('ge'),
+  // Every elementwise primitive batches alike: operands moved to one batch dim.
+  ...elementwiseRows<{ [P in ElementwisePrimitive]: BatchRule<P> }>(ew),
 
   reduce_sum: reduceBatch('reduce_sum'), reduce_max: reduceBatch('reduce_max'),
   reduce_min: reduceBatch('reduce_min'), reduce_prod: reduceBatch('reduce_prod'),
   argmax: argReduceBatch('argmax'), argmin: argReduceBatch('argmin'),
 
-  select: ew('select'),
-  convert_element_type: ew('convert_element_type'),
   iota: unbatchedBatch('iota'),
 
   broadcast_in_dim: atFrontBatch('broadcast_in_dim', (p, size) => ({ shape: [size, ...p.shape], broadcastDimensions: [0, ...p.broadcastDimensions.map(up)] })),
@@ -295,6 +285,8 @@ const arrayBatchRules: { [P in ArrayPrimitive]: BatchRule<P> } = {
   reduce_window_sum: windowBatch('reduce_window_sum'), reduce_window_max: windowBatch('reduce_window_max'),
   reduce_window_min: windowBatch('reduce_window_min'),
   select_and_gather_add: selectBatch('select_and_gather_add'), select_and_scatter_add: selectBatch('select_and_scatter_add'),
+  // The transform runs over trailing axes, so lanes at the front pass through.
+  fft: atFrontBatch('fft', (p) => p),
   threefry2x32: ew('threefry2x32'),
 };
 

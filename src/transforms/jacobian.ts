@@ -6,21 +6,37 @@ import { DTypeError, expectFunction } from '../core/errors.js';
 import * as lax from '../core/lax.js';
 import { FlatFn } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
-import { Leaf, PyTree, TreeDef } from '../core/tree.js';
+import { ArrayTree, Leaf, PyTree, TreeDef } from '../core/tree.js';
 import { requireFloat, toArrays } from './flat.js';
-import { normalizeArgnums, pullback } from './grad.js';
+import { Argnums, GradOf, normalizeArgnums, pullback } from './grad.js';
 import { jvpFlat } from './jvp.js';
 import { linearizeFlat } from './linearize.js';
 import { instantiate } from './tangent.js';
 import { batchFlat } from './vmap.js';
 import { moveBatchDim } from './batch-rules.js';
 
-export interface JacobianOptions {
+export interface JacobianOptions<N extends Argnums = Argnums, Aux extends boolean = boolean> {
   /** Which positional arguments to differentiate (default 0); a list gives a list of Jacobians per output. */
-  argnums?: number | readonly number[];
+  argnums?: N;
   /** The function returns [output, aux]; the result is then [jacobian, aux]. */
-  hasAux?: boolean;
+  hasAux?: Aux;
 }
+
+/**
+ * The type of a Jacobian of a function returning `Out` with respect to arguments of gradient type
+ * `In` (`GradOf` of the arguments and argnums): `Out`'s structure with every leaf replaced by an
+ * `In` (whose leaves have shape out.shape + in.shape), as JAX nests them. So an array → array
+ * function has an array Jacobian, `{a, b}` → array has `{a, b}`, and array → `[y, z]` has `[J_y, J_z]`.
+ */
+export type JacobianOf<Out, In> =
+  [PyTree] extends [Out] ? PyTree
+  : Out extends NDArray | number | boolean ? In
+    : Out extends null | undefined ? Out
+      : Out extends readonly unknown[] ? { -readonly [K in keyof Out]: JacobianOf<Out[K], In> }
+        : Out extends object ? { [K in keyof Out]: JacobianOf<Out[K], In> }
+          : Out;
+/** A Jacobian function's type: with hasAux, `[jacobian, aux]`. */
+type JacobianFn<A extends PyTree[], J, Aux, HasAux extends boolean> = (...args: A) => HasAux extends true ? [J, ArrayTree<Aux>] : J;
 
 /** The differentiated arguments, as flat float leaves, and how to call f with new values for them. */
 interface Prepared {
@@ -87,16 +103,14 @@ function assemble(outTree: TreeDef, diffTree: TreeDef, block: (o: number, i: num
   return tree.unflatten(outTree, Array.from({ length: nOut }, (_, o) => tree.unflatten(diffTree, Array.from({ length: nIn }, (_, i) => block(o, i)))));
 }
 
-/** Options under which an array function of an array has an array Jacobian (the plain case's typing). */
-export interface ArrayJacobianOptions { argnums?: 0; hasAux?: false }
-type ArrayFn<R extends PyTree[]> = (x: NDArray, ...rest: R) => NDArray;
 
 /**
  * jacfwd(f, {argnums, hasAux}): the Jacobian by forward mode, one jvp batched over the inputs'
  * basis. For each output leaf, a tree of the differentiated arguments' structure whose leaves have
  * shape out.shape + in.shape; with hasAux, [jacobian, aux].
  */
-export function jacfwd<R extends PyTree[]>(f: ArrayFn<R>, opts?: ArrayJacobianOptions): ArrayFn<R>;
+export function jacfwd<A extends PyTree[], R extends PyTree, Aux extends PyTree, const N extends Argnums = 0>(f: (...args: A) => readonly [R, Aux], opts: JacobianOptions<N, true>): JacobianFn<A, JacobianOf<R, GradOf<A, NoInfer<N>>>, Aux, true>;
+export function jacfwd<A extends PyTree[], R extends PyTree, const N extends Argnums = 0>(f: (...args: A) => R, opts?: JacobianOptions<N, false>): JacobianFn<A, JacobianOf<R, GradOf<A, NoInfer<N>>>, never, false>;
 export function jacfwd<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: JacobianOptions): (...args: A) => PyTree;
 export function jacfwd<A extends PyTree[]>(f: (...args: A) => PyTree, opts: JacobianOptions = {}) {
   expectFunction('jacfwd', f);
@@ -128,7 +142,8 @@ function forward<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, opts
 }
 
 /** jacrev(f, {argnums, hasAux}): the Jacobian by reverse mode, one vjp batched over the outputs' basis (results as jacfwd's). */
-export function jacrev<R extends PyTree[]>(f: ArrayFn<R>, opts?: ArrayJacobianOptions): ArrayFn<R>;
+export function jacrev<A extends PyTree[], R extends PyTree, Aux extends PyTree, const N extends Argnums = 0>(f: (...args: A) => readonly [R, Aux], opts: JacobianOptions<N, true>): JacobianFn<A, JacobianOf<R, GradOf<A, NoInfer<N>>>, Aux, true>;
+export function jacrev<A extends PyTree[], R extends PyTree, const N extends Argnums = 0>(f: (...args: A) => R, opts?: JacobianOptions<N, false>): JacobianFn<A, JacobianOf<R, GradOf<A, NoInfer<N>>>, never, false>;
 export function jacrev<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: JacobianOptions): (...args: A) => PyTree;
 export function jacrev<A extends PyTree[]>(f: (...args: A) => PyTree, opts: JacobianOptions = {}) {
   expectFunction('jacrev', f);
@@ -157,7 +172,8 @@ function reverse<A extends PyTree[]>(op: string, f: (...args: A) => PyTree, opts
 }
 
 /** The Jacobian (reverse mode), as JAX's `jacobian`. */
-export function jacobian<R extends PyTree[]>(f: ArrayFn<R>, opts?: ArrayJacobianOptions): ArrayFn<R>;
+export function jacobian<A extends PyTree[], R extends PyTree, Aux extends PyTree, const N extends Argnums = 0>(f: (...args: A) => readonly [R, Aux], opts: JacobianOptions<N, true>): JacobianFn<A, JacobianOf<R, GradOf<A, NoInfer<N>>>, Aux, true>;
+export function jacobian<A extends PyTree[], R extends PyTree, const N extends Argnums = 0>(f: (...args: A) => R, opts?: JacobianOptions<N, false>): JacobianFn<A, JacobianOf<R, GradOf<A, NoInfer<N>>>, never, false>;
 export function jacobian<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: JacobianOptions): (...args: A) => PyTree;
 export function jacobian<A extends PyTree[]>(f: (...args: A) => PyTree, opts: JacobianOptions = {}) {
   expectFunction('jacobian', f);
@@ -165,7 +181,8 @@ export function jacobian<A extends PyTree[]>(f: (...args: A) => PyTree, opts: Ja
 }
 
 /** hessian(f, {argnums, hasAux}) = jacfwd(jacrev(f)): out.shape + in.shape + in.shape for each pair of differentiated leaves. */
-export function hessian<R extends PyTree[]>(f: ArrayFn<R>, opts?: ArrayJacobianOptions): ArrayFn<R>;
+export function hessian<A extends PyTree[], R extends PyTree, Aux extends PyTree, const N extends Argnums = 0>(f: (...args: A) => readonly [R, Aux], opts: JacobianOptions<N, true>): JacobianFn<A, JacobianOf<JacobianOf<R, GradOf<A, NoInfer<N>>>, GradOf<A, NoInfer<N>>>, Aux, true>;
+export function hessian<A extends PyTree[], R extends PyTree, const N extends Argnums = 0>(f: (...args: A) => R, opts?: JacobianOptions<N, false>): JacobianFn<A, JacobianOf<JacobianOf<R, GradOf<A, NoInfer<N>>>, GradOf<A, NoInfer<N>>>, never, false>;
 export function hessian<A extends PyTree[]>(f: (...args: A) => PyTree, opts?: JacobianOptions): (...args: A) => PyTree;
 export function hessian<A extends PyTree[]>(f: (...args: A) => PyTree, opts: JacobianOptions = {}) {
   expectFunction('hessian', f);

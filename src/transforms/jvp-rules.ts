@@ -183,6 +183,7 @@ export const jvpRules: { [P in ArrayPrimitive]: JvpRule<P> } = {
     const out = bind('select_and_scatter_add', [s!, x!], params)[0]!;
     return [[out], [isZero(ts!) ? zeroLike(out) : bind('select_and_scatter_add', [ts, x!], params)[0]!]];
   },
+  fft: linearJvp('fft'),
   threefry2x32: zeroJvpOf('threefry2x32'),
 
 };

@@ -5,6 +5,7 @@ import { ShapedArray } from '../core/aval.js';
 import { NDArray } from '../core/array.js';
 import * as lax from '../core/lax.js';
 import { convTransposeLhs, convTransposeRhs } from '../core/conv.js';
+import { fftTranspose } from '../core/fft.js';
 import { reduceWindowSumTranspose, selectAndGatherAdd, selectAndScatterAdd } from '../core/window.js';
 import { ArrayPrimitive, DotDimensionNumbers, Params, Primitive } from '../core/primitives.js';
 import { instantiate, Tangent, Zero } from './tangent.js';
@@ -148,6 +149,7 @@ export const transposeRules: { [P in ArrayPrimitive]: TransposeRule<P> } = {
     if (!undef(s) || undef(x)) throw new Error('internal: select_and_scatter_add is linear only in its source');
     return [selectAndGatherAdd(instantiate(ct!), known(x, 'select_and_scatter_add'), params, params.selectPrim), null];
   },
+  fft: unaryLinear((ct, x, params) => fftTranspose(ct, x.aval, params)),
   threefry2x32: notLinear('threefry2x32'),
 
 };

@@ -598,6 +598,26 @@ export const PRIMITIVE_CASES: { [P in ArrayPrimitive]: PrimitiveCase<P>[] } = {
       i32([[0, 1, 0, 0], [0, 0, 0, 2]])),
   ] as PrimitiveCase<'select_and_scatter_add'>[]).map((c) => noOnnx(c, 'appears only in derivatives')),
 
+  // ---- fft: worked by hand (test/fft.test.ts checks many more against the naive DFT) -------------
+  fft: [
+    // [1, 2, 3, 4] as complex: X = [10, −2+2i, −2, −2−2i].
+    row('f32 fft n=4 (radix 2)', [f32([[1, 0], [2, 0], [3, 0], [4, 0]])], { fftType: 'fft', fftLengths: [4] }, f32([[10, 0], [-2, 2], [-2, 0], [-2, -2]]), { rtol: 1e-5, atol: 1e-5 }),
+    // [1, i, 0] over n = 3 (Bluestein): X_k = 1 + i·e^{−2πik/3}.
+    row('f32 fft n=3 (Bluestein)', [f32([[1, 0], [0, 1], [0, 0]])], { fftType: 'fft', fftLengths: [3] },
+      f32([[1, 1], [1 + Math.sqrt(3) / 2, -0.5], [1 - Math.sqrt(3) / 2, -0.5]]), { rtol: 1e-5, atol: 1e-5 }),
+    row('f32 ifft n=2 of a batch of 2', [f32([[[2, 0], [0, 2]], [[1, 1], [1, 1]]])], { fftType: 'ifft', fftLengths: [2] },
+      f32([[[1, 1], [1, -1]], [[1, 1], [0, 0]]]), { rtol: 1e-5, atol: 1e-5 }),
+    row('f32 rfft n=5', [f32([1, 0, 0, 0, 0])], { fftType: 'rfft', fftLengths: [5] }, f32([[1, 0], [1, 0], [1, 0]]), { rtol: 1e-5, atol: 1e-5 }),
+    row('f64 rfft 2-d [2, 4]', [f64([[1, 2, 3, 4], [0, 0, 0, 0]])], { fftType: 'rfft', fftLengths: [2, 4] },
+      f64([[[10, 0], [-2, 2], [-2, 0]], [[10, 0], [-2, 2], [-2, 0]]]), { rtol: 1e-12, atol: 1e-12 }),
+    // irfft ignores the imaginary parts of DC and Nyquist: [4, 0+0i, 0] with junk there → constant 1.
+    row('f32 irfft n=4', [f32([[4, 9], [0, 0], [0, 9]])], { fftType: 'irfft', fftLengths: [4] }, f32([1, 1, 1, 1]), { rtol: 1e-5, atol: 1e-5 }),
+    row('f32 irfft n=3', [f32([[3, 0], [0, 3]])], { fftType: 'irfft', fftLengths: [3] },
+      f32([1, 1 - Math.sqrt(3), 1 + Math.sqrt(3)]), { rtol: 1e-5, atol: 1e-5 }),
+    row('f32 fft 2-d [2, 3]', [f32([[[1, 0], [0, 0], [0, 0]], [[0, 0], [0, 0], [0, 0]]])], { fftType: 'fft', fftLengths: [2, 3] },
+      f32([[[1, 0], [1, 0], [1, 0]], [[1, 0], [1, 0], [1, 0]]]), { rtol: 1e-5, atol: 1e-5 }),
+  ],
+
   // ---- random -----------------------------------------------------------------------------------
   threefry2x32: [
     // Known-answer vectors of Random123 (kat_vectors, threefry2x32_20), as JAX tests them.

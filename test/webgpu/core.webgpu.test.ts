@@ -132,4 +132,37 @@ gpuTest("torch.cuda.isAvailable() finds the adapter; 'cuda' tensors live on WebG
   assert.equal(Array.from(await x.matmul(z.unsqueeze(-1)).array.data()), [0, 0]);
 });
 
+gpuTest("Tensor.to('cuda') and Module.to('cuda') move to WebGPU; toAsync('cpu') brings them back", async () => {
+  assert.is(await torch.cuda.isAvailable(), true);
+  const model = new torch.nn.Linear(3, 2); // the default backend here is WebGPU
+  assert.is(model.weight.device, 'webgpu');
+  assert.is(await model.toAsync('cpu'), model);
+  assert.is(model.weight.device, 'cpu');
+  const w = model.weight, before = Array.from(w.array.dataSync());
+  const opt = new torch.optim.SGD(model.parameters(), { lr: 0.1 });
+  assert.is(model.to('cuda'), model);
+  assert.is(model.weight, w, 'the same Parameter object');
+  assert.is(w.device, 'webgpu');
+  const x = onCpu(() => torch.tensor([[1, 2, 3]])).to('cuda');
+  assert.is(x.device, 'webgpu');
+  assert.is(x.cuda(0), x);
+  model(x).sum().backward();
+  assert.is(w.grad!.device, 'webgpu');
+  opt.step();
+  assert.throws(() => w.to('cpu'), /Tensor\.to: moving a f32\[2,3\] tensor from webgpu to cpu reads it back, which WebGPU does asynchronously; use `await t\.toAsync\('cpu'\)`/);
+  assert.throws(() => model.cpu(), /Module\.to: moving .* use `await model\.toAsync\('cpu'\)`/);
+  await model.toAsync('cpu');
+  assert.is(w.device, 'cpu');
+  assert.is(w.grad!.device, 'cpu');
+  const after = Array.from(w.array.dataSync()), grad = Array.from(w.grad!.array.dataSync());
+  after.forEach((v, i) => assert.ok(Math.abs(v - (before[i]! - 0.1 * grad[i]!)) < 1e-5, 'the SGD step ran on WebGPU'));
+  assert.equal(grad, [1, 2, 3, 1, 2, 3]);
+  const back = await x.toAsync('cpu');
+  assert.equal(Array.from(back.array.dataSync()), [1, 2, 3]);
+  // A CPU leaf used on WebGPU gets its gradient back on the CPU.
+  const leaf = onCpu(() => torch.tensor([1, 2], { requiresGrad: true }));
+  const gpuSide = leaf.to('cuda').mul(3);
+  assert.is(gpuSide.gradFn!.nextFunctions.length, 1);
+});
+
 test.run();

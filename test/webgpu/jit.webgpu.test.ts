@@ -14,7 +14,7 @@ import { allocTyped } from '../../src/core/dtype.js';
 import { ClosedJaxpr, Jaxpr } from '../../src/core/jaxpr.js';
 import { bind } from '../../src/core/interpreter.js';
 import { ARRAY_PRIMITIVES, ArrayPrimitive, Params } from '../../src/core/primitives.js';
-import { isElementwise } from '../../src/backends/fusion/access.js';
+import { isElementwise } from '../../src/backends/elementwise.js';
 import { compiledPoolStats, compileJaxpr } from '../../src/backends/webgpu/compile/index.js';
 import { GpuBuffer } from '../../src/backends/webgpu/device.js';
 import { memoryStats } from '../../src/backends/webgpu/index.js';

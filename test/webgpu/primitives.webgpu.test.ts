@@ -16,7 +16,7 @@ import { defaultBackendName, setDefaultBackend } from '../../src/core/backend.js
 import { bind } from '../../src/core/interpreter.js';
 import { ARRAY_PRIMITIVES, ArrayPrimitive, DotDimensionNumbers, Params } from '../../src/core/primitives.js';
 import { adapterDescription, initWebGPU, memoryStats } from '../../src/backends/webgpu/index.js';
-import { isElementwise } from '../../src/backends/fusion/access.js';
+import { isElementwise } from '../../src/backends/elementwise.js';
 import { ArraySpec, flatValues, PRIMITIVE_CASES, Tolerance } from '../helpers/primitive-cases.js';
 
 // ---- the adapter ----------------------------------------------------------------------------------

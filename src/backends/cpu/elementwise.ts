@@ -1,9 +1,10 @@
-// Elementwise kernels: one straight `for` loop per (primitive, dtypes), compiled from expressions.ts.
+// Elementwise kernels: one straight `for` loop per (primitive, dtypes), generated from expressions.ts's table.
 // Each loop is built once with `new Function` and cached; there is no per-element closure call.
 import { allocTyped, DType, TypedArray } from '../../core/dtype.js';
-import { ElementwisePrimitive, elementwiseArity, elementwiseExpr, loadExpr, storeExpr } from './expressions.js';
+import { ElementwisePrimitive, elementwiseArity } from '../elementwise.js';
+import { jsExpr, loadExpr, storeExpr } from './expressions.js';
 import type { CpuKernel } from './index.js';
-import { SPECIAL } from './special.js';
+import { withPrelude } from './prelude.js';
 
 /** out[i] = f(x0[i], x1[i], ...) for i < n. */
 type Loop = (out: TypedArray, n: number, ...xs: TypedArray[]) => void;
@@ -24,7 +25,7 @@ export function elementwiseLoop(prim: ElementwisePrimitive, inDtypes: readonly D
     const arity = elementwiseArity(prim);
     const xs = Array.from({ length: arity }, (_, k) => `x${k}`);
     const vs = xs.map((_, k) => `v${k}`);
-    const expr = elementwiseExpr(prim, inDtype, outDtype, vs);
+    const expr = jsExpr(prim, inDtype, outDtype, vs);
     const name = `${prim}_${inDtypes.join('_')}_${outDtype}`;
     const src =
       `return function ${name}(out, n, ${xs.join(', ')}) {\n` +
@@ -34,7 +35,7 @@ export function elementwiseLoop(prim: ElementwisePrimitive, inDtypes: readonly D
       `    out[i] = ${storeExpr(outDtype, expr)};\n` +
       `  }\n` +
       `};`;
-    loop = new Function('S', src)(SPECIAL) as Loop;
+    loop = withPrelude([], src) as Loop;
     loops.set(key, loop);
   }
   return loop;

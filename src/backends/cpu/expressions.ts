@@ -13,28 +13,15 @@
 // that double rounding is exactly the correctly rounded result (53 >= 2*24 + 2 bits). The narrow
 // integers wrap as their 32-bit counterparts do, modulo 2^8 or 2^16 (XLA's and NumPy's rule).
 //
-// Special functions call float64 helpers as `S.name(x)`: every code generator that splices these
-// templates must bind `S` to special.ts's SPECIAL.
+// Helpers that Math lacks (the special functions) are called as `S.name(x)`: the JS helper prelude
+// (prelude.ts), which every generated function gets through `withPrelude`.
 //
 // Templates may mention an operand more than once, so operands should be names or loads (`a[i]`),
 // not expressions with side effects or large cost.
 import { DType, INT_BOUNDS, IntDType, isFloat, isSmallInt } from '../../core/dtype.js';
-import { BinaryPrimitive, ComparePrimitive, UnaryPrimitive } from '../../core/primitives.js';
+import { ElementwisePrimitive, elementwiseExpr, ExpressionTable } from '../elementwise.js';
 
-export type ElementwisePrimitive = UnaryPrimitive | BinaryPrimitive | ComparePrimitive | 'select' | 'convert_element_type';
-
-type Unary = (d: DType, x: string) => string;
 type Binary = (d: DType, a: string, b: string) => string;
-/** `d` is the dtype of the two cases; the predicate is bool (0/1). */
-type Select = (d: DType, p: string, t: string, f: string) => string;
-/** `d` is the source dtype, `to` the destination dtype. */
-type Convert = (d: DType, x: string, to: DType) => string;
-
-export type ExprTemplate<P extends ElementwisePrimitive> =
-  P extends UnaryPrimitive ? Unary
-  : P extends BinaryPrimitive | ComparePrimitive ? Binary
-  : P extends 'select' ? Select
-  : Convert;
 
 /**
  * Wraps an integer result into the dtype: `|0` is mod 2^32 into int32, `>>>0` into uint32, and the
@@ -53,7 +40,7 @@ const wrap = (d: DType, e: string): string => {
   }
 };
 const bitWidth = (d: DType): number => (d === 'int8' || d === 'uint8' ? 8 : d === 'int16' || d === 'uint16' ? 16 : 32);
-const call = (fn: string) => (_d: DType, x: string) => `${fn}(${x})`;
+const call = (fn: string) => (_d: DType, x: string): string => `${fn}(${x})`;
 /** `+(a < b)` is 0/1 without a branch: about 3× faster than `a < b ? 1 : 0` on unpredictable data. */
 const cmp = (op: string): Binary => (_d, a, b) => `(+((${a}) ${op} (${b})))`;
 
@@ -64,7 +51,8 @@ const cmp = (op: string): Binary => (_d, a, b) => `(+((${a}) ${op} (${b})))`;
  */
 const roundHalfEven = (x: string) => `((${x}) - Math.floor(${x}) === 0.5 ? 2 * Math.round((${x}) / 2) : Math.round(${x}))`;
 
-const UNARY: { [P in UnaryPrimitive]: Unary } = {
+/** The table: every elementwise primitive, rows in catalog order (unary, binary, compare, select, convert). */
+export const EXPRESSIONS: ExpressionTable = {
   neg: (d, x) => wrap(d, `-(${x})`),
   /** sign(0) = 0 (and sign(-0) = -0), sign(NaN) = NaN; Math.sign gives exactly that, and 0/1 for uint32. */
   sign: call('Math.sign'),
@@ -85,9 +73,7 @@ const UNARY: { [P in UnaryPrimitive]: Unary } = {
   not: (d, x) => (d === 'bool' ? `((${x}) ^ 1)` : wrap(d, `~(${x})`)),
   /** Special functions: float64 scalar helpers (special.ts), reached through the loop's helper object S. */
   erf: call('S.erf'), erfc: call('S.erfc'), lgamma: call('S.lgamma'), digamma: call('S.digamma'),
-};
 
-const BINARY: { [P in BinaryPrimitive]: Binary } = {
   /** On bool, add is logical or and mul is logical and (as in JAX); integers wrap mod 2^32. */
   add: (d, a, b) => (d === 'bool' ? `((${a}) | (${b}))` : wrap(d, `(${a}) + (${b})`)),
   sub: (d, a, b) => wrap(d, `(${a}) - (${b})`),
@@ -130,18 +116,10 @@ const BINARY: { [P in BinaryPrimitive]: Binary } = {
     const w = bitWidth(d);
     return `(((${b}) >>> 0) >= ${w} ? 0 : ${wrap(d, `((${a}) & ${2 ** w - 1}) >>> (${b})`)})`;
   },
-};
 
-/** Comparisons give bool results, as 0/1. NaN compares unequal to everything, itself included. */
-const COMPARE: { [P in ComparePrimitive]: Binary } = {
+  /** Comparisons give bool results, as 0/1. NaN compares unequal to everything, itself included. */
   eq: cmp('==='), ne: cmp('!=='), lt: cmp('<'), le: cmp('<='), gt: cmp('>'), ge: cmp('>='),
-};
 
-/** The table: every elementwise primitive, grouped by arity. */
-export const EXPRESSIONS: { [P in ElementwisePrimitive]: ExprTemplate<P> } = {
-  ...UNARY,
-  ...BINARY,
-  ...COMPARE,
   select: (_d, p, t, f) => `((${p}) !== 0 ? (${t}) : (${f}))`,
 
   /**
@@ -171,30 +149,6 @@ export const loadExpr = (d: DType, e: string): string => (d === 'float16' ? `S.f
 /** A value as what storage of `d` holds (float16: its bits, rounded from the double); other stores round or wrap themselves. */
 export const storeExpr = (d: DType, e: string): string => (d === 'float16' ? `S.f16bits(${e})` : e);
 
-/**
- * The expression for one application of an elementwise primitive, dispatched uniformly: `inDtype`
- * is the operands' dtype (for select, the cases'), `outDtype` the result's. This is the entry point for code
- * generators that hold an equation rather than a statically known primitive.
- */
-export function elementwiseExpr(prim: ElementwisePrimitive, inDtype: DType, outDtype: DType, operands: readonly string[]): string {
-  const arg = (i: number): string => {
-    const o = operands[i];
-    if (o === undefined) throw new Error(`${prim}: expected more operands, got ${operands.length}`);
-    return o;
-  };
-  if (prim === 'convert_element_type') return EXPRESSIONS.convert_element_type(inDtype, arg(0), outDtype);
-  if (prim === 'select') return EXPRESSIONS.select(inDtype, arg(0), arg(1), arg(2));
-  if (isUnary(prim)) return UNARY[prim](inDtype, arg(0));
-  if (isCompare(prim)) return COMPARE[prim](inDtype, arg(0), arg(1));
-  return BINARY[prim](inDtype, arg(0), arg(1));
-}
-
-const has = (table: object, p: string): boolean => Object.prototype.hasOwnProperty.call(table, p);
-export const isUnary = (p: string): p is UnaryPrimitive => has(UNARY, p);
-export const isCompare = (p: string): p is ComparePrimitive => has(COMPARE, p);
-
-/** Arity of each elementwise primitive, for code generators. */
-export const elementwiseArity = (prim: ElementwisePrimitive): number =>
-  prim === 'select' ? 3 : prim === 'convert_element_type' || isUnary(prim) ? 1 : 2;
-
-export const isElementwise = (p: string): p is ElementwisePrimitive => has(EXPRESSIONS, p);
+/** The JS expression of one application of an elementwise primitive (see elementwise.ts's elementwiseExpr). */
+export const jsExpr = (prim: ElementwisePrimitive, inDtype: DType, outDtype: DType, operands: readonly string[]): string =>
+  elementwiseExpr(EXPRESSIONS, prim, inDtype, outDtype, operands);

@@ -3,7 +3,7 @@ import { ShapedArray } from '../../core/aval.js';
 import { Backend, DeviceBuffer, registerBackend } from '../../core/backend.js';
 import { allocTyped, computeDtype, DType, isStorageOf, TypedArray } from '../../core/dtype.js';
 import { decodeF16, encodeF16 } from '../../core/float16.js';
-import { ArrayPrimitive, Params } from '../../core/primitives.js';
+import { ArrayPrimitive, elementwiseRows, ElementwisePrimitive, Params } from '../../core/primitives.js';
 import { elementwiseKernel as ew } from './elementwise.js';
 import { dotGeneral } from './matmul.js';
 import { convGeneralDilated } from './conv.js';
@@ -11,6 +11,7 @@ import { reduceWindowMax, reduceWindowMin, reduceWindowSum, selectAndGatherAdd, 
 import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from './movement.js';
 import { gather, scatterAdd } from './indexing.js';
 import { threefry2x32 } from './random.js';
+import { fft } from './fft.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
 import { sort } from './sort.js';
 import { compileJaxpr } from './compile/index.js';
@@ -65,24 +66,16 @@ function narrowVia32<P extends ArrayPrimitive>(kernel: CpuKernel<P>): CpuKernel<
 }
 const n32 = narrowVia32;
 
-/** Rows in catalog order (src/core/primitives.ts). */
+/**
+ * Every array primitive's kernel: the elementwise ones generated from the expression table
+ * (expressions.ts), the structural ones written by hand, in catalog order (src/core/primitives.ts).
+ */
 export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
-  neg: ew('neg'), sign: ew('sign'), floor: ew('floor'), ceil: ew('ceil'), round: ew('round'), abs: ew('abs'),
-  exp: ew('exp'), log: ew('log'), expm1: ew('expm1'), log1p: ew('log1p'), sin: ew('sin'), cos: ew('cos'),
-  tanh: ew('tanh'), sqrt: ew('sqrt'), not: ew('not'),
-  erf: ew('erf'), erfc: ew('erfc'), lgamma: ew('lgamma'), digamma: ew('digamma'),
-
-  add: ew('add'), sub: ew('sub'), mul: ew('mul'), div: ew('div'), rem: ew('rem'), pow: ew('pow'),
-  max: ew('max'), min: ew('min'), atan2: ew('atan2'), and: ew('and'), or: ew('or'),
-  shift_right_logical: ew('shift_right_logical'),
-
-  eq: ew('eq'), ne: ew('ne'), lt: ew('lt'), le: ew('le'), gt: ew('gt'), ge: ew('ge'),
+  ...elementwiseRows<{ [P in ElementwisePrimitive]: CpuKernel<P> }>(ew),
 
   reduce_sum: n32(reduceKernel('reduce_sum')), reduce_max: n32(reduceKernel('reduce_max')),
   reduce_min: n32(reduceKernel('reduce_min')), reduce_prod: n32(reduceKernel('reduce_prod')),
 
-  select: ew('select'),
-  convert_element_type: ew('convert_element_type'),
   iota: n32(iota),
   argmax: n32(argmax), argmin: n32(argmin),
   broadcast_in_dim: broadcastInDim,
@@ -99,6 +92,7 @@ export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
   conv_general_dilated: n32(convGeneralDilated),
   reduce_window_sum: n32(reduceWindowSum), reduce_window_max: n32(reduceWindowMax), reduce_window_min: n32(reduceWindowMin),
   select_and_gather_add: n32(selectAndGatherAdd), select_and_scatter_add: n32(selectAndScatterAdd),
+  fft: n32(fft),
   threefry2x32,
 };
 

@@ -1,22 +1,9 @@
 // Reduction kernels: reduce_sum/max/min/prod over any set of axes, and argmax/argmin over one.
-import { allocTyped, DType, highestOf, lowestOf, TypedArray } from '../../core/dtype.js';
-import { ReducePrimitive } from '../../core/primitives.js';
+import { allocTyped, DType, isFloat, TypedArray } from '../../core/dtype.js';
+import { REDUCE_COMBINE, reduceIdentity, ReducePrimitive } from '../../core/primitives.js';
 import { Shape } from '../../core/shape.js';
 import { EXPRESSIONS } from './expressions.js';
 import type { CpuKernel } from './index.js';
-
-/** Each reduction folds with an elementwise primitive of the expression table. */
-const COMBINE = { reduce_sum: 'add', reduce_prod: 'mul', reduce_max: 'max', reduce_min: 'min' } as const;
-
-/** The fold's identity: what an empty reduction gives. */
-function identity(prim: ReducePrimitive, dtype: DType): number {
-  switch (prim) {
-    case 'reduce_sum': return 0;
-    case 'reduce_prod': return 1;
-    case 'reduce_max': return lowestOf(dtype);
-    case 'reduce_min': return highestOf(dtype);
-  }
-}
 
 /**
  * The reduced input as alternating blocks: axes of size 1 are dropped (they do not move either
@@ -51,7 +38,7 @@ function reduceLoop(prim: ReducePrimitive, accDtype: DType, pattern: string): Re
   const key = `${prim}:${accDtype}:${pattern}`;
   let loop = loops.get(key);
   if (loop) return loop;
-  const fold = (a: string, b: string) => EXPRESSIONS[COMBINE[prim]](accDtype, a, b);
+  const fold = (a: string, b: string) => EXPRESSIONS[REDUCE_COMBINE[prim]](accDtype, a, b);
   const L = pattern.length;
   const lines: string[] = [];
   for (let k = 0; k < L; k++) lines.push(`const n${k} = sizes[${k}], o${k} = outStrides[${k}];`);
@@ -86,7 +73,7 @@ export function reduceKernel<P extends ReducePrimitive>(prim: P): CpuKernel<P> {
     const dtype = oa!.dtype;
     const out = allocTyped(dtype, oa!.size);
     const acc: TypedArray = dtype === 'float32' ? new Float64Array(out.length) : out;
-    acc.fill(identity(prim, dtype));
+    acc.fill(reduceIdentity(prim, dtype));
     if (x!.length > 0) {
       const { sizes, pattern } = collapse(xa!.shape, axes);
       if (pattern === '') acc[0] = x![0]!; // a single element kept as is (all axes of size 1)

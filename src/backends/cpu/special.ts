@@ -1,5 +1,5 @@
 // Scalar special functions in float64 for the CPU kernels (erf, erfc, lgamma, digamma): the
-// elementwise templates call these by name through the helper object every generated loop gets.
+// elementwise templates call these through the JS helper prelude (prelude.ts).
 //
 // erf/erfc: for |x| < 2.5 the all-positive series erf x = 2/√π · e^{−x²} · Σ 2ⁿ x^{2n+1} / (2n+1)!!
 // (no cancellation, ~55 terms at most); erfc from 1.5 on, and erf beyond 2.5, by the continued fraction
@@ -8,7 +8,6 @@
 // digamma: reflection below ½, the recurrence ψ(x) = ψ(x+1) − 1/x up to x ≥ 10, then the
 // asymptotic series ln x − 1/(2x) − Σ B₂ₖ/(2k x^{2k}).
 
-import { f16FromBits, f16round, f16ToBits } from '../../core/float16.js';
 const SQRT_PI = Math.sqrt(Math.PI);
 
 function erfSeries(x: number): number {
@@ -92,10 +91,3 @@ export function digamma(x: number): number {
   const series = r * (1 / 12 - r * (1 / 120 - r * (1 / 252 - r * (1 / 240 - r * (1 / 132 - r * (691 / 32760 - r / 12))))));
   return result + Math.log(x) - 0.5 / x - series;
 }
-
-/** The helpers every generated CPU loop receives as `S`. */
-/**
- * The helper object generated loops reach as `S`: special functions, and float16's rounding and
- * bits ↔ value conversions (float16 storage holds bits).
- */
-export const SPECIAL = { erf, erfc, lgamma, digamma, f16round, f16bits: f16ToBits, f16val: f16FromBits };

@@ -12,7 +12,7 @@
 // domain steps through as one index (i → (i div n, i mod n)): below it only the row-major flat
 // position is affine, so nodes there that need a multi-index are materialised instead.
 import { Atom, JaxprEqn, Literal, Var } from '../../core/jaxpr.js';
-import { BinaryPrimitive, ComparePrimitive, Params, UnaryPrimitive } from '../../core/primitives.js';
+import { isElementwise, Params } from '../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../core/shape.js';
 
 /** k + Σ_d c[d]·i_d over the indices of the loop domain. */
@@ -137,21 +137,6 @@ export function operandAccess(eqn: JaxprEqn, access: Access, outShape: Shape, in
       throw new Error(`operandAccess: ${eqn.primitive} is not a movement primitive`);
   }
 }
-
-/**
- * The elementwise primitives of the catalog: each backend has a scalar expression for every one
- * (cpu/expressions.ts, webgpu/elementwise.ts). Keyed by the catalog's types, so a primitive added
- * there without a row here fails tsc.
- */
-const ELEMENTWISE: { readonly [P in UnaryPrimitive | BinaryPrimitive | ComparePrimitive | 'select' | 'convert_element_type']: true } = {
-  neg: true, sign: true, floor: true, ceil: true, round: true, abs: true, exp: true, log: true, expm1: true, log1p: true,
-  sin: true, cos: true, tanh: true, sqrt: true, not: true, erf: true, erfc: true, lgamma: true, digamma: true,
-  add: true, sub: true, mul: true, div: true, rem: true, pow: true, max: true, min: true, atan2: true, and: true, or: true,
-  shift_right_logical: true,
-  eq: true, ne: true, lt: true, le: true, gt: true, ge: true,
-  select: true, convert_element_type: true,
-};
-export const isElementwise = (p: string): boolean => Object.prototype.hasOwnProperty.call(ELEMENTWISE, p);
 
 /** Equations a fused loop computes inline: their value at one index needs only their operands' values. */
 export const MOVEMENT = new Set<string>(['broadcast_in_dim', 'reshape', 'transpose', 'slice', 'rev']);

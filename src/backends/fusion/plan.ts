@@ -22,10 +22,10 @@
 // GPU gives each output its own invocation; the CPU's loop order decides), whether a loop over a
 // matmul's result fuses into the matmul, and how many buffers one step may bind (a shader's limit).
 import { Jaxpr, JaxprEqn, Literal, Var } from '../../core/jaxpr.js';
-import { isArrayPrimitive, Params, shapeRules } from '../../core/primitives.js';
+import { isArrayPrimitive, isElementwise, Params, shapeRules } from '../../core/primitives.js';
 import { Shape, shapeEq, sizeOf } from '../../core/shape.js';
 import {
-  Affine, flatForm, formsEqual, identityAccess, identityFlat, isConstant, isElementwise, isLoopFusible, MOVEMENT, TreeVisitor, TreeWalk,
+  Affine, flatForm, formsEqual, identityAccess, identityFlat, isConstant, isLoopFusible, MOVEMENT, TreeVisitor, TreeWalk,
 } from './access.js';
 
 /** What a backend's code generator can fuse; the planning itself is the same for all. */

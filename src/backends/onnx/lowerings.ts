@@ -3,10 +3,11 @@
 import { ShapedArray } from '../../core/aval.js';
 import { DType, isFloat } from '../../core/dtype.js';
 import type { ClosedJaxpr } from '../../core/jaxpr.js';
-import { BinaryPrimitive, ComparePrimitive, Params, Primitive, ReducePrimitive, UnaryPrimitive } from '../../core/primitives.js';
+import { BinaryPrimitive, ComparePrimitive, Params, Primitive, reduceIdentity, ReducePrimitive, UnaryPrimitive } from '../../core/primitives.js';
 import { GraphBuilder, OnnxLoweringError } from './builder.js';
 import { convLowering, reduceWindowMaxLowering, reduceWindowMinLowering, reduceWindowSumLowering } from './conv.js';
 import type { OnnxDType } from './proto.js';
+import { fftLowering } from './fft.js';
 
 /** What a lowering sees besides its operands: the graph and a way to lower a sub-jaxpr in place. */
 export interface LowerContext {
@@ -123,12 +124,6 @@ const compare = (opType: string, negate = false): OnnxLowering<ComparePrimitive>
 };
 
 /** A reduction over `axes` (none: the identity); dtypes ORT cannot reduce go through int64. */
-/** The value of a reduction over nothing. */
-const IDENTITY: Record<string, (d: DType) => number> = {
-  ReduceSum: () => 0, ReduceProd: () => 1,
-  ReduceMax: (d) => (isFloat(d) ? -Infinity : d === 'int32' ? INT32_MIN : 0),
-  ReduceMin: (d) => (isFloat(d) ? Infinity : d === 'int32' ? INT32_MAX : UINT32_MAX),
-};
 /** The product over `axes` of an int64 tensor holding 32-bit words, mod 2^32: axes moved last and flattened, then halved. */
 function pairwiseProduct(g: GraphBuilder, x: string, shape: readonly number[], axes: readonly number[]): string {
   const keep = shape.map((_, i) => i).filter((i) => !axes.includes(i));
@@ -147,11 +142,11 @@ function pairwiseProduct(g: GraphBuilder, x: string, shape: readonly number[], a
   }
   return reshape(g, cur, outer);
 }
-const reduction = (opType: string, onBool: 'any' | 'all', propagatesNan: boolean): OnnxLowering<ReducePrimitive> => ({ g }, [x], { axes }, [a]) => {
+const reduction = (prim: ReducePrimitive, opType: string, onBool: 'any' | 'all', propagatesNan: boolean): OnnxLowering<ReducePrimitive> => ({ g }, [x], { axes }, [a]) => {
   if (axes.length === 0) return [g.op('Identity', [x!])];
   const d = a!.dtype, ax = g.ints(axes);
   const outShape = a!.shape.filter((_, i) => !axes.includes(i));
-  if (axes.some((i) => a!.shape[i] === 0)) return [g.constant(d as OnnxDType, outShape, new Array(outShape.reduce((p, q) => p * q, 1)).fill(IDENTITY[opType]!(d)))];
+  if (axes.some((i) => a!.shape[i] === 0)) return [g.constant(d as OnnxDType, outShape, new Array(outShape.reduce((p, q) => p * q, 1)).fill(reduceIdentity(prim, d)))];
   if (d === 'bool') {
     // any = sum of the ones is nonzero; all = not any of the negation (both right on empty axes).
     const any = (v: string) => g.op('Cast', [g.op('ReduceSum', [cast(g, v, 'bool', 'int64'), ax], { keepdims: 0 })], { to: ONNX_CODE.bool! });
@@ -410,8 +405,8 @@ export const onnxLowerings: { [P in Primitive]: OnnxLowering<P> } = {
   eq: compare('Equal'), ne: compare('Equal', true), lt: compare('Less'), le: compare('LessOrEqual'),
   gt: compare('Greater'), ge: compare('GreaterOrEqual'),
 
-  reduce_sum: reduction('ReduceSum', 'any', false), reduce_max: reduction('ReduceMax', 'any', true),
-  reduce_min: reduction('ReduceMin', 'all', true), reduce_prod: reduction('ReduceProd', 'all', false),
+  reduce_sum: reduction('reduce_sum', 'ReduceSum', 'any', false), reduce_max: reduction('reduce_max', 'ReduceMax', 'any', true),
+  reduce_min: reduction('reduce_min', 'ReduceMin', 'all', true), reduce_prod: reduction('reduce_prod', 'ReduceProd', 'all', false),
   argmax: argReduction('ArgMax'), argmin: argReduction('ArgMin'),
 
   select: one(({ g }, [p, t, f], [, ta]) => where(g, p!, t!, f!, ta!.dtype)),
@@ -486,6 +481,7 @@ export const onnxLowerings: { [P in Primitive]: OnnxLowering<P> } = {
   reduce_window_sum: reduceWindowSumLowering, reduce_window_max: reduceWindowMaxLowering, reduce_window_min: reduceWindowMinLowering,
   select_and_gather_add: noLowering('select_and_gather_add', 'it is the tangent of a max/min window reduction, which appears only in derivatives'),
   select_and_scatter_add: noLowering('select_and_scatter_add', 'it is the gradient of a max/min window reduction, which appears only in derivatives'),
+  fft: fftLowering,
   threefry2x32: ({ g }, ins, _p, [a]) => (a!.size === 0 ? [g.op('Identity', [ins[2]!]), g.op('Identity', [ins[3]!])] : threefry(g, ins)),
 
   custom_jvp_call: (ctx, ins, { name, jaxpr }) => {

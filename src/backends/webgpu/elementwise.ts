@@ -1,10 +1,10 @@
-// Elementwise kernels: one WGSL expression per primitive, mirroring the CPU's expressions.ts.
+// Elementwise kernels: the WGSL expression table, mirroring the CPU's expressions.ts, and the kernels generated from it.
 // Same semantics line for line: int division truncates and x / 0 = 0, rem takes the dividend's
 // sign, round is half to even, float max/min propagate NaN, shifts of 32 or more give 0.
 import { DType, INT_BOUNDS, isSmallInt } from '../../core/dtype.js';
 import { DTypeError } from '../../core/errors.js';
-import { BinaryPrimitive, ComparePrimitive, UnaryPrimitive } from '../../core/primitives.js';
-import type { ElementwisePrimitive, ExprTemplate } from '../cpu/expressions.js';
+import { ELEMENTWISE_KINDS } from '../../core/primitives.js';
+import { ElementwisePrimitive, elementwiseExpr, ExpressionTable } from '../elementwise.js';
 import { bindings, BufferDecl, elementwiseStep, i, inp, out, perItem, Slot, u, vectorizable, WebGpuKernel, wgslType, withHelpers } from './wgsl.js';
 
 // Operands are WGSL values of the storage type: f32, i32, u32, and bool as u32 0/1. WGSL's i32
@@ -41,7 +41,26 @@ const call = (fn: string): Unary => (_d, x) => `${fn}(${x})`;
 const cmp = (op: string): Binary => (d, a, b) =>
   isF(d) ? b2u(`ordered_f32(${a}, ${b}) && (${a}) ${op} (${b})`) : b2u(`(${a}) ${op} (${b})`);
 
-const UNARY: { [P in UnaryPrimitive]: Unary } = {
+/** Float → bool is x != 0 with NaN → true: the bits without the sign are nonzero. */
+function convert(d: DType, x: string, to: DType): string {
+  if (d === to) return `(${x})`;
+  const asI = isF(d) ? `f32_to_i32(${x})` : isI(d) ? `(${x})` : `bitcast<i32>(${x})`;
+  const asU = isF(d) ? `f32_to_u32(${x})` : isI(d) ? `bitcast<u32>(${x})` : `(${x})`;
+  switch (to) {
+    case 'bool': return isF(d) ? b2u(`(bitcast<u32>(${x}) << 1u) != 0u`) : b2u(`(${x}) != ${zeroOf(d)}`);
+    case 'float32': return `f32(${x})`;
+    case 'float16': return `f16_round(f32(${x}))`;
+    case 'int32': return asI;
+    case 'uint32': return asU;
+    // From a float: saturate at the type's range (NaN → 0); from an integer: wrap (keep the low bits).
+    case 'int8': case 'int16': return isF(d) ? `clamp(${asI}, ${i(INT_BOUNDS[to][0])}, ${i(INT_BOUNDS[to][1])})` : narrowOut(to, asI);
+    case 'uint8': case 'uint16': return isF(d) ? `min(${asU}, ${u(INT_BOUNDS[to][1])})` : narrowOut(to, asU);
+    case 'float64': throw new DTypeError('convert_element_type: the webgpu backend cannot hold float64 arrays');
+  }
+}
+
+/** The table: every elementwise primitive, rows in catalog order, typed exactly as the CPU's. */
+export const WGSL_EXPRESSIONS: ExpressionTable = {
   neg: (d, x) => (isU(d) ? `(0u - (${x}))` : `(-(${x}))`),
   sign: (d, x) => (isF(d) ? `sign_f32(${x})` : isI(d) ? `sign(${x})` : `min(${x}, 1u)`),
   floor: call('floor'),
@@ -60,9 +79,7 @@ const UNARY: { [P in UnaryPrimitive]: Unary } = {
   sqrt: call('sqrt_f32'),
   not: (d, x) => (d === 'bool' ? `((${x}) ^ 1u)` : `(~(${x}))`),
   erf: call('erf_f32'), erfc: call('erfc_f32'), lgamma: call('lgamma_f32'), digamma: call('digamma_f32'),
-};
 
-const BINARY: { [P in BinaryPrimitive]: Binary } = {
   add: (d, a, b) => (d === 'bool' ? `((${a}) | (${b}))` : `((${a}) + (${b}))`),
   sub: (_d, a, b) => `((${a}) - (${b}))`,
   mul: (d, a, b) => (d === 'bool' ? `((${a}) & (${b}))` : `((${a}) * (${b}))`),
@@ -84,60 +101,29 @@ const BINARY: { [P in BinaryPrimitive]: Binary } = {
     const pattern = w === 32 ? `bitcast<u32>(${a})` : `(bitcast<u32>(${a}) & ${u(2 ** w - 1)})`;
     return `select(bitcast<i32>(${pattern} >> bitcast<u32>(${b})), 0i, bitcast<u32>(${b}) >= ${w}u)`;
   },
-};
 
-const COMPARE: { [P in ComparePrimitive]: Binary } = {
   eq: cmp('=='), lt: cmp('<'), le: cmp('<='), gt: cmp('>'), ge: cmp('>='),
   /** NaN is unequal to everything, itself included. */
   ne: (d, a, b) => (isF(d) ? b2u(`!ordered_f32(${a}, ${b}) || (${a}) != (${b})`) : b2u(`(${a}) != (${b})`)),
-};
 
-/** Float → bool is x != 0 with NaN → true: the bits without the sign are nonzero. */
-function convert(d: DType, x: string, to: DType): string {
-  if (d === to) return `(${x})`;
-  const asI = isF(d) ? `f32_to_i32(${x})` : isI(d) ? `(${x})` : `bitcast<i32>(${x})`;
-  const asU = isF(d) ? `f32_to_u32(${x})` : isI(d) ? `bitcast<u32>(${x})` : `(${x})`;
-  switch (to) {
-    case 'bool': return isF(d) ? b2u(`(bitcast<u32>(${x}) << 1u) != 0u`) : b2u(`(${x}) != ${zeroOf(d)}`);
-    case 'float32': return `f32(${x})`;
-    case 'float16': return `f16_round(f32(${x}))`;
-    case 'int32': return asI;
-    case 'uint32': return asU;
-    // From a float: saturate at the type's range (NaN → 0); from an integer: wrap (keep the low bits).
-    case 'int8': case 'int16': return isF(d) ? `clamp(${asI}, ${i(INT_BOUNDS[to][0])}, ${i(INT_BOUNDS[to][1])})` : narrowOut(to, asI);
-    case 'uint8': case 'uint16': return isF(d) ? `min(${asU}, ${u(INT_BOUNDS[to][1])})` : narrowOut(to, asU);
-    case 'float64': throw new DTypeError('convert_element_type: the webgpu backend cannot hold float64 arrays');
-  }
-}
-
-/** The table: every elementwise primitive, typed exactly as the CPU's. */
-export const WGSL_EXPRESSIONS: { [P in ElementwisePrimitive]: ExprTemplate<P> } = {
-  ...UNARY,
-  ...BINARY,
-  ...COMPARE,
   select: (_d, p, t, f) => `select(${f}, ${t}, (${p}) != 0u)`,
   convert_element_type: convert,
 };
 
-const has = (table: object, p: string): boolean => Object.prototype.hasOwnProperty.call(table, p);
-
-/** The WGSL expression of one application, dispatched uniformly (for code generators holding an equation). */
+/**
+ * The WGSL expression of one application (see ../elementwise.ts's elementwiseExpr). Arithmetic
+ * results of the narrow dtypes are brought back into range (narrowOut); comparisons, select and
+ * conversions already are.
+ */
 export function wgslElementwiseExpr(prim: ElementwisePrimitive, inDtype: DType, outDtype: DType, operands: readonly string[]): string {
-  const arg = (k: number): string => {
-    const o = operands[k];
-    if (o === undefined) throw new Error(`${prim}: expected more operands, got ${operands.length}`);
-    return o;
-  };
-  if (prim === 'convert_element_type') return convert(inDtype, arg(0), outDtype);
-  if (prim === 'select') return WGSL_EXPRESSIONS.select(inDtype, arg(0), arg(1), arg(2));
-  if (has(COMPARE, prim)) return COMPARE[prim as ComparePrimitive](inDtype, arg(0), arg(1));
-  const e = has(UNARY, prim) ? UNARY[prim as UnaryPrimitive](inDtype, arg(0)) : BINARY[prim as BinaryPrimitive](inDtype, arg(0), arg(1));
-  return narrowOut(outDtype, e);
+  const e = elementwiseExpr(WGSL_EXPRESSIONS, prim, inDtype, outDtype, operands);
+  const kind = ELEMENTWISE_KINDS[prim];
+  return kind === 'unary' || kind === 'binary' ? narrowOut(outDtype, e) : e;
 }
 
-/** A fold step for reductions: the binary expression of `prim` at `d`. */
+/** A fold step for reductions: the binary expression of `prim` at `d` (wrapped for the narrow integers). */
 export const combineExpr = (prim: 'add' | 'mul' | 'max' | 'min', d: DType, acc: string, x: string): string =>
-  isSmallInt(d) ? narrowOut(d, BINARY[prim](d, acc, x)) : BINARY[prim](d, acc, x);
+  isSmallInt(d) ? narrowOut(d, WGSL_EXPRESSIONS[prim](d, acc, x)) : WGSL_EXPRESSIONS[prim](d, acc, x);
 
 /**
  * The kernel of an elementwise primitive: one invocation per element, operands loaded into

@@ -4,10 +4,10 @@
 import { ShapedArray } from '../../core/aval.js';
 import { Backend, DeviceBuffer, registerBackend } from '../../core/backend.js';
 import { computeDtype, DType } from '../../core/dtype.js';
-import { isElementwise } from '../cpu/expressions.js';
+import { isElementwise } from '../../core/primitives.js';
 import { isNarrow, needsNarrowing, widenAval } from './narrow.js';
 import { CotangentError } from '../../core/errors.js';
-import { ArrayPrimitive, Params } from '../../core/primitives.js';
+import { ArrayPrimitive, elementwiseRows, ElementwisePrimitive, Params } from '../../core/primitives.js';
 import { compileJaxpr } from './compile/index.js';
 // The public functions below wrap device.ts's rather than re-export them, so these declarations
 // never import device.ts's, which name WebGPU's types (a consumer need not have @webgpu/types).
@@ -23,6 +23,7 @@ import { gather, scatterAdd } from './indexing.js';
 import { dotGeneral, MatmulKernel, setMatmulKernel as chooseMatmulKernel } from './matmul.js';
 import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from './movement.js';
 import { threefry2x32 } from './random.js';
+import { fft } from './fft.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
 import { sort } from './sort.js';
 import { Plan, WebGpuKernel } from './wgsl.js';
@@ -30,24 +31,16 @@ import { Plan, WebGpuKernel } from './wgsl.js';
 export type { WebGpuKernel } from './wgsl.js';
 export type { MemoryStats } from './memory-stats.js';
 
-/** Rows in catalog order (src/core/primitives.ts), as the CPU's table. */
+/**
+ * Every array primitive's kernel, as the CPU's table: the elementwise ones generated from the WGSL
+ * expression table (elementwise.ts), the structural ones written by hand, in catalog order.
+ */
 export const webgpuKernels: { [P in ArrayPrimitive]: WebGpuKernel<P> } = {
-  neg: ew('neg'), sign: ew('sign'), floor: ew('floor'), ceil: ew('ceil'), round: ew('round'), abs: ew('abs'),
-  exp: ew('exp'), log: ew('log'), expm1: ew('expm1'), log1p: ew('log1p'), sin: ew('sin'), cos: ew('cos'),
-  tanh: ew('tanh'), sqrt: ew('sqrt'), not: ew('not'),
-  erf: ew('erf'), erfc: ew('erfc'), lgamma: ew('lgamma'), digamma: ew('digamma'),
-
-  add: ew('add'), sub: ew('sub'), mul: ew('mul'), div: ew('div'), rem: ew('rem'), pow: ew('pow'),
-  max: ew('max'), min: ew('min'), atan2: ew('atan2'), and: ew('and'), or: ew('or'),
-  shift_right_logical: ew('shift_right_logical'),
-
-  eq: ew('eq'), ne: ew('ne'), lt: ew('lt'), le: ew('le'), gt: ew('gt'), ge: ew('ge'),
+  ...elementwiseRows<{ [P in ElementwisePrimitive]: WebGpuKernel<P> }>(ew),
 
   reduce_sum: reduceKernel('reduce_sum'), reduce_max: reduceKernel('reduce_max'),
   reduce_min: reduceKernel('reduce_min'), reduce_prod: reduceKernel('reduce_prod'),
 
-  select: ew('select'),
-  convert_element_type: ew('convert_element_type'),
   iota,
   argmax, argmin,
   broadcast_in_dim: broadcastInDim,
@@ -64,6 +57,7 @@ export const webgpuKernels: { [P in ArrayPrimitive]: WebGpuKernel<P> } = {
   conv_general_dilated: convGeneralDilated,
   reduce_window_sum: reduceWindowSum, reduce_window_max: reduceWindowMax, reduce_window_min: reduceWindowMin,
   select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
+  fft,
   threefry2x32,
 };
 

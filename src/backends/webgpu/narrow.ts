@@ -8,7 +8,7 @@
 import { ShapedArray } from '../../core/aval.js';
 import { computeDtype } from '../../core/dtype.js';
 import { ClosedJaxpr, Jaxpr, JaxprEqn, Var } from '../../core/jaxpr.js';
-import { isElementwise } from '../cpu/expressions.js';
+import { isElementwise } from '../../core/primitives.js';
 
 export const isNarrow = (a: ShapedArray): boolean => computeDtype(a.dtype) !== a.dtype;
 export const widenAval = (a: ShapedArray): ShapedArray => (isNarrow(a) ? new ShapedArray(a.shape, computeDtype(a.dtype), a.weakType) : a);

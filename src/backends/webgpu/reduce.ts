@@ -1,16 +1,13 @@
 // Reduction kernels: reduce_sum/max/min/prod over any set of axes, and argmax/argmin over one.
 import { DType } from '../../core/dtype.js';
-import { ReducePrimitive } from '../../core/primitives.js';
+import { REDUCE_COMBINE, ReducePrimitive } from '../../core/primitives.js';
 import { Shape, sizeOf } from '../../core/shape.js';
 import { combineExpr } from './elementwise.js';
 import {
   bindings, dot, elementwiseStep, entry, highest, inp, lowest, one, out, unravel, u, WebGpuKernel, wgslType, withHelpers, zero,
 } from './wgsl.js';
 
-/** Each reduction folds with an elementwise primitive of the expression table (bool: add is or, mul is and). */
-export const COMBINE = { reduce_sum: 'add', reduce_prod: 'mul', reduce_max: 'max', reduce_min: 'min' } as const;
-
-/** The fold's identity: what an empty reduction gives (the CPU's values). */
+/** The fold's identity, the catalog's reduceIdentity spelled in WGSL (extremes made at run time, see wgsl.ts). */
 export function identity(prim: ReducePrimitive, d: DType): string {
   switch (prim) {
     case 'reduce_sum': return zero(d);
@@ -55,7 +52,7 @@ export const COOP = 64;
 export function reduceKernel<P extends ReducePrimitive>(prim: P): WebGpuKernel<P> {
   return ({ params: { axes }, inAvals: [xa], outAvals: [oa] }) => {
     const d = oa!.dtype, t = wgslType(d);
-    const fold = (acc: string, v: string) => combineExpr(COMBINE[prim], d, acc, v);
+    const fold = (acc: string, v: string) => combineExpr(REDUCE_COMBINE[prim], d, acc, v);
     const { kept, reduced } = collapse(xa!.shape, axes);
     const R = reduced.reduce((a, b) => a * b.size, 1);
     const OUT = oa!.size;

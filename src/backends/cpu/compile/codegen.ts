@@ -15,11 +15,11 @@
 // float32 operation is wrapped in Math.fround (the same rounding at the same points: bitwise equal
 // results). Operations whose float32 result is always representable (neg, abs, max, select, …)
 // skip it. Reductions fold float32 in float64 and round once, as the eager kernel does.
-import { castScalar, DType, highestOf, lowestOf, typedArrayCtor } from '../../../core/dtype.js';
+import { castScalar, DType, typedArrayCtor } from '../../../core/dtype.js';
 import { Jaxpr, JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
-import { Params } from '../../../core/primitives.js';
+import { ElementwisePrimitive, Params, REDUCE_COMBINE, reduceIdentity, ReducePrimitive } from '../../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../../core/shape.js';
-import { ElementwisePrimitive, elementwiseExpr, EXPRESSIONS, loadExpr, storeExpr } from '../expressions.js';
+import { EXPRESSIONS, jsExpr, loadExpr, storeExpr } from '../expressions.js';
 import { f16ToBits } from '../../../core/float16.js';
 import { Access, Affine, constantForm, flatForm, formKey, formsRead, identityAccess, identityFlat, isConstant, Nest, readLeaf, TreeVisitor, TreeWalk } from '../../fusion/access.js';
 import { BufferPlan, Storage } from '../../fusion/buffers.js';
@@ -56,17 +56,6 @@ const indent = (lines: readonly string[]) => lines.map((l) => '  ' + l);
 
 /** float32 results of these, on float32 operands, are already float32: no rounding needed. */
 const EXACT_F32 = new Set<string>(['neg', 'sign', 'floor', 'ceil', 'round', 'abs', 'max', 'min', 'select', 'rem']);
-
-/** Each reduction folds with an elementwise primitive of the expression table, from its identity. */
-const COMBINE = { reduce_sum: 'add', reduce_prod: 'mul', reduce_max: 'max', reduce_min: 'min' } as const;
-function identity(prim: keyof typeof COMBINE, dtype: DType): number {
-  switch (prim) {
-    case 'reduce_sum': return 0;
-    case 'reduce_prod': return 1;
-    case 'reduce_max': return lowestOf(dtype);
-    case 'reduce_min': return highestOf(dtype);
-  }
-}
 
 /** The names the jaxpr printer gives variables (a, b, …, z, aa, …), so the code reads against asText(). */
 function printerNames(jaxpr: Jaxpr): Map<Var, string> {
@@ -137,7 +126,7 @@ class Emitter {
   op(eqn: JaxprEqn, ops: readonly Val[]): Val {
     const out = eqn.outvars[0]!.aval.dtype;
     const inDtype = (eqn.inputs[eqn.inputs.length - 1]!).aval.dtype;
-    let expr = elementwiseExpr(eqn.primitive as ElementwisePrimitive, inDtype, out, ops.map((o) => o.ref));
+    let expr = jsExpr(eqn.primitive as ElementwisePrimitive, inDtype, out, ops.map((o) => o.ref));
     const exact = EXACT_F32.has(eqn.primitive) || (eqn.primitive === 'convert_element_type' && (inDtype === 'float32' || inDtype === 'bool'));
     if (out === 'float32' && this.round && !exact) expr = `Math.fround(${expr})`;
     // float16 is rounded at every operation, as eager rounds each result into its storage.
@@ -240,11 +229,11 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     const decls = [r, ...step.epilogue].filter((v) => stored.has(v)).map(declare);
     const epi = step.epilogue.length ? ` with epilogue → ${step.epilogue.map((v) => `${names.get(v)}:${v.aval.str()}`).join(', ')}` : '';
     const head = `// fused ${e.primitive}[axes=(${axes.join(', ')})] → ${names.get(r)}:${r.aval.str()}${epi}`;
-    const prim = e.primitive as keyof typeof COMBINE;
+    const prim = e.primitive as ReducePrimitive;
     // An empty input: the result is the identity. It has no buffer when nothing reads it (it has no
     // elements, or its consumers have none), and then there is nothing to write.
     if (x.aval.size === 0) {
-      const fill = stored.has(r) && r.aval.size > 0 ? [`${buf(r)}.fill(${storageLiteral(outDtype, identity(prim, outDtype))});`] : [];
+      const fill = stored.has(r) && r.aval.size > 0 ? [`${buf(r)}.fill(${storageLiteral(outDtype, reduceIdentity(prim, outDtype))});`] : [];
       return { decls, comments: [head], code: fill };
     }
 
@@ -268,7 +257,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     const v = new TreeWalk(producer, rank, codegenVisitor(em, domain, new Map(), (f) => f, fused)).atom(x, idAccess);
     // float32 and float16 fold in float64 and round once (float16 through float32, as eager computes it).
     const accDtype: DType = outDtype === 'float32' || outDtype === 'float16' ? 'float64' : outDtype;
-    const fold = (a: string, b: string) => EXPRESSIONS[COMBINE[prim]](accDtype, a, b);
+    const fold = (a: string, b: string) => EXPRESSIONS[REDUCE_COMBINE[prim]](accDtype, a, b);
     let code: string[];
 
     if (x.aval.size === 1) {
@@ -284,7 +273,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
       const back = sc === undefined ? [] : outDtype === 'float16'
         ? [`for (let k = 0; k < ${r.aval.size}; k++) ${buf(r)}[k] = S.f16bits(Math.fround(${acc}[k]));`]
         : [`${buf(r)}.set(${acc});`];
-      code = [`${acc}.fill(${jsNumber(identity(prim, outDtype))});`, ...em.render(null), ...back];
+      code = [`${acc}.fill(${jsNumber(reduceIdentity(prim, outDtype))});`, ...em.render(null), ...back];
     } else {
       // Each output element is finished before the next: fold into a local, then store it and run the epilogue.
       const depth = nest.axes.filter((g) => g.kind === 'K').length;
@@ -296,7 +285,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
         em.inner.push(`if (where < 0 || (best === best && (${v.ref} !== ${v.ref} || ${v.ref} ${better} best))) { best = ${v.ref}; where = i${depth}; }`);
         result = 'where';
       } else {
-        init = [`let acc = ${jsNumber(identity(prim, outDtype))};`];
+        init = [`let acc = ${jsNumber(reduceIdentity(prim, outDtype))};`];
         em.inner.push(`acc = ${fold('acc', v.ref)};`);
         result = outDtype === 'float32' ? 'Math.fround(acc)' : outDtype === 'float16' ? 'S.f16round(Math.fround(acc))' : 'acc';
       }

@@ -13,7 +13,7 @@ import { CPU_POLICY, planFusion } from '../../fusion/plan.js';
 import { CPU_BUFFERS, PoolStats, scratchPool } from './buffers.js';
 import { CodegenOptions, generate } from './codegen.js';
 import { cpuControl, isControl, RawProgram } from './control.js';
-import { SPECIAL } from '../special.js';
+import { withPrelude } from '../prelude.js';
 
 export type CompileOptions = CodegenOptions;
 
@@ -68,7 +68,7 @@ export function compileJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], o
       });
     },
   };
-  const run = new Function('X', 'S', gen.source)(env, SPECIAL) as (inputs: readonly DeviceBuffer[]) => TypedArray[];
+  const run = withPrelude(['X'], gen.source, env) as (inputs: readonly DeviceBuffer[]) => TypedArray[];
   return {
     text: [`function (X) {\n${gen.source}\n}`, ...gen.calls.flatMap((e, i) => (isControl(e.primitive)
       ? (cpuControl[e.primitive].bodies as (p: unknown) => readonly ClosedJaxpr[])(e.params).map((b, k) => `// X.bodies[${i}][${k}] (${e.primitive}):\n${rawProgram(b).text}`) : []))].join('\n'),

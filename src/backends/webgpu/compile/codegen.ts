@@ -15,13 +15,12 @@
 // shader creation and rejects some that are fine at run time (integer overflow, division by zero).
 import { castScalar, DType } from '../../../core/dtype.js';
 import { JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
-import { Params, ReducePrimitive } from '../../../core/primitives.js';
+import { ElementwisePrimitive, Params, REDUCE_COMBINE, ReducePrimitive } from '../../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../../core/shape.js';
-import type { ElementwisePrimitive } from '../../cpu/expressions.js';
 import { Access, Affine, flatForm, formKey, formsRead, identityAccess, identityFlat, Nest, readLeaf, TreeVisitor, TreeWalk } from '../../fusion/access.js';
 import { CallStep, FusionPlan, LoopStep, reducedAxes, ReduceStep } from '../../fusion/plan.js';
 import { combineExpr, wgslElementwiseExpr } from '../elementwise.js';
-import { COMBINE, cooperative, COOP, identity } from '../reduce.js';
+import { cooperative, COOP, identity } from '../reduce.js';
 import { entry, i, perElement, perItem, u, vectorizable, wgslType } from '../wgsl.js';
 
 /** What code generation needs from the lowering: the plan and the binding name of each buffer. */
@@ -323,7 +322,7 @@ export function reduceShader(step: ReduceStep, ctx: ShaderContext): Shader {
   const loops = nest.axes.map((g, k) => ({ g, k })).filter(({ g }) => g.kind === 'R');
   if (coop) {
     // A workgroup per output: strided partial folds, then a tree in workgroup memory (as reduce.ts).
-    const fold = (a: string, b: string) => combineExpr(COMBINE[prim], d, a, b);
+    const fold = (a: string, b: string) => combineExpr(REDUCE_COMBINE[prim], d, a, b);
     const body = [
       'let o = wid;',
       ...em.lines[0],
@@ -354,7 +353,7 @@ export function reduceShader(step: ReduceStep, ctx: ShaderContext): Shader {
     result = d === 'int32' ? 'at' : 'u32(at)';
   } else {
     init = [`var acc: ${t} = ${identity(prim, d)};`];
-    step1 = [`acc = ${combineExpr(COMBINE[prim], d, 'acc', v.ref)};`];
+    step1 = [`acc = ${combineExpr(REDUCE_COMBINE[prim], d, 'acc', v.ref)};`];
     result = 'acc';
   }
   // Nested loops over the reduced axes, innermost last (the input's order).
