@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { NDArray } from '../src/core/array.js';
 import * as lax from '../src/lax.js';
 import { Primitive } from '../src/core/primitives.js';
+import * as linalg from '../src/core/linalg.js';
 import { selectAndGatherAdd, selectAndScatterAdd } from '../src/core/window.js';
 import { checkpoint, customJvp, customVjp, grad, jit, jvp, vjp } from '../src/index.js';
 import { checkGrads, checkJvp, checkVjp, CheckOptions, Fn, Rng } from './helpers/check-grads.js';
@@ -32,7 +33,36 @@ const softplus = customJvp((x: NDArray) => lax.log1p(lax.exp(x))).defJvp(([x], [
   return [y, lax.mul(t as NDArray, sigmoid)];
 });
 
+// Linear algebra: operands built so the primitive's preconditions hold near the point (positive
+// definite, well separated eigen- and singular values, distinct pivots), outputs joined into one array.
+const joined = (...xs: NDArray[]) => lax.concatenate(xs.map((x) => lax.reshape(x, [x.size])), 0);
+const spd = (x: NDArray) => lax.add(linalg.matmul(x, linalg.mT(x)), linalg.eye(x.shape[0]!, x, [], x.shape[0]!));
+const TS = (leftSide: boolean, lower: boolean, transposeA: boolean, unitDiagonal = false) => ({ leftSide, lower, transposeA, unitDiagonal });
+const wellConditioned = (a: NDArray) => lax.add(a, lax.mul(linalg.eye(a.shape[0]!, a), lax.fullLike(a, 3)));
+
 const cases: { [P in Primitive]: GradCase[] } = {
+  cholesky: [{ name: 'of x·xᵀ + I', args: (r) => [r.array([3, 3])], f: (x) => linalg.choleskyPrim(spd(x)) }],
+  triangular_solve: [
+    { name: 'lower, left', args: (r) => [r.array([3, 3]), r.array([3, 2])], f: (a, b) => linalg.triangularSolvePrim(wellConditioned(a), b, TS(true, true, false)) },
+    { name: 'upper, right, transposed', args: (r) => [r.array([3, 3]), r.array([2, 3])], f: (a, b) => linalg.triangularSolvePrim(wellConditioned(a), b, TS(false, false, true)) },
+    { name: 'unit diagonal, batched', args: (r) => [r.array([2, 3, 3]), r.array([2, 3, 1])], f: (a, b) => linalg.triangularSolvePrim(a, b, TS(true, true, false, true)) },
+  ],
+  lu: [
+    { name: 'square', args: (r) => [r.array([3, 3])], f: (x) => linalg.luPrim(x)[0] },
+    { name: 'tall', args: (r) => [r.array([4, 2])], f: (x) => linalg.luPrim(x)[0] },
+    { name: 'wide', args: (r) => [r.array([2, 4])], f: (x) => linalg.luPrim(x)[0] },
+  ],
+  qr: [
+    { name: 'tall, reduced', args: (r) => [r.array([4, 3])], f: (x) => joined(...linalg.qrPrim(x, false)) },
+    { name: 'square, complete', args: (r) => [r.array([3, 3])], f: (x) => joined(...linalg.qrPrim(x, true)) },
+    { name: 'wide', args: (r) => [r.array([2, 4])], f: (x) => joined(...linalg.qrPrim(x, false)) },
+  ],
+  eigh: [{ name: 'of x + xᵀ', args: (r) => [r.array([3, 3])], f: (x) => joined(...linalg.eighPrim(lax.add(x, linalg.mT(x)), true)) }],
+  svd: [
+    { name: 'tall, reduced', args: (r) => [r.array([4, 3])], f: (x) => joined(...linalg.svdPrim(x, false, true)) },
+    { name: 'wide, reduced', args: (r) => [r.array([2, 3])], f: (x) => joined(...linalg.svdPrim(x, false, true)) },
+    { name: 'values only', args: (r) => [r.array([3, 3])], f: (x) => linalg.svdPrim(x, false, false)[0]! },
+  ],
   neg: [{ args: one, f: lax.neg }],
   sign: [{ args: (r) => [r.awayFromZero(S)], f: (x) => lax.mul(x, lax.sign(x)) }],
   floor: [{ args: (r) => [r.array(S, 1.1, 1.4)], f: (x) => lax.mul(x, lax.floor(x)) }],

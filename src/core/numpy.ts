@@ -40,6 +40,7 @@ export * from './creation.js';
 export * from './numpy-shape.js';
 export * from './numpy-reduce.js';
 export * from './numpy-linalg.js';
+export * as linalg from './np-linalg.js';
 export * from './numpy-sort.js';
 export * from './numpy-conv.js';
 export * from './numpy-math.js';

@@ -79,6 +79,27 @@ export interface WindowParams {
 /** Which element of a window is selected: the first maximum ('ge') or the first minimum ('le'). */
 export type SelectPrim = 'ge' | 'le';
 
+/**
+ * Matrix decompositions over the last two axes (leading axes are a batch), as JAX's lax.linalg
+ * primitives; everything else in np.linalg derives from these (src/core/linalg.ts).
+ */
+export interface LinalgParams {
+  /** (…, n, n) → L, lower with zeros above; reads only the lower triangle. Not positive definite: all NaN (as JAX). */
+  cholesky: NoParams;
+  /**
+   * Operands (a: (…, n, n), b): x with op(a)·x = b (leftSide) or x·op(a) = b, op(a) = aᵀ if
+   * transposeA. Reads only a's `lower` (or upper) triangle, and not its diagonal if unitDiagonal.
+   */
+  triangular_solve: { leftSide: boolean; lower: boolean; transposeA: boolean; unitDiagonal: boolean };
+  /** (…, m, n) → (lu, pivots int32 (…, min(m, n)), permutation int32 (…, m)): a[permutation] = L·U, partial pivoting (LAPACK's getrf). */
+  lu: NoParams;
+  /** (…, m, n) → (q, r) by Householder reflections (LAPACK's signs); q is m×m if fullMatrices, else m×min(m, n). */
+  qr: { fullMatrices: boolean };
+  /** (…, n, n) symmetric → (v, w): eigenvalues w ascending, a·v = v·diag(w); reads the `lower` (or upper) triangle. */
+  eigh: { lower: boolean };
+  /** (…, m, n) → (s descending, u, vt) or (s) alone; u is m×m and vt n×n if fullMatrices, else m×k and k×n. */
+  svd: { fullMatrices: boolean; computeUv: boolean };
+}
 /** XLA's FFT types. ifft and irfft carry the 1/N of the inverse transform; fft and rfft are unnormalized. */
 export type FftType = 'fft' | 'ifft' | 'rfft' | 'irfft';
 /**
@@ -90,7 +111,7 @@ export type FftType = 'fft' | 'ifft' | 'rfft' | 'irfft';
 export interface FftParams { readonly fftType: FftType; readonly fftLengths: readonly number[] }
 
 /** Primitives on arrays: what backends implement as kernels. */
-export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, CompareParams, ReduceParams {
+export interface ArrayPrimitiveParams extends UnaryParams, BinaryParams, CompareParams, ReduceParams, LinalgParams {
   select: NoParams;
   convert_element_type: { newDtype: DType; weakType: boolean };
   iota: { dtype: DType; shape: Shape; dimension: number };
@@ -165,6 +186,7 @@ export type UnaryPrimitive = keyof UnaryParams;
 export type BinaryPrimitive = keyof BinaryParams;
 export type ComparePrimitive = keyof CompareParams;
 export type ReducePrimitive = keyof ReduceParams;
+export type LinalgPrimitive = keyof LinalgParams;
 export type HigherOrderPrimitive = keyof HigherOrderParams;
 export type Params<P extends Primitive> = PrimitiveParams[P];
 
@@ -472,6 +494,44 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
     if (avals[0]!.dtype !== 'uint32') return fail(`operands must be uint32, got ${avals[0]!.str()}`);
     return ok(avals[2]!, avals[3]!);
   },
+  cholesky: (avals) => {
+    const a = arity(1, avals) ?? matrixOperand(avals[0]!, true); if (a) return fail(a);
+    return ok(avals[0]!.strong());
+  },
+  triangular_solve: (avals, { leftSide }) => {
+    const bad = arity(2, avals); if (bad) return fail(bad);
+    const [a, b] = avals as [ShapedArray, ShapedArray];
+    const m = matrixOperand(a, true) ?? matrixOperand(b, false); if (m) return fail(m);
+    if (a.dtype !== b.dtype) return fail(`a and b must share a dtype, got ${a.str()} and ${b.str()}`);
+    if (!shapeEq(a.shape.slice(0, -2), b.shape.slice(0, -2))) return fail(`a and b must have the same batch dimensions, got ${a.str()} and ${b.str()}`);
+    const n = a.shape[a.ndim - 1]!, k = b.shape[leftSide ? b.ndim - 2 : b.ndim - 1]!;
+    if (k !== n) return fail(`a is ${n}×${n} but b's ${leftSide ? 'rows' : 'columns'} number ${k} (${a.str()}, ${b.str()}, leftSide ${leftSide})`);
+    return ok(b.strong());
+  },
+  lu: (avals) => {
+    const a = arity(1, avals) ?? matrixOperand(avals[0]!, false); if (a) return fail(a);
+    const x = avals[0]!, batch = x.shape.slice(0, -2), [m, n] = x.shape.slice(-2) as [number, number];
+    return ok(x.strong(), new ShapedArray([...batch, Math.min(m, n)], 'int32'), new ShapedArray([...batch, m], 'int32'));
+  },
+  qr: (avals, { fullMatrices }) => {
+    const a = arity(1, avals) ?? matrixOperand(avals[0]!, false); if (a) return fail(a);
+    const x = avals[0]!, batch = x.shape.slice(0, -2), [m, n] = x.shape.slice(-2) as [number, number];
+    const k = fullMatrices ? m : Math.min(m, n);
+    return ok(new ShapedArray([...batch, m, k], x.dtype), new ShapedArray([...batch, k, n], x.dtype));
+  },
+  eigh: (avals) => {
+    const a = arity(1, avals) ?? matrixOperand(avals[0]!, true); if (a) return fail(a);
+    const x = avals[0]!;
+    return ok(x.strong(), new ShapedArray(x.shape.slice(0, -1), x.dtype));
+  },
+  svd: (avals, { fullMatrices, computeUv }) => {
+    const a = arity(1, avals) ?? matrixOperand(avals[0]!, false); if (a) return fail(a);
+    const x = avals[0]!, batch = x.shape.slice(0, -2), [m, n] = x.shape.slice(-2) as [number, number];
+    const k = Math.min(m, n);
+    const s = new ShapedArray([...batch, k], x.dtype);
+    if (!computeUv) return ok(s);
+    return ok(s, new ShapedArray([...batch, m, fullMatrices ? m : k], x.dtype), new ShapedArray([...batch, fullMatrices ? n : k, n], x.dtype));
+  },
 
   // Higher-order primitives: their output avals come from tracing their function.
   custom_jvp_call: () => fail('custom_jvp_call has no static shape rule: its outputs come from tracing its function'),
@@ -491,6 +551,14 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
   while: (avals, params) => higherOrderShape('while')(avals, params),
   checkpoint: (avals, params) => higherOrderShape('checkpoint')(avals, params),
 };
+
+/** Why `x` is not a float matrix (a square one if `square`), or null: the linalg primitives' operand check. */
+function matrixOperand(x: ShapedArray, square: boolean): string | null {
+  if (!isFloat(x.dtype)) return `got ${x.str()}, expected a float dtype (float32 or float64)`;
+  if (x.ndim < 2) return `got ${x.str()}, expected a matrix (at least 2 dimensions: …, rows, columns)`;
+  if (square && x.shape[x.ndim - 1] !== x.shape[x.ndim - 2]) return `got ${x.str()}, expected square matrices in the last two dimensions`;
+  return null;
+}
 
 /** (n − 1)·d + 1: the extent of n points d apart (0 for n = 0). */
 export const dilateDim = (n: number, d: number): number => (n === 0 ? 0 : (n - 1) * d + 1);

@@ -3,7 +3,8 @@
 // `device = 'cuda' if torch.cuda.is_available() else 'cpu'` ports line for line.
 import { ConcreteArray, NDArray } from '../core/array.js';
 import { getBackend } from '../core/backend.js';
-import { DType, isDType } from '../core/dtype.js';
+import { DType, DTYPES, isDType } from '../core/dtype.js';
+import { DTypeError } from '../core/errors.js';
 import { initWebGPU } from '../backends/webgpu/index.js';
 
 /**
@@ -72,12 +73,15 @@ export interface ToOptions {
  * name is an error naming `op`). Returns the backend name and the dtype asked for.
  */
 export function parseTo(op: string, target: string | ToOptions, dtype?: DType): { backend?: string; dtype?: DType } {
+  const unknownDtype = (d: unknown) => new DTypeError(`${op}: unknown dtype ${JSON.stringify(d)}; expected one of ${DTYPES.join(', ')}`);
   if (typeof target === 'object' && target !== null) {
-    if (target.dtype !== undefined && !isDType(target.dtype)) throw new TypeError(`${op}: unknown dtype '${String(target.dtype)}'`);
+    if (target.dtype !== undefined && !isDType(target.dtype)) throw unknownDtype(target.dtype);
     return { backend: placement(op, target.device), dtype: target.dtype };
   }
   if (typeof target !== 'string') throw new TypeError(`${op}: expected a device ('cpu', 'cuda'), a dtype, a tensor or { device, dtype }; got ${typeof target}`);
-  if (dtype !== undefined && !isDType(dtype)) throw new TypeError(`${op}: unknown dtype '${String(dtype)}'`);
+  if (dtype !== undefined && !isDType(dtype)) throw unknownDtype(dtype);
+  // A dtype-like name that is no dtype here (float16, int64, complex64) is a dtype error, not a device one.
+  if (!isDType(target) && /^(float|int|uint|bool|complex|bfloat|half|double|long|short)\d*$/i.test(target)) throw unknownDtype(target);
   if (isDType(target)) {
     if (dtype !== undefined) throw new TypeError(`${op}: two dtypes given ('${target}', '${dtype}'); the first argument of to(device, dtype) is a device`);
     return { dtype: target };

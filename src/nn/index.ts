@@ -28,6 +28,7 @@ export * as nn from './torch-nn.js';
 export * as optim from './optim/index.js';
 export * as utils from './utils/index.js';
 export * as autograd from './autograd-api.js';
+export * as linalg from './linalg.js';
 /** torch.fft (complex tensors as a trailing dimension of 2: see src/nn/fft.ts). */
 export * as fft from './fft.js';
 export * as torch from './index.js';

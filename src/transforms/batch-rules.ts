@@ -288,6 +288,10 @@ const arrayBatchRules: { [P in ArrayPrimitive]: BatchRule<P> } = {
   // The transform runs over trailing axes, so lanes at the front pass through.
   fft: atFrontBatch('fft', (p) => p),
   threefry2x32: ew('threefry2x32'),
+  // The decompositions act on the last two axes and carry any leading ones: lanes go in front.
+  cholesky: atFrontBatch('cholesky', (p) => p), triangular_solve: atFrontBatch('triangular_solve', (p) => p),
+  lu: atFrontBatch('lu', (p) => p), qr: atFrontBatch('qr', (p) => p), eigh: atFrontBatch('eigh', (p) => p),
+  svd: atFrontBatch('svd', (p) => p),
 };
 
 // ---- higher-order rules ------------------------------------------------------------------------------

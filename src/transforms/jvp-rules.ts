@@ -8,6 +8,7 @@ import { convWithParams } from '../core/conv.js';
 import { reduceWindowMax, reduceWindowMin, selectAndGatherAdd } from '../core/window.js';
 import { ArrayPrimitive, Params, Primitive, UnaryPrimitive, BinaryPrimitive } from '../core/primitives.js';
 import { trigamma } from '../core/special-math.js';
+import { linalgJvpRules } from './linalg-jvp.js';
 import { addTangents, instantiate, isZero, scaleTangent, Tangent, zeroLike } from './tangent.js';
 
 export type JvpRule<P extends Primitive> = (primals: readonly NDArray[], tangents: readonly Tangent[], params: Params<P>) => [NDArray[], Tangent[]];
@@ -185,7 +186,8 @@ export const jvpRules: { [P in ArrayPrimitive]: JvpRule<P> } = {
   },
   fft: linearJvp('fft'),
   threefry2x32: zeroJvpOf('threefry2x32'),
-
+  // The decompositions (src/transforms/linalg-jvp.ts, after JAX's rules).
+  ...linalgJvpRules,
 };
 
 /** trunc(x / y), the integer part of the quotient, from primitives. */

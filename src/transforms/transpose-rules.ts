@@ -7,6 +7,7 @@ import * as lax from '../core/lax.js';
 import { convTransposeLhs, convTransposeRhs } from '../core/conv.js';
 import { fftTranspose } from '../core/fft.js';
 import { reduceWindowSumTranspose, selectAndGatherAdd, selectAndScatterAdd } from '../core/window.js';
+import { triangularSolvePrim } from '../core/linalg.js';
 import { ArrayPrimitive, DotDimensionNumbers, Params, Primitive } from '../core/primitives.js';
 import { instantiate, Tangent, Zero } from './tangent.js';
 
@@ -151,7 +152,13 @@ export const transposeRules: { [P in ArrayPrimitive]: TransposeRule<P> } = {
   },
   fft: unaryLinear((ct, x, params) => fftTranspose(ct, x.aval, params)),
   threefry2x32: notLinear('threefry2x32'),
-
+  cholesky: notLinear('cholesky'),
+  // x = op(A)⁻¹·b is linear in b with adjoint b̄ = op(A)⁻ᵀ·x̄ (and x̄·op(A)⁻ᵀ on the right): the same solve with op transposed.
+  triangular_solve: ([ct], [a, b], p) => {
+    if (undef(a) || !undef(b)) throw new Error('internal: triangular_solve is linear only in its right-hand side');
+    return [null, triangularSolvePrim(known(a, 'triangular_solve'), instantiate(ct!), { ...p, transposeA: !p.transposeA })];
+  },
+  lu: notLinear('lu'), qr: notLinear('qr'), eigh: notLinear('eigh'), svd: notLinear('svd'),
 };
 
 /**

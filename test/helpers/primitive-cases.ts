@@ -32,6 +32,8 @@ export interface PrimitiveCase<P extends ArrayPrimitive = ArrayPrimitive> {
 }
 /** The row, marked as one the ONNX exporter refuses with an error containing `why`. */
 const noOnnx = <P extends ArrayPrimitive>(c: PrimitiveCase<P>, why: string): PrimitiveCase<P> => ({ ...c, noOnnx: why });
+/** Linear-algebra rows: no ONNX lowering exists for any of them. */
+const noOnnxLinalg = <P extends ArrayPrimitive>(rows: PrimitiveCase<P>[], what: string): PrimitiveCase<P>[] => rows.map((c) => noOnnx(c, what));
 
 /** The shape nested arrays spell out; `[]` alone is shape [0]. */
 function shapeOfNested(v: Nested): number[] {
@@ -626,4 +628,41 @@ export const PRIMITIVE_CASES: { [P in ArrayPrimitive]: PrimitiveCase<P>[] } = {
     ew('scalar', [u32(0x13198a2e), u32(0x03707344), u32(0x243f6a88), u32(0x85a308d3)], [u32(0xc4923a9c), u32(0x483df7a0)]),
     ew('empty', [u32([], [0]), u32([], [0]), u32([], [0]), u32([], [0])], [u32([], [0]), u32([], [0])]),
   ],
+
+  // ---- linear algebra: small matrices factored by hand (test/linalg.test.ts reconstructs many more) ----
+  cholesky: noOnnxLinalg([
+    ew('f32 2×2', [f32([[4, 2], [2, 5]])], f32([[2, 0], [1, 2]])),
+    ew('f64 reads only the lower triangle', [f64([[4, 99], [2, 5]])], f64([[2, 0], [1, 2]])),
+    ew('f32 batched', [f32([[[1, 0], [0, 9]], [[9, 3], [3, 5]]])], f32([[[1, 0], [0, 3]], [[3, 0], [1, 2]]])),
+    ew('f32 not positive definite gives NaN', [f32([[1, 2], [2, 1]])], f32([[NaN_, NaN_], [NaN_, NaN_]])),
+  ], 'Cholesky'),
+  triangular_solve: noOnnxLinalg([
+    // a = [[2, ·], [1, 4]] lower (the 99 above the diagonal is never read).
+    row('f32 lower, left', [f32([[2, 99], [1, 4]]), f32([[2], [9]])], { leftSide: true, lower: true, transposeA: false, unitDiagonal: false }, f32([[1], [2]])),
+    row('f32 lower, left, transposed', [f32([[2, 99], [1, 4]]), f32([[4], [8]])], { leftSide: true, lower: true, transposeA: true, unitDiagonal: false }, f32([[1], [2]])),
+    row('f64 lower, right', [f64([[2, 99], [1, 4]]), f64([[4, 8]])], { leftSide: false, lower: true, transposeA: false, unitDiagonal: false }, f64([[1, 2]])),
+    row('f32 upper, unit diagonal', [f32([[7, 1], [99, 7]]), f32([[3, 1], [2, 1]])], { leftSide: true, lower: false, transposeA: false, unitDiagonal: true }, f32([[1, 0], [2, 1]])),
+  ], 'triangular solve'),
+  lu: noOnnxLinalg([
+    ew('f32 2×2 pivots the larger row first', [f32([[1, 2], [3, 4]])], [f32([[3, 4], [1 / 3, 2 / 3]]), i32([1, 1]), i32([1, 0])]),
+    ew('f64 3×2 (tall)', [f64([[1, 1], [2, 4], [0, 1]])], [f64([[2, 4], [0.5, -1], [0, -1]]), i32([1, 1]), i32([1, 0, 2])]),
+  ], 'LU'),
+  qr: noOnnxLinalg([
+    // Householder with LAPACK's signs: R₀₀ = −sign(a₀₀)·‖a₀‖.
+    row('f32 2×1 reduced', [f32([[3], [4]])], { fullMatrices: false }, [f32([[-0.6], [-0.8]]), f32([[-5]])]),
+    row('f32 2×1 complete', [f32([[3], [4]])], { fullMatrices: true }, [f32([[-0.6, -0.8], [-0.8, 0.6]]), f32([[-5], [0]])]),
+    row('f64 already upper triangular (negative diagonal kept)', [f64([[-2, 1], [0, 3]])], { fullMatrices: false }, [f64([[1, 0], [0, 1]]), f64([[-2, 1], [0, 3]])]),
+  ], 'QR'),
+  eigh: noOnnxLinalg([
+    // Eigenvectors signed so their first component of size ≥ 1/(2√n) is positive (src/backends/cpu/linalg.ts).
+    row('f64 2×2', [f64([[2, 1], [1, 2]])], { lower: true }, [f64([[Math.SQRT1_2, Math.SQRT1_2], [-Math.SQRT1_2, Math.SQRT1_2]]), f64([1, 3])]),
+    row('f64 diagonal, sorted ascending', [f64([[3, 0], [0, 1]])], { lower: true }, [f64([[0, 1], [1, 0]]), f64([1, 3])]),
+    row('f64 upper triangle read', [f64([[3, 0], [99, 1]])], { lower: false }, [f64([[0, 1], [1, 0]]), f64([1, 3])]),
+  ], 'eigensolver'),
+  svd: noOnnxLinalg([
+    row('f64 diagonal with a negative entry', [f64([[3, 0], [0, -2]])], { fullMatrices: true, computeUv: true }, [f64([3, 2]), f64([[1, 0], [0, 1]]), f64([[1, 0], [0, -1]])]),
+    row('f64 3×2 full', [f64([[0, 2], [1, 0], [0, 0]])], { fullMatrices: true, computeUv: true }, [f64([2, 1]), f64([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), f64([[0, 1], [1, 0]])]),
+    row('f64 3×2 reduced', [f64([[0, 2], [1, 0], [0, 0]])], { fullMatrices: false, computeUv: true }, [f64([2, 1]), f64([[1, 0], [0, 1], [0, 0]]), f64([[0, 1], [1, 0]])]),
+    row('f64 values only', [f64([[0, 1, 0], [2, 0, 0]])], { fullMatrices: false, computeUv: false }, f64([2, 1])),
+  ], 'SVD'),
 };

@@ -14,6 +14,7 @@ import { threefry2x32 } from './random.js';
 import { fft } from './fft.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
 import { sort } from './sort.js';
+import { cholesky, eigh, lu, qr, svd, triangularSolve } from './linalg.js';
 import { compileJaxpr } from './compile/index.js';
 
 /** A CPU buffer is the storage typed array of the aval's dtype (float16: its bits), row-major and contiguous. */
@@ -94,6 +95,7 @@ export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
   select_and_gather_add: n32(selectAndGatherAdd), select_and_scatter_add: n32(selectAndScatterAdd),
   fft: n32(fft),
   threefry2x32,
+  cholesky, triangular_solve: triangularSolve, lu, qr, eigh, svd,
 };
 
 function dataOf(buf: DeviceBuffer, op: string): TypedArray {

@@ -483,6 +483,13 @@ export const onnxLowerings: { [P in Primitive]: OnnxLowering<P> } = {
   select_and_scatter_add: noLowering('select_and_scatter_add', 'it is the gradient of a max/min window reduction, which appears only in derivatives'),
   fft: fftLowering,
   threefry2x32: ({ g }, ins, _p, [a]) => (a!.size === 0 ? [g.op('Identity', [ins[2]!]), g.op('Identity', [ins[3]!])] : threefry(g, ins)),
+  // Standard ONNX has no matrix decompositions (only Det, which np.linalg.det does not lower to: it derives from lu).
+  cholesky: noLowering('cholesky', 'standard ONNX has no Cholesky operator (np.linalg.cholesky, solve of a positive-definite system)'),
+  triangular_solve: noLowering('triangular_solve', 'standard ONNX has no triangular solve (lax.linalg.triangularSolve, np.linalg.solve, inv)'),
+  lu: noLowering('lu', 'standard ONNX has no LU decomposition (lax.linalg.lu, np.linalg.solve, inv, det, slogdet)'),
+  qr: noLowering('qr', 'standard ONNX has no QR decomposition (np.linalg.qr)'),
+  eigh: noLowering('eigh', 'standard ONNX has no symmetric eigensolver (np.linalg.eigh)'),
+  svd: noLowering('svd', 'standard ONNX has no SVD (np.linalg.svd, pinv, lstsq, matrixRank, norm with ord 2/nuc)'),
 
   custom_jvp_call: (ctx, ins, { name, jaxpr }) => {
     if (!jaxpr) throw new OnnxLoweringError(`custom_jvp_call ${name} carries no traced jaxpr to export`);

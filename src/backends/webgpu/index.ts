@@ -26,6 +26,7 @@ import { threefry2x32 } from './random.js';
 import { fft } from './fft.js';
 import { argmax, argmin, reduceKernel } from './reduce.js';
 import { sort } from './sort.js';
+import { cholesky, eigh, lu, qr, svd, triangularSolve } from './linalg.js';
 import { Plan, WebGpuKernel } from './wgsl.js';
 
 export type { WebGpuKernel } from './wgsl.js';
@@ -59,6 +60,7 @@ export const webgpuKernels: { [P in ArrayPrimitive]: WebGpuKernel<P> } = {
   select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
   fft,
   threefry2x32,
+  cholesky, triangular_solve: triangularSolve, lu, qr, eigh, svd,
 };
 
 /** Plans by (primitive, params, operand avals, result avals): a plan holds its WGSL, whose pipeline device.ts caches. */
