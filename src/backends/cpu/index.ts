@@ -95,7 +95,7 @@ export const cpuKernels: { [P in ArrayPrimitive]: CpuKernel<P> } = {
   select_and_gather_add: n32(selectAndGatherAdd), select_and_scatter_add: n32(selectAndScatterAdd),
   fft: n32(fft),
   threefry2x32,
-  cholesky, triangular_solve: triangularSolve, lu, qr, eigh, svd,
+  cholesky: n32(cholesky), triangular_solve: n32(triangularSolve), lu: n32(lu), qr: n32(qr), eigh: n32(eigh), svd: n32(svd),
 };
 
 function dataOf(buf: DeviceBuffer, op: string): TypedArray {
