@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
-import { np, grad, jit, random, valueAndGrad, lax, Array as NDArray } from '../src/index.js';
+import { np, grad, jit, random, valueAndGrad, lax, customVjp, linearize, Array as NDArray } from '../src/index.js';
 import { decodeModel, exportOnnx, OnnxLoweringError, onnxLowerings, setJitTarget, toOnnx, jitTarget } from '../src/onnx/index.js';
 
 const require = createRequire(import.meta.url);
@@ -217,6 +217,18 @@ test('bad input: unknown target, a primitive without a lowering names it', () =>
   try {
     assert.throws(() => exportOnnx(function model(a: NDArray) { return np.cos(a); }, np.ones([2])), /exportOnnx\(model\): cos: the primitive 'cos' has no ONNX lowering/);
   } finally { onnxLowerings.cos = saved; }
+});
+
+test('a customVjp gradient exports (its bwd is traced into the graph); custom_lin alone has no forward meaning', async () => {
+  const clipped = customVjp((v: NDArray) => np.tanh(v)).defVjp((v) => [np.tanh(v), v], (v, g) => [np.clip(g, -0.5, 0.5).mul(np.cos(v as NDArray))]);
+  const f = (v: NDArray) => grad((u: NDArray) => clipped(u).mul(u).sum())(v);
+  const v = np.array([-2, -0.1, 0.3, 3]);
+  const [out] = await runOrt(exportOnnx(f, v), [v]);
+  close(out!.data, jit(f)(v), 1e-5, 1e-6, 'gradient through a customVjp bwd');
+  // The tangent map of a customVjp function is custom_lin, which neither the CPU backend nor ONNX can run forward.
+  const tangentMap = (u: NDArray, t: NDArray) => linearize(clipped, u)[1](t);
+  assert.throws(() => jit(tangentMap)(v, v), /forward-mode differentiation \(jvp\) of a customVjp function is not supported/);
+  assert.throws(() => exportOnnx(tangentMap, v, v), /custom_lin/);
 });
 
 test.run();

@@ -3,6 +3,7 @@
 // a scan (so reverse mode works); with traced bounds it is a while loop.
 import * as E from 'fp-ts/lib/Either.js';
 import { ConcreteArray, NDArray } from '../core/array.js';
+import type { Backend } from '../core/backend.js';
 import { isInteger } from '../core/dtype.js';
 import { CotangentError, DTypeError } from '../core/errors.js';
 import { bind } from '../core/interpreter.js';
@@ -92,25 +93,104 @@ const shape: ShapeRule<'while'> = (avals, { condJaxpr, bodyJaxpr, condNumConsts:
 };
 
 /**
- * The predicate is read on the host each iteration. The CPU reads it synchronously; WebGPU reads
- * only asynchronously, which a synchronous call cannot wait for, so there the loop is refused.
+ * The predicate is read on the host each iteration. The CPU reads it synchronously. A backend that
+ * reads only asynchronously (WebGPU) runs the loop held at the head of its queue (heldWhile).
  */
-function impl(args: readonly NDArray[], { condJaxpr, bodyJaxpr, condNumConsts: nCK, bodyNumConsts: nBK }: Params<'while'>): NDArray[] {
+function impl(args: readonly NDArray[], params: Params<'while'>): NDArray[] {
+  const { condJaxpr, bodyJaxpr, condNumConsts: nCK, bodyNumConsts: nBK } = params;
   const cc = args.slice(0, nCK), bc = args.slice(nCK, nCK + nBK);
   let carry = args.slice(nCK + nBK);
+  const backend = args.find((a): a is ConcreteArray => a instanceof ConcreteArray && a.backend.name !== 'cpu')?.backend;
+  if (backend?.runHeld) return heldWhile(backend as Backend & Required<Pick<Backend, 'runHeld'>>, args, params);
   const run = (jaxpr: ClosedJaxpr, xs: NDArray[], name: string) => bind('jit', xs, { name, jaxpr, donated: xs.map(() => false) });
   for (;;) {
     const [p] = run(condJaxpr, [...cc, ...carry], 'while cond');
     if (!(p instanceof ConcreteArray)) throw new Error('internal: while predicate is not concrete');
-    if (p.backend.name !== 'cpu') {
-      throw new CotangentError(
-        `lax.whileLoop: the ${p.backend.name} backend cannot run a loop whose trip count depends on device values: its predicate would have to be read back every iteration, ` +
-          `and WebGPU reads back only asynchronously. Use lax.foriLoop with JS-number bounds or lax.scan (static trip counts run on the device with no read-back), or run the loop on the CPU.`,
-      );
-    }
+    if (p.backend.runHeld) return heldWhile(p.backend as Backend & Required<Pick<Backend, 'runHeld'>>, args, params);
     if (!p.dataSync()[0]) return carry;
     carry = run(bodyJaxpr, [...bc, ...carry], 'while body');
   }
+}
+
+// ---- the loop on a backend that reads back only asynchronously ---------------------------------
+/** Whether a while equation is anywhere inside (sub-jaxprs of any equation included). */
+const containsWhile = (cj: ClosedJaxpr): boolean => cj.jaxpr.eqns.some((e) => e.primitive === 'while' ||
+  Object.values(e.params as object).some((p) => (p instanceof ClosedJaxpr ? containsWhile(p) : Array.isArray(p) && p.some((q) => q instanceof ClosedJaxpr && containsWhile(q)))));
+/** The most predicated iterations one chunk runs between two reads of the predicate. */
+const MAX_CHUNK = 64;
+/**
+ * (cond consts, body consts, carry) → (carry after k predicated iterations, cond of it): each
+ * iteration steps the carry if the predicate holds and keeps it otherwise, so iterations past the
+ * end change nothing. A static-length scan: on WebGPU one submission. `copyConsts`: the constants
+ * come out too, as copies the loop owns (an operand may be scratch of the calling program, which
+ * it reuses once its own call returns, before the loop's later chunks read it).
+ */
+const chunks = new WeakMap<ClosedJaxpr, Map<string, ClosedJaxpr>>();
+function chunkJaxpr({ condJaxpr, bodyJaxpr, condNumConsts: nCK, bodyNumConsts: nBK }: Params<'while'>, k: number, copyConsts: boolean): ClosedJaxpr {
+  let byK = chunks.get(bodyJaxpr);
+  if (!byK) { byK = new Map(); chunks.set(bodyJaxpr, byK); }
+  const key = `${k}${copyConsts ? '+consts' : ''}`;
+  let cj = byK.get(key);
+  if (!cj) {
+    const avals = [...condJaxpr.inAvals.slice(0, nCK), ...bodyJaxpr.inAvals];
+    cj = traceJaxpr((...xs) => {
+      const ck = xs.slice(0, nCK), bk = xs.slice(nCK, nCK + nBK);
+      const step = (c: NDArray[]): [NDArray[], null] => {
+        const [p] = evalClosedJaxpr(condJaxpr, [...ck, ...c]);
+        const next = evalClosedJaxpr(bodyJaxpr, [...bk, ...c]);
+        return [next.map((n, i) => lax.select(lax.broadcastInDim(p!, n.shape, []), n, c[i]!)), null];
+      };
+      const [carry] = scan(step, xs.slice(nCK + nBK), null, { length: k });
+      return [...carry, evalClosedJaxpr(condJaxpr, [...ck, ...carry])[0]!, ...(copyConsts ? xs.slice(0, nCK + nBK) : [])];
+    }, avals);
+    byK.set(key, cj);
+  }
+  return cj;
+}
+
+/**
+ * The loop as chunks of predicated iterations (1, 2, 4, … up to MAX_CHUNK) with one read of the
+ * predicate between chunks: the first chunk runs now and its carries are the results; the
+ * backend holds everything submitted later until the loop is done, then the final carries are
+ * written over the results' memory. At most MAX_CHUNK − 1 iterations run past the end (their
+ * updates are selected away), and a loop of n iterations reads back about log2(n) + n / MAX_CHUNK times.
+ */
+function heldWhile(backend: Backend & Required<Pick<Backend, 'runHeld'>>, args: readonly NDArray[], params: Params<'while'>): NDArray[] {
+  if (containsWhile(params.condJaxpr) || containsWhile(params.bodyJaxpr)) {
+    throw new CotangentError(`lax.whileLoop: on the ${backend.name} backend a whileLoop cannot run inside the condition or body of another whileLoop: ` +
+      'the outer loop holds the device queue while it reads its predicate back. Use lax.foriLoop with JS-number bounds or lax.scan for the inner loop');
+  }
+  const nK = params.condNumConsts + params.bodyNumConsts;
+  const nC = args.length - nK;
+  let consts = args.slice(0, nK);
+  const runChunk = (k: number, carry: readonly NDArray[], copyConsts = false) => {
+    const jaxpr = chunkJaxpr(params, k, copyConsts);
+    return bind('jit', [...consts, ...carry], { name: 'while chunk', jaxpr, donated: jaxpr.inAvals.map(() => false) });
+  };
+  const bufferOf = (a: NDArray) => {
+    if (!(a instanceof ConcreteArray)) throw new Error('internal: a whileLoop chunk returned a traced value');
+    return a.buffer;
+  };
+  // `first` (the results) and `consts` stay referenced until the loop ends: their memory is not recycled under it.
+  let first: NDArray[] = [];
+  backend.runHeld(() => {
+    const outs = runChunk(1, args.slice(nK), true);
+    first = outs.slice(0, nC + 1);
+    consts = outs.slice(nC + 1);
+    return first.slice(0, nC).map(bufferOf);
+  }, async (head) => {
+    let outs = first, k = 1;
+    for (;;) {
+      const flag = outs[nC]!;
+      const [more] = await head.read(bufferOf(flag), flag.aval);
+      if (!more) break;
+      k = Math.min(2 * k, MAX_CHUNK);
+      const carry = outs.slice(0, nC);
+      outs = head.run(() => runChunk(k, carry));
+    }
+    if (outs !== first) head.run(() => outs.slice(0, nC).forEach((c, i) => head.writeResult(i, bufferOf(c))));
+  });
+  return first.slice(0, nC);
 }
 
 function jvp(primals: readonly NDArray[], tangents: readonly Tangent[], params: Params<'while'>): [NDArray[], Tangent[]] {

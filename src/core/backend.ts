@@ -29,6 +29,24 @@ export interface Backend {
    * Backends without it run jitted jaxprs equation by equation.
    */
   compile?(jaxpr: ClosedJaxpr, donated: readonly boolean[]): Executable;
+  /**
+   * Backends that read back only asynchronously (WebGPU): how a loop whose trip count depends on
+   * device values runs under a synchronous API. `first` runs now (submitting as usual) and returns
+   * the result buffers; `rest` then runs at the head of the device queue, reading predicates and
+   * submitting more work through `head`, while everything submitted after this call is held back,
+   * in order, until `rest` settles (reads wait for it; its error surfaces at the next read).
+   */
+  runHeld?(first: () => DeviceBuffer[], rest: (head: QueueHead) => Promise<void>): DeviceBuffer[];
+}
+
+/** What a task at the head of a held queue (see Backend.runHeld) may do ahead of the held work. */
+export interface QueueHead {
+  /** Runs `f`, whose submissions go to the device at once. */
+  run<T>(f: () => T): T;
+  /** Reads a buffer without waiting for the held work. */
+  read(buf: DeviceBuffer, aval: ShapedArray): Promise<TypedArray>;
+  /** Writes `from` over the memory of result k of `first` (even if that array was donated since). */
+  writeResult(k: number, from: DeviceBuffer): void;
 }
 
 /** A compiled jaxpr: buffers in (one per jaxpr input), buffers out (one per output). */

@@ -1,11 +1,12 @@
 // Control flow on WebGPU: scan against the unrolled loop and the CPU (within tolerance), cond and
 // switch selecting on a device-resident index without read-back, eagerly and under jit, a jitted
-// gradient through a scan, and the whileLoop refusal that names the alternatives.
+// gradient through a scan, a jitted scan as one submission, and whileLoop held at the head of the queue.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { grad, jit, lax, np } from '../../src/index.js';
+import { grad, jit, lax, np, vmap } from '../../src/index.js';
 import type { Array as NDArray } from '../../src/index.js';
 import { gpuSuite, onCpu } from '../helpers/webgpu.js';
+import { ctx } from '../../src/backends/webgpu/device.js';
 
 const gpuTest = gpuSuite(test, 'control-flow.webgpu.test');
 const close = async (a: NDArray, b: NDArray, tol: number, what: string) => {
@@ -34,6 +35,50 @@ gpuTest('scan equals the unrolled loop and the CPU, eagerly and under jit', asyn
   await close(g, gC, 1e-4, 'jit(grad(scan)) vs CPU');
 });
 
+/** How many command buffers `f` submits to the queue. */
+const submits = (f: () => unknown): number => {
+  const q = ctx().device.queue, real = q.submit;
+  let n = 0;
+  q.submit = (bufs) => { n++; real.call(q, bufs); };
+  try { f(); } finally { q.submit = real; }
+  return n;
+};
+
+gpuTest('a jitted scan is one submission: the body replayed in one command encoder, reverse and pytrees too', async () => {
+  const W = np.array(wData).reshape(4, 4), xs = np.array(xsData).reshape(5, 2, 4);
+  const run = (w: NDArray, s: NDArray) => lax.scan(([h, k]: [NDArray, NDArray], x: NDArray) => {
+    const n = np.tanh(h.matmul(w).add(x)).mul(k);
+    return [[n, k.add(1)] as [NDArray, NDArray], { s: n.sum(), m: n.max({ axis: 0 }) }] as const;
+  }, [np.zeros([2, 4]), np.array(1)] as [NDArray, NDArray], s, { reverse: true });
+  const f = jit(run);
+  const text = f.lower(W, xs).compiledText();
+  assert.match(text, /one command encoder, one submit; 1 scan\(s\) replayed inside it/);
+  assert.match(text, /replayed 5 time\(s\) in this command encoder/);
+  f(W, xs); // compiles the pipelines
+  let out: ReturnType<typeof run> | undefined;
+  assert.is(submits(() => { out = f(W, xs); }), 1, 'one submit for the whole scan');
+  const [[h, k], ys] = out!;
+  const [[hC, kC], ysC] = onCpu(() => run(np.array(wData).reshape(4, 4), np.array(xsData).reshape(5, 2, 4)));
+  await close(h, hC, 1e-5, 'carry');
+  await close(k, kC, 0, 'counter carry');
+  await close(ys.s, ysC.s, 1e-5, 'ys.s (reverse: by offset from the end)');
+  await close(ys.m, ysC.m, 1e-5, 'ys.m');
+  // A length-0 scan: the carry comes back, the ys are empty.
+  const [[h0], y0] = f(W, xs.get(':0'));
+  await close(h0, np.zeros([2, 4]), 0, 'length 0 carry');
+  assert.equal(y0.s.shape, [0]);
+  // The gradient's forward and reverse scans are both replayed: one submit.
+  const g = jit(grad((w: NDArray) => run(w, xs)[0][0].sum()));
+  const gText = g.lower(W).compiledText();
+  assert.is(gText.match(/replayed 5 time\(s\)/g)?.length, 2, 'forward and backward scans replayed');
+  assert.not.match(gText, /interpreted/);
+  g(W);
+  let gw: NDArray | undefined;
+  assert.is(submits(() => { gw = g(W) as NDArray; }), 1, 'one submit for jit(grad(scan))');
+  const gC = onCpu(() => grad((w: NDArray) => run(w, np.array(xsData).reshape(5, 2, 4))[0][0].sum())(np.array(wData).reshape(4, 4))) as NDArray;
+  await close(gw!, gC, 1e-4, 'jit(grad(scan)) replayed vs CPU');
+});
+
 gpuTest('cond and switch select on the device index, eagerly and under jit', async () => {
   const x = np.array([0.5, -1, 2]);
   const sw = (i: NDArray, a: NDArray) => lax.switch(i, [(v: NDArray) => v.sin(), (v: NDArray) => v.mul(3), (v: NDArray) => v.neg()], a);
@@ -46,11 +91,38 @@ gpuTest('cond and switch select on the device index, eagerly and under jit', asy
   await close(c(x.neg()), np.array([-1.5, 0, -3]), 1e-6, 'jit cond false');
 });
 
-gpuTest('whileLoop on WebGPU is refused, naming foriLoop and scan', () => {
-  assert.throws(() => lax.whileLoop((v: NDArray) => v.lt(10), (v: NDArray) => v.mul(2), np.array(1)),
-    (e: Error) => /lax\.whileLoop: the webgpu backend cannot run a loop whose trip count depends on device values.*lax\.foriLoop with JS-number bounds or lax\.scan/.test(e.message));
-  // foriLoop with JS-number bounds is a scan and runs.
-  assert.ok(lax.foriLoop(0, 3, (_i: NDArray, v: NDArray) => v.mul(2), np.array(1)) !== undefined);
+gpuTest('whileLoop on WebGPU: eager and jit, long loops in chunks, later work ordered after it, vmap, two loops in a row', async () => {
+  // 1 → 16 (4 trips), and what is computed from the result afterwards sees the final value.
+  const r = lax.whileLoop((v: NDArray) => v.lt(10), (v: NDArray) => v.mul(2), np.array(1));
+  const after = r.add(1);
+  await close(after, np.array(17), 0, 'work recorded after the loop runs after it');
+  await close(r, np.array(16), 0, 'eager whileLoop');
+  // 300 trips (chunks of 1, 2, 4, …, 64 predicated iterations), a pytree carry, a body constant.
+  const step = np.array(0.5);
+  const count = (n: NDArray) => lax.whileLoop((c: { i: NDArray; s: NDArray }) => c.i.lt(n), (c: { i: NDArray; s: NDArray }) => ({ i: c.i.add(1), s: c.s.add(c.i.astype('float32').mul(step)) }),
+    { i: np.array(0, { dtype: 'int32' }), s: np.array(0) });
+  const want = (n: number) => 0.5 * n * (n - 1) / 2;
+  const c300 = count(np.array(300, { dtype: 'int32' }));
+  await close(c300.i, np.array(300, { dtype: 'int32' }), 0, 'trip count');
+  await close(c300.s, np.array(want(300)), 1e-6, 'sum over 300 trips');
+  // Zero trips: the init comes back.
+  const c0 = count(np.array(-4, { dtype: 'int32' }));
+  await close(c0.i, np.array(0, { dtype: 'int32' }), 0, 'zero trips');
+  // Under jit, with work before and after the loop in the same program.
+  const jf = jit((n: NDArray, x: NDArray) => { const c = count(n.add(1)); return c.s.add(x.sum()); });
+  await close(jf(np.array(40, { dtype: 'int32' }), np.array([1, 2])), np.array(want(41) + 3), 1e-6, 'jit: loop inside a program');
+  // Two loops in a row, the second reading the first's result; a donated-free chain of eager ops in between.
+  const a = lax.whileLoop((v: NDArray) => v.lt(1000), (v: NDArray) => v.mul(3), np.array(1));
+  const b = lax.whileLoop((v: NDArray) => v.gt(a.div(100)), (v: NDArray) => v.sub(7), a.add(0));
+  await close(b, np.array(2187 - 7 * Math.ceil((2187 - 21.87) / 7)), 0, 'second loop reads the first');
+  // vmap: lanes run until every lane is done, finished lanes frozen.
+  const lanes = vmap((v: NDArray) => lax.whileLoop((u: NDArray) => u.lt(50), (u: NDArray) => u.mul(2).add(1), v))(np.array([1, 20, 60, 3]));
+  await close(lanes, np.array([63, 83, 60, 63]), 0, 'vmap of whileLoop');
+});
+
+gpuTest('whileLoop on WebGPU: a whileLoop inside another is refused, naming foriLoop and scan', () => {
+  assert.throws(() => lax.whileLoop((v: NDArray) => v.lt(10), (v: NDArray) => lax.whileLoop((u: NDArray) => u.lt(3), (u: NDArray) => u.add(1), v.mul(0)).add(v).mul(2), np.array(1)),
+    (e: Error) => /lax\.whileLoop: on the webgpu backend a whileLoop cannot run inside the condition or body of another whileLoop.*lax\.foriLoop with JS-number bounds or lax\.scan/.test(e.message));
 });
 
 test.run();

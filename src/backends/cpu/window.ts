@@ -10,7 +10,7 @@ import type { CpuKernel } from './index.js';
  * padding or between base-dilated elements (W = the window's size). Built axis by axis: per axis a
  * table of coordinates, then the flat offsets as sums over axes.
  */
-function windowIndex(shape: Shape, outShape: Shape, p: WindowParams): Int32Array {
+export function windowIndex(shape: Shape, outShape: Shape, p: WindowParams): Int32Array {
   // A training loop pools the same shapes every step: the table is built once per signature.
   const key = `${shape.join(',')}|${outShape.join(',')}|${p.windowDimensions.join(',')}|${p.windowStrides.join(',')}|${p.padding.join(',')}|${p.baseDilation.join(',')}|${p.windowDilation.join(',')}`;
   const hit = INDEX_CACHE.get(key);

@@ -5,9 +5,10 @@ import { DType, isFloat } from '../../core/dtype.js';
 import type { ClosedJaxpr } from '../../core/jaxpr.js';
 import { BinaryPrimitive, ComparePrimitive, Params, Primitive, reduceIdentity, ReducePrimitive, UnaryPrimitive } from '../../core/primitives.js';
 import { GraphBuilder, OnnxLoweringError } from './builder.js';
-import { convLowering, reduceWindowMaxLowering, reduceWindowMinLowering, reduceWindowSumLowering } from './conv.js';
+import { convLowering, reduceWindowMaxLowering, reduceWindowMinLowering, reduceWindowSumLowering, selectAndGatherAddLowering, selectAndScatterAddLowering } from './conv.js';
 import type { OnnxDType } from './proto.js';
 import { fftLowering } from './fft.js';
+import { cast, fromInt64, interiorPad, ONNX_CODE, reshape } from './graph-ops.js';
 
 /** What a lowering sees besides its operands: the graph and a way to lower a sub-jaxpr in place. */
 export interface LowerContext {
@@ -25,8 +26,6 @@ type AnyLowering = (ctx: LowerContext, inputs: readonly string[], params: any, i
 
 // ---- helpers ----------------------------------------------------------------------------------
 const INT32_MIN = -2147483648, INT32_MAX = 2147483647, UINT32_MAX = 4294967295;
-const cast = (g: GraphBuilder, x: string, from: OnnxDType | DType, to: OnnxDType | DType) => (from === to ? x : g.op('Cast', [x], { to: ONNX_CODE[to] }));
-const ONNX_CODE: Record<string, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float64: 11, uint32: 12, uint64: 13 };
 const one = (f: (ctx: LowerContext, ins: readonly string[], a: readonly ShapedArray[]) => string) =>
   ((ctx: LowerContext, ins: readonly string[], _p: unknown, a: readonly ShapedArray[]) => [f(ctx, ins, a)]) as AnyLowering;
 /** One ONNX operator on the operands as they are. */
@@ -44,13 +43,6 @@ export function where(g: GraphBuilder, p: string, t: string, f: string, d: DType
   if (d === 'uint32') return fromInt64(g, g.op('Where', [p, cast(g, t, d, 'int64'), cast(g, f, d, 'int64')]), 'uint32');
   if (d === 'bool') return cast(g, g.op('Where', [p, cast(g, t, d, 'uint8'), cast(g, f, d, 'uint8')]), 'uint8', 'bool');
   return g.op('Where', [p, t, f]);
-}
-/** The low 32 bits of an int64 value as int32 or uint32 (two's complement wrap-around, made explicit). */
-function fromInt64(g: GraphBuilder, x: string, to: DType): string {
-  const low = g.op('BitwiseAnd', [x, g.scalar(UINT32_MAX, 'int64')]);
-  if (to === 'uint32') return cast(g, low, 'int64', 'uint32');
-  const signed = g.op('Where', [g.op('Greater', [low, g.scalar(INT32_MAX, 'int64')]), g.op('Sub', [low, g.scalar(2 ** 32, 'int64')]), low]);
-  return cast(g, signed, 'int64', to);
 }
 
 /** x / y for integers, truncating toward zero, with x / 0 = 0 and int32 min / -1 = int32 min (no trap). */
@@ -199,22 +191,7 @@ function expandTo(g: GraphBuilder, x: string, xShape: readonly number[], shape: 
   const r = bd.length === shape.length && bd.every((d, i) => d === i) ? x : reshape(g, x, withOnes);
   return withOnes.every((d, i) => d === shape[i]) ? r : g.op('Expand', [r, g.ints(shape)]);
 }
-const reshape = (g: GraphBuilder, x: string, shape: readonly number[]) => g.op('Reshape', [x, g.ints(shape)], { allowzero: shape.includes(0) ? 1 : 0 });
 
-/** Interior padding of one axis: each element followed by `k` copies of the pad value, the last run dropped. */
-function interiorPad(g: GraphBuilder, x: string, shape: number[], axis: number, k: number, value: string): string {
-  const n = shape[axis]!;
-  if (n === 0) return x;
-  const split = [...shape.slice(0, axis + 1), 1, ...shape.slice(axis + 1)];
-  const rank = split.length, pads = new Array<number>(2 * rank).fill(0);
-  const grown = [...split];
-  pads[axis + 1 + rank] = k; grown[axis + 1] = 1 + k;
-  const padded = g.op('Pad', [reshape(g, x, split), g.ints(pads), value]);
-  const flat = [...shape]; flat[axis] = n * (1 + k);
-  const merged = reshape(g, padded, flat);
-  shape[axis] = n + (n - 1) * k;
-  return g.op('Slice', [merged, g.ints([0]), g.ints([shape[axis]!]), g.ints([axis])]);
-}
 
 /** A permutation of every lane along `axis` that sorts `key` stably (ascending; NaN last, ±0 tied). */
 function stableArgsort(g: GraphBuilder, key: string, d: DType, axis: number, n: number, perm: string | null): string {
@@ -479,8 +456,8 @@ export const onnxLowerings: { [P in Primitive]: OnnxLowering<P> } = {
   dot_general: dotGeneral,
   conv_general_dilated: convLowering,
   reduce_window_sum: reduceWindowSumLowering, reduce_window_max: reduceWindowMaxLowering, reduce_window_min: reduceWindowMinLowering,
-  select_and_gather_add: noLowering('select_and_gather_add', 'it is the tangent of a max/min window reduction, which appears only in derivatives'),
-  select_and_scatter_add: noLowering('select_and_scatter_add', 'it is the gradient of a max/min window reduction, which appears only in derivatives'),
+  select_and_gather_add: selectAndGatherAddLowering,
+  select_and_scatter_add: selectAndScatterAddLowering,
   fft: fftLowering,
   threefry2x32: ({ g }, ins, _p, [a]) => (a!.size === 0 ? [g.op('Identity', [ins[2]!]), g.op('Identity', [ins[3]!])] : threefry(g, ins)),
   // Standard ONNX has no matrix decompositions (only Det, which np.linalg.det does not lower to: it derives from lu).
@@ -499,7 +476,7 @@ export const onnxLowerings: { [P in Primitive]: OnnxLowering<P> } = {
     if (!jaxpr) throw new OnnxLoweringError(`custom_vjp_call ${name} carries no traced jaxpr to export`);
     return ctx.lowerJaxpr(jaxpr, ins);
   },
-  custom_lin: noLowering('custom_lin', 'it is the linear tangent of a customVjp function, which exists only inside linearize/vjp; export the function of the gradient instead'),
+  custom_lin: noLowering('custom_lin', 'it is the tangent map of a customVjp function, which has no forward meaning (the CPU backend cannot run it either); export the function of the gradient instead'),
   jit: (ctx, ins, { jaxpr }) => ctx.lowerJaxpr(jaxpr, ins),
   // Control flow lowers to ONNX's own: cond → If (nested for more than two branches), scan → Loop
   // over its static length with the ys as Loop's scan outputs, while → Loop with a condition.

@@ -130,6 +130,7 @@ export async function destroyDevice(): Promise<void> {
   if (!c) return;
   context = null;
   lostReason = 'destroyed by destroyWebGPU()';
+  await queueFree().catch(() => undefined);
   await c.device.queue.onSubmittedWorkDone();
   forgetDeviceState();
   c.device.destroy();
@@ -149,6 +150,70 @@ function forgetDeviceState(): void {
   idleCount = 0;
   stagingIdle.clear();
   stagingIdleBytes = 0;
+}
+
+// ---- holding the queue: a loop that reads its predicate back ------------------------------------
+// WebGPU reads back only asynchronously, and the API above is synchronous: a whileLoop cannot wait
+// for its predicate. So it runs as a task at the head of the queue: its first chunk of iterations
+// is submitted at once and its result arrays are returned; then, while the task reads the predicate
+// and submits further chunks from the event loop, every later submission (whatever the caller goes
+// on to record, in order) is held back and submitted only when the task is done, and buffer
+// destruction is deferred until the held work has been submitted. Reads wait for the task.
+type Held = { readonly kind: 'submit'; readonly buffers: GPUCommandBuffer[] } | { readonly kind: 'task'; readonly run: () => Promise<void> };
+/** Work held back behind a running task, in order; null when no task holds the queue. */
+let held: Held[] | null = null;
+/** Buffers released while work was held (held command buffers may use them): destroyed once it is submitted. */
+let heldDestroys: GPUBuffer[] = [];
+/** Above 0 while a task's own synchronous code runs: its submissions go to the queue at once. */
+let direct = 0;
+let drained: Promise<void> = Promise.resolve();
+/** The first error a task threw, surfaced by the next read. */
+let taskError: unknown = null;
+
+/** Submits, or holds the command buffers back (in order) while a task holds the queue. */
+export function submit(device: GPUDevice, buffers: GPUCommandBuffer[]): void {
+  if (held && direct === 0) held.push({ kind: 'submit', buffers });
+  else device.queue.submit(buffers);
+}
+function destroyBuffer(b: GPUBuffer): void {
+  if (held) heldDestroys.push(b); else b.destroy();
+}
+/** Runs `f` as the task at the queue's head: what it submits goes to the device at once. */
+export function asHead<T>(f: () => T): T {
+  direct++;
+  try { return f(); } finally { direct--; }
+}
+/** Whether code runs as the head task now (a loop inside a loop's body cannot hold the queue again). */
+export const runningAsHead = (): boolean => direct > 0;
+
+/**
+ * Runs `task` once everything submitted before it has been; what is submitted after it is held
+ * back until it settles. Its synchronous parts that submit must run inside asHead().
+ */
+export function holdQueue(task: () => Promise<void>): void {
+  if (held) { held.push({ kind: 'task', run: task }); return; }
+  held = [];
+  drained = drainHeld(task);
+}
+async function drainHeld(first: () => Promise<void>): Promise<void> {
+  const runTask = async (t: () => Promise<void>) => { try { await t(); } catch (e) { taskError ??= e; } };
+  try {
+    await runTask(first);
+    for (let h = held!.shift(); h; h = held!.shift()) {
+      if (h.kind === 'task') await runTask(h.run);
+      else if (context) context.device.queue.submit(h.buffers);
+    }
+  } finally {
+    held = null;
+    const ds = heldDestroys;
+    heldDestroys = [];
+    for (const b of ds) b.destroy();
+  }
+}
+/** Resolves when no task holds the queue (nothing is held back); throws what a task threw. */
+async function queueFree(): Promise<void> {
+  while (held) await drained;
+  if (taskError !== null) { const e = taskError; taskError = null; throw e; }
 }
 
 // ---- errors: WebGPU reports them asynchronously, so each op's are checked at the next read ---------
@@ -225,7 +290,7 @@ function release(rec: BufferRecord): void {
   liveBytes -= rec.bytes;
   if (liveBytes < sweptAt) sweptAt = liveBytes;
   const cap = rec.gpu.size;
-  if (!context || idleBytes + cap > idleLimit) { rec.gpu.destroy(); return; }
+  if (!context || idleBytes + cap > idleLimit) { destroyBuffer(rec.gpu); return; }
   const list = idle.get(cap);
   if (list) list.push(rec.gpu); else idle.set(cap, [rec.gpu]);
   idleBytes += cap;
@@ -276,7 +341,7 @@ export async function sweepIfPressed(): Promise<void> {
 
 /** Destroys the idle buffers the allocator keeps for reuse (as torch.cuda.empty_cache()); live arrays are untouched. */
 export function emptyCache(): void {
-  for (const list of idle.values()) for (const b of list) b.destroy();
+  for (const list of idle.values()) for (const b of list) destroyBuffer(b);
   idle.clear();
   idleBytes = 0;
   idleCount = 0;
@@ -381,18 +446,25 @@ export function upload(data: TypedArray, aval: ShapedArray): GpuBuffer {
 /** Resolves when everything submitted so far has run; throws the first error any op caught. */
 export async function queueSettled(): Promise<void> {
   await sweepIfPressed();
+  await queueFree();
   const { device } = ctx();
   await device.queue.onSubmittedWorkDone();
   await checkErrors();
 }
 
-/** Copies a buffer back through a mappable staging buffer; u32 0/1 narrow back to bool bytes. */
-export async function readBack(buf: GpuBuffer, aval: ShapedArray): Promise<TypedArray> {
+/**
+ * Copies a buffer back through a mappable staging buffer; u32 0/1 narrow back to bool bytes. Waits
+ * for a task holding the queue (its results are what later reads must see), unless `asHeadTask`:
+ * the task's own read of its predicate.
+ */
+export async function readBack(buf: GpuBuffer, aval: ShapedArray, asHeadTask = false): Promise<TypedArray> {
   const { device } = ctx();
   const bytes = aval.size * 4;
   const src = buf.gpu;
   await sweepIfPressed();
   await checkErrors();
+  // Nothing awaits between here and the submit below, so no task can start holding in between.
+  if (!asHeadTask) await queueFree();
   if (bytes === 0) return emptyOf(aval.dtype);
   const staging = takeStaging(device, Math.ceil(bytes / 4) * 4);
   try {
@@ -561,7 +633,7 @@ export function runPlan(label: string, plan: Plan, inputs: readonly GpuBuffer[],
         pass.dispatchWorkgroups(x, y);
       }
       if (pass) pass.end();
-      device.queue.submit([enc.finish()]);
+      submit(device, [enc.finish()]);
     });
   } catch (e) {
     for (const o of outs) o.dispose();

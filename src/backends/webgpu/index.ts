@@ -14,6 +14,7 @@ import { compileJaxpr } from './compile/index.js';
 import {
   acquireDevice, adapterDescription as deviceAdapterDescription, destroyDevice, deviceLive, emptyCache as deviceEmptyCache,
   GpuBuffer, memoryStats as deviceMemoryStats, queueSettled, readBack, runPlan, setCacheLimit as deviceSetCacheLimit, upload,
+  asHead, ctx, holdQueue, runningAsHead, submit,
 } from './device.js';
 import type { MemoryStats } from './memory-stats.js';
 import { convGeneralDilated } from './conv.js';
@@ -128,6 +129,25 @@ export const webgpuBackend: Backend = {
   // The queue runs submissions in order: when all submitted work is done, so is this buffer's.
   whenReady: (buf) => { handleOf(buf, 'blockUntilReady'); return queueSettled(); },
   compile: compileJaxpr,
+  runHeld: (first, rest) => {
+    if (runningAsHead()) {
+      throw new CotangentError('lax.whileLoop: on the webgpu backend a whileLoop cannot run inside the condition or body of another whileLoop (the outer loop holds the device queue while it reads its predicate); use lax.foriLoop with JS-number bounds or lax.scan for the inner loop');
+    }
+    const outs = first();
+    // The results' memory itself: an array may be donated (its handle moved) before the task ends.
+    const targets = outs.map((b) => ({ gpu: handleOf(b, 'whileLoop').gpu, bytes: handleOf(b, 'whileLoop').bytes }));
+    holdQueue(() => rest({
+      run: asHead,
+      read: (buf, aval) => readBack(handleOf(buf, 'whileLoop'), aval, true),
+      writeResult: (k, from) => asHead(() => {
+        const { device } = ctx(), t = targets[k]!, src = handleOf(from, 'whileLoop');
+        const enc = device.createCommandEncoder({ label: 'whileLoop result' });
+        if (t.bytes > 0) enc.copyBufferToBuffer(src.gpu, 0, t.gpu, 0, t.bytes);
+        submit(device, [enc.finish()]);
+      }),
+    }));
+    return outs;
+  },
 };
 
 let ready: Promise<Backend> | null = null;

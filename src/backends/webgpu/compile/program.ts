@@ -39,7 +39,22 @@ export type Command =
   | { readonly kind: 'dispatch'; readonly label: string; readonly code: string; readonly reads: readonly number[]; readonly writes: readonly number[]; readonly workgroups: number }
   | { readonly kind: 'copy'; readonly from: number; readonly to: number; readonly bytes: number }
   /** A higher-order equation run through the interpreter: the queued work is submitted first. */
-  | { readonly kind: 'call'; readonly eqn: JaxprEqn; readonly inputs: readonly (number | Literal)[]; readonly outputs: readonly number[] };
+  | { readonly kind: 'call'; readonly eqn: JaxprEqn; readonly inputs: readonly (number | Literal)[]; readonly outputs: readonly number[] }
+  /**
+   * A scan whose body compiles to dispatches and copies only: the body's commands are recorded
+   * `length` times into the same command encoder (no submit, no read-back per iteration). Per
+   * iteration, each x slice is copied in from its offset in the stacked xs, the body runs on fixed
+   * buffers (so its bind groups are made once), then the new carries are copied over the carry
+   * buffers and each y into its offset of the stacked ys. Byte sizes are per iteration.
+   */
+  | {
+      readonly kind: 'scan'; readonly body: Program; readonly numConsts: number; readonly numCarry: number; readonly length: number; readonly reverse: boolean;
+      readonly inputs: readonly (number | Literal)[]; readonly outputs: readonly number[];
+      readonly carryBytes: readonly number[]; readonly xBytes: readonly number[]; readonly yBytes: readonly number[];
+    };
+
+/** Whether a program runs without the interpreter (no call commands, nested scans' bodies included): what a scan needs to be replayed. */
+const replayable = (p: Program): boolean => p.commands.every((c) => c.kind !== 'call' && (c.kind !== 'scan' || replayable(c.body)));
 
 /** Where output k comes from: a literal, a resource handed out as is, or a donated input written in place. */
 export type OutputRule =
@@ -197,6 +212,23 @@ export function lowerJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], max
       }
       case 'call': {
         const inputs = step.eqn.inputs.map((a) => (a instanceof Literal ? a : resOf(a)));
+        if (step.eqn.primitive === 'scan') {
+          const { jaxpr: bj, numConsts, numCarry, length, reverse } = step.eqn.params as Params<'scan'>;
+          const body = lowerJaxpr(bj, bj.inAvals.map(() => false), maxBuffers);
+          if (replayable(body)) {
+            const bytes = (a: { size: number }) => a.size * 4;
+            commands.push({
+              kind: 'scan', body, numConsts, numCarry, length, reverse, inputs, outputs: step.eqn.outvars.map(resOf),
+              carryBytes: bj.inAvals.slice(numConsts, numConsts + numCarry).map((a) => Math.max(4, bytes(a))),
+              xBytes: bj.inAvals.slice(numConsts + numCarry).map(bytes),
+              yBytes: bj.outAvals.slice(numCarry).map(bytes),
+            });
+            const n = body.commands.filter((c) => c.kind === 'dispatch' && c.workgroups > 0).length;
+            texts.push([`// step ${s}: ${eqnText(step.eqn, nm)}: replayed ${length} time(s) in this command encoder (${n} dispatch(es) per iteration; x slices copied in, carries and ys copied out by offset); its body:`,
+              ...body.text.split('\n').map((l) => `//   | ${l}`)].join('\n'));
+            return;
+          }
+        }
         commands.push({ kind: 'call', eqn: step.eqn, inputs, outputs: step.eqn.outvars.map(resOf) });
         texts.push(`// step ${s}: interpreted (the queued work is submitted first): ${eqnText(step.eqn, nm)}`);
         return;
@@ -249,7 +281,9 @@ export function lowerJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], max
 
   const dispatches = commands.filter((c) => c.kind === 'dispatch' && c.workgroups > 0).length;
   const calls = commands.filter((c) => c.kind === 'call').length;
+  const scans = commands.filter((c) => c.kind === 'scan').length;
   const header = `// cotangent jit → WGSL: ${jaxpr.invars.length} input(s), ${jaxpr.outs.length} output(s), ${dispatches} dispatch(es), ` +
-    `${bp.slots.length} pooled slot(s); ${calls ? `${calls + 1} submits around ${calls} interpreted call(s)` : 'one command encoder, one submit'}`;
+    `${bp.slots.length} pooled slot(s); ${calls ? `${calls + 1} submits around ${calls} interpreted call(s)` : 'one command encoder, one submit'}` +
+    (scans ? `; ${scans} scan(s) replayed inside it` : '');
   return { resources, commands, outputs, owned: [...owned].sort((x, y) => x - y), nInputs: jaxpr.invars.length, text: [header, ...texts].join('\n\n') };
 }

@@ -1,4 +1,4 @@
-// Running a compiled WebGPU program: pipelines built once, pooled buffers, one command encoder and one submit per call.
+// Running a compiled WebGPU program: pipelines built once, pooled buffers, one command encoder and one submit per call (scans replayed inside it).
 //
 // Per call: the arguments are checked, scratch slots come from a pool shared by every program,
 // outputs get new buffers (or are donated arguments written in place), every command is recorded
@@ -14,7 +14,7 @@ import { allocTyped } from '../../../core/dtype.js';
 import { CotangentError } from '../../../core/errors.js';
 import { bind } from '../../../core/interpreter.js';
 import { Literal } from '../../../core/jaxpr.js';
-import { allocGpuBuffer, ctx, GpuBuffer, grid, layoutFor, pipelineAsync, pipelineFor, scoped, upload } from '../device.js';
+import { allocGpuBuffer, ctx, GpuBuffer, grid, layoutFor, pipelineAsync, pipelineFor, scoped, submit, upload } from '../device.js';
 import { Command, Program } from './program.js';
 
 // ---- the pool ----------------------------------------------------------------------------------
@@ -93,6 +93,8 @@ interface DeviceState {
   readonly consts: ReadonlyMap<number, GpuBuffer>;
   /** Arrays whose buffers the constants are, kept alive with the program. */
   readonly held: readonly NDArray[];
+  /** Per command, the runner of a replayed scan's body. */
+  readonly bodies: readonly (Runner | null)[];
 }
 
 function prepare(program: Program): DeviceState {
@@ -115,8 +117,24 @@ function prepare(program: Program): DeviceState {
     else if (r.value instanceof ConcreteArray) consts.set(id, upload(r.value.storageSync(), aval));
     else throw new CotangentError('webgpu jit: a constant of the program is not a concrete array');
   });
-  return { device, dispatches, consts, held };
+  const bodies = program.commands.map((c) => (c.kind === 'scan' ? new Runner(c.body) : null));
+  return { device, dispatches, consts, held, bodies };
 }
+
+/** One call's recording: the encoder and pass being recorded (a call command submits and starts a new encoder), and the buffers the call took. */
+interface Recording {
+  readonly device: GPUDevice;
+  enc: GPUCommandEncoder;
+  pass: GPUComputePassEncoder | null;
+  /** Pool buffers, given back when the call has been submitted. */
+  readonly pooled: GpuBuffer[];
+  /** New buffers (outputs), disposed if the call fails. */
+  readonly fresh: GpuBuffer[];
+  /** Results of interpreted calls, alive until the call returns. */
+  readonly keep: NDArray[];
+}
+const endPass = (r: Recording) => { if (r.pass) { r.pass.end(); r.pass = null; } };
+const pooledBuffer = (r: Recording, bytes: number): GpuBuffer => { const b = gpuPool.take(bytes); r.pooled.push(b); return b; };
 
 // ---- one call -------------------------------------------------------------------------------------
 /** A new buffer holding a literal's value. */
@@ -147,7 +165,8 @@ export class Runner {
   /** Builds the program's pipelines asynchronously (all at once); the first run then finds them cached. */
   async prepareAsync(): Promise<void> {
     await Promise.all(this.program.commands.map((c) =>
-      (c.kind === 'dispatch' && c.workgroups > 0 ? pipelineAsync(c.label, c.code, c.reads.length, c.writes.length) : undefined)));
+      (c.kind === 'dispatch' && c.workgroups > 0 ? pipelineAsync(c.label, c.code, c.reads.length, c.writes.length)
+        : c.kind === 'scan' ? new Runner(c.body).prepareAsync() : undefined)));
   }
 
   run(args: readonly DeviceBuffer[]): DeviceBuffer[] {
@@ -155,82 +174,29 @@ export class Runner {
     if (args.length !== p.nInputs) throw new Error(`jit: the compiled program takes ${p.nInputs} inputs, got ${args.length}`);
     const st = this.ready();
     const inputs = args.map(handleOf);
-    const handles: (GpuBuffer | undefined)[] = new Array(p.resources.length);
-    const pooled: GpuBuffer[] = [];
-    const fresh: GpuBuffer[] = [];
-    const keep: NDArray[] = []; // results of interpreted calls, alive until the call returns
     const copies = new Map<number, GpuBuffer>(); // donated arguments copied first because memory is shared
+    const rec: Recording = { device: st.device, enc: st.device.createCommandEncoder({ label: 'jit' }), pass: null, pooled: [], fresh: [], keep: [] };
+    let handles: (GpuBuffer | undefined)[];
     try {
       scoped('jit', () => {
-        const { device } = st;
-        let enc = device.createCommandEncoder({ label: 'jit' });
-        let pass: GPUComputePassEncoder | null = null;
-        const endPass = () => { if (pass) { pass.end(); pass = null; } };
         for (const i of p.owned) {
           const g = inputs[i]!.gpu;
           if (!inputs.some((b, j) => j !== i && b.gpu === g) && ![...st.consts.values()].some((c) => c.gpu === g)) continue;
           const c = allocGpuBuffer(inputs[i]!.bytes);
-          fresh.push(c);
+          rec.fresh.push(c);
           copies.set(i, c);
-          enc.copyBufferToBuffer(g, 0, c.gpu, 0, c.bytes);
+          rec.enc.copyBufferToBuffer(g, 0, c.gpu, 0, c.bytes);
         }
-        p.resources.forEach((r, id) => {
-          switch (r.kind) {
-            case 'input': handles[id] = copies.get(r.index) ?? inputs[r.index]; break;
-            case 'const': handles[id] = st.consts.get(id); break;
-            case 'slot': { const b = gpuPool.take(r.bytes); pooled.push(b); handles[id] = b; break; }
-            case 'fresh': { const b = allocGpuBuffer(r.bytes); fresh.push(b); handles[id] = b; break; }
-            case 'foreign': break;
-          }
-        });
-        const gpuOf = (id: number): GPUBuffer => {
-          const h = handles[id];
-          if (!h) throw new Error(`webgpu jit: buffer ${id} is used before it is made`);
-          return h.gpu;
-        };
-        p.commands.forEach((c: Command, k) => {
-          if (c.kind === 'dispatch') {
-            const d = st.dispatches[k];
-            if (!d) return;
-            const buffers = [...c.reads, ...c.writes].map(gpuOf);
-            if (!d.cached || d.cached.buffers.some((b, j) => b !== buffers[j])) {
-              const group = device.createBindGroup({ layout: d.layout, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
-              d.cached = { buffers, group };
-            }
-            pass ??= enc.beginComputePass({ label: 'jit' });
-            pass.setPipeline(d.pipeline);
-            pass.setBindGroup(0, d.cached.group);
-            const [x, y] = grid(c.workgroups);
-            pass.dispatchWorkgroups(x, y);
-          } else if (c.kind === 'copy') {
-            endPass();
-            if (c.bytes > 0) enc.copyBufferToBuffer(gpuOf(c.from), 0, gpuOf(c.to), 0, Math.ceil(c.bytes / 4) * 4);
-          } else {
-            // The interpreter dispatches on its own: what is recorded so far must run first.
-            endPass();
-            device.queue.submit([enc.finish()]);
-            const backend = getBackend('webgpu');
-            const operands = c.inputs.map((a, j) => {
-              const aval = c.eqn.inputs[j]!.aval;
-              return new ConcreteArray(aval, a instanceof Literal ? scalarBuffer(a) : handles[a]!, backend);
-            });
-            const outs = bind(c.eqn.primitive, operands, c.eqn.params);
-            outs.forEach((o, j) => {
-              if (!(o instanceof ConcreteArray) || !(o.buffer instanceof GpuBuffer)) throw new CotangentError(`jit: ${c.eqn.primitive} did not return a webgpu array inside a compiled program`);
-              keep.push(o);
-              handles[c.outputs[j]!] = o.buffer;
-            });
-            enc = device.createCommandEncoder({ label: 'jit' });
-          }
-        });
-        endPass();
-        device.queue.submit([enc.finish()]);
+        handles = this.bind(st, inputs.map((b, i) => copies.get(i) ?? b), rec, false);
+        this.record(st, rec, handles);
+        endPass(rec);
+        submit(st.device, [rec.enc.finish()]);
       });
     } catch (e) {
-      for (const b of fresh) b.dispose();
+      for (const b of rec.fresh) b.dispose();
       throw e;
     } finally {
-      for (const b of pooled) gpuPool.give(b);
+      for (const b of rec.pooled) gpuPool.give(b);
     }
     return p.outputs.map((o) => {
       switch (o.kind) {
@@ -241,4 +207,114 @@ export class Runner {
       }
     });
   }
+
+  /** The buffer of each resource: inputs as given, constants, pool slots; `fresh` outputs are new buffers, or pool buffers inside a scan body (copied out each iteration). */
+  private bind(st: DeviceState, inputs: readonly GpuBuffer[], rec: Recording, inBody: boolean): (GpuBuffer | undefined)[] {
+    const handles: (GpuBuffer | undefined)[] = new Array(this.program.resources.length);
+    this.program.resources.forEach((r, id) => {
+      switch (r.kind) {
+        case 'input': handles[id] = inputs[r.index]; break;
+        case 'const': handles[id] = st.consts.get(id); break;
+        case 'slot': handles[id] = pooledBuffer(rec, r.bytes); break;
+        case 'fresh': {
+          if (inBody) { handles[id] = pooledBuffer(rec, r.bytes); break; }
+          const b = allocGpuBuffer(r.bytes);
+          rec.fresh.push(b);
+          handles[id] = b;
+          break;
+        }
+        case 'foreign': break;
+      }
+    });
+    return handles;
+  }
+
+  /** Records the program's commands on bound buffers; call commands submit what is recorded and run the interpreter. */
+  private record(st: DeviceState, rec: Recording, handles: (GpuBuffer | undefined)[]): void {
+    const { device } = st;
+    const gpuOf = (id: number): GPUBuffer => {
+      const h = handles[id];
+      if (!h) throw new Error(`webgpu jit: buffer ${id} is used before it is made`);
+      return h.gpu;
+    };
+    this.program.commands.forEach((c: Command, k) => {
+      if (c.kind === 'dispatch') {
+        const d = st.dispatches[k];
+        if (!d) return;
+        const buffers = [...c.reads, ...c.writes].map(gpuOf);
+        if (!d.cached || d.cached.buffers.some((b, j) => b !== buffers[j])) {
+          const group = device.createBindGroup({ layout: d.layout, entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+          d.cached = { buffers, group };
+        }
+        rec.pass ??= rec.enc.beginComputePass({ label: 'jit' });
+        rec.pass.setPipeline(d.pipeline);
+        rec.pass.setBindGroup(0, d.cached.group);
+        const [x, y] = grid(c.workgroups);
+        rec.pass.dispatchWorkgroups(x, y);
+      } else if (c.kind === 'copy') {
+        endPass(rec);
+        if (c.bytes > 0) rec.enc.copyBufferToBuffer(gpuOf(c.from), 0, gpuOf(c.to), 0, Math.ceil(c.bytes / 4) * 4);
+      } else if (c.kind === 'scan') {
+        this.replayScan(st.bodies[k]!, c, rec, handles);
+      } else {
+        // The interpreter dispatches on its own: what is recorded so far must run first.
+        endPass(rec);
+        submit(device, [rec.enc.finish()]);
+        const backend = getBackend('webgpu');
+        const operands = c.inputs.map((a, j) => {
+          const aval = c.eqn.inputs[j]!.aval;
+          return new ConcreteArray(aval, a instanceof Literal ? scalarBuffer(a) : handles[a]!, backend);
+        });
+        const outs = bind(c.eqn.primitive, operands, c.eqn.params);
+        outs.forEach((o, j) => {
+          if (!(o instanceof ConcreteArray) || !(o.buffer instanceof GpuBuffer)) throw new CotangentError(`jit: ${c.eqn.primitive} did not return a webgpu array inside a compiled program`);
+          rec.keep.push(o);
+          handles[c.outputs[j]!] = o.buffer;
+        });
+        rec.enc = device.createCommandEncoder({ label: 'jit' });
+      }
+    });
+  }
+
+  /**
+   * A scan recorded into the current encoder: carry buffers initialised from the operands, then per
+   * iteration the x slices copied in by offset, the body's commands (on the same buffers every
+   * iteration, so its bind groups are made once), the new carries copied over the old and each y
+   * copied to its offset in the stacked ys. No submit and no read-back per iteration.
+   */
+  private replayScan(body: Runner, c: Extract<Command, { kind: 'scan' }>, rec: Recording, handles: (GpuBuffer | undefined)[]): void {
+    const bst = body.ready();
+    const { numConsts: nK, numCarry: nC, length, reverse } = c;
+    const ops = c.inputs.map((a) => {
+      if (!(a instanceof Literal)) return handles[a]!;
+      const b = scalarBuffer(a);
+      rec.pooled.push(b);
+      return b;
+    });
+    const copy = (from: GpuBuffer, fromOff: number, to: GpuBuffer, toOff: number, bytes: number) => {
+      if (bytes > 0) rec.enc.copyBufferToBuffer(from.gpu, fromOff, to.gpu, toOff, bytes);
+    };
+    endPass(rec);
+    const carry = c.carryBytes.map((bytes, i) => { const b = pooledBuffer(rec, bytes); copy(ops[nK + i]!, 0, b, 0, bytes); return b; });
+    const xSlots = c.xBytes.map((bytes) => pooledBuffer(rec, bytes));
+    const ys = c.yBytes.map((bytes) => pooledBuffer(rec, bytes * length));
+    const bodyHandles = body.bind(bst, [...ops.slice(0, nK), ...carry, ...xSlots], rec, true);
+    const outs = body.program.outputs.map((o) => {
+      if (o.kind === 'literal') { const b = scalarBuffer(o.value); rec.pooled.push(b); return b; }
+      if (o.kind === 'donated') throw new Error('webgpu jit: a scan body donates nothing');
+      return () => bodyHandles[o.res]!; // made when the body's commands run (a nested scan's results)
+    });
+    const out = (k: number) => { const o = outs[k]!; return typeof o === 'function' ? o() : o; };
+    for (let it = 0; it < length; it++) {
+      const t = reverse ? length - 1 - it : it;
+      endPass(rec);
+      c.xBytes.forEach((bytes, k) => copy(ops[nK + nC + k]!, t * bytes, xSlots[k]!, 0, bytes));
+      body.record(bst, rec, bodyHandles);
+      endPass(rec);
+      c.carryBytes.forEach((bytes, i) => copy(out(i), 0, carry[i]!, 0, bytes));
+      c.yBytes.forEach((bytes, k) => copy(out(nC + k), 0, ys[k]!, t * bytes, bytes));
+    }
+    c.outputs.forEach((res, j) => { handles[res] = j < nC ? carry[j]! : ys[j - nC]!; });
+  }
+
 }
