@@ -1,10 +1,10 @@
 // cotangent: the public surface. `np` for arrays, the transforms at top level, `random`, `tree`, `lax`.
 import './core/eval.js';
 import './backends/cpu/index.js';
-import * as np from './core/numpy.js';
+import * as np from './core/np.js';
 import * as lax from './lax.js';
-import './control/index.js';
-import * as random from './core/random.js';
+import './transforms/higher-order-table.js';
+import * as random from './random.js';
 import * as nn from './lib/nn.js';
 import * as special from './lib/special.js';
 

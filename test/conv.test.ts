@@ -96,6 +96,29 @@ test('conv_general_dilated matches the nested-loop reference on 40 random config
   }
 });
 
+test('the direct kernel (≤ 8 output features per group) in each of its loop shapes matches the reference', () => {
+  const rng = new Rng(21);
+  const nchw = (d: number) => ({ lhs: Array.from({ length: d + 2 }, (_, i) => i), rhs: Array.from({ length: d + 2 }, (_, i) => i), out: Array.from({ length: d + 2 }, (_, i) => i) });
+  const conf = (d: number, over: Partial<ConvParams>): ConvParams => ({
+    windowStrides: new Array(d).fill(1), padding: new Array(d).fill([0, 0]), lhsDilation: new Array(d).fill(1), rhsDilation: new Array(d).fill(1),
+    dimensionNumbers: nchw(d), featureGroupCount: 1, batchGroupCount: 1, ...over,
+  });
+  const cases: [string, number[], number[], ConvParams][] = [
+    ['long kernel and long output rows (plain loops), strided, dilated, negative pad', [2, 3, 40], [4, 3, 11], conf(1, { windowStrides: [2], rhsDilation: [2], padding: [[5, -1]] })],
+    ['short kernel rows unrolled, NHWC/HWIO, padded', [2, 12, 13, 3], [3, 4, 3, 5], conf(2, { padding: [[1, 2], [2, 1]], dimensionNumbers: { lhs: [0, 3, 1, 2], rhs: [3, 2, 0, 1], out: [0, 3, 1, 2] } })],
+    ['short output rows unrolled (a weight-gradient shape)', [1, 2, 20, 20], [3, 2, 16, 15], conf(2, { padding: [[1, 1], [2, 0]] })],
+    ['batch groups', [4, 2, 9, 9], [4, 2, 3, 3], conf(2, { batchGroupCount: 2, windowStrides: [2, 1] })],
+    ['feature groups, strided', [2, 6, 10, 11], [6, 2, 3, 2], conf(2, { featureGroupCount: 3, windowStrides: [1, 3], padding: [[1, 1], [0, 2]] })],
+  ];
+  for (const [name, xShape, wShape, p] of cases) {
+    const x = rng.array(xShape), w = rng.array(wShape);
+    const y = convWithParams(x, w, p);
+    const want = reference(x.dataSync() as Float64Array, xShape, w.dataSync() as Float64Array, wShape, p, y.shape);
+    close(y.dataSync(), want, 1e-12, name);
+    close(convWithParams(x.astype('float32'), w.astype('float32'), p).dataSync(), want, 1e-5, `${name} (float32)`);
+  }
+});
+
 test('LeNet-sized layers: float32 through the sgemm matches float64 (NCHW and NHWC)', () => {
   const rng = new Rng(2);
   const x = rng.array([8, 3, 28, 28]), w = rng.array([16, 3, 5, 5]);

@@ -151,8 +151,7 @@ const dce: DceRule<'checkpoint'> = (e, used) => {
 
 export const checkpointDce = dce;
 export const checkpointShape = shape;
-export const checkpointImpl = impl;
-export const checkpointRules = (): HigherOrderRules<'checkpoint'> => ({ jvp, partialEval, transpose, stage: stageByShape('checkpoint') });
+export const checkpointRules = (): HigherOrderRules<'checkpoint'> => ({ impl, jvp, partialEval, transpose, stage: stageByShape('checkpoint'), batch: checkpointBatch });
 
 // ---- batching -----------------------------------------------------------------------------------
 /** Under vmap: a checkpoint of the batched function. */

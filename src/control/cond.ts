@@ -215,8 +215,7 @@ const dce: DceRule<'cond'> = (e, used) => {
 
 export const condDce = dce;
 export const condShape = shape;
-export const condImpl = impl;
-export const condRules = (): HigherOrderRules<'cond'> => ({ jvp, partialEval, transpose, stage: stageByShape('cond') });
+export const condRules = (): HigherOrderRules<'cond'> => ({ impl, jvp, partialEval, transpose, stage: stageByShape('cond'), batch: condBatch });
 
 // ---- batching -----------------------------------------------------------------------------------
 /**

@@ -1,16 +1,6 @@
-// The control-flow primitives: registers their shape rules, implementations and DCE rules with the core
-// (their other rules are rows of the higher-order table) and gathers their API.
-import { registerControlImpls } from '../core/eval.js';
-import { registerControlShapeRules } from '../core/primitives.js';
-import { registerControlDceRules } from '../core/passes.js';
-import { condDce, condImpl, condShape } from './cond.js';
-import { scanDce, scanImpl, scanShape } from './scan.js';
-import { whileDce, whileImpl, whileShape } from './while.js';
-import { checkpointDce, checkpointImpl, checkpointShape } from './checkpoint.js';
-
-registerControlShapeRules({ cond: condShape, scan: scanShape, while: whileShape, checkpoint: checkpointShape });
-registerControlDceRules({ cond: condDce, scan: scanDce, while: whileDce, checkpoint: checkpointDce });
-registerControlImpls({ cond: condImpl, scan: scanImpl, while: whileImpl, checkpoint: checkpointImpl });
+// The control-flow primitives' API. Their rules are rows of the higher-order table, registered by
+// transforms/higher-order-table.ts (imported here, so importing control flow registers them).
+import '../transforms/higher-order-table.js';
 
 export { cond, switchCase } from './cond.js';
 export { scan, map } from './scan.js';

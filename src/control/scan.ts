@@ -316,8 +316,7 @@ const dce: DceRule<'scan'> = (e, used) => {
 
 export const scanDce = dce;
 export const scanShape = shape;
-export const scanImpl = impl;
-export const scanRules = (): HigherOrderRules<'scan'> => ({ jvp, partialEval, transpose, stage: stageByShape('scan') });
+export const scanRules = (): HigherOrderRules<'scan'> => ({ impl, jvp, partialEval, transpose, stage: stageByShape('scan'), batch: scanBatch });
 
 // ---- batching -----------------------------------------------------------------------------------
 /**

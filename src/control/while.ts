@@ -308,8 +308,7 @@ const dce: DceRule<'while'> = (e, used) => {
 
 export const whileDce = dce;
 export const whileShape = shape;
-export const whileImpl = impl;
-export const whileRules = (): HigherOrderRules<'while'> => ({ jvp, partialEval, transpose, stage: stageByShape('while') });
+export const whileRules = (): HigherOrderRules<'while'> => ({ impl, jvp, partialEval, transpose, stage: stageByShape('while'), batch: whileBatch });
 
 // ---- batching -----------------------------------------------------------------------------------
 /**

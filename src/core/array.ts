@@ -6,7 +6,7 @@ import { getBackend, Backend, DeviceBuffer } from './backend.js';
 import { DType, storageOf, TypedArray, valuesOf } from './dtype.js';
 import { ConcretizationError, CotangentError } from './errors.js';
 import type { Interpreter } from './interpreter.js';
-import type * as NumpyModule from './numpy.js';
+import type * as NumpyModule from './np.js';
 import type { Index } from './indexing.js';
 import { formatArray, formatArrayAsync } from './format.js';
 import { debugging } from './debug.js';

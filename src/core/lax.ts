@@ -82,11 +82,6 @@ export function sortKeyVal(keys: NDArray, values: NDArray, dimension = -1): [NDA
   const [k, v] = sort([keys, values], { dimension, numKeys: 1 });
   return [k!, v!];
 }
-export { conv, convGeneralDilated, convTranspose, convDimensionNumbers, padtypeToPads } from './conv.js';
-export type { ConvDimensionSpec, ConvOptions, ConvTransposeOptions, PaddingSpec } from './conv.js';
-export { reduceWindow } from './window.js';
-export { fft } from './fft.js';
-export type { WindowComputation } from './window.js';
 export const dotGeneral = (x: NDArray, y: NDArray, dimensionNumbers: DotDimensionNumbers): NDArray =>
   bind1('dot_general', [x, y], { dimensionNumbers });
 export function threefry2x32(k0: NDArray, k1: NDArray, x0: NDArray, x1: NDArray): [NDArray, NDArray] {
@@ -130,4 +125,3 @@ export function full(shape: Shape, value: number | boolean, dtype: DType, weakTy
 }
 export const fullLike = (x: NDArray | ShapedArray, value: number | boolean): NDArray => full(x.shape, value, x.dtype, x.weakType);
 export const zerosLike = (x: NDArray | ShapedArray): NDArray => fullLike(x, 0);
-export { associativeScan, cumsum, cumprod, cummax, cummin, topK } from './lax-scan.js';

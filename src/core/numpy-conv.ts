@@ -3,6 +3,7 @@
 import { ArrayLike, NDArray } from './array.js';
 import { CotangentError } from './errors.js';
 import * as lax from './lax.js';
+import { convGeneralDilated } from './conv.js';
 import { convertTo, resultType, toArrays } from './numpy-util.js';
 
 export type ConvolveMode = 'full' | 'same' | 'valid';
@@ -11,7 +12,7 @@ export type ConvolveMode = 'full' | 'same' | 'valid';
 function correlateLong(a: NDArray, v: NDArray, mode: ConvolveMode): NDArray {
   const m = v.shape[0]!;
   const pad: [number, number] = mode === 'full' ? [m - 1, m - 1] : mode === 'same' ? [Math.floor(m / 2), m - 1 - Math.floor(m / 2)] : [0, 0];
-  const out = lax.convGeneralDilated(lax.reshape(a, [1, 1, a.shape[0]!]), lax.reshape(v, [1, 1, m]), [1], [pad]);
+  const out = convGeneralDilated(lax.reshape(a, [1, 1, a.shape[0]!]), lax.reshape(v, [1, 1, m]), [1], [pad]);
   return lax.reshape(out, [out.shape[2]!]);
 }
 

@@ -6,6 +6,7 @@ import { ArrayLike, NDArray } from './array.js';
 import { DType, isFloat } from './dtype.js';
 import { ShapeError } from './errors.js';
 import * as lax from './lax.js';
+import * as laxScan from './lax-scan.js';
 import { concatenate } from './numpy-shape.js';
 import { axisOf, checkDtype, convertTo, describe, hostValueOrNull, resultType, toArray, toFloatType } from './numpy-util.js';
 import { add, multiply } from './numpy.js';
@@ -23,7 +24,7 @@ function cumulative(op: string, kind: 'cumsum' | 'cumprod' | 'cummax' | 'cummin'
   const dtype = opts.dtype !== undefined ? checkDtype(op, opts.dtype) : a.dtype === 'bool' && (kind === 'cumsum' || kind === 'cumprod') ? 'int32' : a.dtype;
   a = convertTo(a, { dtype, weakType: false });
   if (nanFill !== undefined && isFloat(a.dtype)) a = lax.select(lax.ne(a, a), c(a, nanFill), a);
-  return lax[kind](a, axis);
+  return laxScan[kind](a, axis);
 }
 type CumArg = CumulativeOptions | number | null;
 /** Running sums along an axis (of the flattened array when axis is null, the default); bools sum as int32. */

@@ -6,6 +6,7 @@ import { ArrayLike, NDArray, concreteFromTyped } from './array.js';
 import { isFloat } from './dtype.js';
 import { ShapeError } from './errors.js';
 import * as lax from './lax.js';
+import { cumsum } from './lax-scan.js';
 import { axisOf, convertTo, describe, hostValueOrNull, toArray } from './numpy-util.js';
 import { showShape } from './shape.js';
 
@@ -127,7 +128,7 @@ function flatNonzeroStatic(op: string, a: NDArray, size: number, fill: number): 
   const mask = lax.convertElementType(truth, 'int32');
   const n = a.size;
   const i32 = (v: number, len = n) => lax.full([len], v, 'int32');
-  const slot = lax.sub(lax.cumsum(mask, 0), i32(1));
+  const slot = lax.sub(cumsum(mask, 0), i32(1));
   const target = lax.select(truth, slot, i32(size));
   // scatter_add adds into zeros, so write index + 1 and subtract 1 after: empty slots become −1.
   const written = lax.scatterAdd(i32(0, size), target, lax.add(lax.iota('int32', [n], 0), i32(1)), 0);

@@ -1,5 +1,5 @@
-// The public `np` namespace: elementwise math here, the other families re-exported from their
-// files. Everything is derived from primitives through lax, so every transform and backend applies.
+// np's elementwise math (the namespace itself is np.ts, which re-exports this file and the other
+// families). Everything is derived from primitives through lax, so every transform and backend applies.
 //
 // ## Type promotion (JAX's rules, weak types included)
 //
@@ -27,7 +27,8 @@
 // and two weak operands give a weak result of the higher kind (`np.add(1, 2.5)` is weak float32).
 // Functions defined only on floats (divide, exp, sqrt, ...) take ints and bools to float32, as JAX
 // does (NumPy would pick float64). Bools add as logical or and multiply as logical and.
-import { ArrayLike, NDArray, registerNumpy } from './array.js';
+import { ArrayLike, NDArray } from './array.js';
+import { nonzero } from './numpy-select.js';
 import { isFloat, isInteger, TypeInfo } from './dtype.js';
 import { DTypeError } from './errors.js';
 import * as lax from './lax.js';
@@ -35,27 +36,6 @@ import {
   broadcastShapesOf, broadcastToShape, checkDtype, convertTo, elementwiseOperands, fullOf, resultType, toArray, toArrays,
   toFloatType,
 } from './numpy-util.js';
-
-export * from './creation.js';
-export * from './numpy-shape.js';
-export * from './numpy-reduce.js';
-export * from './numpy-linalg.js';
-export * as linalg from './np-linalg.js';
-export * from './numpy-sort.js';
-export * from './numpy-conv.js';
-export * from './numpy-math.js';
-export * from './numpy-cumulative.js';
-export * from './numpy-matrix.js';
-export * from './numpy-stats.js';
-export * from './numpy-select.js';
-/** NumPy's fft module (complex values as a trailing axis of 2: see numpy-fft.ts). */
-export * as fft from './numpy-fft.js';
-export { getItem, atIndex, slice, Slice } from './indexing.js';
-export type { Index, IndexUpdater } from './indexing.js';
-export type { Axis } from './numpy-util.js';
-/** The array type, as `np.Array` (the class of `instanceof` checks, and the type to annotate with). */
-export { NDArray as Array } from './array.js';
-export type { ArrayLike } from './array.js';
 
 // ---- helpers ---------------------------------------------------------------------------------
 const noBool = (op: string, hint: string) => (t: TypeInfo): TypeInfo => {
@@ -352,7 +332,3 @@ export function astype(x: ArrayLike, dtype: unknown): NDArray {
   const d = checkDtype('astype', dtype);
   return convertTo(toArray('astype', x), { dtype: d, weakType: false });
 }
-
-import { nonzero } from './numpy-select.js';
-import * as self from './numpy.js';
-registerNumpy(self);

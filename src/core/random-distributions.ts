@@ -6,6 +6,7 @@ import { DType, isFloat } from './dtype.js';
 import { DTypeError, ShapeError } from './errors.js';
 import { householderQr } from './host-qr.js';
 import * as lax from './lax.js';
+import { cumsum } from './lax-scan.js';
 import { broadcastShapesOf, checkDtype, convertTo, describe, hostValueOrNull, shapeOf, toArray } from './numpy-util.js';
 import { erfinv } from './numpy.js';
 import { bernoulli, normal, split, uniform } from './random.js';
@@ -228,7 +229,7 @@ export function poisson(k: NDArray, lam: ArrayLike, shape?: Shape, opts: { dtype
   const draws = Math.ceil(lmax + 8 * Math.sqrt(lmax) + 16);
   const rate = param('poisson', l0, 'float32', s);
   const e = exponential(k, [...s, draws], { dtype: 'float32' });
-  const arrivals = lax.cumsum(e, s.length);
+  const arrivals = cumsum(e, s.length);
   const before = lax.lt(arrivals, lax.broadcastInDim(rate, [...s, draws], s.map((_, i) => i)));
   const count = lax.reduceSum(lax.convertElementType(before, 'int32'), [s.length]);
   return lax.convertElementType(count, checkDtype('random.poisson', opts.dtype ?? 'int32'));

@@ -34,17 +34,13 @@ import { ArrayLike, NDArray, concreteFromTyped } from './array.js';
 import { DType, isFloat } from './dtype.js';
 import { DTypeError, ShapeError } from './errors.js';
 import * as lax from './lax.js';
-import { argmax, asarray, erfinv, less, log, negative } from './numpy.js';
+import { topK } from './lax-scan.js';
+import { argmax, asarray, erfinv, less, log, negative } from './np.js';
 import type { ArrayInput } from './creation.js';
 import {
   axisOf, broadcastToShape, checkDtype, convertTo, describe, fullOf, hostValueOrNull, shapeOf, toArray, toFloatType,
 } from './numpy-util.js';
 import { showShape, sizeOf } from './shape.js';
-
-export {
-  truncatedNormal, orthogonal, exponential, laplace, logistic, cauchy, rademacher, gamma, beta, dirichlet, chisquare, t, studentT,
-  poisson, generalizedNormal, ball, multivariateNormal,
-} from './random-distributions.js';
 
 const TWO_32 = 2 ** 32;
 const uint32Array = (values: readonly number[]): NDArray => concreteFromTyped(Uint32Array.from(values), new ShapedArray([values.length], 'uint32'));
@@ -277,7 +273,7 @@ export function categorical(k: NDArray, logits: NDArray, opts: { axis?: number; 
     if (count > logits.shape[axis]!) throw new ShapeError(`random.categorical: cannot draw ${count} samples without replacement from ${logits.shape[axis]} categories`);
     const scores = lax.add(logits, gumbel(kk, logits.shape, { dtype: logits.dtype }));
     const last = lax.transpose(scores, [...logits.shape.map((_, i) => i).filter((i) => i !== axis), axis]);
-    const [, idx] = lax.topK(last, count);
+    const [, idx] = topK(last, count);
     const front = lax.transpose(idx, [idx.ndim - 1, ...batch.map((_, i) => i)]);
     return lax.reshape(front, shape);
   }

@@ -4,7 +4,7 @@ import { NDArray } from '../core/array.js';
 import { DType, isFloat } from '../core/dtype.js';
 import { DTypeError, ShapeError } from '../core/errors.js';
 import * as lax from '../core/lax.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import { checkDtype, describe, shapeOf } from '../core/numpy-util.js';
 import * as random from '../core/random.js';
 import { hostOrthonormal, truncatedNormal as truncatedNormalSample } from '../core/random-distributions.js';

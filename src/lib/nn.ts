@@ -8,7 +8,7 @@ import { ArrayLike, NDArray } from '../core/array.js';
 import { DType } from '../core/dtype.js';
 import { ShapeError } from '../core/errors.js';
 import * as lax from '../core/lax.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import { Axis, axesOf, axisOf, checkDtype, convertTo, describe, resultType, toArray, toFloatType } from '../core/numpy-util.js';
 import { showShape } from '../core/shape.js';
 

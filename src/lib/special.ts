@@ -2,7 +2,7 @@
 // on the CPU); the rest is derived from them and np, with JAX's values and derivatives at the edges.
 import { ArrayLike, NDArray } from '../core/array.js';
 import * as lax from '../core/lax.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import { convertTo, elementwiseOperands, toArray, toFloatType } from '../core/numpy-util.js';
 
 export { logsumexp, softmax, logSoftmax } from './nn.js';

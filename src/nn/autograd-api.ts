@@ -1,7 +1,7 @@
 // torch.autograd: custom Functions, and gradients of outputs with respect to chosen inputs
 // without touching `.grad` (autograd.grad) or for several roots at once (autograd.backward).
 import { NDArray } from '../core/array.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import { runBackward, RuntimeError } from './autograd.js';
 import { Tensor } from './tensor.js';
 

@@ -21,7 +21,7 @@ import { ShapedArray } from '../core/aval.js';
 import { NDArray } from '../core/array.js';
 import { CotangentError } from '../core/errors.js';
 import * as lax from '../core/lax.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import { vjp } from '../transforms/grad.js';
 import { isGradEnabled } from './grad-mode.js';
 import type { Tensor } from './tensor.js';

@@ -21,7 +21,7 @@
 // not usable after it (tensors and their .data/.detach() aliases follow the new values).
 import { expectFunction } from '../core/errors.js';
 import { NDArray } from '../core/array.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import * as tree from '../core/tree.js';
 import type { PyTree } from '../core/tree.js';
 import { jit, Lowered } from '../transforms/jit.js';

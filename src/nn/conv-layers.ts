@@ -2,7 +2,7 @@
 // AdaptiveAvgPool2d, BatchNorm1d/2d and GroupNorm, thin modules over functional-conv.ts with
 // PyTorch's parameter layouts and default initialisations.
 import { DType } from '../core/dtype.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import * as F from './functional-conv.js';
 import type { IntOrTuple } from './functional-conv.js';
 import * as init from './init.js';

@@ -13,7 +13,7 @@
 import { ConcreteArray, NDArray, NestedArray } from '../core/array.js';
 import { DType, isDType } from '../core/dtype.js';
 import { setDefaultBackend } from '../core/backend.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import * as random from '../core/random.js';
 import { nextKey } from './rng.js';
 import { checkIntRange, Tensor, TensorData } from './tensor.js';

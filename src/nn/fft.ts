@@ -2,7 +2,7 @@
 // np.fft, recorded on the tape under PyTorch's backward-node names. As in np.fft there is no
 // complex dtype: a complex tensor is a float tensor with a trailing dimension of 2 holding
 // (re, im), and `dim` counts the complex tensor's dimensions (not the pair).
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import type { FftNorm } from '../core/numpy-fft.js';
 import { run } from './ops.js';
 import { Tensor } from './tensor.js';

@@ -15,7 +15,7 @@
 // residuals; bwd hands them back as ctx.savedTensors and runs the user's backward. Other attributes
 // set on ctx (plain JS values) travel from forward to backward in the closure of that call.
 import { NDArray } from '../core/array.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import { customVjp } from '../transforms/custom.js';
 import { record, RuntimeError } from './autograd.js';
 import { isGradEnabled, noGrad } from './grad-mode.js';

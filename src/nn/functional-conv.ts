@@ -3,8 +3,8 @@
 // gradient comes from the core's rules: convolutions transpose into convolutions, max pooling
 // into select-and-scatter); batch_norm also updates the running statistics in place.
 import { NDArray } from '../core/array.js';
-import * as lax from '../core/lax.js';
-import * as np from '../core/numpy.js';
+import * as lax from '../lax.js';
+import * as np from '../core/np.js';
 import { RuntimeError } from './autograd.js';
 import { noGrad } from './grad-mode.js';
 import * as ops from './ops.js';

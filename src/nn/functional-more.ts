@@ -3,7 +3,7 @@
 // Each is one recorded op whose forward is written with np or nn; gradients come from the core.
 import { NDArray } from '../core/array.js';
 import { isInteger } from '../core/dtype.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import * as random from '../core/random.js';
 import * as jnn from '../lib/nn.js';
 import { stopGradient } from '../transforms/custom.js';

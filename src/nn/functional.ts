@@ -3,7 +3,7 @@
 import { ConcreteArray, NDArray } from '../core/array.js';
 import { IndexError } from '../core/errors.js';
 import { isFloat, isInteger } from '../core/dtype.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import { RuntimeError } from './autograd.js';
 import * as ops from './ops.js';
 import { Tensor } from './tensor.js';

@@ -1,7 +1,7 @@
 // More torch.nn modules over nn.functional: the activations, Dropout, LayerNorm, Embedding and the
 // binary / smooth-L1 / Huber losses.
 import { DType } from '../core/dtype.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import * as F from './functional.js';
 import { noGrad } from './grad-mode.js';
 import { Module, Parameter } from './module.js';

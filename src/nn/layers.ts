@@ -1,6 +1,6 @@
 // The layers of the seeds and their neighbours: Linear, the activations, Flatten, Identity.
 import { DType } from '../core/dtype.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import * as F from './functional.js';
 import * as init from './init.js';
 import { Module, Parameter } from './module.js';

@@ -2,7 +2,7 @@
 // under PyTorch's backward-node name (gradients are the core's, from the decomposition rules).
 // Results with several parts are objects named as PyTorch's named tuples ({Q, R}, {U, S, Vh}, …).
 import { NDArray } from '../core/array.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import { ShapeError } from '../core/errors.js';
 import type { NormOrder } from '../core/np-linalg.js';
 import { showShape } from '../core/shape.js';

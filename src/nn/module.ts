@@ -15,7 +15,7 @@
 // Plain tensors are not parameters (as in PyTorch); registerBuffer marks a tensor as state.
 import { NDArray } from '../core/array.js';
 import { DType, isFloat } from '../core/dtype.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import { RuntimeError } from './autograd.js';
 import { moveArray, moveArrayAsync, parseTo, ToOptions } from './device.js';
 import { noGrad } from './grad-mode.js';

@@ -1,8 +1,8 @@
 // More torch.* operations over np: cumsum/cumprod, einsum, and the cat/stack variants.
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import { RuntimeError } from './autograd.js';
 import { cat, run } from './ops.js';
-import { Tensor } from './tensor.js';
+import type { Tensor } from './tensor.js';
 
 const dimOf = (dim: number, ndim: number, op: string): number => {
   const n = Math.max(ndim, 1);

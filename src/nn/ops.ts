@@ -3,11 +3,12 @@
 import { ArrayLike, NDArray } from '../core/array.js';
 import { DType, isFloat } from '../core/dtype.js';
 import type { Index } from '../core/indexing.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import { ShapeError } from '../core/errors.js';
 import { BackwardNode, record, recordWithPullback, RuntimeError, Saves } from './autograd.js';
 import { moveArray } from './device.js';
-import { Tensor } from './tensor.js';
+import type { Tensor } from './tensor.js';
+import { isTensor, tensorOf } from './tensor-class.js';
 
 /** What tensor operations accept as operands: Tensors, core arrays (constants), JS numbers and booleans. */
 export type TensorLike = Tensor | NDArray | number | boolean;
@@ -18,7 +19,7 @@ export type Dim = number | readonly number[];
 
 /** A result tensor on `array`, attached to `node` (output `nr`) when the op was recorded. */
 export function resultTensor(array: NDArray, node: BackwardNode | null, nr = 0, saves: Saves = 'none'): Tensor {
-  const t = new Tensor(array);
+  const t = tensorOf(array);
   // Integer and bool results carry no gradient (PyTorch: only floating tensors require grad).
   if (node && isFloat(array.dtype)) {
     t.gradFn = node;
@@ -35,8 +36,7 @@ export function run(name: string, saves: Saves, f: (...xs: NDArray[]) => NDArray
 }
 
 /** The array behind an operand: a Tensor's array as a constant, or the value itself. */
-const constantOf = (v: TensorLike): ArrayLike => (v instanceof Tensor ? v.array : v);
-const isTensor = (v: unknown): v is Tensor => v instanceof Tensor;
+const constantOf = (v: TensorLike): ArrayLike => (isTensor(v) ? v.array : v);
 
 /**
  * A binary op over Tensors and constants. Only Tensor operands are inputs of the node; with one
@@ -48,7 +48,7 @@ function binary(name: string, saves: Saves, f: (a: ArrayLike, b: ArrayLike) => N
     if (isTensor(a) && isTensor(b)) return run(name, saves, (x, y) => f(x, y), [a, b]);
     if (isTensor(a)) return run(scalarName, scalarSaves, (x) => f(x, constantOf(b)), [a]);
     if (isTensor(b)) return run(scalarName, scalarSaves, (y) => f(constantOf(a), y), [b]);
-    return new Tensor(np.asarray(f(a, b)));
+    return tensorOf(np.asarray(f(a, b)));
   };
 }
 const unary = (name: string, saves: Saves, f: (x: NDArray) => NDArray) => (x: Tensor): Tensor => run(name, saves, f, [x]);
@@ -136,7 +136,7 @@ function extremum(kind: 'max' | 'min', x: Tensor, dim: number | undefined, keepd
   const reduce = kind === 'max' ? np.max : np.min;
   if (dim === undefined) return run(`${name}Backward1`, 'all', (a) => reduce(a), [x]);
   const values = run(`${name}Backward0`, 'none', (a) => reduce(a, { axis: dim, keepdims: keepdim }), [x]);
-  const indices = new Tensor((kind === 'max' ? np.argmax : np.argmin)(x.array, { axis: dim, keepdims: keepdim }));
+  const indices = tensorOf((kind === 'max' ? np.argmax : np.argmin)(x.array, { axis: dim, keepdims: keepdim }));
   return { values, indices };
 }
 /** max(x) is the largest element; max(x, dim) gives {values, indices} along dim. */
@@ -148,15 +148,15 @@ export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, dim?: number, keepdim?: boolean): Tensor | ValuesIndices;
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices { return extremum('min', x, dim, keepdim); }
-export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => new Tensor(np.argmax(x.array, { axis: dim ?? null, keepdims: keepdim }));
-export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => new Tensor(np.argmin(x.array, { axis: dim ?? null, keepdims: keepdim }));
+export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => tensorOf(np.argmax(x.array, { axis: dim ?? null, keepdims: keepdim }));
+export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => tensorOf(np.argmin(x.array, { axis: dim ?? null, keepdims: keepdim }));
 
 // ---- comparisons (bool results, never recorded) ------------------------------------------------
-const compare = (f: (a: ArrayLike, b: ArrayLike) => NDArray) => (a: TensorLike, b: TensorLike): Tensor => new Tensor(np.asarray(f(constantOf(a), constantOf(b))));
+const compare = (f: (a: ArrayLike, b: ArrayLike) => NDArray) => (a: TensorLike, b: TensorLike): Tensor => tensorOf(np.asarray(f(constantOf(a), constantOf(b))));
 export const lt = compare(np.less), le = compare(np.lessEqual), gt = compare(np.greater), ge = compare(np.greaterEqual);
 export const eq = compare(np.equal), ne = compare(np.notEqual);
-export const logicalNot = (x: Tensor): Tensor => new Tensor(np.logicalNot(x.array));
-export const isnan = (x: Tensor): Tensor => new Tensor(np.isnan(x.array));
+export const logicalNot = (x: Tensor): Tensor => tensorOf(np.logicalNot(x.array));
+export const isnan = (x: Tensor): Tensor => tensorOf(np.isnan(x.array));
 /** True when every element is close (PyTorch's defaults rtol 1e-5, atol 1e-8). */
 export const allclose = (a: Tensor, b: TensorLike, rtol = 1e-5, atol = 1e-8): boolean => np.allclose(a.array, constantOf(b), { rtol, atol });
 /** True when shapes and values are equal. */
@@ -258,7 +258,7 @@ export function toDevice(op: string, x: Tensor, backend: string, asyncForm: stri
 }
 
 // ---- indexing -----------------------------------------------------------------------------------
-const indexArrays = (index: readonly TensorIndex[]): Index[] => index.map((i) => (i instanceof Tensor ? i.array : i));
+const indexArrays = (index: readonly TensorIndex[]): Index[] => index.map((i) => (isTensor(i) ? i.array : i));
 /** PyTorch names the node after the index: one integer selects, slices slice, arrays and masks index. */
 function indexNodeName(index: readonly TensorIndex[]): string {
   if (index.length === 1 && typeof index[0] === 'number') return 'SelectBackward0';
@@ -288,7 +288,7 @@ export function where(cond: Tensor, x: TensorLike, y: TensorLike): Tensor {
   if (isTensor(x) && isTensor(y)) return run('WhereBackward0', 'none', (a, b) => np.where(c, a, b), [x, y]);
   if (isTensor(x)) return run('WhereBackward0', 'none', (a) => np.where(c, a, constantOf(y)), [x]);
   if (isTensor(y)) return run('WhereBackward0', 'none', (b) => np.where(c, constantOf(x), b), [y]);
-  return new Tensor(np.where(c, constantOf(x), constantOf(y)));
+  return tensorOf(np.where(c, constantOf(x), constantOf(y)));
 }
 
 // ---- softmax family -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@
 import { ConcreteArray, NDArray, NestedArray } from '../core/array.js';
 import { ConcretizationError } from '../core/errors.js';
 import { DType, isFloat, promoteTypes, weakKindOf } from '../core/dtype.js';
-import * as np from '../core/numpy.js';
+import * as np from '../core/np.js';
 import * as random from '../core/random.js';
 import * as tree from '../core/tree.js';
 import { AccumulateGrad, BackwardNode, BackwardOptions, runBackward, RuntimeError } from './autograd.js';
@@ -20,6 +20,7 @@ import * as ops from './ops.js';
 import * as opsMore from './ops-more.js';
 import type { ClampBounds, Dim, ShapeArgs, TensorIndex, TensorLike, ValuesIndices } from './ops.js';
 import { nextKey } from './rng.js';
+import { registerTensorClass } from './tensor-class.js';
 import { moveArrayAsync, parseTo, ToOptions } from './device.js';
 
 /** `to(other)` means other's device and dtype. */
@@ -427,6 +428,7 @@ export class Tensor {
   maskedFill(mask: Tensor, value: TensorLike): Tensor { return ops.maskedFill(this, mask, value); }
   indexPut(index: readonly TensorIndex[], value: TensorLike): Tensor { return ops.indexPut(this, index, value); }
 }
+registerTensorClass(Tensor);
 
 /** Tensors are pytree nodes over their array, so transforms and jit can take and return them. */
 tree.registerPytreeNode(

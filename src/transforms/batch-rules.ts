@@ -16,26 +16,19 @@
 // and, for writing rules by hand, moveBatchDim(x, from, to, size) (moves, or broadcasts an
 // unbatched value to, a batch dim), axisPast(axis, bdim) (a logical axis as a physical one).
 // Higher-order primitives batch their function or jaxpr with batchFlat / batchJaxpr (vmap.ts) and
-// keep their rows in `higherOrderBatchRules`, typed by HigherOrderParams: a new one fails `tsc`
-// until its row is there (define it in the primitive's own file and import it here).
+// keep their rule as `batch` in their row of the higher-order table (higher-order.ts), beside the
+// primitive's other rules; a new one fails `tsc` until its row has one.
 import { NDArray } from '../core/array.js';
 import { bind } from '../core/interpreter.js';
 import * as lax from '../core/lax.js';
 import {
-  ArrayPrimitive, elementwiseRows, ElementwisePrimitive, FlatBwdFn, FlatFn, FlatFwdFn, FlatJvpFn, HigherOrderParams, Params, Primitive, ReducePrimitive, WindowParams,
+  ArrayPrimitive, elementwiseRows, ElementwisePrimitive, Params, Primitive, ReducePrimitive, WindowParams,
 } from '../core/primitives.js';
-import { batchFlat, batchedJitJaxpr } from './vmap.js';
 import { convWithParams, reshapeAxisInto, reshapeAxisOutOf } from '../core/conv.js';
-import { condBatch } from '../control/cond.js';
-import { scanBatch } from '../control/scan.js';
-import { whileBatch } from '../control/while.js';
-import { checkpointBatch } from '../control/checkpoint.js';
 
 /** The axis of a value that runs over the mapped lanes, or null when it is the same in every lane. */
 export type BatchDim = number | null;
 export type BatchRule<P extends Primitive> = (args: readonly NDArray[], dims: readonly BatchDim[], params: Params<P>, axisSize: number) => [NDArray[], BatchDim[]];
-export type HigherOrderPrimitive = keyof HigherOrderParams;
-export type HigherOrderBatchRule<P extends HigherOrderPrimitive> = BatchRule<P>;
 
 // ---- helpers ------------------------------------------------------------------------------------
 /** The physical axis of logical axis `axis` of a value whose batch dim is `bdim`. */
@@ -61,6 +54,9 @@ export const allAtFront = (args: readonly NDArray[], dims: readonly BatchDim[], 
   args.map((x, i) => moveBatchDim(x, dims[i]!, 0, size));
 
 /** Batched operands with their batch dim at 0; unbatched ones as they are. */
+/** The batch dims of values moved to the front by batchedAtFront: 0 where batched. */
+export const frontDims = (dims: readonly BatchDim[]): BatchDim[] => dims.map((d) => (d === null ? null : 0));
+
 export const batchedAtFront = (args: readonly NDArray[], dims: readonly BatchDim[], size: number): NDArray[] =>
   args.map((x, i) => (dims[i] === null ? x : moveBatchDim(x, dims[i]!, 0, size)));
 
@@ -251,7 +247,7 @@ function selectBatch<P extends 'select_and_gather_add' | 'select_and_scatter_add
   return (args, dims, params, size) => [bind(prim, allAtFront(args, dims, size), windowPast(params, 0) as Params<P>), [0]];
 }
 
-const arrayBatchRules: { [P in ArrayPrimitive]: BatchRule<P> } = {
+const arrayBatchRules: { readonly [P in ArrayPrimitive]: BatchRule<P> } = {
   // Every elementwise primitive batches alike: operands moved to one batch dim.
   ...elementwiseRows<{ [P in ElementwisePrimitive]: BatchRule<P> }>(ew),
 
@@ -294,90 +290,5 @@ const arrayBatchRules: { [P in ArrayPrimitive]: BatchRule<P> } = {
   svd: atFrontBatch('svd', (p) => p),
 };
 
-// ---- higher-order rules ------------------------------------------------------------------------------
-/** Values with their batch dims, all moved (or broadcast) to batch dim 0. */
-const forceAtFront = ([xs, dims]: [NDArray[], BatchDim[]], size: number): NDArray[] => allAtFront(xs, dims, size);
-const frontDims = (dims: readonly BatchDim[]): BatchDim[] => dims.map((d) => (d === null ? null : 0));
-
-/**
- * A custom rule's functions, batched: a call with these inputs' batch dims (0 or null) runs the
- * user's function under vmap and returns every output at batch dim 0.
- */
-function batchedFun(fun: FlatFn, inDims: readonly BatchDim[], size: number): FlatFn {
-  const batched: FlatFn = (...xs) => forceAtFront(batchFlat(fun, xs, inDims, size), size);
-  Object.defineProperty(batched, 'name', { value: fun.name });
-  return batched;
-}
-
-export const higherOrderBatchRules: { [P in HigherOrderPrimitive]: HigherOrderBatchRule<P> } = {
-  // vmap(jit(f)) is one jitted call of the batched jaxpr, traced once per (jaxpr, batched inputs, size).
-  jit: (args, dims, params, size) => {
-    const inDims = frontDims(dims);
-    const { jaxpr, consts, outDims } = batchedJitJaxpr(params.jaxpr, { inDims, size });
-    const outs = bind('jit', [...consts, ...batchedAtFront(args, dims, size)], {
-      name: `vmap(${params.name})`, jaxpr, donated: jaxpr.inAvals.map(() => false),
-    });
-    return [outs, outDims];
-  },
-  // As JAX does: the function and the user's JVP rule are both batched, into a new custom_jvp_call.
-  custom_jvp_call: (args, dims, params, size) => {
-    const inDims = frontDims(dims);
-    const jvp: FlatJvpFn = (primals, tangents) => {
-      let nOut = 0;
-      const both = batchedFun((...xs) => {
-        const [po, to] = params.jvp(xs.slice(0, primals.length), xs.slice(primals.length));
-        nOut = po.length;
-        return [...po, ...to];
-      }, [...inDims, ...inDims], size)(...primals, ...tangents);
-      return [both.slice(0, nOut), both.slice(nOut)];
-    };
-    const outs = bind('custom_jvp_call', batchedAtFront(args, dims, size), {
-      name: params.name, fun: batchedFun(params.fun, inDims, size), jvp,
-    });
-    return [outs, outs.map(() => 0)];
-  },
-  // The function, fwd and bwd are batched; an unbatched input's cotangent sums over the lanes.
-  custom_vjp_call: (args, dims, params, size) => {
-    const inDims = frontDims(dims);
-    const fwd: FlatFwdFn = (...xs) => {
-      let nOut = 0;
-      const both = batchedFun((...ys) => {
-        const [o, r] = params.fwd(...ys);
-        nOut = o.length;
-        return [...o, ...r];
-      }, inDims, size)(...xs);
-      return [both.slice(0, nOut), both.slice(nOut)];
-    };
-    const bwd: FlatBwdFn = (residuals, cts) => {
-      const [ctIns, ctDims] = batchFlat((...ys) => params.bwd(ys.slice(0, residuals.length), ys.slice(residuals.length)),
-        [...residuals, ...cts], [...residuals, ...cts].map(() => 0), size);
-      return ctIns.map((c, i) => {
-        const d = ctDims[i]!;
-        if (inDims[i] === null) return d === null ? c : lax.reduceSum(c, [d]);
-        return moveBatchDim(c, d, 0, size);
-      });
-    };
-    const outs = bind('custom_vjp_call', batchedAtFront(args, dims, size), {
-      name: params.name, fun: batchedFun(params.fun, inDims, size), fwd, bwd,
-    });
-    return [outs, outs.map(() => 0)];
-  },
-  // Residuals and tangents all at batch dim 0; the user's bwd batched over both.
-  custom_lin: (args, dims, params, size) => {
-    const nr = params.numResiduals;
-    const bwd: FlatBwdFn = (residuals, cts) =>
-      forceAtFront(batchFlat((...ys) => params.bwd(ys.slice(0, nr), ys.slice(nr)), [...residuals, ...cts], [...residuals, ...cts].map(() => 0), size), size);
-    const outs = bind('custom_lin', allAtFront(args, dims, size), {
-      name: params.name, bwd, numResiduals: nr, outAvals: params.outAvals.map((a) => a.withShape([size, ...a.shape])),
-    });
-    return [outs, outs.map(() => 0)];
-  },
-  // Control flow: each rule lives beside the primitive's other rules (src/control/).
-  cond: condBatch,
-  scan: scanBatch,
-  while: whileBatch,
-  checkpoint: checkpointBatch,
-};
-
-export const batchRules: { [P in Primitive]: BatchRule<P> } = { ...arrayBatchRules, ...higherOrderBatchRules };
-
+/** Every array primitive's batching rule; higher-order primitives keep theirs in their rows of the higher-order table. */
+export const batchRules = arrayBatchRules;

@@ -1,5 +1,6 @@
 // How the transforms go through a jitted call: jvp(jit(f)) = jit(jvp(f)) and transpose(jit(f)) =
-// jit(transpose(f)), each traced once per (jaxpr, which inputs take part) and cached.
+// jit(transpose(f)) and vmap(jit(f)) = jit(vmap(f)), each traced once per (jaxpr, which inputs take
+// part) and cached; on concrete values it runs the backend's compiled program (jit-runtime.ts).
 import { NDArray } from '../core/array.js';
 import { bind } from '../core/interpreter.js';
 import { ClosedJaxpr, evalClosedJaxpr, Jaxpr } from '../core/jaxpr.js';
@@ -16,13 +17,18 @@ import type { HigherOrderRules } from './higher-order.js';
 import type { EqnSplit } from './partial-eval-jaxpr.js';
 import { partialEvalJaxpr } from './partial-eval-jaxpr.js';
 import { stageByShape } from './custom-rules.js';
+import { BatchRule, batchedAtFront, frontDims } from './batch-rules.js';
+import { runJit } from './jit-runtime.js';
+import { batchedJitJaxpr } from './vmap.js';
 
 /** A jitted call's row in the higher-order table. */
 export const jitRules = (): HigherOrderRules<'jit'> => ({
+  impl: runJit,
   jvp: jvpOfJit,
   partialEval: splitJit,
   transpose: transposeJit,
   stage: stageByShape('jit'),
+  batch: batchJit,
 });
 
 /**
@@ -105,3 +111,13 @@ export function transposeJit(cts: readonly Tangent[], args: readonly (NDArray | 
   let k = 0;
   return linear.map((l) => (l ? ctsIn[k++]! : null));
 }
+
+/** vmap(jit(f)) is one jitted call of the batched jaxpr, traced once per (jaxpr, batched inputs, size). */
+const batchJit: BatchRule<'jit'> = (args, dims, params, size) => {
+  const inDims = frontDims(dims);
+  const { jaxpr, consts, outDims } = batchedJitJaxpr(params.jaxpr, { inDims, size });
+  const outs = bind('jit', [...consts, ...batchedAtFront(args, dims, size)], {
+    name: `vmap(${params.name})`, jaxpr, donated: jaxpr.inAvals.map(() => false),
+  });
+  return [outs, outDims];
+};

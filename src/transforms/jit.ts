@@ -3,7 +3,7 @@
 import { expectFunction } from '../core/errors.js';
 import { ConcreteArray, NDArray, Tracer } from '../core/array.js';
 import { getBackend } from '../core/backend.js';
-import { executableFor } from '../core/eval.js';
+import { executableFor } from './jit-runtime.js';
 import { bind } from '../core/interpreter.js';
 import { ClosedJaxpr, Jaxpr } from '../core/jaxpr.js';
 import { optimize } from '../core/passes.js';

@@ -7,7 +7,8 @@ import { expectFunction, ShapeError } from '../core/errors.js';
 import { Interpreter, leakedTracerError, underNewInterpreter, withInterpreter, bind } from '../core/interpreter.js';
 import { ClosedJaxpr, evalClosedJaxpr } from '../core/jaxpr.js';
 import { optimize } from '../core/passes.js';
-import { FlatFn, Params, Primitive } from '../core/primitives.js';
+import { FlatFn, HigherOrderPrimitive, isArrayPrimitive, Params, Primitive } from '../core/primitives.js';
+import { higherOrderRules } from './higher-order.js';
 import * as tree from '../core/tree.js';
 import { ArrayTree, PyTree, TreeDef } from '../core/tree.js';
 import { BatchDim, batchRules, moveBatchDim } from './batch-rules.js';
@@ -50,7 +51,7 @@ export class BatchInterpreter implements Interpreter {
     }
     // Nothing here depends on the lane: run it once, unbatched, on the parent.
     if (dims.every((d) => d === null)) return withInterpreter(this.parent, () => bind(prim, values, params));
-    const [outs, outDims] = withInterpreter(this.parent, () => batchRules[prim](values, dims, params as never, this.axisSize));
+    const [outs, outDims] = withInterpreter(this.parent, () => (isArrayPrimitive(prim) ? batchRules[prim] : higherOrderRules(prim as HigherOrderPrimitive).batch)(values, dims, params as never, this.axisSize));
     return outs.map((o, i) => (outDims[i] === null ? o : new BatchTracer(this, o, outDims[i]!)));
   }
 }

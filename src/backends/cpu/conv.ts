@@ -12,9 +12,10 @@ import { ShapedArray } from '../../core/aval.js';
 import { allocTyped, TypedArray } from '../../core/dtype.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
 import type { ConvParams } from '../../core/primitives.js';
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 import { dotGeneral } from './matmul.js';
 import { transposeTyped } from './movement.js';
+import { directConv, directEligible } from './conv-direct.js';
 
 const isIdentity = (p: readonly number[]) => p.every((v, i) => v === i);
 const PLAN_CACHE = new Map<string, RowPlan[]>();
@@ -43,6 +44,7 @@ export const convGeneralDilated: CpuKernel<'conv_general_dilated'> = ([l, r], p,
   const fg = p.featureGroupCount, bg = p.batchGroupCount, G = fg * bg;
   const Nout = N / bg, Og = O / G, Kp = sizeOf(kS), Sp = sizeOf(outS), R = I * Kp, cols = Nout * Sp;
   if (oa!.size === 0) return [allocTyped(dtype, 0)];
+  if (directEligible(p, la!, ra!)) return [directConv(l!, r!, p, la!, ra!, oa!)];
 
   const xs = stridesOf(la!.shape);
   const sN = xs[ls[0]!]!, sC = xs[ls[1]!]!, sS = ls.slice(2).map((a) => xs[a]!);

@@ -3,7 +3,7 @@
 import { allocTyped, DType, TypedArray } from '../../core/dtype.js';
 import { ElementwisePrimitive, elementwiseArity } from '../elementwise.js';
 import { jsExpr, loadExpr, storeExpr } from './expressions.js';
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 import { withPrelude } from './prelude.js';
 
 /** out[i] = f(x0[i], x1[i], ...) for i < n. */

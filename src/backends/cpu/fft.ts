@@ -5,7 +5,7 @@
 // Complex data is interleaved (re, im), as the primitive's trailing axis of 2 stores it.
 import { allocTyped, DType, TypedArray } from '../../core/dtype.js';
 import { FftParams } from '../../core/primitives.js';
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 
 const isPow2 = (n: number): boolean => (n & (n - 1)) === 0;
 

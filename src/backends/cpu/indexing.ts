@@ -1,7 +1,7 @@
 // Indexing kernels: gather (take along one axis) and scatter_add (its transpose).
 import { allocTyped } from '../../core/dtype.js';
 import { Shape } from '../../core/shape.js';
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 
 /** x as [pre, n, post] around `axis`: gather and scatter move whole `post`-long rows. */
 function around(shape: Shape, axis: number): { pre: number; n: number; post: number } {

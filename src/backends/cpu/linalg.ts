@@ -3,7 +3,7 @@
 // QR with LAPACK's signs, cyclic Jacobi for eigh, one-sided Jacobi for the SVD) and written back
 // in the output dtype, so float32 results are float64 results rounded once.
 import { allocTyped, TypedArray } from '../../core/dtype.js';
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 
 /** Matrix b of a (…, m, n) stack as a float64 copy. */
 const matrixAt = (x: TypedArray, b: number, size: number): Float64Array => Float64Array.from(x.subarray(b * size, (b + 1) * size) as ArrayLike<number>);

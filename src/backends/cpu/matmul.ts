@@ -17,7 +17,7 @@ import { ShapedArray } from '../../core/aval.js';
 import { allocTyped, TypedArray } from '../../core/dtype.js';
 import { Shape, stridesOf } from '../../core/shape.js';
 import { EXPRESSIONS } from './expressions.js';
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 import { transposeTyped } from './movement.js';
 import { sgemm, wasmSgemmAvailable } from './wasm/sgemm.js';
 

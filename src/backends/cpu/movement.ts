@@ -2,7 +2,7 @@
 // Each is one strided copy, described by an offset and a stride per axis on either side.
 import { allocTyped, TypedArray } from '../../core/dtype.js';
 import { Shape, sizeOf, stridesOf } from '../../core/shape.js';
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 
 /** Rows at least this long are copied with `TypedArray.set` (a memmove) instead of a JS loop. */
 const SET_MIN = 32;

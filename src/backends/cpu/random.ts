@@ -1,5 +1,5 @@
 // threefry2x32: the Threefry-2x32 block cipher with 20 rounds, as in Random123 and JAX's threefry2x32_p.
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 
 /** Rotation distances of the even and odd groups of four rounds (Salmon et al., SC'11, table 4). */
 const ROTATIONS: readonly (readonly number[])[] = [[13, 15, 26, 6], [17, 29, 16, 24]];

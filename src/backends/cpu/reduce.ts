@@ -3,7 +3,7 @@ import { allocTyped, DType, isFloat, TypedArray } from '../../core/dtype.js';
 import { REDUCE_COMBINE, reduceIdentity, ReducePrimitive } from '../../core/primitives.js';
 import { Shape } from '../../core/shape.js';
 import { EXPRESSIONS } from './expressions.js';
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 
 /**
  * The reduced input as alternating blocks: axes of size 1 are dropped (they do not move either

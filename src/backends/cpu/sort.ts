@@ -10,7 +10,7 @@
 //                  and every NaN → all ones (NaNs last, tied with each other), as NumPy and JAX order.
 import { allocTyped, DType, TypedArray } from '../../core/dtype.js';
 import { decodeF16 } from '../../core/float16.js';
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 
 /** A key as words: `width` consecutive uint32 words per element, compared unsigned, first word first. */
 interface KeyWords { readonly words: Uint32Array; readonly width: 1 | 2 }

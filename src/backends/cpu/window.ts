@@ -3,7 +3,7 @@
 import { allocTyped, DType, highestOf, lowestOf, TypedArray } from '../../core/dtype.js';
 import { Params, WindowParams } from '../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../core/shape.js';
-import type { CpuKernel } from './index.js';
+import type { CpuKernel } from './kernels.js';
 
 /**
  * idx[o·W + k]: the flat operand index that window position k of output o meets, or -1 in the

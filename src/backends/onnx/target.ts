@@ -3,7 +3,8 @@
 import { Executable } from '../../core/backend.js';
 import type { ClosedJaxpr } from '../../core/jaxpr.js';
 import type { Params } from '../../core/primitives.js';
-import { cpuBackend, CpuBuffer } from '../cpu/index.js';
+import { cpuBackend } from '../cpu/index.js';
+import type { CpuBuffer } from '../cpu/kernels.js';
 import { OnnxLoweringError } from './builder.js';
 import { lowerToBytes } from './lower.js';
 import { loadOrt, ortLoadError, OrtProgram } from './runtime.js';

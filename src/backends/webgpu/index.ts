@@ -1,4 +1,4 @@
-// The WebGPU backend: GPUBuffers for arrays and one WGSL kernel per array primitive, in one table.
+// The WebGPU backend: GPUBuffers for arrays and one WGSL kernel per array primitive (kernels.ts's table).
 // Dispatch is eager (one submit per primitive); `await initWebGPU()` acquires the device and
 // registers the backend as 'webgpu'.
 import { ShapedArray } from '../../core/aval.js';
@@ -7,7 +7,7 @@ import { computeDtype, DType } from '../../core/dtype.js';
 import { isElementwise } from '../../core/primitives.js';
 import { isNarrow, needsNarrowing, widenAval } from './narrow.js';
 import { CotangentError } from '../../core/errors.js';
-import { ArrayPrimitive, elementwiseRows, ElementwisePrimitive, Params } from '../../core/primitives.js';
+import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { compileJaxpr } from './compile/index.js';
 // The public functions below wrap device.ts's rather than re-export them, so these declarations
 // never import device.ts's, which name WebGPU's types (a consumer need not have @webgpu/types).
@@ -17,52 +17,12 @@ import {
   asHead, ctx, holdQueue, runningAsHead, submit,
 } from './device.js';
 import type { MemoryStats } from './memory-stats.js';
-import { convGeneralDilated } from './conv.js';
-import { reduceWindowMax, reduceWindowMin, reduceWindowSum, selectAndGatherAdd, selectAndScatterAdd } from './window.js';
-import { elementwiseKernel as ew } from './elementwise.js';
-import { gather, scatterAdd } from './indexing.js';
-import { dotGeneral, MatmulKernel, setMatmulKernel as chooseMatmulKernel } from './matmul.js';
-import { broadcastInDim, concatenate, iota, pad, reshape, rev, slice, transpose } from './movement.js';
-import { threefry2x32 } from './random.js';
-import { fft } from './fft.js';
-import { argmax, argmin, reduceKernel } from './reduce.js';
-import { sort } from './sort.js';
-import { cholesky, eigh, lu, qr, svd, triangularSolve } from './linalg.js';
+import { webgpuKernels } from './kernels.js';
+import { MatmulKernel, setMatmulKernel as chooseMatmulKernel } from './matmul.js';
 import { Plan, WebGpuKernel } from './wgsl.js';
 
 export type { WebGpuKernel } from './wgsl.js';
 export type { MemoryStats } from './memory-stats.js';
-
-/**
- * Every array primitive's kernel, as the CPU's table: the elementwise ones generated from the WGSL
- * expression table (elementwise.ts), the structural ones written by hand, in catalog order.
- */
-export const webgpuKernels: { [P in ArrayPrimitive]: WebGpuKernel<P> } = {
-  ...elementwiseRows<{ [P in ElementwisePrimitive]: WebGpuKernel<P> }>(ew),
-
-  reduce_sum: reduceKernel('reduce_sum'), reduce_max: reduceKernel('reduce_max'),
-  reduce_min: reduceKernel('reduce_min'), reduce_prod: reduceKernel('reduce_prod'),
-
-  iota,
-  argmax, argmin,
-  broadcast_in_dim: broadcastInDim,
-  reshape,
-  transpose,
-  slice,
-  pad,
-  concatenate,
-  rev,
-  gather,
-  scatter_add: scatterAdd,
-  sort,
-  dot_general: dotGeneral,
-  conv_general_dilated: convGeneralDilated,
-  reduce_window_sum: reduceWindowSum, reduce_window_max: reduceWindowMax, reduce_window_min: reduceWindowMin,
-  select_and_gather_add: selectAndGatherAdd, select_and_scatter_add: selectAndScatterAdd,
-  fft,
-  threefry2x32,
-  cholesky, triangular_solve: triangularSolve, lu, qr, eigh, svd,
-};
 
 /** Plans by (primitive, params, operand avals, result avals): a plan holds its WGSL, whose pipeline device.ts caches. */
 const plans = new Map<string, Plan>();

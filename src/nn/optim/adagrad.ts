@@ -1,7 +1,7 @@
 // Adagrad with PyTorch's update:
 //   t = t + 1;  g = g (−g when maximizing) + weightDecay·p;  clr = lr / (1 + (t − 1)·lrDecay)
 //   sum = sum + g²  (sum starts at initialAccumulatorValue);  p = p − clr · g / (√sum + eps)
-import * as np from '../../core/numpy.js';
+import * as np from '../../core/np.js';
 import { Optimizer, ParamsInput, UpdateRule } from './optimizer.js';
 
 export interface AdagradOptions {

@@ -3,7 +3,7 @@
 //   m = m + (1 − β1)(g − m);  v = β2·v + (1 − β2)·g²;  (amsgrad: vmax = max(vmax, v), used for v)
 //   p = p − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + eps)
 import { NDArray } from '../../core/array.js';
-import * as np from '../../core/numpy.js';
+import * as np from '../../core/np.js';
 import { Optimizer, ParamsInput, StateArrays, UpdateRule } from './optimizer.js';
 
 export interface AdamOptions {

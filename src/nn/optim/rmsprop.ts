@@ -3,7 +3,7 @@
 //   centered: ḡ = ḡ + (1 − α)(g − ḡ), avg = √(s − ḡ²) + eps;  else avg = √s + eps
 //   momentum: buf = momentum·buf + g / avg, p = p − lr·buf;  else p = p − lr·g / avg
 import { NDArray } from '../../core/array.js';
-import * as np from '../../core/numpy.js';
+import * as np from '../../core/np.js';
 import { Optimizer, ParamsInput, StateArrays, UpdateRule } from './optimizer.js';
 
 export interface RMSpropOptions {

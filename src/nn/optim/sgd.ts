@@ -4,7 +4,7 @@
 //   with momentum: buf = d on the first step, else momentum·buf + (1 − dampening)·d;
 //                  d = d + momentum·buf (Nesterov) or d = buf
 //   p = p − lr·d
-import * as np from '../../core/numpy.js';
+import * as np from '../../core/np.js';
 import { Optimizer, ParamsInput, StateArrays, UpdateRule } from './optimizer.js';
 
 export interface SGDOptions {

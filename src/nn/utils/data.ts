@@ -1,6 +1,6 @@
 // torch.utils.data: TensorDataset and DataLoader (batches, shuffling from torch.manualSeed's
 // generator, drop_last). A batch of a TensorDataset is taken with one gather per tensor.
-import * as np from '../../core/numpy.js';
+import * as np from '../../core/np.js';
 import { nextHostSeed } from '../rng.js';
 import { Tensor } from '../tensor.js';
 

@@ -6,7 +6,7 @@ import { DeviceBuffer, Executable, getBackend } from '../../../core/backend.js';
 import { scalarStorage, TypedArray } from '../../../core/dtype.js';
 import { bind } from '../../../core/interpreter.js';
 import { ClosedJaxpr } from '../../../core/jaxpr.js';
-import { cpuKernels, CpuBuffer, sharedStorage } from '../index.js';
+import { cpuKernels, CpuBuffer, sharedStorage } from '../kernels.js';
 import { planBuffers } from '../../fusion/buffers.js';
 import { inlineCalls } from '../../fusion/inline.js';
 import { CPU_POLICY, planFusion } from '../../fusion/plan.js';

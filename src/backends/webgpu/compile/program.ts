@@ -17,7 +17,7 @@ import { BufferPolicy, planBuffers, Storage } from '../../fusion/buffers.js';
 import { inlineCalls } from '../../fusion/inline.js';
 import { narrowJaxpr } from '../narrow.js';
 import { FusionPolicy, planFusion } from '../../fusion/plan.js';
-import { webgpuKernels } from '../index.js';
+import { webgpuKernels } from '../kernels.js';
 import { dotGeneralPlan } from '../matmul.js';
 import { bindings, BufferDecl, Plan, Slot, wgslType, withHelpers } from '../wgsl.js';
 import { dotEpilogueFunction, eqnText, loopShader, reduceShader, Shader, ShaderContext } from './codegen.js';
