@@ -5,6 +5,7 @@ import { ElementwisePrimitive, elementwiseArity } from '../elementwise.js';
 import { jsExpr, loadExpr, storeExpr } from './expressions.js';
 import type { CpuKernel } from './kernels.js';
 import { withPrelude } from './prelude.js';
+import { eagerWasmLoop, WASM_MIN_ELEMENTS } from './wasm/elementwise.js';
 
 /** out[i] = f(x0[i], x1[i], ...) for i < n. */
 type Loop = (out: TypedArray, n: number, ...xs: TypedArray[]) => void;
@@ -49,7 +50,10 @@ export function elementwiseKernel<P extends ElementwisePrimitive>(prim: P): CpuK
   return (inputs, _params, inAvals, outAvals) => {
     const outAval = outAvals[0]!;
     const out = allocTyped(outAval.dtype, outAval.size);
-    elementwiseLoop(prim, inAvals.map((a) => a.dtype), outAval.dtype)(out, outAval.size, ...inputs);
+    // float32 loops of WASM-computable primitives run as WASM SIMD; both paths give the same bits.
+    const w = outAval.size >= WASM_MIN_ELEMENTS ? eagerWasmLoop(prim, inAvals.map((a) => a.dtype), outAval.dtype) : null;
+    if (w) w.run(outAval.size, [out as Float32Array], inputs as Float32Array[]);
+    else elementwiseLoop(prim, inAvals.map((a) => a.dtype), outAval.dtype)(out, outAval.size, ...inputs);
     return [out];
   };
 }

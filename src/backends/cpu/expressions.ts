@@ -41,6 +41,11 @@ const wrap = (d: DType, e: string): string => {
 };
 const bitWidth = (d: DType): number => (d === 'int8' || d === 'uint8' ? 8 : d === 'int16' || d === 'uint16' ? 16 : 32);
 const call = (fn: string) => (_d: DType, x: string): string => `${fn}(${x})`;
+/**
+ * A math function: on float32 the float32 library's scalar form (S.f32, wasm/math.ts: the very
+ * program the WASM loops run, so JS and WASM loops agree bit for bit), else the float64 one.
+ */
+const math = (name: string, fn: string) => (d: DType, x: string) => (d === 'float32' ? `S.f32.${name}(${x})` : `${fn}(${x})`);
 /** `+(a < b)` is 0/1 without a branch: about 3× faster than `a < b ? 1 : 0` on unpredictable data. */
 const cmp = (op: string): Binary => (_d, a, b) => `(+((${a}) ${op} (${b})))`;
 
@@ -61,18 +66,18 @@ export const EXPRESSIONS: ExpressionTable = {
   round: (_d, x) => roundHalfEven(x),
   /** abs of int32's minimum wraps back to itself, as in two's complement (and XLA). */
   abs: (d, x) => (d === 'uint32' || d === 'uint8' || d === 'uint16' ? `(${x})` : wrap(d, `Math.abs(${x})`)),
-  exp: call('Math.exp'),
-  log: call('Math.log'),
-  expm1: call('Math.expm1'),
-  log1p: call('Math.log1p'),
-  sin: call('Math.sin'),
-  cos: call('Math.cos'),
-  tanh: call('Math.tanh'),
+  exp: math('exp', 'Math.exp'),
+  log: math('log', 'Math.log'),
+  expm1: math('expm1', 'Math.expm1'),
+  log1p: math('log1p', 'Math.log1p'),
+  sin: math('sin', 'Math.sin'),
+  cos: math('cos', 'Math.cos'),
+  tanh: math('tanh', 'Math.tanh'),
   sqrt: call('Math.sqrt'),
   /** Logical not on bool, bitwise not on integers. */
   not: (d, x) => (d === 'bool' ? `((${x}) ^ 1)` : wrap(d, `~(${x})`)),
   /** Special functions: float64 scalar helpers (special.ts), reached through the loop's helper object S. */
-  erf: call('S.erf'), erfc: call('S.erfc'), lgamma: call('S.lgamma'), digamma: call('S.digamma'),
+  erf: math('erf', 'S.erf'), erfc: call('S.erfc'), lgamma: call('S.lgamma'), digamma: call('S.digamma'),
 
   /** On bool, add is logical or and mul is logical and (as in JAX); integers wrap mod 2^32. */
   add: (d, a, b) => (d === 'bool' ? `((${a}) | (${b}))` : wrap(d, `(${a}) + (${b})`)),

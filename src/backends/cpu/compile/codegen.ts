@@ -25,6 +25,8 @@ import { Access, Affine, constantForm, flatForm, formKey, formsRead, identityAcc
 import { BufferPlan, Storage } from '../../fusion/buffers.js';
 import { foldsInLocal, FusionPlan, LoopStep, reducedAxes, ReduceStep } from '../../fusion/plan.js';
 import { cpuControl, isControl } from './control.js';
+import { wasmLoopStep } from './wasm-step.js';
+import type { WasmLoop } from '../wasm/loops.js';
 
 export interface CodegenOptions {
   /** Round float32 intermediates as eager does (default). Off only to measure what the rounding costs. */
@@ -38,6 +40,8 @@ export interface Generated {
   readonly consts: readonly { dtype: DType; value: number }[];
   /** Equations of kernel and call steps, indexed as the code's P/IA/OA tables are. */
   readonly calls: readonly JaxprEqn[];
+  /** The WASM SIMD loops of fused float32 steps, read by the code as W[i]. */
+  readonly wasm: readonly WasmLoop[];
 }
 
 // ---- small helpers -------------------------------------------------------------------------------
@@ -161,6 +165,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
   const buf = (v: Var) => `$${names.get(v) ?? 'v'}`;
   const consts: { dtype: DType; value: number }[] = [];
   const calls: JaxprEqn[] = [];
+  const wasm: WasmLoop[] = [];
   const atomText = (a: Var | Literal) => (a instanceof Literal ? String(castScalar(a.value, a.aval.dtype)) : names.get(a) ?? '?');
   const eqnText = (e: JaxprEqn) => `${e.outvars.map((v) => names.get(v)).join(' ')} = ${e.primitive} ${e.inputs.map(atomText).join(' ')}`;
   const eqnIndex = new Map(plan.eqns.map((e, i) => [e, i]));
@@ -206,6 +211,13 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     const domain = step.shape, rank = domain.length;
     const decls = step.members.filter((m) => stored.has(m)).map(declare);
     if (sizeOf(domain) === 0) return { decls, comments: [], code: [] };
+    const what = step.members.map((m) => `${names.get(m)}:${m.aval.str()}`).join(', ');
+    const w = wasmLoopStep(step, producer, buffered, stored);
+    if (w) {
+      wasm.push(w.loop);
+      const ins = w.ins.map(({ v, at }) => (at === null ? buf(v) : `${buf(v)}.subarray(${at}, ${at + 1})`));
+      return { decls, comments: [`// fused loop → ${what} (WASM SIMD)`], code: [`W[${wasm.length - 1}].run(${w.size}, [${w.outs.map(buf).join(', ')}], [${ins.join(', ')}]);`] };
+    }
     const idAccess = identityAccess(domain), idFlat = identityFlat(domain);
     const nest = new Nest(domain, domain.map(() => 'K'), [idFlat, ...formsOf(step.members, domain, idAccess, false)]);
     const em = new Emitter(nest, round);
@@ -218,7 +230,6 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
       locals.set(m, val);
       if (stored.has(m)) em.inner.push(`${buf(m)}[${at.ref}] = ${storeExpr(m.aval.dtype, val.ref)};`);
     }
-    const what = step.members.map((m) => `${names.get(m)}:${m.aval.str()}`).join(', ');
     return { decls, comments: [`// fused loop → ${what}`, ...summary(fused)], code: em.render(null) };
   }
 
@@ -383,7 +394,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
   const header = [
     `// cotangent jit → JS: ${inputs.length} input(s), ${jaxpr.outs.length} output(s), ${steps.length} step(s), ${slots.length} pooled slot(s)`,
     `'use strict';`,
-    'const K = X.kernels, P = X.params, IA = X.inAvals, OA = X.outAvals, C = X.consts, pool = X.pool;',
+    'const K = X.kernels, P = X.params, IA = X.inAvals, OA = X.outAvals, C = X.consts, pool = X.pool, W = X.wasm;',
   ];
-  return { source: [...header, ...defs, ...fn].join('\n'), consts, calls };
+  return { source: [...header, ...defs, ...fn].join('\n'), consts, calls, wasm };
 }

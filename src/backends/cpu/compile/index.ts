@@ -45,6 +45,7 @@ export function compileJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], o
     /** The compiled sub-jaxprs of control-flow equations (scan bodies, cond branches, while condition and body). */
     bodies: gen.calls.map((e) => (isControl(e.primitive) ? (cpuControl[e.primitive].bodies as (p: unknown) => readonly ClosedJaxpr[])(e.params).map((b) => rawProgram(b).run) : [])),
     pool: scratchPool,
+    wasm: gen.wasm,
     constvar: (i: number) => constData[i]!,
     data: (inputs: readonly DeviceBuffer[], i: number) => dataOf(inputs[i], `input ${i}`),
     /** A donated input the program writes or returns; copied first if anything else may read its memory. */
