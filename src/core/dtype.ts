@@ -62,8 +62,6 @@ export const isStorageOf = (a: ArrayBufferView, dtype: DType): a is TypedArray =
 
 export const isFloat = (d: DType): boolean => d === 'float16' || d === 'float32' || d === 'float64';
 export const isInteger = (d: DType): boolean => d !== 'bool' && !isFloat(d);
-export const isSigned = (d: DType): boolean => d !== 'bool' && d !== 'uint8' && d !== 'uint16' && d !== 'uint32';
-export const isUnsigned = (d: DType): boolean => d === 'uint8' || d === 'uint16' || d === 'uint32';
 /** The integer dtypes narrower than 32 bits: stored narrow, computed in 32 bits and wrapped when stored. */
 export const isSmallInt = (d: DType): boolean => d === 'int8' || d === 'int16' || d === 'uint8' || d === 'uint16';
 /**
