@@ -172,22 +172,33 @@ export function lstsq(a: ArrayLike, b: ArrayLike, rcond: number | null = null): 
   const fn = 'np.linalg.lstsq';
   const A = matrixArg(fn, a, false), B0 = toArray(fn, b);
   if (A.ndim !== 2) throw new ShapeError(`${fn}: a must be 2-D, got shape ${showShape(A.shape)}`);
-  if (B0.dtype !== A.dtype) throw new DTypeError(`${fn}: a and b must share a float dtype, got ${A.aval.str()} and ${B0.aval.str()}`);
-  const [m, n] = A.shape as [number, number];
+  const m = A.shape[0]!;
   if ((B0.ndim !== 1 && B0.ndim !== 2) || B0.shape[0] !== m) throw new ShapeError(`${fn}: a of shape ${showShape(A.shape)} needs b of shape (${m},) or (${m}, k), got ${showShape(B0.shape)}`);
-  const B = B0.ndim === 1 ? lax.reshape(B0, [m, 1]) : B0;
+  return lstsqBatched(fn, A, B0, rcond);
+}
+/**
+ * lstsq over batches (the torch layer's form): a (…, m, n), b (…, m, k), or (m,) with a 2-D a;
+ * one batch shape for both. Returns x (…, n, k), residuals (…, k), rank (…) and s (…, min(m, n)).
+ */
+export function lstsqBatched(fn: string, A: NDArray, B0: NDArray, rcond: number | null): [NDArray, NDArray, NDArray, NDArray] {
+  if (B0.dtype !== A.dtype) throw new DTypeError(`${fn}: a and b must share a float dtype, got ${A.aval.str()} and ${B0.aval.str()}`);
+  const m = A.shape[A.ndim - 2]!, n = A.shape[A.ndim - 1]!, k = Math.min(m, n), batch = A.shape.slice(0, -2), nb = batch.length;
+  const vector = B0.ndim === 1 && A.ndim === 2;
+  const B = vector ? lax.reshape(B0, [m, 1]) : B0;
+  if (B.ndim !== A.ndim || B.shape[B.ndim - 2] !== m || batch.some((d, i) => B.shape[i] !== d)) {
+    throw new ShapeError(`${fn}: a of shape ${showShape(A.shape)} needs b of shape (…, ${m}, k) with a's batch dimensions, got ${showShape(B0.shape)}`);
+  }
   const [s, u, vt] = svdPrim(A, false, true) as [NDArray, NDArray, NDArray];
-  const k = Math.min(m, n);
-  const cut = (rcond ?? EPS[A.dtype]! * Math.max(m, n));
-  const sMax = k ? lax.broadcastInDim(lax.reduceMax(s, [0]), [k], []) : s;
+  const cut = rcond ?? EPS[A.dtype]! * Math.max(m, n);
+  const sMax = k ? lax.broadcastInDim(lax.reduceMax(s, [nb]), s.shape, range(nb)) : s;
   const keep = lax.ge(s, lax.mul(sMax, full(s, cut)));
   const sInv = lax.select(keep, lax.div(full(s, 1), lax.select(keep, s, full(s, 1))), lax.zerosLike(s));
   const uTb = mm(mT(u), B);
-  const x = mm(mT(vt), lax.mul(lax.broadcastInDim(sInv, uTb.shape, [0]), uTb));
+  const x = mm(mT(vt), lax.mul(lax.broadcastInDim(sInv, uTb.shape, range(nb + 1)), uTb));
   const r = lax.sub(B, mm(A, x));
-  const resid = lax.reduceSum(lax.mul(r, r), [0]);
-  const rank = lax.reduceSum(lax.convertElementType(keep, 'int32'), [0]);
-  return [B0.ndim === 1 ? lax.reshape(x, [n]) : x, resid, rank, s];
+  const resid = lax.reduceSum(lax.mul(r, r), [nb]);
+  const rank = lax.reduceSum(lax.convertElementType(keep, 'int32'), [nb]);
+  return [vector ? lax.reshape(x, [n]) : x, resid, rank, s];
 }
 
 /**

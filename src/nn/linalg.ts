@@ -4,7 +4,8 @@
 import { NDArray } from '../core/array.js';
 import * as np from '../core/np.js';
 import { ShapeError } from '../core/errors.js';
-import type { NormOrder } from '../core/np-linalg.js';
+import { lstsqBatched, type NormOrder } from '../core/np-linalg.js';
+import { checkMatrix } from '../core/linalg.js';
 import { showShape } from '../core/shape.js';
 import { record } from './autograd.js';
 import { resultTensor, run } from './ops.js';
@@ -97,11 +98,12 @@ export const svdvals = (A: Tensor): Tensor =>
 
 /**
  * Least squares by the SVD (PyTorch's 'gelsd' driver): {solution, residuals, rank, singularValues}
- * for 2-D A and B (m,) or (m, k); residuals are the squared residual norms.
+ * for A (…, m, n) and B (…, m, k) with A's batch dimensions (or B (m,) with a 2-D A); residuals
+ * are the squared residual norms.
  */
 export function lstsq(A: Tensor, B: Tensor, opts: { rcond?: number | null } = {}): { solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor } {
   return as('torch.linalg.lstsq', () => {
-    const [solution, residuals, rank, singularValues] = runMany('LinalgLstsqBackward0', (a, b) => L.lstsq(a, b, opts.rcond ?? null), [A, B]);
+    const [solution, residuals, rank, singularValues] = runMany('LinalgLstsqBackward0', (a, b) => lstsqBatched('torch.linalg.lstsq', checkMatrix('torch.linalg.lstsq', a, false), b, opts.rcond ?? null), [A, B]);
     return { solution: solution!, residuals: residuals!, rank: rank!, singularValues: singularValues! };
   });
 }
