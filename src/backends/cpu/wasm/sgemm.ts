@@ -14,8 +14,10 @@
 // per k), B into NR-column slivers stored k-major (NR floats per k), both zero-padded to whole tiles.
 // The micro-kernel then reads both with unit stride, whatever the caller's strides were, so Aᵀ·B
 // and A·Bᵀ (what the gradients of a matmul need) run the very same inner loop as A·B; and with the
-// padding no tile is ever partial, so the kernel has no edge cases. C lives in WASM memory padded
-// to whole tiles too, and only the m×n part is copied out.
+// padding the multiply has no edge cases. C lives in WASM memory with the caller's row stride n
+// (and whole row tiles, the rows past m being scratch): the tiles of the last column sliver store
+// only their columns below n, lane by lane, so C leaves WASM memory in one memcpy (it used to be
+// padded to whole column tiles too and copied out row by row, 13% of the seed's two-layer step).
 //
 // Data flow per call: copy each operand's span into WASM memory (one memcpy; odd strided views are
 // gathered), pack in WASM (SIMD copies or 4×4 shuffle transposes), multiply, copy C out. Packing in
@@ -53,8 +55,13 @@ const MR = 4, NR = 8;
 const KC = 256, MC = 128, NC = 1024;
 const MC_TILES = MC / MR, NC_TILES = NC / NR;
 
-/** Products with at least this many multiply-adds (m·n·k) are split across two cores, if a worker is up. */
-const PARALLEL_MIN_MADDS = 1 << 21;
+/**
+ * Products with at least this many multiply-adds (m·n·k) are split across two cores, if a worker is
+ * up. Below ~8M (a third of a millisecond on one core) waking the worker and waiting for its last
+ * task cost more than it saves: the seed's two-layer step (6.4M-madd products) measured 1.38 ms on
+ * one thread against 1.54 ms split (2^21 was the threshold before), interleaved in one run.
+ */
+const PARALLEL_MIN_MADDS = 1 << 23;
 /** The memory is created with this maximum (1 GiB): a shared memory must declare one up front. */
 const MAX_PAGES = 16384;
 const PAGE = 65536;
@@ -78,9 +85,9 @@ function forUp(c: Code, i: number, limit: number, step: number, body: () => void
  * `madd` uses relaxed-simd's f32x4.relaxed_madd (a fused multiply-add where the CPU has one).
  */
 function blockKernel(madd: boolean): Func {
-  const f = new Func([I32, I32, I32, I32, I32, I32, I32, I32]);
-  const [ap, bp, cBase, mTiles, nTiles, kc, ldc, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => f.param(i)) as
-    [number, number, number, number, number, number, number, number];
+  const f = new Func([I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [ap, bp, cBase, mTiles, nTiles, kc, ldc, accumulate, lastCols] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => f.param(i)) as
+    [number, number, number, number, number, number, number, number, number];
   const jr = f.local(I32), ir = f.local(I32), pa = f.local(I32), pb = f.local(I32), pEnd = f.local(I32);
   const cTile = f.local(I32), bSliver = f.local(I32), cCol = f.local(I32), aPanel = f.local(I32);
   const NV = NR / 4;
@@ -115,21 +122,44 @@ function blockKernel(madd: boolean): Func {
         c.localGet(pa).i32Const(MR * 4).i32Add().localSet(pa);
       });
       // Write the tile back: row r of the tile is at cTile + r·ldc; cTile ends on the next tile.
-      const writeBack = (add: boolean): void => {
+      // C is the caller's m×n matrix itself (row stride ldc = n), so the block's last sliver,
+      // when it has lastCols < NR valid columns, is stored lane by lane: a whole vector would run
+      // into the next row.
+      const writeBack = (add: boolean, partial: boolean): void => {
         for (let r = 0; r < MR; r++) {
           for (let v = 0; v < NV; v++) {
-            c.localGet(cTile);
-            if (add) c.localGet(cTile).v128Load(16 * v).localGet(accAt(r, v)).f32x4Add();
-            else c.localGet(accAt(r, v));
-            c.v128Store(16 * v);
+            if (!partial) {
+              c.localGet(cTile);
+              if (add) c.localGet(cTile).v128Load(16 * v).localGet(accAt(r, v)).f32x4Add();
+              else c.localGet(accAt(r, v));
+              c.v128Store(16 * v);
+              continue;
+            }
+            for (let l = 0; l < 4; l++) {
+              c.localGet(lastCols).i32Const(4 * v + l).i32GtS().if();
+              c.localGet(cTile);
+              if (add) c.localGet(cTile).f32Load(16 * v + 4 * l).localGet(accAt(r, v)).f32x4ExtractLane(l).f32Add();
+              else c.localGet(accAt(r, v)).f32x4ExtractLane(l);
+              c.f32Store(16 * v + 4 * l);
+              c.end();
+            }
           }
           c.localGet(cTile).localGet(ldc).i32Add().localSet(cTile);
         }
       };
+      const partial = f.local(I32);
+      c.localGet(jr).i32Const(1).i32Add().localGet(nTiles).i32Eq().localGet(lastCols).i32Const(NR).i32LtU().i32And().localSet(partial);
+      const byPartial = (add: boolean): void => {
+        c.localGet(partial).if();
+        writeBack(add, true);
+        c.else();
+        writeBack(add, false);
+        c.end();
+      };
       c.localGet(accumulate).if();
-      writeBack(true);
+      byPartial(true);
       c.else();
-      writeBack(false);
+      byPartial(false);
       c.end();
       c.localGet(aPanel).localGet(kc).i32Const(MR * 4).i32Mul().i32Add().localSet(aPanel);
     });
@@ -140,16 +170,17 @@ function blockKernel(madd: boolean): Func {
 }
 
 /**
- * Function 1, `gemm(ap, bp, c, p0, p1, q0, q1, k, mPad, nPad)`: the tiles [p0, p1) × [q0, q1) of C
+ * Function 1, `gemm(ap, bp, c, p0, p1, q0, q1, k, mPad, nPad, n)`: the tiles [p0, p1) × [q0, q1) of C
  * (tile units: MR rows, NR columns), over all of k, from fully packed operands. The packed A for
  * k-slice pc starts at ap + pc·mPad floats (earlier slices hold mPad·pc floats) and its panel p at
- * + p·kc·MR; likewise B's slice at bp + pc·nPad, sliver q at + q·kc·NR. C has row stride nPad.
+ * + p·kc·MR; likewise B's slice at bp + pc·nPad, sliver q at + q·kc·NR. C is mPad×n with row stride
+ * n (its rows past m are scratch); the last sliver's columns past n are not stored.
  */
 function gemmLoops(): Func {
-  const f = new Func([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], [], 'gemm');
-  const [ap, bp, cBase, p0, p1, q0, q1, k, mPad, nPad] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => f.param(i)) as
-    [number, number, number, number, number, number, number, number, number, number];
-  const jc = f.local(I32), pc = f.local(I32), ic = f.local(I32), kc = f.local(I32), nt = f.local(I32);
+  const f = new Func([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], [], 'gemm');
+  const [ap, bp, cBase, p0, p1, q0, q1, k, mPad, nPad, n] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => f.param(i)) as
+    [number, number, number, number, number, number, number, number, number, number, number];
+  const jc = f.local(I32), pc = f.local(I32), ic = f.local(I32), kc = f.local(I32), nt = f.local(I32), lastCols = f.local(I32);
   const c = f.code;
   /** min(hi - lo, cap) onto the stack. */
   const clampedRest = (hi: number, lo: number, cap: number): void => {
@@ -159,6 +190,9 @@ function gemmLoops(): Func {
   c.localGet(q0).localSet(jc);
   forUp(c, jc, q1, NC_TILES, () => {
     clampedRest(q1, jc, NC_TILES); c.localSet(nt);
+    // Valid columns of this block's last sliver: n − (jc + nt − 1)·NR, at most NR.
+    c.localGet(n).localGet(jc).localGet(nt).i32Add().i32Const(1).i32Sub().i32Const(NR).i32Mul().i32Sub().localSet(lastCols);
+    c.i32Const(NR).localGet(lastCols).localGet(lastCols).i32Const(NR).i32GtS().select().localSet(lastCols);
     c.i32Const(0).localSet(pc);
     forUp(c, pc, k, KC, () => {
       clampedRest(k, pc, KC); c.localSet(kc);
@@ -168,10 +202,10 @@ function gemmLoops(): Func {
           .i32Add().i32Const(4).i32Mul().i32Add();
         c.localGet(bp).localGet(pc).localGet(nPad).i32Mul().localGet(jc).localGet(kc).i32Mul().i32Const(NR).i32Mul()
           .i32Add().i32Const(4).i32Mul().i32Add();
-        c.localGet(cBase).localGet(ic).i32Const(MR).i32Mul().localGet(nPad).i32Mul().localGet(jc).i32Const(NR).i32Mul()
+        c.localGet(cBase).localGet(ic).i32Const(MR).i32Mul().localGet(n).i32Mul().localGet(jc).i32Const(NR).i32Mul()
           .i32Add().i32Const(4).i32Mul().i32Add();
         clampedRest(p1, ic, MC_TILES);
-        c.localGet(nt).localGet(kc).localGet(nPad).i32Const(4).i32Mul().localGet(pc).i32Const(0).i32Ne();
+        c.localGet(nt).localGet(kc).localGet(n).i32Const(4).i32Mul().localGet(pc).i32Const(0).i32Ne().localGet(lastCols);
         c.call(0);
       });
     });
@@ -284,7 +318,7 @@ function moduleBytes(shared: boolean, madd: boolean): Uint8Array<ArrayBuffer> {
 // Feature detection and the engine: one memory and one instance per JS thread, reused by every call
 
 interface Exports {
-  gemm(ap: number, bp: number, c: number, p0: number, p1: number, q0: number, q1: number, k: number, mPad: number, nPad: number): void;
+  gemm(ap: number, bp: number, c: number, p0: number, p1: number, q0: number, q1: number, k: number, mPad: number, nPad: number, n: number): void;
   packA(src: number, os: number, ks: number, count: number, k: number, t0: number, t1: number, dst: number, pad: number): void;
   packB(src: number, os: number, ks: number, count: number, k: number, t0: number, t1: number, dst: number, pad: number): void;
 }
@@ -412,7 +446,7 @@ function participate(x: Exports, ctl: Int32Array, L: CtlLayout, waitForAll: bool
   for (let t = Atomics.add(ctl, L.NEXT_CHUNK, 1); t < chunks; t = Atomics.add(ctl, L.NEXT_CHUNK, 1)) {
     const p0 = (t % rowChunks) * rowsPer!, q0 = Math.floor(t / rowChunks) * colsPer!;
     try {
-      x.gemm(ap!, bp!, cp!, p0, Math.min(mT!, p0 + rowsPer!), q0, Math.min(nT!, q0 + colsPer!), k!, mPad!, nPad!);
+      x.gemm(ap!, bp!, cp!, p0, Math.min(mT!, p0 + rowsPer!), q0, Math.min(nT!, q0 + colsPer!), k!, mPad!, nPad!, n!);
     } catch {
       Atomics.store(ctl, L.FAILED, 1);
     }
@@ -571,7 +605,8 @@ function gemmInto(m: number, n: number, k: number,
   const sa = planStaging(a, aOff, ars, acs, m, k, 'A');
   const sb = planStaging(b, bOff, bcs, brs, n, k, 'B');
   const rawA = CTL_BYTES, rawB = rawA + align64(4 * sa.elems), ap = rawB + align64(4 * sb.elems);
-  const bp = ap + align64(4 * mPad * k), cp = bp + align64(4 * k * nPad), end = cp + align64(4 * mPad * nPad);
+  // C: mPad rows of n (rows past m are scratch for the padded A panels), written by the kernel in place.
+  const bp = ap + align64(4 * mPad * k), cp = bp + align64(4 * k * nPad), end = cp + align64(4 * mPad * n);
 
   if (end > memoryLimit) {
     // Too big for the memory: halve the largest dimension. Rows and columns of C are independent;
@@ -607,16 +642,16 @@ function gemmInto(m: number, n: number, k: number,
   if (!(workerUp && runShared(e, [srcA, osA, ksA, m, mT, ap, mPad, srcB, osB, ksB, n, nT, bp, nPad, k, cp, PACK_GROUP, rowsPer, colsPer]))) {
     e.x.packA(srcA, osA, ksA, m, k, 0, mT, ap, mPad);
     e.x.packB(srcB, osB, ksB, n, k, 0, nT, bp, nPad);
-    e.x.gemm(ap, bp, cp, 0, mT, 0, nT, k, mPad, nPad);
+    e.x.gemm(ap, bp, cp, 0, mT, 0, nT, k, mPad, nPad, n);
   }
 
-  // Copy the m×n corner of the padded C (row stride nPad) out.
+  // Copy the first m rows of C (row stride n) out: one memcpy unless the caller's rows are apart.
   const f32 = e.f32, c0 = cp >> 2;
-  if (!accumulate && ldc === n && nPad === n) {
+  if (!accumulate && ldc === n) {
     c.set(f32.subarray(c0, c0 + m * n), cOff);
   } else {
     for (let i = 0; i < m; i++) {
-      const row = f32.subarray(c0 + i * nPad, c0 + i * nPad + n);
+      const row = f32.subarray(c0 + i * n, c0 + i * n + n);
       if (accumulate) for (let j = 0, o = cOff + i * ldc; j < n; j++, o++) c[o] = c[o]! + row[j]!;
       else c.set(row, cOff + i * ldc);
     }
