@@ -363,7 +363,7 @@ export const wasmSgemmFeatures = { simd: SIMD, relaxedMadd: RELAXED, sharedMemor
  * parameters from P on (see `participate`).
  */
 const CTL = {
-  JOB: 0, IN: 1, READY: 2, FAILED: 3, NEXT_PACK: 4, PACKED: 5, NEXT_CHUNK: 6, CHUNKS_DONE: 7, P: 8,
+  JOB: 0, IN: 1, READY: 2, FAILED: 3, NEXT_PACK: 4, PACKED: 5, NEXT_CHUNK: 6, CHUNKS_DONE: 7, KIND: 8, STAGED: 9, P: 16,
 } as const;
 type CtlLayout = typeof CTL;
 const CTL_BYTES = 256;
@@ -464,18 +464,32 @@ function participate(x: Exports, ctl: Int32Array, L: CtlLayout, waitForAll: bool
  * import() because an eval'd worker is CommonJS or ESM depending on the parent's flags.)
  */
 const WORKER_SOURCE = `
-import('node:worker_threads').then(({ workerData }) => {
-  const { module, memory, L } = workerData;
+import('node:worker_threads').then(({ workerData, receiveMessageOnPort }) => {
+  const { module, memory, L, port } = workerData;
   const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const ctl = new Int32Array(memory.buffer, 0, ${CTL_BYTES / 4});
   const participate = ${participate.toString()};
+  const loopTasks = ${loopTasks.toString()};
+  // Elementwise loops (loops.ts), by id: posted on the port before their first job.
+  const loops = new Map();
+  const loopFor = (id) => {
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+      const { id: k, module: mod, callouts } = m.message;
+      const co = Object.fromEntries(callouts.map(([name, src]) => [name, new Function('return ' + src)()]));
+      loops.set(k, new WebAssembly.Instance(mod, { env: { memory }, co }).exports.loop);
+    }
+    return loops.get(id);
+  };
   Atomics.store(ctl, L.READY, 1);
   for (;;) {
     Atomics.wait(ctl, L.JOB, 0);
     const job = Atomics.load(ctl, L.JOB);
     if (job === 0) continue;
     Atomics.store(ctl, L.IN, 1);
-    if (Atomics.load(ctl, L.JOB) === job) participate(x, ctl, L, false);
+    if (Atomics.load(ctl, L.JOB) === job) {
+      if (Atomics.load(ctl, L.KIND) === 1) { const loop = loopFor(ctl[L.P]); if (loop) loopTasks(loop, ctl, L, new Int32Array(memory.buffer)); }
+      else participate(x, ctl, L, false);
+    }
     Atomics.store(ctl, L.IN, 0);
     Atomics.notify(ctl, L.IN);
     Atomics.wait(ctl, L.JOB, job);
@@ -486,6 +500,8 @@ import('node:worker_threads').then(({ workerData }) => {
 const workerThreads = await import('node:worker_threads').catch(() => undefined);
 
 type WorkerState = 'none' | 'started' | 'dead';
+/** Where compiled elementwise loops are posted to the worker (loops.ts). */
+let loopPort: { postMessage(m: unknown): void } | undefined;
 let workerState: WorkerState = 'none';
 let parallelEnabled = true;
 let lastJob = 0;
@@ -508,7 +524,10 @@ function startWorker(e: Engine): void {
   if (workerState !== 'none' || workerThreads === undefined || !e.shared) return;
   workerState = 'started';
   try {
-    const w = new workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { module: e.module, memory: e.memory, L: CTL } });
+    const { port1, port2 } = new workerThreads.MessageChannel();
+    port1.unref();
+    loopPort = port1;
+    const w = new workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { module: e.module, memory: e.memory, L: CTL, port: port2 }, transferList: [port2] });
     w.unref(); // an idle helper must not keep the process alive
     w.on('error', () => { workerState = 'dead'; });
     w.on('exit', () => { workerState = 'dead'; });
@@ -674,3 +693,103 @@ function runShared(e: Engine, params: number[]): boolean {
   for (let v = Atomics.load(ctl, CTL.IN); v !== 0; v = Atomics.load(ctl, CTL.IN)) Atomics.wait(ctl, CTL.IN, v);
   return Atomics.load(ctl, CTL.FAILED) === 0;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Elementwise loops on both cores (loops.ts): the same memory, worker and job protocol
+
+/**
+ * The worker's half of a loop job: take chunk indices from NEXT_CHUNK, wait until the caller has
+ * staged that chunk (STAGED counts staged chunks), run the loop over it, and raise the chunk's flag
+ * (an int32 per chunk at byte `flags`). Params from P: loop id, chunks, chunk bytes, total bytes,
+ * flags address, pointer count, pointers. Like `participate`, its source is the worker's too.
+ */
+function loopTasks(loop: (...a: number[]) => void, ctl: Int32Array, L: CtlLayout, mem: Int32Array): void {
+  const [, chunks, chunkBytes, total, flags, nPtrs] = Array.from(ctl.subarray(L.P, L.P + 6)) as number[];
+  const ptrs = Array.from(ctl.subarray(L.P + 6, L.P + 6 + nPtrs!));
+  for (let t = Atomics.add(ctl, L.NEXT_CHUNK, 1); t < chunks!; t = Atomics.add(ctl, L.NEXT_CHUNK, 1)) {
+    for (let v = Atomics.load(ctl, L.STAGED); v <= t; v = Atomics.load(ctl, L.STAGED)) Atomics.wait(ctl, L.STAGED, v);
+    try {
+      loop(t * chunkBytes!, Math.min(total!, (t + 1) * chunkBytes!), ...ptrs);
+    } catch {
+      Atomics.store(ctl, L.FAILED, 1);
+    }
+    Atomics.store(mem, (flags! >> 2) + t, 1);
+    Atomics.notify(mem, (flags! >> 2) + t);
+  }
+}
+
+/** A compiled loop module, for the worker to instantiate: its callouts as (import name, JS source of the function). */
+export interface SharedLoopModule { readonly id: number; readonly module: WasmModule; readonly callouts: readonly (readonly [string, string])[] }
+
+let nextLoopId = 1;
+/** Chunks the caller stages ahead of the last one claimed. */
+const LOOP_AHEAD = 3;
+/** Every registered loop module: the worker gets them all when it starts. */
+const loopModules: SharedLoopModule[] = [];
+/**
+ * The memory the elementwise loops share with sgemm (shared with the worker where the engine
+ * allows), and what they need to run on both cores. Loops and products never run at once: both
+ * are synchronous calls on this thread, and the worker only works inside a job.
+ */
+export const loopHost = {
+  shared: (): boolean => SHARED,
+  memory: (): WasmMemory => getEngine().memory,
+  /** Memory from `CTL_BYTES` on is the caller's while it is inside a call. */
+  base: CTL_BYTES,
+  reserve(bytes: number): Float32Array { const e = getEngine(); e.reserve(bytes); return e.f32; },
+  /** Register a compiled module with the worker (it instantiates it at its first job). */
+  register(module: WasmModule, callouts: readonly (readonly [string, string])[]): SharedLoopModule {
+    const m = { id: nextLoopId++, module, callouts };
+    loopModules.push(m);
+    if (loopPort) loopPort.postMessage(m);
+    return m;
+  },
+  /** Whether a loop job can use the worker now; starts it (in the background) the first time. */
+  workerUp(m: SharedLoopModule): boolean {
+    if (!parallelEnabled || !SHARED) return false;
+    const e = getEngine();
+    if (workerState === 'none') { startWorker(e); for (const k of loopModules) loopPort?.postMessage(k); }
+    return wasmSgemmWorkerReady() && loopModules.includes(m);
+  },
+  /**
+   * Run `chunks` chunks of a loop on this thread and the worker. `stage(t)` copies chunk t's inputs
+   * in, `run(t)` runs the loop over it here, `unstage(t)` copies its outputs out; flags (an int32
+   * per chunk, zeroed here) at byte `flags`. Returns false if the worker failed a chunk (the caller
+   * then recomputes everything on this thread).
+   */
+  runShared(m: SharedLoopModule, params: readonly number[], chunks: number, flags: number,
+    stage: (t: number) => void, run: (t: number) => void, unstage: (t: number) => void): boolean {
+    const e = getEngine(), ctl = e.ctl;
+    const mem = new Int32Array(e.memory.buffer);
+    mem.fill(0, flags >> 2, (flags >> 2) + chunks);
+    ctl.set([m.id, ...params], CTL.P);
+    for (const i of [CTL.FAILED, CTL.NEXT_CHUNK, CTL.STAGED]) Atomics.store(ctl, i, 0);
+    Atomics.store(ctl, CTL.KIND, 1);
+    lastJob = (lastJob % 0x3fffffff) + 1;
+    Atomics.store(ctl, CTL.JOB, lastJob);
+    Atomics.notify(ctl, CTL.JOB);
+    // This thread, by priority: keep the staged chunks LOOP_AHEAD ahead of those claimed (so the
+    // worker never waits for input), copy finished chunks out in order, else claim a chunk and
+    // compute it (staging up to it first). Staging everything first measured slower: the worker
+    // kept up with the copies and this thread computed nothing.
+    const flag = (t: number) => (flags >> 2) + t;
+    let staged = 0, out = 0;
+    const publish = () => { stage(staged++); Atomics.store(ctl, CTL.STAGED, staged); Atomics.notify(ctl, CTL.STAGED); };
+    while (out < chunks) {
+      if (staged < chunks && staged < Atomics.load(ctl, CTL.NEXT_CHUNK) + LOOP_AHEAD) { publish(); continue; }
+      if (Atomics.load(mem, flag(out)) === 1) { unstage(out++); continue; }
+      const t = Atomics.add(ctl, CTL.NEXT_CHUNK, 1);
+      if (t < chunks) {
+        while (staged <= t) publish();
+        run(t);
+        Atomics.store(mem, flag(t), 1);
+        continue;
+      }
+      Atomics.wait(mem, flag(out), 0);
+    }
+    Atomics.store(ctl, CTL.JOB, 0);
+    for (let v = Atomics.load(ctl, CTL.IN); v !== 0; v = Atomics.load(ctl, CTL.IN)) Atomics.wait(ctl, CTL.IN, v);
+    Atomics.store(ctl, CTL.KIND, 0);
+    return Atomics.load(ctl, CTL.FAILED) === 0;
+  },
+};
