@@ -653,6 +653,7 @@ export const PRIMITIVE_CASES: { [P in ArrayPrimitive]: PrimitiveCase<P>[] } = {
   eigh: noOnnxLinalg([
     // Eigenvectors signed so their first component of size ≥ 1/(2√n) is positive (src/backends/cpu/linalg.ts).
     row('f64 2×2', [f64([[2, 1], [1, 2]])], { lower: true }, [f64([[Math.SQRT1_2, Math.SQRT1_2], [-Math.SQRT1_2, Math.SQRT1_2]]), f64([1, 3])]),
+    row('f32 2×2', [f32([[2, 1], [1, 2]])], { lower: true }, [f32([[Math.SQRT1_2, Math.SQRT1_2], [-Math.SQRT1_2, Math.SQRT1_2]]), f32([1, 3])], { rtol: 1e-5, atol: 1e-5 }),
     row('f64 diagonal, sorted ascending', [f64([[3, 0], [0, 1]])], { lower: true }, [f64([[0, 1], [1, 0]]), f64([1, 3])]),
     row('f64 upper triangle read', [f64([[3, 0], [99, 1]])], { lower: false }, [f64([[0, 1], [1, 0]]), f64([1, 3])]),
   ], 'eigensolver'),
@@ -660,6 +661,8 @@ export const PRIMITIVE_CASES: { [P in ArrayPrimitive]: PrimitiveCase<P>[] } = {
     row('f64 diagonal with a negative entry', [f64([[3, 0], [0, -2]])], { fullMatrices: true, computeUv: true }, [f64([3, 2]), f64([[1, 0], [0, 1]]), f64([[1, 0], [0, -1]])]),
     row('f64 3×2 full', [f64([[0, 2], [1, 0], [0, 0]])], { fullMatrices: true, computeUv: true }, [f64([2, 1]), f64([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), f64([[0, 1], [1, 0]])]),
     row('f64 3×2 reduced', [f64([[0, 2], [1, 0], [0, 0]])], { fullMatrices: false, computeUv: true }, [f64([2, 1]), f64([[1, 0], [0, 1], [0, 0]]), f64([[0, 1], [1, 0]])]),
+    row('f32 3×2 full', [f32([[0, 2], [1, 0], [0, 0]])], { fullMatrices: true, computeUv: true }, [f32([2, 1]), f32([[1, 0, 0], [0, 1, 0], [0, 0, 1]]), f32([[0, 1], [1, 0]])]),
+    row('f32 values only, batched', [f32([[[3, 0], [0, 4]], [[0, 0], [0, 0]]])], { fullMatrices: false, computeUv: false }, f32([[4, 3], [0, 0]])),
     row('f64 values only', [f64([[0, 1, 0], [2, 0, 0]])], { fullMatrices: false, computeUv: false }, f64([2, 1])),
   ], 'SVD'),
 };
