@@ -322,8 +322,29 @@ const TORCH: BadInput[] = [
   ['compile: not a function', () => torch.compile(junk(5)), TypeError, /^torch\.compile:/, /number 5/],
 ];
 
+const LINALG: BadInput[] = [
+  ['np.linalg.cholesky: not square', () => np.linalg.cholesky(f32(2, 3)), ShapeError, /^np\.linalg\.cholesky:/, /\[2, 3\]/],
+  ['np.linalg.inv: a vector', () => np.linalg.inv(f32(3)), ShapeError, /^np\.linalg\.inv:/, /\[3\]/],
+  ['np.linalg.det: an int matrix', () => np.linalg.det(i32(2, 2)), DTypeError, /^np\.linalg\.det:/, /i32\[2,2\]/],
+  ['np.linalg.solve: b of the wrong length', () => np.linalg.solve(f32(3, 3), f32(4)), ShapeError, /^np\.linalg\.solve:/, /\[3, 3\]/, /\[4\]/],
+  ['np.linalg.solve: an int b', () => np.linalg.solve(f32(2, 2), i32(2)), DTypeError, /^np\.linalg\.solve:/, /i32\[2\]/],
+  ['np.linalg.qr: an unknown mode', () => np.linalg.qr(f32(3, 2), bad('raw')), CotangentError, /^np\.linalg\.qr:/, /"raw"/],
+  ['np.linalg.eigh: an unknown UPLO', () => np.linalg.eigh(f32(2, 2), bad('X')), CotangentError, /^np\.linalg\.eigh:/, /"X"/],
+  ['np.linalg.svd: a scalar', () => np.linalg.svd(np.array(1)), ShapeError, /^np\.linalg\.svd:/, /\[\]/],
+  ['np.linalg.lstsq: a 3-D a', () => np.linalg.lstsq(f32(2, 2, 2), f32(2)), ShapeError, /^np\.linalg\.lstsq:/, /\[2, 2, 2\]/],
+  ['np.linalg.matrixPower: a fractional power', () => np.linalg.matrixPower(f32(2, 2), 0.5), CotangentError, /^np\.linalg\.matrixPower:/, /0\.5/],
+  ['np.linalg.norm: a string order on a vector', () => np.linalg.norm(f32(3), 'nuc'), CotangentError, /^np\.linalg\.norm:/, /'nuc'/],
+  ['np.linalg.norm: an order on a 3-D array', () => np.linalg.norm(f32(2, 2, 2), 2), ShapeError, /^np\.linalg\.norm:/, /\[2, 2, 2\]/],
+  ['np.linalg.norm: axis out of range', () => np.linalg.norm(f32(2, 2), null, 5), ShapeError, /^np\.linalg\.norm:/, /axis 5/],
+  ['lax.linalg.triangularSolve: b does not fit a', () => lax.linalg.triangularSolve(f32(3, 3), f32(2, 1), { leftSide: true }), ShapeError, /^lax\.linalg\.triangularSolve:/, /\[3, 3\]/, /\[2, 1\]/],
+  ['lax.linalg.lu: an int matrix', () => lax.linalg.lu(i32(2, 2)), DTypeError, /^lax\.linalg\.lu:/, /i32\[2,2\]/],
+  ['torch.linalg.inv: not square', () => torch.linalg.inv(torch.ones(2, 3)), ShapeError, /^torch\.linalg\.inv:/, /\[2, 3\]/],
+  ['torch.linalg.solve: B does not fit A', () => torch.linalg.solve(torch.ones(3, 3), torch.ones(4)), ShapeError, /^torch\.linalg\.solve:/, /\[4\]/],
+  ['torch.linalg.matrixPower: a fractional power', () => torch.linalg.matrixPower(torch.ones(2, 2), 1.5), CotangentError, /^torch\.linalg\.matrixPower:/, /1\.5/],
+];
+
 const TABLE: readonly (readonly [string, readonly BadInput[]])[] = [
-  ['np', NP], ['lax', LAX], ['random', RANDOM], ['transforms', TRANSFORMS], ['jit', JIT], ['torch', TORCH],
+  ['np', NP], ['lax', LAX], ['random', RANDOM], ['transforms', TRANSFORMS], ['jit', JIT], ['torch', TORCH], ['linalg', LINALG],
 ];
 
 let unhandled = 0;
