@@ -1,5 +1,5 @@
-# numpy side of bench/onnx.ts: runs one block of one workload and prints each rep's milliseconds.
-# Usage: python3 bench/onnx_numpy.py matmul|step|mlp REPS   (threads from OPENBLAS_NUM_THREADS)
+# numpy side of bench/onnx.ts and bench/versus-numpy.ts: runs one block of one workload and prints each rep's milliseconds.
+# Usage: python3 bench/onnx_numpy.py matmul|step|mlp|chain|poly REPS   (threads from OPENBLAS_NUM_THREADS)
 import sys, time
 import numpy as np
 
@@ -46,6 +46,23 @@ elif work == 'mlp':
             m[i] *= 0.9; m[i] += 0.1 * g
             v[i] *= 0.999; v[i] += 0.001 * g * g
             params[i] -= (1e-3 / (1 - 0.9 ** t)) * m[i] / (np.sqrt(v[i] / (1 - 0.999 ** t)) + 1e-8)
+        return loss
+elif work == 'chain':
+    # tanh(x)*2 + exp(-x*x) over 10M float32 (numpy's own SIMD tanh and exp, one temporary per op).
+    x = (rng.random(10_000_000, dtype=np.float32) * 4 - 2).astype(np.float32)
+    def run():
+        return np.tanh(x) * 2 + np.exp(-x * x)
+elif work == 'poly':
+    # The seed's polynomial fit step (y = a + b x + c x^2 + d x^3 to sin on 2000 points), hand-written gradients, float32.
+    x = np.linspace(-np.pi, np.pi, 2000, dtype=np.float32); y = np.sin(x)
+    c = [np.float32(v) for v in rng.standard_normal(4)]
+    def run():
+        a, b, cc, d = c
+        y_pred = a + b * x + cc * x ** 2 + d * x ** 3
+        loss = np.square(y_pred - y).sum()
+        g = 2.0 * (y_pred - y)
+        grads = [g.sum(), (g * x).sum(), (g * x ** 2).sum(), (g * x ** 3).sum()]
+        for i in range(4): c[i] = c[i] - np.float32(1e-6) * grads[i]
         return loss
 else:
     raise SystemExit(f'unknown workload {work}')

@@ -89,6 +89,27 @@ test('dead code: unread scan ys and carries, cond outputs and while carries are 
   assert.is(jit(w)(np.array(3), h0).itemSync(), 10);
 });
 
+test('the CPU scan body writes its new carry over the old (carries donated to the body), never over the caller\'s init', () => {
+  const f = jit((h: NDArray, s: NDArray) => lax.scan((c: NDArray, x: NDArray) => [c.mul(0.5).add(x), x.sum()] as const, h, s));
+  const text = f.lower(h0, xs).compiledText();
+  const body = text.slice(text.indexOf('X.bodies[0][0] (scan)'));
+  assert.match(body, /X\.own\(inputs, 0\)/, 'the body owns its carry input');
+  assert.match(body, /written in place/);
+  const before = bits(h0);
+  const [hT, ys] = f(h0, xs);
+  assert.equal(bits(h0), before, 'the init carry is untouched');
+  let h = h0;
+  const want: NDArray[] = [];
+  for (let t = 0; t < 6; t++) { want.push(xs.get(t).sum()); h = h.mul(0.5).add(xs.get(t)); }
+  assert.equal(bits(hT), bits(h));
+  assert.equal(bits(ys), bits(np.stack(want)));
+  // A carry passed twice (the same array as two inits) is still two carries.
+  const g = jit((a: NDArray, s: NDArray) => lax.scan(([p, q]: [NDArray, NDArray], x: NDArray) => [[p.add(x), q.sub(x)] as [NDArray, NDArray], null] as const, [a, a] as [NDArray, NDArray], s)[0]);
+  const [p, q] = g(h0, xs);
+  assert.equal(bits(p), bits(lax.scan((c: NDArray, x: NDArray) => [c.add(x), null] as const, h0, xs)[0]));
+  assert.equal(bits(q), bits(lax.scan((c: NDArray, x: NDArray) => [c.sub(x), null] as const, h0, xs)[0]));
+});
+
 test('scan: reverse, pytrees of carries and xs, xs null with length, lax.map', () => {
   const seq = np.arange(5).astype('float32');
   const [c, ys] = lax.scan((acc: { s: NDArray; n: NDArray }, x: [NDArray, NDArray]) => [{ s: acc.s.add(x[0].mul(x[1])), n: acc.n.add(1) }, acc.s] as const,

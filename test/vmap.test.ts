@@ -134,6 +134,20 @@ test('vmap(jit(f)) is one jitted call of the batched jaxpr; jit(vmap(f)) one pro
   same(jv(xs) as NDArray, np.exp(xs).sum(1), 'jit∘vmap');
   assert.is(jv.cacheSize, 1);
 });
+test('vmap(jit(f, {donateArgnums})) keeps the donation: the batched update is written in place and the donated array disposed', () => {
+  const update = jit((w: NDArray, g: NDArray) => w.sub(g.mul(0.1)), { donateArgnums: 0 });
+  const ws = randn(18, [5, 4, 3]), gs = randn(19, [5, 4, 3]);
+  const want = ws.sub(gs.mul(0.1));
+  const before = (ws as unknown as { buffer: { data: Float32Array } }).buffer.data;
+  const out = vmap(update)(ws, gs) as NDArray;
+  same(out, want, 'values');
+  assert.ok((ws as unknown as { isDisposed: boolean }).isDisposed, 'the donated array is disposed');
+  assert.ok((out as unknown as { buffer: { data: Float32Array } }).buffer.data === before, 'the result is written over the donated buffer');
+  assert.not.ok((gs as unknown as { isDisposed: boolean }).isDisposed, 'the other argument is kept');
+  // Mapped along another axis: the transposed copy is what is donated; the caller's array stays.
+  const wt = randn(20, [4, 5, 3]);
+  same(vmap(update, { inAxes: [1, 0] })(wt, gs) as NDArray, np.transpose(wt, [1, 0, 2]).sub(gs.mul(0.1)), 'values, axis 1');
+});
 test('vmap∘grad∘jit and grad∘vmap∘jit', () => {
   const f = jit((w: NDArray, x: NDArray) => np.tanh(x.matmul(w)).sum());
   const xs = randn(17, [3, 4]);

@@ -1,7 +1,7 @@
 // How the transforms go through a jitted call: jvp(jit(f)) = jit(jvp(f)) and transpose(jit(f)) =
 // jit(transpose(f)) and vmap(jit(f)) = jit(vmap(f)), each traced once per (jaxpr, which inputs take
 // part) and cached; on concrete values it runs the backend's compiled program (jit-runtime.ts).
-import { NDArray } from '../core/array.js';
+import { ConcreteArray, NDArray } from '../core/array.js';
 import { bind } from '../core/interpreter.js';
 import { ClosedJaxpr, evalClosedJaxpr, Jaxpr } from '../core/jaxpr.js';
 import { backwardPass } from './transpose.js';
@@ -112,12 +112,19 @@ export function transposeJit(cts: readonly Tangent[], args: readonly (NDArray | 
   return linear.map((l) => (l ? ctsIn[k++]! : null));
 }
 
-/** vmap(jit(f)) is one jitted call of the batched jaxpr, traced once per (jaxpr, batched inputs, size). */
+/**
+ * vmap(jit(f)) is one jitted call of the batched jaxpr, traced once per (jaxpr, batched inputs,
+ * size). Donation carries over (as JAX's pjit batching keeps donated_invars): a donated operand is
+ * the batched array itself (or its transposed copy), which the call may overwrite or hand out, so
+ * it is disposed afterwards as the jit layer disposes its own donated arguments.
+ */
 const batchJit: BatchRule<'jit'> = (args, dims, params, size) => {
   const inDims = frontDims(dims);
   const { jaxpr, consts, outDims } = batchedJitJaxpr(params.jaxpr, { inDims, size });
-  const outs = bind('jit', [...consts, ...batchedAtFront(args, dims, size)], {
-    name: `vmap(${params.name})`, jaxpr, donated: jaxpr.inAvals.map(() => false),
+  const operands = batchedAtFront(args, dims, size);
+  const outs = bind('jit', [...consts, ...operands], {
+    name: `vmap(${params.name})`, jaxpr, donated: [...consts.map(() => false), ...params.donated],
   });
+  operands.forEach((a, i) => { if (params.donated[i] && a instanceof ConcreteArray && !outs.includes(a)) a.dispose(); });
   return [outs, outDims];
 };

@@ -1,6 +1,6 @@
 // The decompositions on the CPU: each matrix of the batch is read into float64, factored by the
 // textbook algorithm (Cholesky–Banachiewicz, substitution, LU with partial pivoting, Householder
-// QR with LAPACK's signs, cyclic Jacobi for eigh, one-sided Jacobi for the SVD) and written back
+// QR with LAPACK's signs, tridiagonal QL for eigh, one-sided Jacobi for the SVD) and written back
 // in the output dtype, so float32 results are float64 results rounded once.
 import { allocTyped, TypedArray } from '../../core/dtype.js';
 import type { CpuKernel } from './kernels.js';
@@ -191,47 +191,106 @@ export const qr: CpuKernel<'qr'> = ([x], _p, [xa], [qa, ra]) => {
 
 // ---- eigh ---------------------------------------------------------------------------------------------------
 /**
- * Cyclic Jacobi on a symmetric n×n matrix (in place, destroyed): rotations zero each off-diagonal
- * pair in turn until the off-diagonal mass is negligible. Returns w ascending and V (columns).
+ * Symmetric eigenproblem by EISPACK's route: Householder reduction to tridiagonal form (tred2,
+ * accumulating the reflections in V), then the implicit QL iteration with Wilkinson shifts on the
+ * tridiagonal matrix (tql2), rotations applied to V. `a` (n×n, full and symmetric) becomes V;
+ * returns w ascending and V with the eigenvectors as columns, signed by `signOf`.
  */
-function jacobiEigh(a: Float64Array, n: number): { w: Float64Array; v: Float64Array } {
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  let total = 0;
-  for (let i = 0; i < n * n; i++) total += a[i]! ** 2;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q]! ** 2;
-    if (!(off > 1e-32 * total)) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q]!;
-        if (apq === 0) continue;
-        const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq);
-        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
-        // A ← Jᵀ A J with J the rotation in the (p, q) plane.
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p]!, akq = a[k * n + q]!;
-          a[k * n + p] = c * akp - s * akq; a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k]!, aqk = a[q * n + k]!;
-          a[p * n + k] = c * apk - s * aqk; a[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p]!, vkq = v[k * n + q]!;
-          v[k * n + p] = c * vkp - s * vkq; v[k * n + q] = s * vkp + c * vkq;
-        }
+function symmetricEigen(a: Float64Array, n: number): { w: Float64Array; v: Float64Array } {
+  const V = a, d = new Float64Array(n), e = new Float64Array(n);
+  const at = (i: number, j: number) => V[i * n + j]!;
+  const set = (i: number, j: number, x: number) => { V[i * n + j] = x; };
+  // tred2
+  for (let j = 0; j < n; j++) d[j] = at(n - 1, j);
+  for (let i = n - 1; i > 0; i--) {
+    let scale = 0, h = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
+    if (scale === 0) {
+      e[i] = d[i - 1]!;
+      for (let j = 0; j < i; j++) { d[j] = at(i - 1, j); set(i, j, 0); set(j, i, 0); }
+    } else {
+      for (let k = 0; k < i; k++) { d[k] = d[k]! / scale; h += d[k]! * d[k]!; }
+      let f = d[i - 1]!, g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g; h -= f * g; d[i - 1] = f - g;
+      for (let j = 0; j < i; j++) e[j] = 0;
+      for (let j = 0; j < i; j++) {
+        f = d[j]!; set(j, i, f); g = e[j]! + at(j, j) * f;
+        for (let k = j + 1; k <= i - 1; k++) { g += at(k, j) * d[k]!; e[k] = e[k]! + at(k, j) * f; }
+        e[j] = g;
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) { e[j] = e[j]! / h; f += e[j]! * d[j]!; }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) e[j] = e[j]! - hh * d[j]!;
+      for (let j = 0; j < i; j++) {
+        f = d[j]!; g = e[j]!;
+        for (let k = j; k <= i - 1; k++) set(k, j, at(k, j) - (f * e[k]! + g * d[k]!));
+        d[j] = at(i - 1, j); set(i, j, 0);
       }
     }
+    d[i] = h;
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => a[i * n + i]! - a[j * n + j]! || i - j);
-  const w = Float64Array.from(order, (i) => a[i * n + i]!);
+  for (let i = 0; i < n - 1; i++) {
+    set(n - 1, i, at(i, i)); set(i, i, 1);
+    const h = d[i + 1]!;
+    if (h !== 0) {
+      for (let k = 0; k <= i; k++) d[k] = at(k, i + 1) / h;
+      for (let j = 0; j <= i; j++) {
+        let g = 0;
+        for (let k = 0; k <= i; k++) g += at(k, i + 1) * at(k, j);
+        for (let k = 0; k <= i; k++) set(k, j, at(k, j) - g * d[k]!);
+      }
+    }
+    for (let k = 0; k <= i; k++) set(k, i + 1, 0);
+  }
+  for (let j = 0; j < n; j++) { d[j] = at(n - 1, j); set(n - 1, j, 0); }
+  if (n > 0) set(n - 1, n - 1, 1);
+  e[0] = 0;
+  // tql2
+  for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
+  if (n > 0) e[n - 1] = 0;
+  let f = 0, tst1 = 0;
+  const eps = 2 ** -52;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(d[l]!) + Math.abs(e[l]!));
+    let m = l;
+    while (m < n && Math.abs(e[m]!) > eps * tst1) m++;
+    if (m > l) {
+      for (let iter = 0; iter < 60; iter++) {
+        let g = d[l]!, p = (d[l + 1]! - g) / (2 * e[l]!), r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l]! / (p + r); d[l + 1] = e[l]! * (p + r);
+        const dl1 = d[l + 1]!;
+        let h = g - d[l]!;
+        for (let i = l + 2; i < n; i++) d[i] = d[i]! - h;
+        f += h;
+        p = d[m]!;
+        let c = 1, c2 = c, c3 = c, s = 0, s2 = 0;
+        const el1 = e[l + 1]!;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2; c2 = c; s2 = s;
+          g = c * e[i]!; h = c * p; r = Math.hypot(p, e[i]!);
+          e[i + 1] = s * r; s = e[i]! / r; c = p / r;
+          p = c * d[i]! - s * g; d[i + 1] = h + s * (c * g + s * d[i]!);
+          for (let k = 0; k < n; k++) {
+            const vk1 = at(k, i + 1), vk = at(k, i);
+            set(k, i + 1, s * vk + c * vk1); set(k, i, c * vk - s * vk1);
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]!) / dl1;
+        e[l] = s * p; d[l] = c * p;
+        if (!(Math.abs(e[l]!) > eps * tst1)) break;
+      }
+    }
+    d[l] = d[l]! + f; e[l] = 0;
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => d[i]! - d[j]! || i - j);
+  const w = Float64Array.from(order, (i) => d[i]!);
   const vs = new Float64Array(n * n);
   order.forEach((src, dst) => {
-    const sg = signOf((i) => v[i * n + src]!, n);
-    for (let i = 0; i < n; i++) vs[i * n + dst] = sg * v[i * n + src]!;
+    const sg = signOf((i) => V[i * n + src]!, n);
+    for (let i = 0; i < n; i++) vs[i * n + dst] = sg * V[i * n + src]!;
   });
   return { w, v: vs };
 }
@@ -243,7 +302,7 @@ export const eigh: CpuKernel<'eigh'> = ([x], { lower }, [xa], [va, wa]) => {
     // The matrix the chosen triangle describes.
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = (lower ? i >= j : i <= j) ? src[i * n + j]! : src[j * n + i]!;
     if (a.some(Number.isNaN)) { vOut.fill(Number.NaN, b * n * n, (b + 1) * n * n); wOut.fill(Number.NaN, b * n, (b + 1) * n); continue; }
-    const { w, v } = jacobiEigh(a, n);
+    const { w, v } = symmetricEigen(a, n);
     vOut.set(v, b * n * n); wOut.set(w, b * n);
   }
   return [vOut, wOut];
@@ -256,26 +315,50 @@ export const eigh: CpuKernel<'eigh'> = ([x], { lower }, [xa], [va, wa]) => {
  * an orthonormal set past the nonzero singular values) and V (n×n).
  */
 function jacobiSvd(a: Float64Array, m: number, n: number, uCols: number): { s: Float64Array; u: Float64Array; v: Float64Array } {
-  const U = a, V = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) V[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
+  // Columns stored contiguously (U column j at j·m, V column j at j·n): every rotation streams.
+  // The start is V₀ from the eigenvectors of AᵀA (tridiagonal QL, fast), so U = A·V₀ is nearly
+  // orthogonal already and the Jacobi sweeps only polish it to full accuracy (a few sweeps, not ~15).
+  const U = new Float64Array(m * n), V = new Float64Array(n * n);
+  const ata = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let t = 0;
+      for (let k = 0; k < m; k++) t += a[k * n + i]! * a[k * n + j]!;
+      ata[i * n + j] = t; ata[j * n + i] = t;
+    }
+  }
+  const v0 = ata.every(Number.isFinite) ? symmetricEigen(ata, n).v : null;
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) V[j * n + i] = v0 ? v0[i * n + j]! : i === j ? 1 : 0;
+    for (let i = 0; i < m; i++) {
+      let t = 0;
+      for (let k = 0; k < n; k++) t += a[i * n + k]! * V[j * n + k]!;
+      U[j * m + i] = t;
+    }
+  }
+  // Columns count as orthogonal once |cos| ≤ m·ε, the size of the rounding in their dot product
+  // itself (a tighter bound is never met and every sweep would rotate by noise).
+  const tol = 2 ** -52 * Math.max(m, 4);
+  for (let sweep = 0; sweep < 60; sweep++) {
     let rotated = false;
     for (let p = 0; p < n; p++) {
       for (let q = p + 1; q < n; q++) {
+        const P = p * m, Q = q * m;
         let alpha = 0, beta = 0, gamma = 0;
-        for (let i = 0; i < m; i++) { const up = U[i * n + p]!, uq = U[i * n + q]!; alpha += up * up; beta += uq * uq; gamma += up * uq; }
-        if (gamma === 0 || Math.abs(gamma) <= 1e-16 * Math.sqrt(alpha * beta)) continue;
+        for (let i = 0; i < m; i++) { const up = U[P + i]!, uq = U[Q + i]!; alpha += up * up; beta += uq * uq; gamma += up * uq; }
+        if (gamma === 0 || Math.abs(gamma) <= tol * Math.sqrt(alpha * beta)) continue;
         rotated = true;
         const zeta = (beta - alpha) / (2 * gamma);
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
         const c = 1 / Math.sqrt(1 + t * t), s = c * t;
-        for (let i = 0; i < m; i++) { const up = U[i * n + p]!, uq = U[i * n + q]!; U[i * n + p] = c * up - s * uq; U[i * n + q] = s * up + c * uq; }
-        for (let i = 0; i < n; i++) { const vp = V[i * n + p]!, vq = V[i * n + q]!; V[i * n + p] = c * vp - s * vq; V[i * n + q] = s * vp + c * vq; }
+        for (let i = 0; i < m; i++) { const up = U[P + i]!, uq = U[Q + i]!; U[P + i] = c * up - s * uq; U[Q + i] = s * up + c * uq; }
+        const Pv = p * n, Qv = q * n;
+        for (let i = 0; i < n; i++) { const vp = V[Pv + i]!, vq = V[Qv + i]!; V[Pv + i] = c * vp - s * vq; V[Qv + i] = s * vp + c * vq; }
       }
     }
     if (!rotated) break;
   }
-  const norms = Array.from({ length: n }, (_, j) => { let s = 0; for (let i = 0; i < m; i++) s += U[i * n + j]! ** 2; return Math.sqrt(s); });
+  const norms = Array.from({ length: n }, (_, j) => { let s = 0; for (let i = 0; i < m; i++) s += U[j * m + i]! ** 2; return Math.sqrt(s); });
   const order = norms.map((_, j) => j).sort((i, j) => norms[j]! - norms[i]! || i - j);
   const s = Float64Array.from(order, (j) => norms[j]!);
   const u = new Float64Array(m * uCols), v = new Float64Array(n * n);
@@ -283,16 +366,16 @@ function jacobiSvd(a: Float64Array, m: number, n: number, uCols: number): { s: F
   let filled = 0;
   order.forEach((src, dst) => {
     if (!(s[dst]! > tiny) || dst >= uCols) return;
-    const sg = signOf((i) => U[i * n + src]!, m);
-    for (let i = 0; i < m; i++) u[i * uCols + dst] = (sg * U[i * n + src]!) / s[dst]!;
-    for (let i = 0; i < n; i++) v[i * n + dst] = sg * V[i * n + src]!;
+    const sg = signOf((i) => U[src * m + i]! / s[dst]!, m);
+    for (let i = 0; i < m; i++) u[i * uCols + dst] = (sg * U[src * m + i]!) / s[dst]!;
+    for (let i = 0; i < n; i++) v[i * n + dst] = sg * V[src * n + i]!;
     filled = dst + 1;
   });
   // Zero singular values: V's column as rotated, U's completed by Gram–Schmidt against the basis vectors.
   order.forEach((src, dst) => {
     if (dst < filled) return;
-    const sg = signOf((i) => V[i * n + src]!, n);
-    for (let i = 0; i < n; i++) v[i * n + dst] = sg * V[i * n + src]!;
+    const sg = signOf((i) => V[src * n + i]!, n);
+    for (let i = 0; i < n; i++) v[i * n + dst] = sg * V[src * n + i]!;
   });
   completeColumns(u, m, uCols, filled);
   return { s, u, v };
@@ -312,7 +395,7 @@ function completeColumns(x: Float64Array, m: number, cols: number, from: number)
     }
     const norm = Math.hypot(...c);
     if (norm < 0.5) continue; // e lies (nearly) in the span already
-    const sg = signOf((i) => c[i]!, m);
+    const sg = signOf((i) => c[i]! / norm, m);
     for (let i = 0; i < m; i++) x[i * cols + next] = (sg * c[i]!) / norm;
     next++;
   }

@@ -7,7 +7,6 @@
 // lgamma: Lanczos (g = 7, 9 terms, ~1e-15 relative on Γ) for x ≥ ½, reflection below.
 // digamma: reflection below ½, the recurrence ψ(x) = ψ(x+1) − 1/x up to x ≥ 10, then the
 // asymptotic series ln x − 1/(2x) − Σ B₂ₖ/(2k x^{2k}).
-
 const SQRT_PI = Math.sqrt(Math.PI);
 
 function erfSeries(x: number): number {

@@ -1,8 +1,8 @@
 // The decompositions on the GPU, correct first: one invocation factors one matrix of the batch
 // with the CPU's algorithms (src/backends/cpu/linalg.ts) in float32, working in place in its
 // output (or a scratch buffer). Parallel only across the batch — fine for the small systems of
-// a model, slow for one large matrix. eigh and svd have no kernel here yet: they refuse by name.
-import { DTypeError, CotangentError } from '../../core/errors.js';
+// a model, slow for one large matrix.
+import { DTypeError } from '../../core/errors.js';
 import { bindings, BufferDecl, inp, out, perElement, Plan, temp, u, WebGpuKernel, withHelpers } from './wgsl.js';
 
 const F32: BufferDecl = { type: 'f32' }, I32: BufferDecl = { type: 'i32' };
@@ -157,9 +157,166 @@ export const qr: WebGpuKernel<'qr'> = ({ inAvals: [xa], outAvals: [qa, ra] }) =>
     [Math.max(B * m * n, 1) * 4, Math.max(B * Math.max(k, 1), 1) * 4]);
 };
 
-/** eigh and svd: no WGSL kernel yet; the error names the public functions that reach them. */
-const refuse = (prim: string, fns: string): WebGpuKernel<'eigh' | 'svd'> => () => {
-  throw new CotangentError(`${prim} (${fns}) has no kernel on the webgpu backend yet: run it on the 'cpu' backend`);
+// ---- eigh and svd: the CPU's Jacobi methods in float32 ----------------------------------------------
+/** t = tan of the Jacobi rotation angle for cot 2θ = `theta`: the smaller root, with 1/(2θ) for huge θ (θ² would overflow). */
+const ROTATION = [
+  'var t = 0.5f / theta;',
+  'if (abs(theta) < 1e15f) { t = select(-1.0f, 1.0f, theta >= 0.0f) / (abs(theta) + sqrt(theta * theta + 1.0f)); }',
+  'let c = 1.0f / sqrt(t * t + 1.0f);',
+  'let s = t * c;',
+];
+/** Lines flipping column `col` (rows `rows`, read/written by `at`) so its first component of size ≥ 1/(2√rows) is positive; `also` flips a partner the same way. */
+function signFix(at: (i: string) => string, rows: number, also: ((i: string) => string) | null, thr: number): string[] {
+  return [
+    'var sg = 1.0f;',
+    `for (var i = 0u; i < ${u(rows)}; i++) { let v = ${at('i')}; if (abs(v) >= ${thr.toPrecision(9)}f) { sg = select(1.0f, -1.0f, v < 0.0f); break; } }`,
+    `if (sg < 0.0f) { for (var i = 0u; i < ${u(rows)}; i++) { ${at('i')} = -${at('i')}; } }`,
+    ...(also ? [`if (sg < 0.0f) { ${also('i')} }`] : []),
+  ];
+}
+
+export const eigh: WebGpuKernel<'eigh'> = ({ params: { lower }, inAvals: [xa], outAvals: [va] }) => {
+  onlyF32('eigh', xa!.dtype);
+  const n = xa!.shape[xa!.ndim - 1]!, B = batchOf(xa!.shape), N = u(n);
+  if (va!.size === 0) return { steps: [] };
+  const A = (i: string, j: string) => `y2[ab + (${i}) * ${N} + (${j})]`, V = (i: string, j: string) => `y0[ab + (${i}) * ${N} + (${j})]`;
+  const body = [
+    `let ab = gid * ${u(n * n)};`,
+    `let wb = gid * ${N};`,
+    'var bad = false;',
+    `for (var i = 0u; i < ${N}; i++) { for (var j = 0u; j < ${N}; j++) {`,
+    `  let v = select(x0[ab + j * ${N} + i], x0[ab + i * ${N} + j], ${lower ? 'i >= j' : 'i <= j'});`,
+    `  ${A('i', 'j')} = v; ${V('i', 'j')} = select(0.0f, 1.0f, i == j);`,
+    '  if (isnan_f32(v)) { bad = true; }',
+    '} }',
+    `if (bad) { for (var e = 0u; e < ${u(n * n)}; e++) { y0[ab + e] = nan_f32(); } for (var i = 0u; i < ${N}; i++) { y1[wb + i] = nan_f32(); } return; }`,
+    'var total = 0.0f;',
+    `for (var e = 0u; e < ${u(n * n)}; e++) { total += y2[ab + e] * y2[ab + e]; }`,
+    'for (var sweep = 0u; sweep < 50u; sweep++) {',
+    '  var off = 0.0f;',
+    `  for (var p = 0u; p < ${N}; p++) { for (var q = p + 1u; q < ${N}; q++) { off += ${A('p', 'q')} * ${A('p', 'q')}; } }`,
+    '  if (!(off > 1e-14f * total)) { break; }',
+    `  for (var p = 0u; p < ${N}; p++) { for (var q = p + 1u; q < ${N}; q++) {`,
+    `    let apq = ${A('p', 'q')};`,
+    '    if (apq == 0.0f) { continue; }',
+    `    let theta = (${A('q', 'q')} - ${A('p', 'p')}) / (2.0f * apq);`,
+    ...ROTATION.map((l) => `    ${l}`),
+    `    for (var k = 0u; k < ${N}; k++) { let akp = ${A('k', 'p')}; let akq = ${A('k', 'q')}; ${A('k', 'p')} = c * akp - s * akq; ${A('k', 'q')} = s * akp + c * akq; }`,
+    `    for (var k = 0u; k < ${N}; k++) { let apk = ${A('p', 'k')}; let aqk = ${A('q', 'k')}; ${A('p', 'k')} = c * apk - s * aqk; ${A('q', 'k')} = s * apk + c * aqk; }`,
+    `    for (var k = 0u; k < ${N}; k++) { let vkp = ${V('k', 'p')}; let vkq = ${V('k', 'q')}; ${V('k', 'p')} = c * vkp - s * vkq; ${V('k', 'q')} = s * vkp + c * vkq; }`,
+    '  } }',
+    '}',
+    // Ascending by selection, moving V's columns along.
+    `for (var i = 0u; i < ${N}; i++) {`,
+    '  var best = i;',
+    `  for (var j = i + 1u; j < ${N}; j++) { if (${A('j', 'j')} < ${A('best', 'best')}) { best = j; } }`,
+    `  if (best != i) { let d = ${A('i', 'i')}; ${A('i', 'i')} = ${A('best', 'best')}; ${A('best', 'best')} = d;`,
+    `    for (var k = 0u; k < ${N}; k++) { let t = ${V('k', 'i')}; ${V('k', 'i')} = ${V('k', 'best')}; ${V('k', 'best')} = t; } }`,
+    `  y1[wb + i] = ${A('i', 'i')};`,
+    '}',
+    `for (var col = 0u; col < ${N}; col++) {`,
+    ...signFix((i) => V(i, 'col'), n, null, 0.5 / Math.sqrt(n)).map((l) => `  ${l}`),
+    '}',
+  ];
+  return perMatrix('eigh', [F32], [F32, F32, F32], B, body, { reads: [inp(0)], writes: [out(0), out(1), temp(0)] }, [B * n * n * 4]);
 };
-export const eigh = refuse('eigh', 'np.linalg.eigh, eigvalsh, lax.linalg.eigh') as WebGpuKernel<'eigh'>;
-export const svd = refuse('svd', 'np.linalg.svd, pinv, lstsq, matrixRank, norm with ord 2, -2 or nuc, lax.linalg.svd') as WebGpuKernel<'svd'>;
+
+export const svd: WebGpuKernel<'svd'> = ({ params: { fullMatrices, computeUv }, inAvals: [xa], outAvals: [sa] }) => {
+  onlyF32('svd', xa!.dtype);
+  const m = xa!.shape[xa!.ndim - 2]!, n = xa!.shape[xa!.ndim - 1]!, k = Math.min(m, n), B = batchOf(xa!.shape);
+  if (sa!.size === 0) return { steps: [] };
+  // One-sided Jacobi on T = A (tall) or Aᵀ (wide): r×c with r ≥ c; W = T·V in a scratch buffer, V c×c.
+  const tall = m >= n, r = tall ? m : n, c = tall ? n : m;
+  const uCols = fullMatrices ? m : k, vRows = fullMatrices ? n : k, ucInternal = tall ? uCols : vRows;
+  const [uW, vtW, wW, vW] = computeUv ? ['y1', 'y2', 'y3', 'y4'] : ['', '', 'y1', 'y2'];
+  const W = (i: string, j: string) => `${wW}[wb + (${i}) * ${u(c)} + (${j})]`, V = (i: string, j: string) => `${vW}[vb + (${i}) * ${u(c)} + (${j})]`;
+  // The internal U' (r × ucInternal) and V' (c × c) as the outputs hold them: tall, U' = u and V'ᵀ = vt; wide, U'ᵀ = vt and V' = u.
+  const UI = (i: string, j: string) => (tall ? `${uW}[ub + (${i}) * ${u(uCols)} + (${j})]` : `${vtW}[tb + (${j}) * ${u(n)} + (${i})]`);
+  const VO = (i: string, j: string) => (tall ? `${vtW}[tb + (${j}) * ${u(n)} + (${i})]` : `${uW}[ub + (${i}) * ${u(uCols)} + (${j})]`);
+  const body = [
+    `let xb = gid * ${u(m * n)};`,
+    `let wb = gid * ${u(r * c)};`,
+    `let vb = gid * ${u(c * c)};`,
+    `let sb = gid * ${u(k)};`,
+    `let ub = gid * ${u(m * uCols)};`,
+    `let tb = gid * ${u(vRows * n)};`,
+    'var bad = false;',
+    `for (var i = 0u; i < ${u(r)}; i++) { for (var j = 0u; j < ${u(c)}; j++) {`,
+    `  let v = x0[xb + ${tall ? `i * ${u(n)} + j` : `j * ${u(n)} + i`}];`,
+    `  ${W('i', 'j')} = v;`,
+    '  if (isnan_f32(v) || isinf_f32(v)) { bad = true; }',
+    '} }',
+    `for (var i = 0u; i < ${u(c)}; i++) { for (var j = 0u; j < ${u(c)}; j++) { ${V('i', 'j')} = select(0.0f, 1.0f, i == j); } }`,
+    'if (bad) {',
+    `  for (var j = 0u; j < ${u(k)}; j++) { y0[sb + j] = nan_f32(); }`,
+    ...(computeUv ? [
+      `  for (var e = 0u; e < ${u(m * uCols)}; e++) { ${uW}[ub + e] = nan_f32(); }`,
+      `  for (var e = 0u; e < ${u(vRows * n)}; e++) { ${vtW}[tb + e] = nan_f32(); }`] : []),
+    '  return;',
+    '}',
+    'for (var sweep = 0u; sweep < 40u; sweep++) {',
+    '  var rotated = false;',
+    `  for (var p = 0u; p < ${u(c)}; p++) { for (var q = p + 1u; q < ${u(c)}; q++) {`,
+    '    var alpha = 0.0f; var beta = 0.0f; var gamma = 0.0f;',
+    `    for (var i = 0u; i < ${u(r)}; i++) { let up = ${W('i', 'p')}; let uq = ${W('i', 'q')}; alpha += up * up; beta += uq * uq; gamma += up * uq; }`,
+    '    if (gamma == 0.0f || abs(gamma) <= 1e-6f * sqrt(alpha * beta)) { continue; }',
+    '    rotated = true;',
+    '    let theta = (beta - alpha) / (2.0f * gamma);',
+    ...ROTATION.map((l) => `    ${l}`),
+    `    for (var i = 0u; i < ${u(r)}; i++) { let up = ${W('i', 'p')}; let uq = ${W('i', 'q')}; ${W('i', 'p')} = c * up - s * uq; ${W('i', 'q')} = s * up + c * uq; }`,
+    `    for (var i = 0u; i < ${u(c)}; i++) { let vp = ${V('i', 'p')}; let vq = ${V('i', 'q')}; ${V('i', 'p')} = c * vp - s * vq; ${V('i', 'q')} = s * vp + c * vq; }`,
+    '  } }',
+    '  if (!rotated) { break; }',
+    '}',
+    // Column norms, then descending by selection with W's and V's columns moved along.
+    `for (var j = 0u; j < ${u(c)}; j++) { var t = 0.0f; for (var i = 0u; i < ${u(r)}; i++) { t += ${W('i', 'j')} * ${W('i', 'j')}; } y0[sb + j] = sqrt(t); }`,
+    `for (var i = 0u; i < ${u(c)}; i++) {`,
+    '  var best = i;',
+    `  for (var j = i + 1u; j < ${u(c)}; j++) { if (y0[sb + j] > y0[sb + best]) { best = j; } }`,
+    '  if (best != i) {',
+    '    let d = y0[sb + i]; y0[sb + i] = y0[sb + best]; y0[sb + best] = d;',
+    `    for (var e = 0u; e < ${u(r)}; e++) { let t = ${W('e', 'i')}; ${W('e', 'i')} = ${W('e', 'best')}; ${W('e', 'best')} = t; }`,
+    `    for (var e = 0u; e < ${u(c)}; e++) { let t = ${V('e', 'i')}; ${V('e', 'i')} = ${V('e', 'best')}; ${V('e', 'best')} = t; }`,
+    '  }',
+    '}',
+  ];
+  if (computeUv) {
+    body.push(
+      `let tiny = y0[sb] * ${(1e-6 * Math.max(m, n)).toPrecision(9)}f;`,
+      `for (var e = 0u; e < ${u(r)}; e++) { for (var j = 0u; j < ${u(ucInternal)}; j++) { ${UI('e', 'j')} = 0.0f; } }`,
+      'var filled = 0u;',
+      `for (var col = 0u; col < ${u(c)}; col++) {`,
+      '  let sv = y0[sb + col];',
+      '  if (sv > tiny) {',
+      `    for (var i = 0u; i < ${u(r)}; i++) { ${UI('i', 'col')} = ${W('i', 'col')} / sv; }`,
+      ...signFix((i) => UI(i, 'col'), r, () => `for (var i = 0u; i < ${u(c)}; i++) { ${V('i', 'col')} = -${V('i', 'col')}; }`, 0.5 / Math.sqrt(r)).map((l) => `    ${l}`),
+      '    filled = col + 1u;',
+      '  } else {',
+      ...signFix((i) => V(i, 'col'), c, null, 0.5 / Math.sqrt(c)).map((l) => `    ${l}`),
+      '  }',
+      `  for (var i = 0u; i < ${u(c)}; i++) { ${VO('i', 'col')} = ${V('i', 'col')}; }`,
+      '}',
+      // Gram–Schmidt completion of U' from the basis vectors, in place in its next free column.
+      'var next = filled;',
+      `for (var e = 0u; e < ${u(r)}; e++) {`,
+      `  if (next >= ${u(ucInternal)}) { break; }`,
+      `  for (var i = 0u; i < ${u(r)}; i++) { ${UI('i', 'next')} = select(0.0f, 1.0f, i == e); }`,
+      '  for (var round = 0u; round < 2u; round++) { for (var j = 0u; j < next; j++) {',
+      `    var d = 0.0f; for (var i = 0u; i < ${u(r)}; i++) { d += ${UI('i', 'j')} * ${UI('i', 'next')}; }`,
+      `    for (var i = 0u; i < ${u(r)}; i++) { ${UI('i', 'next')} = ${UI('i', 'next')} - d * ${UI('i', 'j')}; }`,
+      '  } }',
+      `  var nn = 0.0f; for (var i = 0u; i < ${u(r)}; i++) { nn += ${UI('i', 'next')} * ${UI('i', 'next')}; }`,
+      '  let norm = sqrt(nn);',
+      '  if (norm < 0.5f) { continue; }',
+      `  for (var i = 0u; i < ${u(r)}; i++) { ${UI('i', 'next')} = ${UI('i', 'next')} / norm; }`,
+      ...signFix((i) => UI(i, 'next'), r, null, 0.5 / Math.sqrt(r)).map((l) => `  ${l}`),
+      '  next++;',
+      '}',
+      // A leftover column (never filled) is zeroed: only possible with r < ucInternal, which cannot happen.
+    );
+  }
+  const temps = [B * r * c * 4, B * c * c * 4];
+  return computeUv
+    ? perMatrix('svd', [F32], [F32, F32, F32, F32, F32], B, body, { reads: [inp(0)], writes: [out(0), out(1), out(2), temp(0), temp(1)] }, temps)
+    : perMatrix('svd', [F32], [F32, F32, F32], B, body, { reads: [inp(0)], writes: [out(0), temp(0), temp(1)] }, temps);
+};

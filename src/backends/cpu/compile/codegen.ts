@@ -15,15 +15,18 @@
 // float32 operation is wrapped in Math.fround (the same rounding at the same points: bitwise equal
 // results). Operations whose float32 result is always representable (neg, abs, max, select, …)
 // skip it. Reductions fold float32 in float64 and round once, as the eager kernel does.
-import { castScalar, DType, isFloat, typedArrayCtor } from '../../../core/dtype.js';
-import { Jaxpr, JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
+import { castScalar, DType, typedArrayCtor } from '../../../core/dtype.js';
+import { Jaxpr, JaxprEqn, Literal, Var, varNames } from '../../../core/jaxpr.js';
 import { ElementwisePrimitive, Params, REDUCE_COMBINE, reduceIdentity, ReducePrimitive } from '../../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../../core/shape.js';
-import { EXPRESSIONS, jsExpr } from '../expressions.js';
+import { EXPRESSIONS, jsExpr, loadExpr, storeExpr } from '../expressions.js';
+import { f16ToBits } from '../../../core/float16.js';
 import { Access, Affine, constantForm, flatForm, formKey, formsRead, identityAccess, identityFlat, isConstant, Nest, readLeaf, TreeVisitor, TreeWalk } from '../../fusion/access.js';
 import { BufferPlan, Storage } from '../../fusion/buffers.js';
 import { foldsInLocal, FusionPlan, LoopStep, reducedAxes, ReduceStep } from '../../fusion/plan.js';
 import { cpuControl, isControl } from './control.js';
+import { wasmLoopStep } from './wasm-step.js';
+import type { WasmLoop } from '../wasm/loops.js';
 
 export interface CodegenOptions {
   /** Round float32 intermediates as eager does (default). Off only to measure what the rounding costs. */
@@ -37,6 +40,8 @@ export interface Generated {
   readonly consts: readonly { dtype: DType; value: number }[];
   /** Equations of kernel and call steps, indexed as the code's P/IA/OA tables are. */
   readonly calls: readonly JaxprEqn[];
+  /** The WASM SIMD loops of fused float32 steps, read by the code as W[i]. */
+  readonly wasm: readonly WasmLoop[];
 }
 
 // ---- small helpers -------------------------------------------------------------------------------
@@ -49,18 +54,13 @@ export function jsNumber(v: number): string {
   return v < 0 ? `(${v})` : String(v);
 }
 const ctor = (d: DType) => typedArrayCtor(d).name;
+/** A JS literal of what storage of `d` holds for the value `v` (float16: its bits). */
+const storageLiteral = (d: DType, v: number): string => (d === 'float16' ? String(f16ToBits(v)) : jsNumber(castScalar(v, d)));
 const indent = (lines: readonly string[]) => lines.map((l) => '  ' + l);
 
 /** float32 results of these, on float32 operands, are already float32: no rounding needed. */
 const EXACT_F32 = new Set<string>(['neg', 'sign', 'floor', 'ceil', 'round', 'abs', 'max', 'min', 'select', 'rem']);
 
-/** The names the jaxpr printer gives variables (a, b, …, z, aa, …), so the code reads against asText(). */
-function printerNames(jaxpr: Jaxpr): Map<Var, string> {
-  const names = new Map<Var, string>();
-  const name = (i: number) => { let s = '', n = i; do { s = String.fromCharCode(97 + (n % 26)) + s; n = Math.floor(n / 26) - 1; } while (n >= 0); return s; };
-  for (const v of [...jaxpr.constvars, ...jaxpr.invars, ...jaxpr.eqns.flatMap((e) => e.outvars)]) names.set(v, name(names.size));
-  return names;
-}
 
 // ---- loop nests (their axes come from the shared Nest) ---------------------------------------------
 interface Val { readonly ref: string; readonly level: number }
@@ -115,9 +115,9 @@ class Emitter {
     return { ref, level: L };
   }
 
-  load(buf: string, f: Affine): Val {
+  load(buf: string, f: Affine, d: DType): Val {
     const i = this.index(f);
-    return this.bind(`${buf}[${i.ref}]`, i.level);
+    return this.bind(loadExpr(d, `${buf}[${i.ref}]`), i.level);
   }
 
   op(eqn: JaxprEqn, ops: readonly Val[]): Val {
@@ -126,12 +126,14 @@ class Emitter {
     let expr = jsExpr(eqn.primitive as ElementwisePrimitive, inDtype, out, ops.map((o) => o.ref));
     const exact = EXACT_F32.has(eqn.primitive) || (eqn.primitive === 'convert_element_type' && (inDtype === 'float32' || inDtype === 'bool'));
     if (out === 'float32' && this.round && !exact) expr = `Math.fround(${expr})`;
+    // float16 is rounded at every operation, as eager rounds each result into its storage.
+    if (out === 'float16' && !(EXACT_F32.has(eqn.primitive) || (eqn.primitive === 'convert_element_type' && (inDtype === 'float16' || inDtype === 'bool')))) expr = `S.f16round(${expr})`;
     return this.bind(expr, Math.max(0, ...ops.map((o) => o.level)));
   }
 
   iota(form: Affine, dtype: DType): Val {
     const i = this.index(form);
-    return dtype === 'float32' ? this.bind(`Math.fround(${i.ref})`, i.level) : i;
+    return dtype === 'float32' ? this.bind(`Math.fround(${i.ref})`, i.level) : dtype === 'float16' ? this.bind(`S.f16round(${i.ref})`, i.level) : i;
   }
 
   /** The nest as code; `acc`: the loop depth where a reduction's accumulator lives, with its declaration. */
@@ -152,10 +154,11 @@ class Emitter {
 export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOptions = {}): Generated {
   const round = opts.roundFloat32 ?? true;
   const { jaxpr, steps, producer, buffered, stored } = plan;
-  const names = printerNames(jaxpr);
+  const names = varNames(jaxpr);
   const buf = (v: Var) => `$${names.get(v) ?? 'v'}`;
   const consts: { dtype: DType; value: number }[] = [];
   const calls: JaxprEqn[] = [];
+  const wasm: WasmLoop[] = [];
   const atomText = (a: Var | Literal) => (a instanceof Literal ? String(castScalar(a.value, a.aval.dtype)) : names.get(a) ?? '?');
   const eqnText = (e: JaxprEqn) => `${e.outvars.map((v) => names.get(v)).join(' ')} = ${e.primitive} ${e.inputs.map(atomText).join(' ')}`;
   const eqnIndex = new Map(plan.eqns.map((e, i) => [e, i]));
@@ -178,7 +181,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
    */
   const codegenVisitor = (em: Emitter, domain: Shape, locals: ReadonlyMap<Var, Val>, mapForm: (f: Affine) => Affine, fused: JaxprEqn[]): TreeVisitor<Val> => {
     return {
-      leaf: readLeaf(domain, locals, (v, form) => (buffered.has(v) ? em.load(buf(v), mapForm(form)) : undefined), 'codegen'),
+      leaf: readLeaf(domain, locals, (v, form) => (buffered.has(v) ? em.load(buf(v), mapForm(form), v.aval.dtype) : undefined), 'codegen'),
       literal: (l) => ({ ref: jsNumber(castScalar(l.value, l.aval.dtype)), level: 0 }),
       iota: (eqn, form) => em.iota(mapForm(form), (eqn.params as Params<'iota'>).dtype),
       elementwise: (eqn, ops) => em.op(eqn, ops),
@@ -201,6 +204,13 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     const domain = step.shape, rank = domain.length;
     const decls = step.members.filter((m) => stored.has(m)).map(declare);
     if (sizeOf(domain) === 0) return { decls, comments: [], code: [] };
+    const what = step.members.map((m) => `${names.get(m)}:${m.aval.str()}`).join(', ');
+    const w = wasmLoopStep(step, producer, buffered, stored);
+    if (w) {
+      wasm.push(w.loop);
+      const ins = w.ins.map(({ v, at }) => (at === null ? buf(v) : `${buf(v)}.subarray(${at}, ${at + 1})`));
+      return { decls, comments: [`// fused loop → ${what} (WASM SIMD)`], code: [`W[${wasm.length - 1}].run(${w.size}, [${w.outs.map(buf).join(', ')}], [${ins.join(', ')}]);`] };
+    }
     const idAccess = identityAccess(domain), idFlat = identityFlat(domain);
     const nest = new Nest(domain, domain.map(() => 'K'), [idFlat, ...formsOf(step.members, domain, idAccess, false)]);
     const em = new Emitter(nest, round);
@@ -211,9 +221,8 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     for (const m of step.members) {
       const val = walk.expand(m, idAccess);
       locals.set(m, val);
-      if (stored.has(m)) em.inner.push(`${buf(m)}[${at.ref}] = ${val.ref};`);
+      if (stored.has(m)) em.inner.push(`${buf(m)}[${at.ref}] = ${storeExpr(m.aval.dtype, val.ref)};`);
     }
-    const what = step.members.map((m) => `${names.get(m)}:${m.aval.str()}`).join(', ');
     return { decls, comments: [`// fused loop → ${what}`, ...summary(fused)], code: em.render(null) };
   }
 
@@ -228,7 +237,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     // An empty input: the result is the identity. It has no buffer when nothing reads it (it has no
     // elements, or its consumers have none), and then there is nothing to write.
     if (x.aval.size === 0) {
-      const fill = stored.has(r) && r.aval.size > 0 ? [`${buf(r)}.fill(${jsNumber(reduceIdentity(prim, outDtype))});`] : [];
+      const fill = stored.has(r) && r.aval.size > 0 ? [`${buf(r)}.fill(${storageLiteral(outDtype, reduceIdentity(prim, outDtype))});`] : [];
       return { decls, comments: [head], code: fill };
     }
 
@@ -250,13 +259,14 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     const em = new Emitter(nest, round);
     const fused: JaxprEqn[] = [];
     const v = new TreeWalk(producer, rank, codegenVisitor(em, domain, new Map(), (f) => f, fused)).atom(x, idAccess);
-    const accDtype: DType = outDtype === 'float32' ? 'float64' : outDtype;
+    // float32 and float16 fold in float64 and round once (float16 through float32, as eager computes it).
+    const accDtype: DType = outDtype === 'float32' || outDtype === 'float16' ? 'float64' : outDtype;
     const fold = (a: string, b: string) => EXPRESSIONS[REDUCE_COMBINE[prim]](accDtype, a, b);
     let code: string[];
 
     if (x.aval.size === 1) {
       // A single element is kept as it is (no fold with the identity: the kernel's rule, which keeps -0).
-      em.inner.push(`${buf(r)}[0] = ${v.ref};`);
+      em.inner.push(`${buf(r)}[0] = ${storeExpr(outDtype, v.ref)};`);
       code = em.render(null);
     } else if (!foldsInLocal(e)) {
       // Kept axes inside reduced ones: fold into an accumulator array, reading the input in order.
@@ -264,7 +274,10 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
       const acc = sc === undefined ? buf(r) : `S${sc}`;
       const i = em.index(q);
       em.inner.push(`{ const a = ${acc}[${i.ref}]; ${acc}[${i.ref}] = ${fold('a', v.ref)}; }`);
-      code = [`${acc}.fill(${jsNumber(reduceIdentity(prim, outDtype))});`, ...em.render(null), ...(sc === undefined ? [] : [`${buf(r)}.set(${acc});`])];
+      const back = sc === undefined ? [] : outDtype === 'float16'
+        ? [`for (let k = 0; k < ${r.aval.size}; k++) ${buf(r)}[k] = S.f16bits(Math.fround(${acc}[k]));`]
+        : [`${buf(r)}.set(${acc});`];
+      code = [`${acc}.fill(${jsNumber(reduceIdentity(prim, outDtype))});`, ...em.render(null), ...back];
     } else {
       // Each output element is finished before the next: fold into a local, then store it and run the epilogue.
       const depth = nest.axes.filter((g) => g.kind === 'K').length;
@@ -278,12 +291,12 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
       } else {
         init = [`let acc = ${jsNumber(reduceIdentity(prim, outDtype))};`];
         em.inner.push(`acc = ${fold('acc', v.ref)};`);
-        result = outDtype === 'float32' ? 'Math.fround(acc)' : 'acc';
+        result = outDtype === 'float32' ? 'Math.fround(acc)' : outDtype === 'float16' ? 'S.f16round(Math.fround(acc))' : 'acc';
       }
       em.epilogue = true;
       const qi = em.index(q);
       const rv = em.bind(result, depth, 'res');
-      if (stored.has(r)) em.after.push(`${buf(r)}[${qi.ref}] = ${rv.ref};`);
+      if (stored.has(r)) em.after.push(`${buf(r)}[${qi.ref}] = ${storeExpr(outDtype, rv.ref)};`);
       if (step.epilogue.length) {
         // The epilogue runs over the output's domain: fusion lets it read buffers only at this element
         // (q) or at a constant; an iota reads its coordinate, which is the same form over the input's
@@ -299,7 +312,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
         for (const m of step.epilogue) {
           const val = walk.expand(m, oId);
           locals.set(m, val);
-          if (stored.has(m)) em.after.push(`${buf(m)}[${qi.ref}] = ${val.ref};`);
+          if (stored.has(m)) em.after.push(`${buf(m)}[${qi.ref}] = ${storeExpr(m.aval.dtype, val.ref)};`);
         }
       }
       code = em.render({ depth, init });
@@ -356,7 +369,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
   const rootOf = (v: Var): Var => { const st = buffers.storage.get(v); return st?.kind === 'alias' ? rootOf(st.of) : v; };
   const handed = new Set<Var>();
   const outs = jaxpr.outs.map((a) => {
-    if (a instanceof Literal) return `${ctor(a.aval.dtype)}.of(${jsNumber(castScalar(a.value, a.aval.dtype))})`;
+    if (a instanceof Literal) return `${ctor(a.aval.dtype)}.of(${storageLiteral(a.aval.dtype, a.value)})`;
     const root = rootOf(a), st = buffers.storage.get(root)!;
     const copy = handed.has(root) || st.kind === 'foreign' || (st.kind === 'input' && !owned.has(st.index)) || st.kind === 'slot';
     handed.add(root);
@@ -374,7 +387,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
   const header = [
     `// cotangent jit → JS: ${inputs.length} input(s), ${jaxpr.outs.length} output(s), ${steps.length} step(s), ${slots.length} pooled slot(s)`,
     `'use strict';`,
-    'const K = X.kernels, P = X.params, IA = X.inAvals, OA = X.outAvals, C = X.consts, pool = X.pool;',
+    'const K = X.kernels, P = X.params, IA = X.inAvals, OA = X.outAvals, C = X.consts, pool = X.pool, W = X.wasm;',
   ];
-  return { source: [...header, ...defs, ...fn].join('\n'), consts, calls };
+  return { source: [...header, ...defs, ...fn].join('\n'), consts, calls, wasm };
 }

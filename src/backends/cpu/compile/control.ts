@@ -13,6 +13,12 @@ interface ControlCodegen<P extends ControlPrimitive> {
   /** The sub-jaxprs the emitted code calls, compiled by the caller into X.bodies[i][k]. */
   bodies(params: Params<P>): readonly ClosedJaxpr[];
   /**
+   * Per body, the inputs it may overwrite or hand out (compiled as donated): a loop's carries, which
+   * the loop owns (it copies the initial ones), so a step writes its new carry over the old instead
+   * of allocating one. Absent: nothing donated.
+   */
+  donated?(params: Params<P>): readonly (readonly boolean[])[];
+  /**
    * The statements computing the equation's outputs into `r${i}` (a list) from `args` (buffer
    * expressions), with helper functions for the program's definitions.
    */
@@ -27,6 +33,7 @@ export const cpuControl: { [P in ControlPrimitive]: ControlCodegen<P> } = {
   // (subarray) of the stacked xs, the ys are written into one preallocated array.
   scan: {
     bodies: (p) => [p.jaxpr],
+    donated: (p) => [p.jaxpr.inAvals.map((_, k) => k >= p.numConsts && k < p.numConsts + p.numCarry)],
     emit: ({ jaxpr, numConsts: nK, numCarry: nC, length, reverse, unroll }, i, args) => {
       const xs = args.slice(nK + nC);
       const xSizes = jaxpr.inAvals.slice(nK + nC).map((a) => sizeOf(a.shape));
@@ -52,7 +59,8 @@ export const cpuControl: { [P in ControlPrimitive]: ControlCodegen<P> } = {
         defs: [
           `// scan[length=${length}${reverse ? ' reverse' : ''}${u > 1 ? ` unroll=${u}` : ''}]: the body runs as its own compiled program`,
           `function scan${i}(B, ${params.join(', ')}) {`,
-          ...carry.map((c) => `  let ${c} = ${c}In;`),
+          // The body may write a carry in place: the loop owns copies of the initial ones.
+          ...carry.map((c) => `  let ${c} = ${c}In.slice();`),
           ...yAvals.map((a, k) => `  const y${k} = new ${ctor(a.dtype)}(${length * sizeOf(a.shape)});`),
           ...loop.map((l) => '  ' + l),
           `  return [${[...carry, ...yAvals.map((_, k) => `y${k}`)].join(', ')}];`,
@@ -73,6 +81,7 @@ export const cpuControl: { [P in ControlPrimitive]: ControlCodegen<P> } = {
   // while (cond(carry)) carry = body(carry), both compiled.
   while: {
     bodies: (p) => [p.condJaxpr, p.bodyJaxpr],
+    donated: (p) => [p.condJaxpr.inAvals.map(() => false), p.bodyJaxpr.inAvals.map((_, k) => k >= p.bodyNumConsts)],
     emit: ({ condNumConsts: nCK, bodyNumConsts: nBK }, i, args) => {
       const cc = args.slice(0, nCK), bc = args.slice(nCK, nCK + nBK), carry = args.slice(nCK + nBK);
       const ccP = cc.map((_, k) => `a${k}`), bcP = bc.map((_, k) => `b${k}`);
@@ -80,6 +89,7 @@ export const cpuControl: { [P in ControlPrimitive]: ControlCodegen<P> } = {
         defs: [
           `// while: condition and body run as their own compiled programs`,
           `function while${i}(C, B, ${[...ccP, ...bcP, 'carry'].join(', ')}) {`,
+          `  carry = carry.map((c) => c.slice()); // the body may write a carry in place: the loop owns copies`,
           `  while (C([${[...ccP, '...carry'].join(', ')}])[0][0]) carry = B([${[...bcP, '...carry'].join(', ')}]);`,
           `  return carry;`,
           '}',

@@ -3,7 +3,7 @@
 // The source is built once per jaxpr with `new Function` and wrapped as the backend's Executable.
 import { ConcreteArray } from '../../../core/array.js';
 import { DeviceBuffer, Executable, getBackend } from '../../../core/backend.js';
-import { allocTyped, TypedArray } from '../../../core/dtype.js';
+import { scalarStorage, TypedArray } from '../../../core/dtype.js';
 import { bind } from '../../../core/interpreter.js';
 import { ClosedJaxpr } from '../../../core/jaxpr.js';
 import { cpuKernels, CpuBuffer, sharedStorage } from '../kernels.js';
@@ -13,6 +13,7 @@ import { CPU_POLICY, planFusion } from '../../fusion/plan.js';
 import { CPU_BUFFERS, PoolStats, scratchPool } from './buffers.js';
 import { CodegenOptions, generate } from './codegen.js';
 import { cpuControl, isControl, RawProgram } from './control.js';
+import { ControlPrimitive } from '../../../core/primitives.js';
 import { withPrelude } from '../prelude.js';
 
 export type CompileOptions = CodegenOptions;
@@ -35,16 +36,17 @@ export function compileJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], o
   const buffers = planBuffers(fusion, donated, CPU_BUFFERS);
   const gen = generate(fusion, buffers, opts);
   const nInputs = jaxpr.invars.length;
-  const constData = cj.consts.map((c) => c.dataSync());
+  const constData = cj.consts.map((c) => c.storageSync());
   const env = {
     kernels: cpuKernels,
     params: gen.calls.map((e) => e.params),
     inAvals: gen.calls.map((e) => e.inputs.map((a) => a.aval)),
     outAvals: gen.calls.map((e) => e.outvars.map((v) => v.aval)),
-    consts: gen.consts.map(({ dtype, value }) => { const a = allocTyped(dtype, 1); a[0] = value; return a; }),
+    consts: gen.consts.map(({ dtype, value }) => scalarStorage(dtype, value)),
     /** The compiled sub-jaxprs of control-flow equations (scan bodies, cond branches, while condition and body). */
-    bodies: gen.calls.map((e) => (isControl(e.primitive) ? (cpuControl[e.primitive].bodies as (p: unknown) => readonly ClosedJaxpr[])(e.params).map((b) => rawProgram(b).run) : [])),
+    bodies: gen.calls.map((e) => (isControl(e.primitive) ? controlBodies(e.primitive, e.params).map(([b, d]) => rawProgram(b, d).run) : [])),
     pool: scratchPool,
+    wasm: gen.wasm,
     constvar: (i: number) => constData[i]!,
     data: (inputs: readonly DeviceBuffer[], i: number) => dataOf(inputs[i], `input ${i}`),
     /** A donated input the program writes or returns; copied first if anything else may read its memory. */
@@ -63,7 +65,7 @@ export function compileJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], o
       const arrays = args.map((d, k) => new ConcreteArray(eqn.inputs[k]!.aval, { backend: 'cpu', data: d } as CpuBuffer, cpu));
       return bind(eqn.primitive, arrays, eqn.params).map((o) => {
         if (!(o instanceof ConcreteArray)) throw new Error(`jit: ${eqn.primitive} returned a traced value inside a compiled program`);
-        const d = o.dataSync();
+        const d = o.storageSync();
         return args.some((a) => a.buffer === d.buffer) ? d.slice() : d;
       });
     },
@@ -71,7 +73,7 @@ export function compileJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], o
   const run = withPrelude(['X'], gen.source, env) as (inputs: readonly DeviceBuffer[]) => TypedArray[];
   return {
     text: [`function (X) {\n${gen.source}\n}`, ...gen.calls.flatMap((e, i) => (isControl(e.primitive)
-      ? (cpuControl[e.primitive].bodies as (p: unknown) => readonly ClosedJaxpr[])(e.params).map((b, k) => `// X.bodies[${i}][${k}] (${e.primitive}):\n${rawProgram(b).text}`) : []))].join('\n'),
+      ? controlBodies(e.primitive, e.params).map(([b, d], k) => `// X.bodies[${i}][${k}] (${e.primitive}):\n${rawProgram(b, d).text}`) : []))].join('\n'),
     run(inputs) {
       if (inputs.length !== nInputs) throw new Error(`jit: the compiled program takes ${nInputs} inputs, got ${inputs.length}`);
       return run(inputs).map((data): CpuBuffer => ({ backend: 'cpu', data }));
@@ -79,14 +81,24 @@ export function compileJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], o
   };
 }
 
-/** A sub-jaxpr as a compiled program on typed arrays (built once per jaxpr). */
-const rawPrograms = new WeakMap<ClosedJaxpr, { run: RawProgram; text: string }>();
-function rawProgram(cj: ClosedJaxpr): { run: RawProgram; text: string } {
-  let p = rawPrograms.get(cj);
+/** A control-flow equation's bodies, each with the inputs it is compiled to donate. */
+function controlBodies(prim: ControlPrimitive, params: unknown): [ClosedJaxpr, readonly boolean[]][] {
+  const row = cpuControl[prim] as { bodies(p: unknown): readonly ClosedJaxpr[]; donated?(p: unknown): readonly (readonly boolean[])[] };
+  const donated = row.donated?.(params);
+  return row.bodies(params).map((b, k) => [b, donated?.[k] ?? b.inAvals.map(() => false)]);
+}
+
+/** A sub-jaxpr as a compiled program on typed arrays (built once per jaxpr and donation). */
+const rawPrograms = new WeakMap<ClosedJaxpr, Map<string, { run: RawProgram; text: string }>>();
+function rawProgram(cj: ClosedJaxpr, donated: readonly boolean[]): { run: RawProgram; text: string } {
+  let byDonation = rawPrograms.get(cj);
+  if (!byDonation) { byDonation = new Map(); rawPrograms.set(cj, byDonation); }
+  const key = donated.map((d) => (d ? 1 : 0)).join('');
+  let p = byDonation.get(key);
   if (!p) {
-    const exe = compileJaxpr(cj, cj.inAvals.map(() => false));
+    const exe = compileJaxpr(cj, donated);
     p = { run: (inputs) => exe.run(inputs.map((data): CpuBuffer => ({ backend: 'cpu', data }))).map((b) => (b as CpuBuffer).data), text: exe.text };
-    rawPrograms.set(cj, p);
+    byDonation.set(key, p);
   }
   return p;
 }

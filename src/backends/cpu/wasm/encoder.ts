@@ -12,8 +12,9 @@
 /** Value types, by their one-byte codes. */
 export const I32 = 0x7f;
 export const F32 = 0x7d;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
-export type ValType = typeof I32 | typeof F32 | typeof V128;
+export type ValType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
 
 /** Unsigned LEB128. */
 export function uleb(value: number): number[] {
@@ -114,6 +115,56 @@ export class Code {
   f32x4Mul(): this { return this.simd(0xe6); }
   /** relaxed-simd: a·b + c, fused or not at the engine's choice (stack: a b c). */
   f32x4RelaxedMadd(): this { return this.simd(0x105); }
+
+  // What the elementwise loops (elementwise.ts) add: constants, lane access, lane-wise logic,
+  // comparisons, rounding and integer lanes for bit manipulation. Opcodes from the SIMD proposal's table.
+  v128Const(bytes: readonly number[]): this {
+    if (bytes.length !== 16) throw new RangeError('v128Const: 16 bytes');
+    return this.simd(0x0c).op(...bytes);
+  }
+  f32x4Splat(): this { return this.simd(0x13); }
+  i32x4ExtractLane(lane: number): this { return this.simd(0x1b).op(lane); }
+  f32x4ExtractLane(lane: number): this { return this.simd(0x1f).op(lane); }
+  f32x4ReplaceLane(lane: number): this { return this.simd(0x20).op(lane); }
+  i32x4Eq(): this { return this.simd(0x37); }
+  f32x4Eq(): this { return this.simd(0x41); }
+  f32x4Ne(): this { return this.simd(0x42); }
+  f32x4Lt(): this { return this.simd(0x43); }
+  f32x4Gt(): this { return this.simd(0x44); }
+  f32x4Le(): this { return this.simd(0x45); }
+  f32x4Ge(): this { return this.simd(0x46); }
+  v128Not(): this { return this.simd(0x4d); }
+  v128And(): this { return this.simd(0x4e); }
+  v128AndNot(): this { return this.simd(0x4f); }
+  v128Or(): this { return this.simd(0x50); }
+  v128Xor(): this { return this.simd(0x51); }
+  /** Stack: a b mask → (a & mask) | (b & ~mask). */
+  v128Bitselect(): this { return this.simd(0x52); }
+  v128AnyTrue(): this { return this.simd(0x53); }
+  f32x4Ceil(): this { return this.simd(0x67); }
+  f32x4Floor(): this { return this.simd(0x68); }
+  f32x4Trunc(): this { return this.simd(0x69); }
+  f32x4Nearest(): this { return this.simd(0x6a); }
+  i32x4Shl(): this { return this.simd(0xab); }
+  i32x4ShrS(): this { return this.simd(0xac); }
+  i32x4ShrU(): this { return this.simd(0xad); }
+  i32x4Add(): this { return this.simd(0xae); }
+  i32x4Sub(): this { return this.simd(0xb1); }
+  f32x4Abs(): this { return this.simd(0xe0); }
+  f32x4Neg(): this { return this.simd(0xe1); }
+  f32x4Sqrt(): this { return this.simd(0xe3); }
+  f32x4Sub(): this { return this.simd(0xe5); }
+  f32x4Div(): this { return this.simd(0xe7); }
+  f32x4Min(): this { return this.simd(0xe8); }
+  f32x4Max(): this { return this.simd(0xe9); }
+  i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
+  f32x4ConvertI32x4S(): this { return this.simd(0xfa); }
+
+  // Scalar float conversions (for lanes handed to an imported JS function).
+  f64PromoteF32(): this { return this.op(0xbb); }
+  f32DemoteF64(): this { return this.op(0xb6); }
+  i32Shl(): this { return this.op(0x74); }
+  f32Add(): this { return this.op(0x92); }
 }
 
 /** One function: its signature, its extra locals, its body, and an optional export name. */
@@ -133,6 +184,9 @@ export class Func {
   local(t: ValType): number { this.locals.push(t); return this.params.length + this.locals.length - 1; }
 }
 
+/** An imported (JS) function: it takes function index `i` for the i-th import, before the module's own. */
+export interface FunctionImport { module: string; field: string; params: ValType[]; results: ValType[] }
+
 export interface MemoryImport {
   module: string;
   field: string;
@@ -142,18 +196,23 @@ export interface MemoryImport {
 }
 
 /**
- * Encode a module that imports one linear memory and defines `funcs` (function i has index i,
- * since the only import is the memory). Each function gets its own type entry; duplicates are
- * legal and the modules are tiny.
+ * Encode a module that imports one linear memory and `fnImports` (function indices 0, 1, … in
+ * order), and defines `funcs` (function i has index fnImports.length + i). Each function gets its
+ * own type entry; duplicates are legal and the modules are tiny.
  */
-export function encodeModule(memory: MemoryImport, funcs: Func[]): Uint8Array<ArrayBuffer> {
-  const types = funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
+export function encodeModule(memory: MemoryImport, funcs: Func[], fnImports: readonly FunctionImport[] = []): Uint8Array<ArrayBuffer> {
+  const sig = (params: ValType[], results: ValType[]) => [0x60, ...vec(params.map((t) => [t])), ...vec(results.map((t) => [t]))];
+  const types = [...fnImports.map((f) => sig(f.params, f.results)), ...funcs.map((f) => sig(f.params, f.results))];
+  const ni = fnImports.length;
   // Memory limits flag: bit 0 = has maximum, bit 1 = shared (requires a maximum).
   const flags = (memory.maxPages !== undefined ? 1 : 0) | (memory.shared ? 2 : 0);
   if (memory.shared && memory.maxPages === undefined) throw new Error('encodeModule: a shared memory needs maxPages');
   const limits = [flags, ...uleb(memory.minPages), ...(memory.maxPages !== undefined ? uleb(memory.maxPages) : [])];
-  const imports = [[...name(memory.module), ...name(memory.field), 0x02, ...limits]];
-  const exports = funcs.flatMap((f, i) => (f.exportName !== undefined ? [[...name(f.exportName), 0x00, ...uleb(i)]] : []));
+  const imports = [
+    ...fnImports.map((f, i) => [...name(f.module), ...name(f.field), 0x00, ...uleb(i)]),
+    [...name(memory.module), ...name(memory.field), 0x02, ...limits],
+  ];
+  const exports = funcs.flatMap((f, i) => (f.exportName !== undefined ? [[...name(f.exportName), 0x00, ...uleb(ni + i)]] : []));
   const bodies = funcs.map((f) => {
     // Locals are run-length encoded: (count, type) pairs over consecutive equal types.
     const runs: number[][] = [];
@@ -169,7 +228,7 @@ export function encodeModule(memory: MemoryImport, funcs: Func[]): Uint8Array<Ar
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
     ...section(1, vec(types)),
     ...section(2, vec(imports)),
-    ...section(3, vec(funcs.map((_, i) => uleb(i)))),
+    ...section(3, vec(funcs.map((_, i) => uleb(ni + i)))),
     ...section(7, vec(exports)),
     ...section(10, vec(bodies)),
   ]);

@@ -11,10 +11,11 @@
 // primitive is its eager kernel's plan (the same WGSL as eager mode) with its operand, result and
 // scratch slots mapped onto the program's buffers.
 import { NDArray } from '../../../core/array.js';
-import { ClosedJaxpr, JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
+import { ClosedJaxpr, JaxprEqn, Literal, Var, varNames } from '../../../core/jaxpr.js';
 import { ArrayPrimitive, isArrayPrimitive, Params } from '../../../core/primitives.js';
 import { BufferPolicy, planBuffers, Storage } from '../../fusion/buffers.js';
 import { inlineCalls } from '../../fusion/inline.js';
+import { narrowJaxpr } from '../narrow.js';
 import { FusionPolicy, planFusion } from '../../fusion/plan.js';
 import { webgpuKernels } from '../kernels.js';
 import { dotGeneralPlan } from '../matmul.js';
@@ -80,21 +81,14 @@ const GPU_BUFFERS: BufferPolicy = { kernelResults: 'planned', scratch: () => nul
 /** Bytes of a value's buffer: 4 per element (bool as u32), at least 4 (WebGPU cannot bind an empty buffer). */
 const bytesOf = (v: Var): number => Math.max(4, v.aval.size * 4);
 
-/** The printer's names (a, b, …, z, aa, …) over inputs then equation outputs, so the text reads against the jaxpr. */
-function printerNames(cj: ClosedJaxpr): Map<Var, string> {
-  const names = new Map<Var, string>();
-  const name = (i: number) => { let s = '', n = i; do { s = String.fromCharCode(97 + (n % 26)) + s; n = Math.floor(n / 26) - 1; } while (n >= 0); return s; };
-  for (const v of [...cj.jaxpr.constvars, ...cj.jaxpr.invars, ...cj.jaxpr.eqns.flatMap((e) => e.outvars)]) names.set(v, name(names.size));
-  return names;
-}
 
 export function lowerJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], maxBuffers: number): Program {
-  const cj = inlineCalls(closed);
+  const cj = narrowJaxpr(inlineCalls(closed));
   const { jaxpr } = cj;
   const nConst = jaxpr.constvars.length;
   const plan = planFusion(jaxpr, gpuPolicy(maxBuffers));
   const bp = planBuffers(plan, donated, GPU_BUFFERS);
-  const names = printerNames(cj);
+  const names = varNames(cj.jaxpr);
   const nm = (v: Var) => names.get(v) ?? '?';
 
   const resources: Resource[] = [];
