@@ -1,4 +1,5 @@
 // The errors a user can meet. Each names the operation, what it received and what it expected.
+import * as E from 'fp-ts/lib/Either.js';
 
 /** The base class of cotangent's errors (catch this to catch them all). */
 export class CotangentError extends Error {
@@ -57,8 +58,8 @@ export class JaxprTypeError extends CotangentError {
 }
 
 /** Throws `err(message)` for a Left, returns the Right. Validation inside is Either; at the API edge, exceptions. */
-export function orThrow<T>(e: { _tag: 'Left'; left: string } | { _tag: 'Right'; right: T }, make: (msg: string) => Error): T {
-  if (e._tag === 'Left') throw make(e.left);
+export function orThrow<T>(e: E.Either<string, T>, make: (msg: string) => Error): T {
+  if (E.isLeft(e)) throw make(e.left);
   return e.right;
 }
 

@@ -3,7 +3,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { ShapedArray } from './aval.js';
 import { ConcreteArray, NDArray, Tracer, concreteFromTyped, knownScalarValue, scalarFromTyped } from './array.js';
-import { allocTyped, castScalar, checkFitsDtype, DType, DTYPES, isDType, isFloat, promoteTypes, TypeInfo, weakDtypeOf } from './dtype.js';
+import { allocTyped, castScalar, checkFitsDtype, DType, DTYPES, isDType, isFloat, promoteTypes, storeScalar, TypeInfo, weakDtypeOf } from './dtype.js';
 import { DTypeError, ShapeError, orThrow } from './errors.js';
 import * as lax from './lax.js';
 import { broadcastShapes, normalizeAxis, Shape, showShape } from './shape.js';
@@ -30,7 +30,7 @@ export const backendNameOf = (x: NDArray | undefined): string | undefined => (x 
 /** A scalar constant; beside a concrete array it is placed on that array's backend. */
 export function constant(value: number | boolean, dtype: DType, weakType = false, like?: NDArray): NDArray {
   const data = allocTyped(dtype, 1);
-  data[0] = castScalar(Number(value), dtype);
+  storeScalar(data, 0, Number(value), dtype);
   return scalarFromTyped(data, new ShapedArray([], dtype, weakType), backendNameOf(like));
 }
 
@@ -74,12 +74,11 @@ export function convertTo(x: NDArray, t: TypeInfo, op = 'convert'): NDArray {
   const js = jsValueOf.get(x);
   if (typeof js === 'number') checkFitsDtype(op, js, t.dtype);
   if (x.dtype === t.dtype && x.weakType === t.weakType) return x;
+  // The JS number itself where there is one: a weak float is stored as float32, and joining a
+  // float64 operand must not inherit that rounding (f64.mul(0.1) multiplies by 0.1, not 0.1f).
   if (js !== undefined) return constant(js, t.dtype, t.weakType, x);
   if (x instanceof ConcreteArray && x.ndim === 0) {
-    // The JS number itself where there is one: a weak float is stored as float32, and joining a
-    // float64 operand must not inherit that rounding (f64.mul(0.1) multiplies by 0.1, not 0.1f).
-    const js = jsValueOf.get(x);
-    const known = (js === undefined ? undefined : Number(js)) ?? knownScalarValue(x) ?? (x.backend.name === 'cpu' ? Number(x.dataSync()[0]) : undefined);
+    const known = knownScalarValue(x) ?? (x.backend.name === 'cpu' ? Number(x.dataSync()[0]) : undefined);
     if (known !== undefined) return constant(x.dtype === 'bool' ? known !== 0 : known, t.dtype, t.weakType, x);
   }
   return lax.convertElementType(x, t.dtype, t.weakType);

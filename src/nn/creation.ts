@@ -1,10 +1,12 @@
 // Making tensors: torch.tensor, zeros/ones/full/empty, rand/randn/randint, arange/linspace/eye,
 // fromArray, the legacy typed constructors (FloatTensor, LongTensor, ...) and the dtype names.
 //
-// dtypes. The core has float32, float64, int32, uint32 and bool. PyTorch's names map onto them:
+// dtypes. PyTorch's names map onto the core's:
 //   torch.float / float32 → 'float32'     torch.double / float64 → 'float64'
+//   torch.half / float16  → 'float16'     torch.bool             → 'bool'
 //   torch.long / int64    → 'int32'       torch.int / int32      → 'int32'
-//   torch.uint8           → 'uint32'      torch.bool             → 'bool'
+//   torch.short / int16   → 'int16'       torch.int8             → 'int8'
+//   torch.uint8           → 'uint8'       torch.uint16 / uint32  → 'uint16' / 'uint32'
 // so `long` is stored as int32 (WebGPU has no 64-bit integers): values beyond ±2^31 wrap, and
 // x.dtype === torch.long holds for every integer tensor. JS cannot tell 1 from 1.0, so
 // torch.tensor([1, 2, 3]) is float32 (PyTorch would infer int64): pass {dtype: torch.long} for integers.
@@ -33,8 +35,22 @@ export const long: DType = 'int32';
 export const int32: DType = 'int32';
 /** torch.int, int32. */
 export const int: DType = 'int32';
-/** torch.uint8, stored as uint32 here. */
-export const uint8: DType = 'uint32';
+/** torch.float16. */
+export const float16: DType = 'float16';
+/** torch.half, float16. */
+export const half: DType = 'float16';
+/** torch.int16. */
+export const int16: DType = 'int16';
+/** torch.short, int16. */
+export const short: DType = 'int16';
+/** torch.int8. */
+export const int8: DType = 'int8';
+/** torch.uint8. */
+export const uint8: DType = 'uint8';
+/** torch.uint16. */
+export const uint16: DType = 'uint16';
+/** torch.uint32. */
+export const uint32: DType = 'uint32';
 /** torch.bool. */
 export const bool: DType = 'bool';
 
@@ -53,7 +69,7 @@ export const setDefaultDevice = (name: string): void => setDefaultBackend(backen
 
 function checkedDtype(op: string, dtype: unknown): DType | undefined {
   if (dtype === undefined) return undefined;
-  if (!isDType(dtype)) throw new TypeError(`${op}: unknown dtype ${String(dtype)}; use torch.float32, torch.float64, torch.long, torch.uint8 or torch.bool`);
+  if (!isDType(dtype)) throw new TypeError(`${op}: unknown dtype ${String(dtype)}; use torch.float32, torch.float64, torch.float16, torch.long, torch.int, torch.int16, torch.int8, torch.uint8 or torch.bool`);
   return dtype;
 }
 function finish(array: NDArray, opts: TensorOptions | undefined): Tensor {
@@ -207,7 +223,13 @@ export const DoubleTensor = legacyConstructor('float64');
 export const LongTensor = legacyConstructor('int32');
 /** The legacy int32 constructor. */
 export const IntTensor = legacyConstructor('int32');
-/** The legacy uint8 constructor (uint32 here). */
-export const ByteTensor = legacyConstructor('uint32');
+/** The legacy uint8 constructor. */
+export const ByteTensor = legacyConstructor('uint8');
+/** The legacy int8 constructor. */
+export const CharTensor = legacyConstructor('int8');
+/** The legacy int16 constructor. */
+export const ShortTensor = legacyConstructor('int16');
+/** The legacy float16 constructor. */
+export const HalfTensor = legacyConstructor('float16');
 /** The legacy bool constructor. */
 export const BoolTensor = legacyConstructor('bool');

@@ -21,6 +21,7 @@
 // Backends differ only in the policy: whether every reduction finishes its outputs one at a time (a
 // GPU gives each output its own invocation; the CPU's loop order decides), whether a loop over a
 // matmul's result fuses into the matmul, and how many buffers one step may bind (a shader's limit).
+import * as E from 'fp-ts/lib/Either.js';
 import { Jaxpr, JaxprEqn, Literal, Var } from '../../core/jaxpr.js';
 import { isArrayPrimitive, isElementwise, Params, shapeRules } from '../../core/primitives.js';
 import { Shape, shapeEq, sizeOf } from '../../core/shape.js';
@@ -38,7 +39,7 @@ export interface FusionPolicy {
    * only at that element or at a constant position.
    */
   readonly reducePerOutput: boolean;
-  /** A loop over a dot_general's result right after it joins it as an epilogue (run inside the matmul). */
+  /** A loop over a dot_general's (or a convolution's) result right after it joins it as an epilogue (run inside the matmul or conv shader). */
   readonly dotEpilogue: boolean;
   /** The most buffers one fused step may read and write together (a shader's storage-binding limit). */
   readonly maxBuffers: number;
@@ -137,7 +138,7 @@ function foldTransposedDots(jaxpr: Jaxpr): JaxprEqn[] {
     if (!swap.every((p, i) => p === (tr.params as Params<'transpose'>).permutation[i])) continue;
     const params: Params<'dot_general'> = { dimensionNumbers: { contracting: [rc, lc], batch: [rb, lb] } };
     const check = shapeRules.dot_general([r.aval, l.aval], params);
-    if (check._tag !== 'Right' || !check.right[0]!.equals(tr.outvars[0]!.aval)) continue;
+    if (E.isLeft(check) || !check.right[0]!.equals(tr.outvars[0]!.aval)) continue;
     eqns[d!] = { primitive: 'dot_general', params, inputs: [r, l], outvars: tr.outvars } as JaxprEqn;
     eqns.splice(t--, 1);
     eqns.forEach((e, i) => e.outvars.forEach((v) => at.set(v, i)));
@@ -354,7 +355,7 @@ function canJoinEpilogue(step: ReduceStep, v: Var, found: readonly { v: Var; for
  */
 function canJoinDotEpilogue(step: CallStep, v: Var, found: readonly { v: Var; form: Affine }[]): boolean {
   const out = step.eqn.outvars[0]!;
-  if (step.eqn.primitive !== 'dot_general' || !shapeEq(out.aval.shape, v.aval.shape) || v.aval.size === 0) return false;
+  if ((step.eqn.primitive !== 'dot_general' && step.eqn.primitive !== 'conv_general_dilated') || !shapeEq(out.aval.shape, v.aval.shape) || v.aval.size === 0) return false;
   const id = identityFlat(v.aval.shape);
   return found.every(({ v: u, form }) => (u !== out && !step.epilogue.includes(u)) || (u.aval.size === v.aval.size && formsEqual(form, id)));
 }
