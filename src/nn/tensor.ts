@@ -538,10 +538,13 @@ export class Tensor {
   int(): Tensor { return ops.to(this, 'int32'); }
   /** As bool. */
   bool(): Tensor { return ops.to(this, 'bool'); }
+  /** As float16. */
   half(): Tensor { return ops.to(this, 'float16'); }
+  /** As int16. */
   short(): Tensor { return ops.to(this, 'int16'); }
   /** int8, PyTorch's `char`. */
   char(): Tensor { return ops.to(this, 'int8'); }
+  /** As uint8. */
   byte(): Tensor { return ops.to(this, 'uint8'); }
 
   /** `x[i, ...]` as `x.index(i, ...)`: `x.index(0)`, `x.index(-1)`, `x.index(':', 2)`, `x.index(mask)`. */
