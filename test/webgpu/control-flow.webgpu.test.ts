@@ -57,6 +57,17 @@ gpuTest('a jitted scan is one submission: the body replayed in one command encod
   f(W, xs); // compiles the pipelines
   let out: ReturnType<typeof run> | undefined;
   assert.is(submits(() => { out = f(W, xs); }), 1, 'one submit for the whole scan');
+  // Eagerly too: the scan equation runs as a program of its own.
+  const body = (w: NDArray) => ([h, k]: [NDArray, NDArray], x: NDArray) => {
+    const n = np.tanh(h.matmul(w).add(x)).mul(k);
+    return [[n, k.add(1)] as [NDArray, NDArray], n.sum()] as const;
+  };
+  const init: [NDArray, NDArray] = [np.zeros([2, 4]), np.array(1)];
+  lax.scan(body(W), init, xs, { reverse: true });
+  let eager: [[NDArray, NDArray], NDArray] | undefined;
+  assert.is(submits(() => { eager = lax.scan(body(W), init, xs, { reverse: true }); }), 1, 'one submit for an eager scan');
+  await close(eager![0][0], out![0][0], 1e-6, 'eager = jit');
+  await close(eager![1], out![1].s, 1e-6, 'eager ys = jit ys');
   const [[h, k], ys] = out!;
   const [[hC, kC], ysC] = onCpu(() => run(np.array(wData).reshape(4, 4), np.array(xsData).reshape(5, 2, 4)));
   await close(h, hC, 1e-5, 'carry');
