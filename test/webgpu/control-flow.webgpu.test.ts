@@ -131,6 +131,26 @@ gpuTest('whileLoop on WebGPU: eager and jit, long loops in chunks, later work or
   await close(lanes, np.array([63, 83, 60, 63]), 0, 'vmap of whileLoop');
 });
 
+gpuTest('whileLoop on WebGPU: buffers freed while the loop holds the queue are not reused under held work', async () => {
+  const n = np.array(200, { dtype: 'int32' });
+  const loop = () => lax.whileLoop((c: { i: NDArray; s: NDArray }) => c.i.lt(n), (c: { i: NDArray; s: NDArray }) => ({ i: c.i.add(1), s: c.s.add(1) }), { i: np.array(0, { dtype: 'int32' }), s: np.array(0) });
+  // A program's scratch value computed before the loop and read after it (its pool slot must not be
+  // handed to the loop's chunks, which run before the rest of the program).
+  // (y is a matmul's result, so it is stored in a pooled slot rather than fused into its reader.)
+  const w = np.array([[1, 2], [3, 4]]);
+  const jf = jit((x: NDArray) => { const y = x.matmul(w); const c = loop(); return c.s.add(y.sum()); });
+  const outs = [1, 2, 3].map((v) => jf(np.array([v, 1])));
+  for (const [k, v] of [1, 2, 3].entries()) await close(outs[k]!, np.array(200 + 3 * v + 7), 0, `scratch across the loop (${v})`);
+  // An array disposed after work that reads it was recorded (and held): its buffer is not reused by the loop.
+  const xs = [np.array([1, 2, 3]), np.array([4, 5, 6])];
+  const r = loop();
+  const zs = xs.map((x) => x.add(1));
+  xs.forEach((x) => x.dispose());
+  await close(zs[0]!, np.array([2, 3, 4]), 0, 'held read of a disposed array');
+  await close(zs[1]!, np.array([5, 6, 7]), 0, 'held read of a disposed array');
+  await close(r.s, np.array(200), 0, 'the loop');
+});
+
 gpuTest('whileLoop on WebGPU: a whileLoop inside another is refused, naming foriLoop and scan', () => {
   assert.throws(() => lax.whileLoop((v: NDArray) => v.lt(10), (v: NDArray) => lax.whileLoop((u: NDArray) => u.lt(3), (u: NDArray) => u.add(1), v.mul(0)).add(v).mul(2), np.array(1)),
     (e: Error) => /lax\.whileLoop: on the webgpu backend a whileLoop cannot run inside the condition or body of another whileLoop.*lax\.foriLoop with JS-number bounds or lax\.scan/.test(e.message));
