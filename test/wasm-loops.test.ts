@@ -10,6 +10,7 @@ import { bind } from '../src/core/interpreter.js';
 import { ArrayPrimitive, Params } from '../src/core/primitives.js';
 import { WASM_MIN_ELEMENTS, WASM_RULES } from '../src/backends/cpu/wasm/elementwise.js';
 import { wasmLoopsAvailable } from '../src/backends/cpu/wasm/loops.js';
+import { setWasmSgemmParallel, wasmSgemmWorkerReady } from '../src/backends/cpu/wasm/sgemm.js';
 import { MATH_MAX_ULP } from '../src/backends/cpu/wasm/math.js';
 import { ArraySpec, flatValues, PRIMITIVE_CASES } from './helpers/primitive-cases.js';
 
@@ -88,6 +89,23 @@ test('float64 loops keep the float64 functions; small float32 arrays stay JS wit
   const few = np.fromTypedArray(Float32Array.from(x.dataSync().slice(0, 7)), [7]);
   const many = np.tanh(x).dataSync().slice(0, 7);
   assert.equal([...np.tanh(few).dataSync()], [...many], 'the first 7 elements of tanh, computed in JS and in WASM');
+});
+
+test('a loop over 2^18+ elements on two threads gives the bits of one thread (and of eager)', async () => {
+  if (!wasmLoopsAvailable) return;
+  const n = (1 << 18) + 4099;
+  const big = random.uniform(random.key(7), [n], { minval: -6, maxval: 6 });
+  const f = jit((a: NDArray) => np.tanh(a).mul(2).add(np.exp(a.neg().mul(a))).sub(np.sin(a.mul(700))));
+  f(big); // starts the worker
+  for (let waited = 0; !wasmSgemmWorkerReady() && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+  const two = f(big);
+  setWasmSgemmParallel(false);
+  try {
+    assertSame(two, f(big), 'two threads vs one');
+  } finally {
+    setWasmSgemmParallel(true);
+  }
+  assertSame(two, np.tanh(big).mul(2).add(np.exp(big.neg().mul(big))).sub(np.sin(big.mul(700))), 'jit vs eager');
 });
 
 test.run();

@@ -38,7 +38,6 @@ export function dtypeOfTypedArray(a: TypedArray): DType | undefined {
 
 export const isFloat = (d: DType): boolean => d === 'float32' || d === 'float64';
 export const isInteger = (d: DType): boolean => d === 'int32' || d === 'uint32';
-export const isSigned = (d: DType): boolean => d !== 'uint32' && d !== 'bool';
 
 // The lattice is a chain: bool < uint32 < int32 < float32 < float64. JAX joins uint32 and int32
 // at int64 and then narrows it to int32 when 64-bit ints are off, so the chain gives the same

@@ -1,4 +1,5 @@
 // The errors a user can meet. Each names the operation, what it received and what it expected.
+import * as E from 'fp-ts/lib/Either.js';
 
 export class CotangentError extends Error {
   override name = 'CotangentError';
@@ -27,8 +28,8 @@ export class LeakedTracerError extends CotangentError { override name = 'LeakedT
 export class JaxprTypeError extends CotangentError { override name = 'JaxprTypeError'; }
 
 /** Throws `err(message)` for a Left, returns the Right. Validation inside is Either; at the API edge, exceptions. */
-export function orThrow<T>(e: { _tag: 'Left'; left: string } | { _tag: 'Right'; right: T }, make: (msg: string) => Error): T {
-  if (e._tag === 'Left') throw make(e.left);
+export function orThrow<T>(e: E.Either<string, T>, make: (msg: string) => Error): T {
+  if (E.isLeft(e)) throw make(e.left);
   return e.right;
 }
 

@@ -1,5 +1,6 @@
 // The eval interpreter: the bottom of every chain. It runs array primitives on the backend that
 // holds their operands; higher-order primitives run by their row of the higher-order table.
+import * as E from 'fp-ts/lib/Either.js';
 import { ShapedArray } from './aval.js';
 import { ConcreteArray, NDArray, onOneBackend, Tracer } from './array.js';
 import { getBackend, checkDtypeSupported } from './backend.js';
@@ -24,7 +25,7 @@ function higherOrderImpl<P extends HigherOrderPrimitive>(p: P): HigherOrderImpl<
 /** Output avals of a primitive, or a ShapeError naming it. */
 export function outputAvals<P extends Primitive>(prim: P, avals: readonly ShapedArray[], params: Params<P>): ShapedArray[] {
   const r = shapeRules[prim](avals, params);
-  if (r._tag === 'Left') throw new ShapeError(`${prim}: ${r.left}`);
+  if (E.isLeft(r)) throw new ShapeError(`${prim}: ${r.left}`);
   return r.right;
 }
 

@@ -32,6 +32,7 @@
 // lists, masks). With traced index values, `.set` writes the mean of the duplicates' updates
 // (exact when they agree, and for unique indices), and `.mul/.min/.max` raise a
 // ConcretizationError.
+import * as E from 'fp-ts/lib/Either.js';
 import { ShapedArray } from './aval.js';
 import { ArrayLike, NDArray, concreteFromTyped } from './array.js';
 import { DType, isFloat, isInteger, promoteTypes, weakKindOf } from './dtype.js';
@@ -198,7 +199,7 @@ function plan(op: string, x: NDArray, index: readonly Index[]): Plan {
   let arrayShape: Shape = [];
   for (const a of arrays) {
     const r = broadcastShapes(arrayShape, a.index.shape);
-    if (r._tag === 'Left') throw new IndexError(`${op}: index arrays of shapes ${arrays.map((b) => showShape(b.index.shape)).join(', ')} cannot be broadcast together`);
+    if (E.isLeft(r)) throw new IndexError(`${op}: index arrays of shapes ${arrays.map((b) => showShape(b.index.shape)).join(', ')} cannot be broadcast together`);
     arrayShape = r.right;
   }
   // Result axes other than the arrays' broadcast axes: slices and newaxes, in index order.

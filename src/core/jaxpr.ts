@@ -111,17 +111,25 @@ export function typecheckJaxpr(jaxpr: Jaxpr): E.Either<string, ShapedArray[]> {
     E.chain(() => sequence(jaxpr.outs.map((a) => use(a, 'outputs')))),
   );
 }
-export function assertWellTyped(jaxpr: Jaxpr): void {
-  const r = typecheckJaxpr(jaxpr);
-  if (E.isLeft(r)) throw new JaxprTypeError(r.left);
-}
 
 // ---- printing --------------------------------------------------------------------------------
-function nameOf(i: number): string {
+/** The i-th variable name, as JAX prints them: a, b, …, z, aa, ab, … */
+export function varName(i: number): string {
   let s = '';
   let n = i;
   do { s = String.fromCharCode(97 + (n % 26)) + s; n = Math.floor(n / 26) - 1; } while (n >= 0);
   return s;
+}
+
+/**
+ * A jaxpr's variables named in order (constants, inputs, then each equation's outputs), so code
+ * generated from it reads against its printed form (the same names while no equation holds a
+ * sub-jaxpr, whose variables the printer names in the same sequence).
+ */
+export function varNames(jaxpr: Jaxpr): Map<Var, string> {
+  const names = new Map<Var, string>();
+  for (const v of [...jaxpr.constvars, ...jaxpr.invars, ...jaxpr.eqns.flatMap((e) => e.outvars)]) names.set(v, varName(names.size));
+  return names;
 }
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
 
@@ -141,7 +149,7 @@ class Names {
   constructor(readonly opts: PrintOptions = {}) {}
   name(v: Var): string {
     let n = this.names.get(v);
-    if (!n) { n = nameOf(this.names.size); this.names.set(v, n); }
+    if (!n) { n = varName(this.names.size); this.names.set(v, n); }
     return n;
   }
 }

@@ -1,5 +1,6 @@
 // Products: dot, matmul, inner, outer, tensordot, vdot, all through the one `dot_general`
 // primitive (contracting axes + batch axes), with NumPy's rules for which axes those are.
+import * as E from 'fp-ts/lib/Either.js';
 import { ArrayLike, NDArray } from './array.js';
 import { ShapeError } from './errors.js';
 import * as lax from './lax.js';
@@ -76,7 +77,7 @@ export function matmul(x: ArrayLike, y: ArrayLike): NDArray {
     out = contract(a, b, [a.ndim - 1], [0]);
   } else {
     const joined = broadcastShapes(batchA, batchB);
-    if (joined._tag === 'Left') {
+    if (E.isLeft(joined)) {
       throw new ShapeError(`matmul: batch dimensions ${showShape(batchA)} and ${showShape(batchB)} of shapes ${showShape(a0.shape)} and ${showShape(b0.shape)} cannot be broadcast together`);
     }
     const batch: Shape = joined.right, nb = batch.length;

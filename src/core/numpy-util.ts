@@ -74,12 +74,11 @@ export function convertTo(x: NDArray, t: TypeInfo, op = 'convert'): NDArray {
   const js = jsValueOf.get(x);
   if (typeof js === 'number') checkFitsDtype(op, js, t.dtype);
   if (x.dtype === t.dtype && x.weakType === t.weakType) return x;
+  // The JS number itself where there is one: a weak float is stored as float32, and joining a
+  // float64 operand must not inherit that rounding (f64.mul(0.1) multiplies by 0.1, not 0.1f).
   if (js !== undefined) return constant(js, t.dtype, t.weakType, x);
   if (x instanceof ConcreteArray && x.ndim === 0) {
-    // The JS number itself where there is one: a weak float is stored as float32, and joining a
-    // float64 operand must not inherit that rounding (f64.mul(0.1) multiplies by 0.1, not 0.1f).
-    const js = jsValueOf.get(x);
-    const known = (js === undefined ? undefined : Number(js)) ?? knownScalarValue(x) ?? (x.backend.name === 'cpu' ? Number(x.dataSync()[0]) : undefined);
+    const known = knownScalarValue(x) ?? (x.backend.name === 'cpu' ? Number(x.dataSync()[0]) : undefined);
     if (known !== undefined) return constant(x.dtype === 'bool' ? known !== 0 : known, t.dtype, t.weakType, x);
   }
   return lax.convertElementType(x, t.dtype, t.weakType);

@@ -35,7 +35,3 @@ export function normalizeAxis(axis: number, ndim: number): E.Either<string, numb
   if (axis < -ndim || axis >= ndim) return E.left(`axis ${axis} is out of bounds for an array of rank ${ndim}`);
   return E.right(axis < 0 ? axis + ndim : axis);
 }
-
-export function isValidShape(shape: unknown): shape is Shape {
-  return Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0);
-}

@@ -1,5 +1,6 @@
 // nn.initializers: JAX's weight initializers. Each factory returns init(key, shape, dtype?) → Array;
 // the variance-scaling family computes fans as JAX does (receptive field = the other axes).
+import * as E from 'fp-ts/lib/Either.js';
 import { NDArray } from '../core/array.js';
 import { DType, isFloat } from '../core/dtype.js';
 import { DTypeError, ShapeError } from '../core/errors.js';
@@ -42,7 +43,7 @@ export function computeFans(shape: readonly number[], inAxis: number | readonly 
   if (shape.length <= 1) throw new ShapeError(`initializers: can't compute input and output sizes of a ${shape.length}-dimensional weights tensor ${showShape(shape)}; it must be at least 2-d`);
   const size = (ax: number | readonly number[]) => (typeof ax === 'number' ? [ax] : ax).reduce((p, a) => {
     const i = normalizeAxis(a, shape.length);
-    if (i._tag === 'Left') throw new ShapeError(`initializers: ${i.left} (weights shape ${showShape(shape)})`);
+    if (E.isLeft(i)) throw new ShapeError(`initializers: ${i.left} (weights shape ${showShape(shape)})`);
     return p * shape[i.right]!;
   }, 1);
   const inSize = size(inAxis), outSize = size(outAxis), batchSize = size(batchAxis);
@@ -92,7 +93,7 @@ export function orthogonal(scale = 1, columnAxis = -1, dtype: DType = 'float32')
     const dt = floatDtype('orthogonal', d, dtype);
     if (s.length < 2) throw new ShapeError(`initializers.orthogonal: the shape must be at least 2-d, got ${showShape(s)}`);
     const ax = normalizeAxis(columnAxis, s.length);
-    if (ax._tag === 'Left') throw new ShapeError(`initializers.orthogonal: ${ax.left}`);
+    if (E.isLeft(ax)) throw new ShapeError(`initializers.orthogonal: ${ax.left}`);
     const nCols = s[ax.right]!, nRows = sizeOf(s) / nCols;
     const tall = nRows >= nCols;
     const [m, n] = tall ? [nRows, nCols] : [nCols, nRows];

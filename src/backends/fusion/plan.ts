@@ -21,6 +21,7 @@
 // Backends differ only in the policy: whether every reduction finishes its outputs one at a time (a
 // GPU gives each output its own invocation; the CPU's loop order decides), whether a loop over a
 // matmul's result fuses into the matmul, and how many buffers one step may bind (a shader's limit).
+import * as E from 'fp-ts/lib/Either.js';
 import { Jaxpr, JaxprEqn, Literal, Var } from '../../core/jaxpr.js';
 import { isArrayPrimitive, isElementwise, Params, shapeRules } from '../../core/primitives.js';
 import { Shape, shapeEq, sizeOf } from '../../core/shape.js';
@@ -137,7 +138,7 @@ function foldTransposedDots(jaxpr: Jaxpr): JaxprEqn[] {
     if (!swap.every((p, i) => p === (tr.params as Params<'transpose'>).permutation[i])) continue;
     const params: Params<'dot_general'> = { dimensionNumbers: { contracting: [rc, lc], batch: [rb, lb] } };
     const check = shapeRules.dot_general([r.aval, l.aval], params);
-    if (check._tag !== 'Right' || !check.right[0]!.equals(tr.outvars[0]!.aval)) continue;
+    if (E.isLeft(check) || !check.right[0]!.equals(tr.outvars[0]!.aval)) continue;
     eqns[d!] = { primitive: 'dot_general', params, inputs: [r, l], outvars: tr.outvars } as JaxprEqn;
     eqns.splice(t--, 1);
     eqns.forEach((e, i) => e.outvars.forEach((v) => at.set(v, i)));

@@ -16,7 +16,7 @@
 // results). Operations whose float32 result is always representable (neg, abs, max, select, …)
 // skip it. Reductions fold float32 in float64 and round once, as the eager kernel does.
 import { castScalar, DType, isFloat, typedArrayCtor } from '../../../core/dtype.js';
-import { Jaxpr, JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
+import { Jaxpr, JaxprEqn, Literal, Var, varNames } from '../../../core/jaxpr.js';
 import { ElementwisePrimitive, Params, REDUCE_COMBINE, reduceIdentity, ReducePrimitive } from '../../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../../core/shape.js';
 import { EXPRESSIONS, jsExpr } from '../expressions.js';
@@ -58,13 +58,6 @@ const indent = (lines: readonly string[]) => lines.map((l) => '  ' + l);
 /** float32 results of these, on float32 operands, are already float32: no rounding needed. */
 const EXACT_F32 = new Set<string>(['neg', 'sign', 'floor', 'ceil', 'round', 'abs', 'max', 'min', 'select', 'rem']);
 
-/** The names the jaxpr printer gives variables (a, b, …, z, aa, …), so the code reads against asText(). */
-function printerNames(jaxpr: Jaxpr): Map<Var, string> {
-  const names = new Map<Var, string>();
-  const name = (i: number) => { let s = '', n = i; do { s = String.fromCharCode(97 + (n % 26)) + s; n = Math.floor(n / 26) - 1; } while (n >= 0); return s; };
-  for (const v of [...jaxpr.constvars, ...jaxpr.invars, ...jaxpr.eqns.flatMap((e) => e.outvars)]) names.set(v, name(names.size));
-  return names;
-}
 
 // ---- loop nests (their axes come from the shared Nest) ---------------------------------------------
 interface Val { readonly ref: string; readonly level: number }
@@ -156,7 +149,7 @@ class Emitter {
 export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOptions = {}): Generated {
   const round = opts.roundFloat32 ?? true;
   const { jaxpr, steps, producer, buffered, stored } = plan;
-  const names = printerNames(jaxpr);
+  const names = varNames(jaxpr);
   const buf = (v: Var) => `$${names.get(v) ?? 'v'}`;
   const consts: { dtype: DType; value: number }[] = [];
   const calls: JaxprEqn[] = [];

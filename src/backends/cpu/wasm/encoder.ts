@@ -164,6 +164,7 @@ export class Code {
   f64PromoteF32(): this { return this.op(0xbb); }
   f32DemoteF64(): this { return this.op(0xb6); }
   i32Shl(): this { return this.op(0x74); }
+  f32Add(): this { return this.op(0x92); }
 }
 
 /** One function: its signature, its extra locals, its body, and an optional export name. */

@@ -35,7 +35,13 @@ export interface Node {
 }
 
 /** A JS function of float64 arguments that a program may call on chosen lanes. */
-export interface Callout { readonly name: string; readonly arity: number; readonly fn: (...xs: number[]) => number }
+export interface Callout {
+  readonly name: string;
+  readonly arity: number;
+  readonly fn: (...xs: number[]) => number;
+  /** A JS expression for `fn` that needs nothing around it (the worker thread rebuilds the import from it). */
+  readonly source: string;
+}
 
 /** Builds a lane program; each method adds one node (constants are shared). */
 export class Lanes {

@@ -10,19 +10,29 @@
 //
 // Loop invariants (constants, scalar inputs and what depends only on them) are computed before the
 // loop. The module imports the memory and the program's callouts (lanes.ts).
+//
+// Two cores. The loops live in the memory sgemm uses (shared with its worker thread where the
+// engine has shared memory), and a loop over at least PARALLEL_MIN_ELEMENTS is one job for both
+// threads (sgemm.ts's loopHost): this thread copies the inputs in chunk by chunk, the worker starts
+// computing chunks as soon as they are in, and this thread then alternates between copying finished
+// chunks out and computing chunks itself. Lanes are independent, so which thread computes a chunk
+// does not change a bit.
 import { Code, encodeModule, Func, I32, V128 } from './encoder.js';
 import { calloutImports, emitWasm, Lanes, Node, reachable } from './lanes.js';
+import { loopHost, SharedLoopModule } from './sgemm.js';
 
 /** Elements per staged chunk (a multiple of 4): 64 KiB per array. */
 const CHUNK = 16384;
-const PAGE = 65536, MAX_PAGES = 16384;
+/** Loops over at least this many elements use the second core (when it is up); chunks of PARALLEL_CHUNK then. */
+const PARALLEL_MIN_ELEMENTS = 1 << 18, PARALLEL_CHUNK = 1 << 16;
+/** At most this many inputs and outputs in a two-thread loop (its pointers travel in the control block). */
+const PARALLEL_MAX_ARRAYS = 40;
+const MAX_PAGES = 16384;
 
-type WasmMemory = { readonly buffer: ArrayBuffer; grow(pages: number): number };
 interface WasmApi {
   validate(bytes: Uint8Array<ArrayBuffer>): boolean;
   Module: new (bytes: Uint8Array<ArrayBuffer>) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (d: { initial: number; maximum: number }) => WasmMemory;
 }
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
@@ -74,16 +84,9 @@ function loopFunction(p: Lanes, outputs: readonly Node[], kinds: readonly InputK
   return f;
 }
 
-/** One memory for every loop on this thread, grown as needed (chunks bound what a call needs). */
-let memory: WasmMemory | undefined;
-let f32: Float32Array = new Float32Array(0);
-function reserve(bytes: number): Float32Array {
-  memory ??= new wasm!.Memory({ initial: 1, maximum: MAX_PAGES });
-  const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / PAGE));
-  if (f32.buffer !== memory.buffer) f32 = new Float32Array(memory.buffer);
-  return f32;
-}
+/** The memory's float32 view with room for `floats` floats from loopHost.base on; addresses from there on. */
+const BASE = loopHost.base >> 2;
+const reserve = (floats: number): Float32Array => loopHost.reserve(4 * (BASE + floats));
 
 function probe(): boolean {
   if (wasm === undefined) return false;
@@ -100,26 +103,55 @@ export const wasmLoopsAvailable: boolean = probe();
 /** Compiles a lane program whose inputs are `kinds` and whose values `outputs` are stored. */
 export function compileLoop(p: Lanes, outputs: readonly Node[], kinds: readonly InputKind[]): WasmLoop {
   if (!wasmLoopsAvailable) throw new Error('compileLoop: WebAssembly SIMD is not available here');
-  const bytes = encodeModule({ module: 'env', field: 'memory', minPages: 1, maxPages: MAX_PAGES }, [loopFunction(p, outputs, kinds)], calloutImports(p));
+  const shared = loopHost.shared();
+  const bytes = encodeModule({ module: 'env', field: 'memory', minPages: 1, maxPages: MAX_PAGES, shared }, [loopFunction(p, outputs, kinds)], calloutImports(p));
   const module = new wasm!.Module(bytes);
-  reserve(0);
   const co = Object.fromEntries(p.callouts.map((c) => [c.name, c.fn]));
-  const loop = new wasm!.Instance(module, { env: { memory: memory! }, co }).exports.loop as (...a: number[]) => void;
+  const loop = new wasm!.Instance(module, { env: { memory: loopHost.memory() }, co }).exports.loop as (...a: number[]) => void;
   const nIn = kinds.length, nOut = outputs.length;
+  const reg: SharedLoopModule | null = shared && nIn + nOut <= PARALLEL_MAX_ARRAYS
+    ? loopHost.register(module as never, p.callouts.map((c) => [c.name, c.source] as const)) : null;
+
+  /** Both threads over whole staged arrays; false if the worker failed a chunk. */
+  const runParallel = (n: number, outs: readonly Float32Array[], ins: readonly Float32Array[]): boolean => {
+    const padded = Math.ceil(n / 4) * 4, chunks = Math.ceil(n / PARALLEL_CHUNK);
+    const at: number[] = [];
+    let top = 0;
+    for (const k of kinds) { at.push(top); top += k === 'scalar' ? 4 : padded; }
+    const outAt = outs.map((_, k) => top + k * padded);
+    const flags = top + nOut * padded;
+    const mem = reserve(flags + chunks).subarray(BASE);
+    kinds.forEach((k, j) => { if (k === 'scalar') mem[at[j]!] = ins[j]![0]!; });
+    const ptrs = [...at, ...outAt].map((a) => 4 * (BASE + a));
+    const range = (t: number): [number, number] => [t * PARALLEL_CHUNK, Math.min(n, (t + 1) * PARALLEL_CHUNK)];
+    return loopHost.runShared(reg!, [chunks, 4 * PARALLEL_CHUNK, 4 * padded, 4 * (BASE + flags), ptrs.length, ...ptrs], chunks, 4 * (BASE + flags),
+      (t) => {
+        const [s, e] = range(t);
+        for (let j = 0; j < nIn; j++) {
+          if (kinds[j] !== 'vector') continue;
+          mem.set(ins[j]!.subarray(s, e), at[j]! + s);
+          if (e === n && padded !== n) mem.fill(0, at[j]! + n, at[j]! + padded);
+        }
+      },
+      (t) => { const [s, e] = range(t); loop(4 * s, 4 * (e === n ? padded : e), ...ptrs); },
+      (t) => { const [s, e] = range(t); for (let k = 0; k < nOut; k++) outs[k]!.set(mem.subarray(outAt[k]! + s, outAt[k]! + e), s); });
+  };
+
   return {
     bytes: bytes.length,
     run(n, outs, ins) {
       if (ins.length !== nIn || outs.length !== nOut) throw new Error(`wasm loop: expected ${nIn} inputs and ${nOut} outputs, got ${ins.length} and ${outs.length}`);
       if (n === 0) return;
+      if (reg && n >= PARALLEL_MIN_ELEMENTS && loopHost.workerUp(reg) && runParallel(n, outs, ins)) return;
       const chunk = Math.min(CHUNK, Math.ceil(n / 4) * 4);
-      // Layout (floats): a 4-float slot per scalar, then a chunk per vector input and per output.
+      // Layout (floats from BASE): a 4-float slot per scalar, then a chunk per vector input and per output.
       const at: number[] = [];
       let top = 0;
       for (const k of kinds) { at.push(top); top += k === 'scalar' ? 4 : chunk; }
       const outAt = outs.map((_, k) => top + k * chunk);
-      const mem = reserve(4 * (top + nOut * chunk));
+      const mem = reserve(top + nOut * chunk).subarray(BASE);
       kinds.forEach((k, j) => { if (k === 'scalar') mem[at[j]!] = ins[j]![0]!; });
-      const args = [0, 0, ...at.map((a) => 4 * a), ...outAt.map((a) => 4 * a)];
+      const args = [0, 0, ...at.map((a) => 4 * (BASE + a)), ...outAt.map((a) => 4 * (BASE + a))];
       for (let s = 0; s < n; s += chunk) {
         const len = Math.min(chunk, n - s), padded = Math.ceil(len / 4) * 4;
         for (let j = 0; j < nIn; j++) {

@@ -121,9 +121,9 @@ export function tanhf(p: Lanes, x: Node): Node {
 
 /** A C/IEEE pow in float64 (what expressions.ts computes): Math.pow but pow(1, y) = 1 and pow(−1, ±∞) = 1. */
 const cPow = (a: number, b: number): number => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b));
-const SIN_CALL: Callout = { name: 'sin', arity: 1, fn: Math.sin };
-const COS_CALL: Callout = { name: 'cos', arity: 1, fn: Math.cos };
-const POW_CALL: Callout = { name: 'pow', arity: 2, fn: cPow };
+const SIN_CALL: Callout = { name: 'sin', arity: 1, fn: Math.sin, source: 'Math.sin' };
+const COS_CALL: Callout = { name: 'cos', arity: 1, fn: Math.cos, source: 'Math.cos' };
+const POW_CALL: Callout = { name: 'pow', arity: 2, fn: cPow, source: cPow.toString() };
 
 function sinCos(p: Lanes, x: Node, cos: boolean): Node {
   const q = p.nearest(p.mul(x, p.c(2 / Math.PI)));

@@ -14,8 +14,10 @@
 // per k), B into NR-column slivers stored k-major (NR floats per k), both zero-padded to whole tiles.
 // The micro-kernel then reads both with unit stride, whatever the caller's strides were, so Aᵀ·B
 // and A·Bᵀ (what the gradients of a matmul need) run the very same inner loop as A·B; and with the
-// padding no tile is ever partial, so the kernel has no edge cases. C lives in WASM memory padded
-// to whole tiles too, and only the m×n part is copied out.
+// padding the multiply has no edge cases. C lives in WASM memory with the caller's row stride n
+// (and whole row tiles, the rows past m being scratch): the tiles of the last column sliver store
+// only their columns below n, lane by lane, so C leaves WASM memory in one memcpy (it used to be
+// padded to whole column tiles too and copied out row by row, 13% of the seed's two-layer step).
 //
 // Data flow per call: copy each operand's span into WASM memory (one memcpy; odd strided views are
 // gathered), pack in WASM (SIMD copies or 4×4 shuffle transposes), multiply, copy C out. Packing in
@@ -53,8 +55,13 @@ const MR = 4, NR = 8;
 const KC = 256, MC = 128, NC = 1024;
 const MC_TILES = MC / MR, NC_TILES = NC / NR;
 
-/** Products with at least this many multiply-adds (m·n·k) are split across two cores, if a worker is up. */
-const PARALLEL_MIN_MADDS = 1 << 21;
+/**
+ * Products with at least this many multiply-adds (m·n·k) are split across two cores, if a worker is
+ * up. Below ~8M (a third of a millisecond on one core) waking the worker and waiting for its last
+ * task cost more than it saves: the seed's two-layer step (6.4M-madd products) measured 1.38 ms on
+ * one thread against 1.54 ms split (2^21 was the threshold before), interleaved in one run.
+ */
+const PARALLEL_MIN_MADDS = 1 << 23;
 /** The memory is created with this maximum (1 GiB): a shared memory must declare one up front. */
 const MAX_PAGES = 16384;
 const PAGE = 65536;
@@ -78,9 +85,9 @@ function forUp(c: Code, i: number, limit: number, step: number, body: () => void
  * `madd` uses relaxed-simd's f32x4.relaxed_madd (a fused multiply-add where the CPU has one).
  */
 function blockKernel(madd: boolean): Func {
-  const f = new Func([I32, I32, I32, I32, I32, I32, I32, I32]);
-  const [ap, bp, cBase, mTiles, nTiles, kc, ldc, accumulate] = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => f.param(i)) as
-    [number, number, number, number, number, number, number, number];
+  const f = new Func([I32, I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [ap, bp, cBase, mTiles, nTiles, kc, ldc, accumulate, lastCols] = [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => f.param(i)) as
+    [number, number, number, number, number, number, number, number, number];
   const jr = f.local(I32), ir = f.local(I32), pa = f.local(I32), pb = f.local(I32), pEnd = f.local(I32);
   const cTile = f.local(I32), bSliver = f.local(I32), cCol = f.local(I32), aPanel = f.local(I32);
   const NV = NR / 4;
@@ -115,21 +122,44 @@ function blockKernel(madd: boolean): Func {
         c.localGet(pa).i32Const(MR * 4).i32Add().localSet(pa);
       });
       // Write the tile back: row r of the tile is at cTile + r·ldc; cTile ends on the next tile.
-      const writeBack = (add: boolean): void => {
+      // C is the caller's m×n matrix itself (row stride ldc = n), so the block's last sliver,
+      // when it has lastCols < NR valid columns, is stored lane by lane: a whole vector would run
+      // into the next row.
+      const writeBack = (add: boolean, partial: boolean): void => {
         for (let r = 0; r < MR; r++) {
           for (let v = 0; v < NV; v++) {
-            c.localGet(cTile);
-            if (add) c.localGet(cTile).v128Load(16 * v).localGet(accAt(r, v)).f32x4Add();
-            else c.localGet(accAt(r, v));
-            c.v128Store(16 * v);
+            if (!partial) {
+              c.localGet(cTile);
+              if (add) c.localGet(cTile).v128Load(16 * v).localGet(accAt(r, v)).f32x4Add();
+              else c.localGet(accAt(r, v));
+              c.v128Store(16 * v);
+              continue;
+            }
+            for (let l = 0; l < 4; l++) {
+              c.localGet(lastCols).i32Const(4 * v + l).i32GtS().if();
+              c.localGet(cTile);
+              if (add) c.localGet(cTile).f32Load(16 * v + 4 * l).localGet(accAt(r, v)).f32x4ExtractLane(l).f32Add();
+              else c.localGet(accAt(r, v)).f32x4ExtractLane(l);
+              c.f32Store(16 * v + 4 * l);
+              c.end();
+            }
           }
           c.localGet(cTile).localGet(ldc).i32Add().localSet(cTile);
         }
       };
+      const partial = f.local(I32);
+      c.localGet(jr).i32Const(1).i32Add().localGet(nTiles).i32Eq().localGet(lastCols).i32Const(NR).i32LtU().i32And().localSet(partial);
+      const byPartial = (add: boolean): void => {
+        c.localGet(partial).if();
+        writeBack(add, true);
+        c.else();
+        writeBack(add, false);
+        c.end();
+      };
       c.localGet(accumulate).if();
-      writeBack(true);
+      byPartial(true);
       c.else();
-      writeBack(false);
+      byPartial(false);
       c.end();
       c.localGet(aPanel).localGet(kc).i32Const(MR * 4).i32Mul().i32Add().localSet(aPanel);
     });
@@ -140,16 +170,17 @@ function blockKernel(madd: boolean): Func {
 }
 
 /**
- * Function 1, `gemm(ap, bp, c, p0, p1, q0, q1, k, mPad, nPad)`: the tiles [p0, p1) × [q0, q1) of C
+ * Function 1, `gemm(ap, bp, c, p0, p1, q0, q1, k, mPad, nPad, n)`: the tiles [p0, p1) × [q0, q1) of C
  * (tile units: MR rows, NR columns), over all of k, from fully packed operands. The packed A for
  * k-slice pc starts at ap + pc·mPad floats (earlier slices hold mPad·pc floats) and its panel p at
- * + p·kc·MR; likewise B's slice at bp + pc·nPad, sliver q at + q·kc·NR. C has row stride nPad.
+ * + p·kc·MR; likewise B's slice at bp + pc·nPad, sliver q at + q·kc·NR. C is mPad×n with row stride
+ * n (its rows past m are scratch); the last sliver's columns past n are not stored.
  */
 function gemmLoops(): Func {
-  const f = new Func([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], [], 'gemm');
-  const [ap, bp, cBase, p0, p1, q0, q1, k, mPad, nPad] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => f.param(i)) as
-    [number, number, number, number, number, number, number, number, number, number];
-  const jc = f.local(I32), pc = f.local(I32), ic = f.local(I32), kc = f.local(I32), nt = f.local(I32);
+  const f = new Func([I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], [], 'gemm');
+  const [ap, bp, cBase, p0, p1, q0, q1, k, mPad, nPad, n] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((i) => f.param(i)) as
+    [number, number, number, number, number, number, number, number, number, number, number];
+  const jc = f.local(I32), pc = f.local(I32), ic = f.local(I32), kc = f.local(I32), nt = f.local(I32), lastCols = f.local(I32);
   const c = f.code;
   /** min(hi - lo, cap) onto the stack. */
   const clampedRest = (hi: number, lo: number, cap: number): void => {
@@ -159,6 +190,9 @@ function gemmLoops(): Func {
   c.localGet(q0).localSet(jc);
   forUp(c, jc, q1, NC_TILES, () => {
     clampedRest(q1, jc, NC_TILES); c.localSet(nt);
+    // Valid columns of this block's last sliver: n − (jc + nt − 1)·NR, at most NR.
+    c.localGet(n).localGet(jc).localGet(nt).i32Add().i32Const(1).i32Sub().i32Const(NR).i32Mul().i32Sub().localSet(lastCols);
+    c.i32Const(NR).localGet(lastCols).localGet(lastCols).i32Const(NR).i32GtS().select().localSet(lastCols);
     c.i32Const(0).localSet(pc);
     forUp(c, pc, k, KC, () => {
       clampedRest(k, pc, KC); c.localSet(kc);
@@ -168,10 +202,10 @@ function gemmLoops(): Func {
           .i32Add().i32Const(4).i32Mul().i32Add();
         c.localGet(bp).localGet(pc).localGet(nPad).i32Mul().localGet(jc).localGet(kc).i32Mul().i32Const(NR).i32Mul()
           .i32Add().i32Const(4).i32Mul().i32Add();
-        c.localGet(cBase).localGet(ic).i32Const(MR).i32Mul().localGet(nPad).i32Mul().localGet(jc).i32Const(NR).i32Mul()
+        c.localGet(cBase).localGet(ic).i32Const(MR).i32Mul().localGet(n).i32Mul().localGet(jc).i32Const(NR).i32Mul()
           .i32Add().i32Const(4).i32Mul().i32Add();
         clampedRest(p1, ic, MC_TILES);
-        c.localGet(nt).localGet(kc).localGet(nPad).i32Const(4).i32Mul().localGet(pc).i32Const(0).i32Ne();
+        c.localGet(nt).localGet(kc).localGet(n).i32Const(4).i32Mul().localGet(pc).i32Const(0).i32Ne().localGet(lastCols);
         c.call(0);
       });
     });
@@ -284,7 +318,7 @@ function moduleBytes(shared: boolean, madd: boolean): Uint8Array<ArrayBuffer> {
 // Feature detection and the engine: one memory and one instance per JS thread, reused by every call
 
 interface Exports {
-  gemm(ap: number, bp: number, c: number, p0: number, p1: number, q0: number, q1: number, k: number, mPad: number, nPad: number): void;
+  gemm(ap: number, bp: number, c: number, p0: number, p1: number, q0: number, q1: number, k: number, mPad: number, nPad: number, n: number): void;
   packA(src: number, os: number, ks: number, count: number, k: number, t0: number, t1: number, dst: number, pad: number): void;
   packB(src: number, os: number, ks: number, count: number, k: number, t0: number, t1: number, dst: number, pad: number): void;
 }
@@ -329,7 +363,7 @@ export const wasmSgemmFeatures = { simd: SIMD, relaxedMadd: RELAXED, sharedMemor
  * parameters from P on (see `participate`).
  */
 const CTL = {
-  JOB: 0, IN: 1, READY: 2, FAILED: 3, NEXT_PACK: 4, PACKED: 5, NEXT_CHUNK: 6, CHUNKS_DONE: 7, P: 8,
+  JOB: 0, IN: 1, READY: 2, FAILED: 3, NEXT_PACK: 4, PACKED: 5, NEXT_CHUNK: 6, CHUNKS_DONE: 7, KIND: 8, STAGED: 9, P: 16,
 } as const;
 type CtlLayout = typeof CTL;
 const CTL_BYTES = 256;
@@ -412,7 +446,7 @@ function participate(x: Exports, ctl: Int32Array, L: CtlLayout, waitForAll: bool
   for (let t = Atomics.add(ctl, L.NEXT_CHUNK, 1); t < chunks; t = Atomics.add(ctl, L.NEXT_CHUNK, 1)) {
     const p0 = (t % rowChunks) * rowsPer!, q0 = Math.floor(t / rowChunks) * colsPer!;
     try {
-      x.gemm(ap!, bp!, cp!, p0, Math.min(mT!, p0 + rowsPer!), q0, Math.min(nT!, q0 + colsPer!), k!, mPad!, nPad!);
+      x.gemm(ap!, bp!, cp!, p0, Math.min(mT!, p0 + rowsPer!), q0, Math.min(nT!, q0 + colsPer!), k!, mPad!, nPad!, n!);
     } catch {
       Atomics.store(ctl, L.FAILED, 1);
     }
@@ -430,18 +464,32 @@ function participate(x: Exports, ctl: Int32Array, L: CtlLayout, waitForAll: bool
  * import() because an eval'd worker is CommonJS or ESM depending on the parent's flags.)
  */
 const WORKER_SOURCE = `
-import('node:worker_threads').then(({ workerData }) => {
-  const { module, memory, L } = workerData;
+import('node:worker_threads').then(({ workerData, receiveMessageOnPort }) => {
+  const { module, memory, L, port } = workerData;
   const x = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const ctl = new Int32Array(memory.buffer, 0, ${CTL_BYTES / 4});
   const participate = ${participate.toString()};
+  const loopTasks = ${loopTasks.toString()};
+  // Elementwise loops (loops.ts), by id: posted on the port before their first job.
+  const loops = new Map();
+  const loopFor = (id) => {
+    for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+      const { id: k, module: mod, callouts } = m.message;
+      const co = Object.fromEntries(callouts.map(([name, src]) => [name, new Function('return ' + src)()]));
+      loops.set(k, new WebAssembly.Instance(mod, { env: { memory }, co }).exports.loop);
+    }
+    return loops.get(id);
+  };
   Atomics.store(ctl, L.READY, 1);
   for (;;) {
     Atomics.wait(ctl, L.JOB, 0);
     const job = Atomics.load(ctl, L.JOB);
     if (job === 0) continue;
     Atomics.store(ctl, L.IN, 1);
-    if (Atomics.load(ctl, L.JOB) === job) participate(x, ctl, L, false);
+    if (Atomics.load(ctl, L.JOB) === job) {
+      if (Atomics.load(ctl, L.KIND) === 1) { const loop = loopFor(ctl[L.P]); if (loop) loopTasks(loop, ctl, L, new Int32Array(memory.buffer)); }
+      else participate(x, ctl, L, false);
+    }
     Atomics.store(ctl, L.IN, 0);
     Atomics.notify(ctl, L.IN);
     Atomics.wait(ctl, L.JOB, job);
@@ -452,6 +500,8 @@ import('node:worker_threads').then(({ workerData }) => {
 const workerThreads = await import('node:worker_threads').catch(() => undefined);
 
 type WorkerState = 'none' | 'started' | 'dead';
+/** Where compiled elementwise loops are posted to the worker (loops.ts). */
+let loopPort: { postMessage(m: unknown): void } | undefined;
 let workerState: WorkerState = 'none';
 let parallelEnabled = true;
 let lastJob = 0;
@@ -474,7 +524,10 @@ function startWorker(e: Engine): void {
   if (workerState !== 'none' || workerThreads === undefined || !e.shared) return;
   workerState = 'started';
   try {
-    const w = new workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { module: e.module, memory: e.memory, L: CTL } });
+    const { port1, port2 } = new workerThreads.MessageChannel();
+    port1.unref();
+    loopPort = port1;
+    const w = new workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { module: e.module, memory: e.memory, L: CTL, port: port2 }, transferList: [port2] });
     w.unref(); // an idle helper must not keep the process alive
     w.on('error', () => { workerState = 'dead'; });
     w.on('exit', () => { workerState = 'dead'; });
@@ -571,7 +624,8 @@ function gemmInto(m: number, n: number, k: number,
   const sa = planStaging(a, aOff, ars, acs, m, k, 'A');
   const sb = planStaging(b, bOff, bcs, brs, n, k, 'B');
   const rawA = CTL_BYTES, rawB = rawA + align64(4 * sa.elems), ap = rawB + align64(4 * sb.elems);
-  const bp = ap + align64(4 * mPad * k), cp = bp + align64(4 * k * nPad), end = cp + align64(4 * mPad * nPad);
+  // C: mPad rows of n (rows past m are scratch for the padded A panels), written by the kernel in place.
+  const bp = ap + align64(4 * mPad * k), cp = bp + align64(4 * k * nPad), end = cp + align64(4 * mPad * n);
 
   if (end > memoryLimit) {
     // Too big for the memory: halve the largest dimension. Rows and columns of C are independent;
@@ -607,16 +661,16 @@ function gemmInto(m: number, n: number, k: number,
   if (!(workerUp && runShared(e, [srcA, osA, ksA, m, mT, ap, mPad, srcB, osB, ksB, n, nT, bp, nPad, k, cp, PACK_GROUP, rowsPer, colsPer]))) {
     e.x.packA(srcA, osA, ksA, m, k, 0, mT, ap, mPad);
     e.x.packB(srcB, osB, ksB, n, k, 0, nT, bp, nPad);
-    e.x.gemm(ap, bp, cp, 0, mT, 0, nT, k, mPad, nPad);
+    e.x.gemm(ap, bp, cp, 0, mT, 0, nT, k, mPad, nPad, n);
   }
 
-  // Copy the m×n corner of the padded C (row stride nPad) out.
+  // Copy the first m rows of C (row stride n) out: one memcpy unless the caller's rows are apart.
   const f32 = e.f32, c0 = cp >> 2;
-  if (!accumulate && ldc === n && nPad === n) {
+  if (!accumulate && ldc === n) {
     c.set(f32.subarray(c0, c0 + m * n), cOff);
   } else {
     for (let i = 0; i < m; i++) {
-      const row = f32.subarray(c0 + i * nPad, c0 + i * nPad + n);
+      const row = f32.subarray(c0 + i * n, c0 + i * n + n);
       if (accumulate) for (let j = 0, o = cOff + i * ldc; j < n; j++, o++) c[o] = c[o]! + row[j]!;
       else c.set(row, cOff + i * ldc);
     }
@@ -639,3 +693,103 @@ function runShared(e: Engine, params: number[]): boolean {
   for (let v = Atomics.load(ctl, CTL.IN); v !== 0; v = Atomics.load(ctl, CTL.IN)) Atomics.wait(ctl, CTL.IN, v);
   return Atomics.load(ctl, CTL.FAILED) === 0;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Elementwise loops on both cores (loops.ts): the same memory, worker and job protocol
+
+/**
+ * The worker's half of a loop job: take chunk indices from NEXT_CHUNK, wait until the caller has
+ * staged that chunk (STAGED counts staged chunks), run the loop over it, and raise the chunk's flag
+ * (an int32 per chunk at byte `flags`). Params from P: loop id, chunks, chunk bytes, total bytes,
+ * flags address, pointer count, pointers. Like `participate`, its source is the worker's too.
+ */
+function loopTasks(loop: (...a: number[]) => void, ctl: Int32Array, L: CtlLayout, mem: Int32Array): void {
+  const [, chunks, chunkBytes, total, flags, nPtrs] = Array.from(ctl.subarray(L.P, L.P + 6)) as number[];
+  const ptrs = Array.from(ctl.subarray(L.P + 6, L.P + 6 + nPtrs!));
+  for (let t = Atomics.add(ctl, L.NEXT_CHUNK, 1); t < chunks!; t = Atomics.add(ctl, L.NEXT_CHUNK, 1)) {
+    for (let v = Atomics.load(ctl, L.STAGED); v <= t; v = Atomics.load(ctl, L.STAGED)) Atomics.wait(ctl, L.STAGED, v);
+    try {
+      loop(t * chunkBytes!, Math.min(total!, (t + 1) * chunkBytes!), ...ptrs);
+    } catch {
+      Atomics.store(ctl, L.FAILED, 1);
+    }
+    Atomics.store(mem, (flags! >> 2) + t, 1);
+    Atomics.notify(mem, (flags! >> 2) + t);
+  }
+}
+
+/** A compiled loop module, for the worker to instantiate: its callouts as (import name, JS source of the function). */
+export interface SharedLoopModule { readonly id: number; readonly module: WasmModule; readonly callouts: readonly (readonly [string, string])[] }
+
+let nextLoopId = 1;
+/** Chunks the caller stages ahead of the last one claimed. */
+const LOOP_AHEAD = 3;
+/** Every registered loop module: the worker gets them all when it starts. */
+const loopModules: SharedLoopModule[] = [];
+/**
+ * The memory the elementwise loops share with sgemm (shared with the worker where the engine
+ * allows), and what they need to run on both cores. Loops and products never run at once: both
+ * are synchronous calls on this thread, and the worker only works inside a job.
+ */
+export const loopHost = {
+  shared: (): boolean => SHARED,
+  memory: (): WasmMemory => getEngine().memory,
+  /** Memory from `CTL_BYTES` on is the caller's while it is inside a call. */
+  base: CTL_BYTES,
+  reserve(bytes: number): Float32Array { const e = getEngine(); e.reserve(bytes); return e.f32; },
+  /** Register a compiled module with the worker (it instantiates it at its first job). */
+  register(module: WasmModule, callouts: readonly (readonly [string, string])[]): SharedLoopModule {
+    const m = { id: nextLoopId++, module, callouts };
+    loopModules.push(m);
+    if (loopPort) loopPort.postMessage(m);
+    return m;
+  },
+  /** Whether a loop job can use the worker now; starts it (in the background) the first time. */
+  workerUp(m: SharedLoopModule): boolean {
+    if (!parallelEnabled || !SHARED) return false;
+    const e = getEngine();
+    if (workerState === 'none') { startWorker(e); for (const k of loopModules) loopPort?.postMessage(k); }
+    return wasmSgemmWorkerReady() && loopModules.includes(m);
+  },
+  /**
+   * Run `chunks` chunks of a loop on this thread and the worker. `stage(t)` copies chunk t's inputs
+   * in, `run(t)` runs the loop over it here, `unstage(t)` copies its outputs out; flags (an int32
+   * per chunk, zeroed here) at byte `flags`. Returns false if the worker failed a chunk (the caller
+   * then recomputes everything on this thread).
+   */
+  runShared(m: SharedLoopModule, params: readonly number[], chunks: number, flags: number,
+    stage: (t: number) => void, run: (t: number) => void, unstage: (t: number) => void): boolean {
+    const e = getEngine(), ctl = e.ctl;
+    const mem = new Int32Array(e.memory.buffer);
+    mem.fill(0, flags >> 2, (flags >> 2) + chunks);
+    ctl.set([m.id, ...params], CTL.P);
+    for (const i of [CTL.FAILED, CTL.NEXT_CHUNK, CTL.STAGED]) Atomics.store(ctl, i, 0);
+    Atomics.store(ctl, CTL.KIND, 1);
+    lastJob = (lastJob % 0x3fffffff) + 1;
+    Atomics.store(ctl, CTL.JOB, lastJob);
+    Atomics.notify(ctl, CTL.JOB);
+    // This thread, by priority: keep the staged chunks LOOP_AHEAD ahead of those claimed (so the
+    // worker never waits for input), copy finished chunks out in order, else claim a chunk and
+    // compute it (staging up to it first). Staging everything first measured slower: the worker
+    // kept up with the copies and this thread computed nothing.
+    const flag = (t: number) => (flags >> 2) + t;
+    let staged = 0, out = 0;
+    const publish = () => { stage(staged++); Atomics.store(ctl, CTL.STAGED, staged); Atomics.notify(ctl, CTL.STAGED); };
+    while (out < chunks) {
+      if (staged < chunks && staged < Atomics.load(ctl, CTL.NEXT_CHUNK) + LOOP_AHEAD) { publish(); continue; }
+      if (Atomics.load(mem, flag(out)) === 1) { unstage(out++); continue; }
+      const t = Atomics.add(ctl, CTL.NEXT_CHUNK, 1);
+      if (t < chunks) {
+        while (staged <= t) publish();
+        run(t);
+        Atomics.store(mem, flag(t), 1);
+        continue;
+      }
+      Atomics.wait(mem, flag(out), 0);
+    }
+    Atomics.store(ctl, CTL.JOB, 0);
+    for (let v = Atomics.load(ctl, CTL.IN); v !== 0; v = Atomics.load(ctl, CTL.IN)) Atomics.wait(ctl, CTL.IN, v);
+    Atomics.store(ctl, CTL.KIND, 0);
+    return Atomics.load(ctl, CTL.FAILED) === 0;
+  },
+};

@@ -11,7 +11,7 @@
 // primitive is its eager kernel's plan (the same WGSL as eager mode) with its operand, result and
 // scratch slots mapped onto the program's buffers.
 import { NDArray } from '../../../core/array.js';
-import { ClosedJaxpr, JaxprEqn, Literal, Var } from '../../../core/jaxpr.js';
+import { ClosedJaxpr, JaxprEqn, Literal, Var, varNames } from '../../../core/jaxpr.js';
 import { ArrayPrimitive, isArrayPrimitive, Params } from '../../../core/primitives.js';
 import { BufferPolicy, planBuffers, Storage } from '../../fusion/buffers.js';
 import { inlineCalls } from '../../fusion/inline.js';
@@ -79,13 +79,6 @@ const GPU_BUFFERS: BufferPolicy = { kernelResults: 'planned', scratch: () => nul
 /** Bytes of a value's buffer: 4 per element (bool as u32), at least 4 (WebGPU cannot bind an empty buffer). */
 const bytesOf = (v: Var): number => Math.max(4, v.aval.size * 4);
 
-/** The printer's names (a, b, …, z, aa, …) over inputs then equation outputs, so the text reads against the jaxpr. */
-function printerNames(cj: ClosedJaxpr): Map<Var, string> {
-  const names = new Map<Var, string>();
-  const name = (i: number) => { let s = '', n = i; do { s = String.fromCharCode(97 + (n % 26)) + s; n = Math.floor(n / 26) - 1; } while (n >= 0); return s; };
-  for (const v of [...cj.jaxpr.constvars, ...cj.jaxpr.invars, ...cj.jaxpr.eqns.flatMap((e) => e.outvars)]) names.set(v, name(names.size));
-  return names;
-}
 
 export function lowerJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], maxBuffers: number): Program {
   const cj = inlineCalls(closed);
@@ -93,7 +86,7 @@ export function lowerJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], max
   const nConst = jaxpr.constvars.length;
   const plan = planFusion(jaxpr, gpuPolicy(maxBuffers));
   const bp = planBuffers(plan, donated, GPU_BUFFERS);
-  const names = printerNames(cj);
+  const names = varNames(cj.jaxpr);
   const nm = (v: Var) => names.get(v) ?? '?';
 
   const resources: Resource[] = [];
