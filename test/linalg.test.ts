@@ -304,6 +304,15 @@ for (const [name, args, f] of GRADS) {
   });
 }
 
+test('grad of det at singular matrices is the adjugate (JAX\'s rule), not LU\'s 0/0', () => {
+  const g = grad((a: NDArray) => np.linalg.det(a));
+  assertMat(matsOf(g(np.array([[1, 2], [2, 4]], { dtype: 'float64' })))[0]!, [[4, -2], [-2, 1]], 1e-12, 'rank 1, 2×2');
+  assertMat(matsOf(g(np.zeros([2, 2], { dtype: 'float64' })))[0]!, [[0, 0], [0, 0]], 1e-12, 'zero matrix');
+  // rank 2 of 3: adj(A) = det-cofactors, computed by hand for [[1, 0, 0], [0, 1, 0], [0, 0, 0]].
+  assertMat(matsOf(g(np.array([[1, 0, 0], [0, 1, 0], [0, 0, 0]], { dtype: 'float64' })))[0]!, [[0, 0, 0], [0, 0, 0], [0, 0, 1]], 1e-12, 'rank 2, 3×3');
+  assertMat(matsOf(g(np.array([[2, 1], [1, 3]], { dtype: 'float64' })))[0]!, [[3, -1], [-1, 2]], 1e-12, 'nonsingular');
+});
+
 test('jit = eager and vmap = a loop for the decompositions and the derived functions', () => {
   const rng = new Rng(47);
   const a = np.array(np.add(rng.array([3, 4, 4]), np.multiply(np.eye(4, undefined, { dtype: 'float64' }), 4)), { dtype: 'float32' });

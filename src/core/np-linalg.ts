@@ -11,6 +11,7 @@ import {
   choleskyPrim,
 } from './linalg.js';
 import { matmul } from './numpy-linalg.js';
+import { bind } from './interpreter.js';
 import { broadcastShapesOf, range, toArray } from './numpy-util.js';
 import { showShape } from './shape.js';
 
@@ -117,11 +118,41 @@ function pivotParity(pivots: NDArray, like: NDArray): NDArray {
   const odd = lax.convertElementType(lax.rem(swaps, lax.fullLike(swaps, 2)), like.dtype);
   return lax.sub(lax.fullLike(odd, 1), lax.mul(odd, lax.fullLike(odd, 2)));
 }
-/** The determinant of each matrix: ±Π diag(U) of its LU factors. */
-export function det(a: ArrayLike): NDArray {
-  const A = matrixArg('np.linalg.det', a, true);
+/** ±Π diag(U) of the LU factors. */
+function detByLu(A: NDArray): NDArray {
   const [lu, pivots] = luPrim(A);
   return lax.mul(pivotParity(pivots, A), lax.reduceProd(diagonal(lu), [A.ndim - 2]));
+}
+/**
+ * adj(A) = det(A)·A⁻¹ without dividing by det(A), so it is right for singular A too: from
+ * A = U·S·Vᵀ, adj(A) = det(U)·det(V)·V·diag(Π_{j≠i} s_j)·Uᵀ.
+ */
+function adjugate(A: NDArray): NDArray {
+  const [s, u, vt] = svdPrim(A, false, true) as [NDArray, NDArray, NDArray];
+  const k = s.shape[s.ndim - 1]!, batch = s.shape.slice(0, -1), nb = batch.length;
+  const rows = lax.broadcastInDim(s, [...batch, k, k], [...range(nb), nb + 1]);
+  const others = lax.reduceProd(lax.select(lax.eq(eye(k, s, batch), lax.fullLike(rows, 1)), lax.fullLike(rows, 1), rows), [nb + 1]);
+  const orient = lax.mul(detByLu(u), detByLu(vt));
+  const scaled = lax.mul(mT(vt), lax.broadcastInDim(lax.mul(others, lax.broadcastInDim(orient, others.shape, range(nb))), [...batch, k, k], [...range(nb), nb + 1]));
+  return mm(scaled, mT(u));
+}
+/**
+ * The determinant of each matrix: ±Π diag(U) of its LU factors. Its derivative is JAX's,
+ * d det = tr(adj(A)·Ȧ) with the adjugate from the SVD, so singular matrices get the right
+ * (finite) gradient instead of LU's 0/0.
+ */
+export function det(a: ArrayLike): NDArray {
+  const A = matrixArg('np.linalg.det', a, true);
+  return customJvpCall('det', (x) => detByLu(x), (x, t) => {
+    const nd = x.ndim;
+    return [detByLu(x), lax.reduceSum(lax.mul(mT(adjugate(x)), t), [nd - 2, nd - 1])];
+  }, A);
+}
+/** f(x) with the JVP rule `jvp` (x, ẋ) ↦ (f(x), ḟ), as one custom_jvp_call (the primitive customJvp binds). */
+function customJvpCall(name: string, f: (x: NDArray) => NDArray, jvp: (x: NDArray, t: NDArray) => [NDArray, NDArray], x: NDArray): NDArray {
+  const fun = (...xs: NDArray[]) => [f(xs[0]!)];
+  Object.defineProperty(fun, 'name', { value: name });
+  return bind('custom_jvp_call', [x], { name, fun, jvp: ([p], [t]) => { const [y, ty] = jvp(p!, t!); return [[y], [ty]]; } })[0]!;
 }
 /** [sign, logabsdet] with det = sign·exp(logabsdet), robust to over- and underflow (sign 0 and −inf for a singular matrix). */
 export function slogdet(a: ArrayLike): [NDArray, NDArray] {
@@ -141,22 +172,33 @@ export function lstsq(a: ArrayLike, b: ArrayLike, rcond: number | null = null): 
   const fn = 'np.linalg.lstsq';
   const A = matrixArg(fn, a, false), B0 = toArray(fn, b);
   if (A.ndim !== 2) throw new ShapeError(`${fn}: a must be 2-D, got shape ${showShape(A.shape)}`);
-  if (B0.dtype !== A.dtype) throw new DTypeError(`${fn}: a and b must share a float dtype, got ${A.aval.str()} and ${B0.aval.str()}`);
-  const [m, n] = A.shape as [number, number];
+  const m = A.shape[0]!;
   if ((B0.ndim !== 1 && B0.ndim !== 2) || B0.shape[0] !== m) throw new ShapeError(`${fn}: a of shape ${showShape(A.shape)} needs b of shape (${m},) or (${m}, k), got ${showShape(B0.shape)}`);
-  const B = B0.ndim === 1 ? lax.reshape(B0, [m, 1]) : B0;
+  return lstsqBatched(fn, A, B0, rcond);
+}
+/**
+ * lstsq over batches (the torch layer's form): a (…, m, n), b (…, m, k), or (m,) with a 2-D a;
+ * one batch shape for both. Returns x (…, n, k), residuals (…, k), rank (…) and s (…, min(m, n)).
+ */
+export function lstsqBatched(fn: string, A: NDArray, B0: NDArray, rcond: number | null): [NDArray, NDArray, NDArray, NDArray] {
+  if (B0.dtype !== A.dtype) throw new DTypeError(`${fn}: a and b must share a float dtype, got ${A.aval.str()} and ${B0.aval.str()}`);
+  const m = A.shape[A.ndim - 2]!, n = A.shape[A.ndim - 1]!, k = Math.min(m, n), batch = A.shape.slice(0, -2), nb = batch.length;
+  const vector = B0.ndim === 1 && A.ndim === 2;
+  const B = vector ? lax.reshape(B0, [m, 1]) : B0;
+  if (B.ndim !== A.ndim || B.shape[B.ndim - 2] !== m || batch.some((d, i) => B.shape[i] !== d)) {
+    throw new ShapeError(`${fn}: a of shape ${showShape(A.shape)} needs b of shape (…, ${m}, k) with a's batch dimensions, got ${showShape(B0.shape)}`);
+  }
   const [s, u, vt] = svdPrim(A, false, true) as [NDArray, NDArray, NDArray];
-  const k = Math.min(m, n);
-  const cut = (rcond ?? EPS[A.dtype]! * Math.max(m, n));
-  const sMax = k ? lax.broadcastInDim(lax.reduceMax(s, [0]), [k], []) : s;
+  const cut = rcond ?? EPS[A.dtype]! * Math.max(m, n);
+  const sMax = k ? lax.broadcastInDim(lax.reduceMax(s, [nb]), s.shape, range(nb)) : s;
   const keep = lax.ge(s, lax.mul(sMax, full(s, cut)));
   const sInv = lax.select(keep, lax.div(full(s, 1), lax.select(keep, s, full(s, 1))), lax.zerosLike(s));
   const uTb = mm(mT(u), B);
-  const x = mm(mT(vt), lax.mul(lax.broadcastInDim(sInv, uTb.shape, [0]), uTb));
+  const x = mm(mT(vt), lax.mul(lax.broadcastInDim(sInv, uTb.shape, range(nb + 1)), uTb));
   const r = lax.sub(B, mm(A, x));
-  const resid = lax.reduceSum(lax.mul(r, r), [0]);
-  const rank = lax.reduceSum(lax.convertElementType(keep, 'int32'), [0]);
-  return [B0.ndim === 1 ? lax.reshape(x, [n]) : x, resid, rank, s];
+  const resid = lax.reduceSum(lax.mul(r, r), [nb]);
+  const rank = lax.reduceSum(lax.convertElementType(keep, 'int32'), [nb]);
+  return [vector ? lax.reshape(x, [n]) : x, resid, rank, s];
 }
 
 /**
@@ -165,6 +207,18 @@ export function lstsq(a: ArrayLike, b: ArrayLike, rcond: number | null = null): 
  */
 export function pinv(a: ArrayLike, opts: { rtol?: number; rcond?: number } = {}): NDArray {
   const A = matrixArg('np.linalg.pinv', a, false);
+  // JAX's rule (Golub & Pereyra), right wherever the rank is locally constant, repeated singular
+  // values included: Ṗ = −P·Ȧ·P + P·Pᵀ·Ȧᵀ·(I − A·P) + (I − P·A)·Ȧᵀ·Pᵀ·P.
+  return customJvpCall('pinv', (x) => pinvBySvd(x, opts), (x, t) => {
+    const P = pinvBySvd(x, opts), m = x.shape[x.ndim - 2]!, n = x.shape[x.ndim - 1]!, batch = x.shape.slice(0, -2);
+    const tT = mT(t), PT = mT(P);
+    const first = lax.neg(mm(mm(P, t), P));
+    const second = mm(mm(mm(P, PT), tT), lax.sub(eye(m, x, batch), mm(x, P)));
+    const third = mm(mm(lax.sub(eye(n, x, batch), mm(P, x)), tT), mm(PT, P));
+    return [P, lax.add(lax.add(first, second), third)];
+  }, A);
+}
+function pinvBySvd(A: NDArray, opts: { rtol?: number; rcond?: number }): NDArray {
   const m = A.shape[A.ndim - 2]!, n = A.shape[A.ndim - 1]!, k = Math.min(m, n);
   const [s, u, vt] = svdPrim(A, false, true) as [NDArray, NDArray, NDArray];
   const rtol = opts.rtol ?? opts.rcond ?? 10 * Math.max(m, n) * EPS[A.dtype]!;

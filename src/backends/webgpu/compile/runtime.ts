@@ -114,7 +114,7 @@ function prepare(program: Program): DeviceState {
       return;
     }
     if (r.value instanceof Literal) consts.set(id, scalarBuffer(r.value));
-    else if (r.value instanceof ConcreteArray) consts.set(id, upload(r.value.dataSync(), aval));
+    else if (r.value instanceof ConcreteArray) consts.set(id, upload(r.value.storageSync(), aval));
     else throw new CotangentError('webgpu jit: a constant of the program is not a concrete array');
   });
   const bodies = program.commands.map((c) => (c.kind === 'scan' ? new Runner(c.body) : null));
