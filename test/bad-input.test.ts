@@ -54,7 +54,7 @@ const NP: BadInput[] = [
   ['round: fractional decimals', () => np.round(f32(3), 1.5), TypeError, /^round:/, /1\.5/],
   // creation
   ['array: ragged nesting', () => np.array([[1, 2], [3]]), ShapeError, /^array:/, /ragged.*length 1/],
-  ['array: unknown dtype', () => np.array([1], { dtype: junk('float16') }), DTypeError, /^array:/, /"float16"/],
+  ['array: unknown dtype', () => np.array([1], { dtype: junk('bfloat16') }), DTypeError, /^array:/, /"bfloat16"/],
   ['array: a string', () => np.array(junk('abc')), TypeError, /^array:/, /string "abc"/],
   ['array: a string element', () => np.array(junk([1, 'a'])), TypeError, /^array:/, /element \[1\] is string "a"/],
   ['array: unknown device', () => np.array([1], { device: 'tpu' }), CotangentError, /^array:/, /'tpu'/],
@@ -73,7 +73,7 @@ const NP: BadInput[] = [
   ['eye: a fractional k', () => np.eye(3, 3, { k: 1.5 }), TypeError, /^eye:/, /1\.5/],
   ['fromTypedArray: shape and length differ', () => np.fromTypedArray(new Float32Array(6), [4]), ShapeError, /^fromTypedArray:/, /\[4\].*6/],
   ['fromTypedArray: a JS array', () => np.fromTypedArray(junk([1, 2]), [2]), TypeError, /^fromTypedArray:/, /JS array of length 2/],
-  ['astype: unknown dtype', () => np.astype(f32(2), 'float16'), DTypeError, /^astype:/, /"float16"/],
+  ['astype: unknown dtype', () => np.astype(f32(2), 'bfloat16'), DTypeError, /^astype:/, /"bfloat16"/],
   // shapes
   ['reshape: sizes differ', () => np.reshape(f32(2, 3), [4]), ShapeError, /^reshape:/, /\[2, 3\].*\[4\]/],
   ['reshape: two inferred axes', () => np.reshape(f32(2, 3), [-1, -1]), ShapeError, /^reshape:/, /\[-1, -1\]/],
@@ -161,7 +161,7 @@ const LAX: BadInput[] = [
   ['lax.sort: a scalar', () => lax.sort(f32(), {}), ShapeError, /^sort:/, /f32\[\]/],
   ['lax.sortKeyVal: shapes', () => lax.sortKeyVal(f32(3), f32(2)), ShapeError, /^sort:/, /f32\[3\], f32\[2\]/],
   ['lax.select: float predicate', () => lax.select(f32(2), f32(2), f32(2)), ShapeError, /^select:/, /f32\[2\]/],
-  ['lax.convertElementType: unknown dtype', () => lax.convertElementType(f32(2), junk('float16')), DTypeError, /^lax\.convertElementType:/, /"float16"/],
+  ['lax.convertElementType: unknown dtype', () => lax.convertElementType(f32(2), junk('bfloat16')), DTypeError, /^lax\.convertElementType:/, /"bfloat16"/],
   ['lax.iota: bool', () => lax.iota('bool', [3]), ShapeError, /^iota:/, /bool/],
   ['lax.gather: float indices', () => lax.gather(f32(3), f32(2), 0), ShapeError, /^gather:/, /f32\[2\]/],
   ['lax.scatterAdd: updates shape', () => lax.scatterAdd(f32(3), np.array([0], { dtype: 'int32' }), f32(2), 0), ShapeError, /^scatter_add:/, /f32\[2\]/],
@@ -308,7 +308,7 @@ const TORCH: BadInput[] = [
   ['zeros: a string size', () => torch.zeros(junk('a')), TypeError, /^zeros:/, /\[a\]/],
   ['arange: zero step', () => torch.arange(0, 5, 0), RangeError, /^arange:/, /step/],
   ['full: a string value', () => torch.full([2], junk('a')), TypeError, /^full:/, /string "a"/],
-  ['to: unknown dtype', () => torch.ones(3).to(junk('float16')), DTypeError, /astype|to/, /"float16"/],
+  ['type: unknown dtype', () => torch.ones(3).type(junk('bfloat16')), DTypeError, /astype|to/, /"bfloat16"/],
   ['mseLoss: unknown reduction', () => nn.functional.mseLoss(torch.ones(2), torch.ones(2), { reduction: junk('avg') }), TypeError, /reduction/, /avg/],
   ['CrossEntropyLoss: target shape', () => new nn.CrossEntropyLoss().forward(torch.ones(2, 3), torch.tensor([0, 1, 2], { dtype: 'int32' })), RuntimeError, /nllLoss/, /\[3\]/],
   ['CrossEntropyLoss: probability target shape', () => new nn.CrossEntropyLoss().forward(torch.ones(2, 3), torch.ones(2)), RuntimeError, /crossEntropy/, /\[2, 3\].*\[2\]/],
@@ -322,8 +322,29 @@ const TORCH: BadInput[] = [
   ['compile: not a function', () => torch.compile(junk(5)), TypeError, /^torch\.compile:/, /number 5/],
 ];
 
+const LINALG: BadInput[] = [
+  ['np.linalg.cholesky: not square', () => np.linalg.cholesky(f32(2, 3)), ShapeError, /^np\.linalg\.cholesky:/, /\[2, 3\]/],
+  ['np.linalg.inv: a vector', () => np.linalg.inv(f32(3)), ShapeError, /^np\.linalg\.inv:/, /\[3\]/],
+  ['np.linalg.det: an int matrix', () => np.linalg.det(i32(2, 2)), DTypeError, /^np\.linalg\.det:/, /i32\[2,2\]/],
+  ['np.linalg.solve: b of the wrong length', () => np.linalg.solve(f32(3, 3), f32(4)), ShapeError, /^np\.linalg\.solve:/, /\[3, 3\]/, /\[4\]/],
+  ['np.linalg.solve: an int b', () => np.linalg.solve(f32(2, 2), i32(2)), DTypeError, /^np\.linalg\.solve:/, /i32\[2\]/],
+  ['np.linalg.qr: an unknown mode', () => np.linalg.qr(f32(3, 2), bad('raw')), CotangentError, /^np\.linalg\.qr:/, /"raw"/],
+  ['np.linalg.eigh: an unknown UPLO', () => np.linalg.eigh(f32(2, 2), bad('X')), CotangentError, /^np\.linalg\.eigh:/, /"X"/],
+  ['np.linalg.svd: a scalar', () => np.linalg.svd(np.array(1)), ShapeError, /^np\.linalg\.svd:/, /\[\]/],
+  ['np.linalg.lstsq: a 3-D a', () => np.linalg.lstsq(f32(2, 2, 2), f32(2)), ShapeError, /^np\.linalg\.lstsq:/, /\[2, 2, 2\]/],
+  ['np.linalg.matrixPower: a fractional power', () => np.linalg.matrixPower(f32(2, 2), 0.5), CotangentError, /^np\.linalg\.matrixPower:/, /0\.5/],
+  ['np.linalg.norm: a string order on a vector', () => np.linalg.norm(f32(3), 'nuc'), CotangentError, /^np\.linalg\.norm:/, /'nuc'/],
+  ['np.linalg.norm: an order on a 3-D array', () => np.linalg.norm(f32(2, 2, 2), 2), ShapeError, /^np\.linalg\.norm:/, /\[2, 2, 2\]/],
+  ['np.linalg.norm: axis out of range', () => np.linalg.norm(f32(2, 2), null, 5), ShapeError, /^np\.linalg\.norm:/, /axis 5/],
+  ['lax.linalg.triangularSolve: b does not fit a', () => lax.linalg.triangularSolve(f32(3, 3), f32(2, 1), { leftSide: true }), ShapeError, /^lax\.linalg\.triangularSolve:/, /\[3, 3\]/, /\[2, 1\]/],
+  ['lax.linalg.lu: an int matrix', () => lax.linalg.lu(i32(2, 2)), DTypeError, /^lax\.linalg\.lu:/, /i32\[2,2\]/],
+  ['torch.linalg.inv: not square', () => torch.linalg.inv(torch.ones(2, 3)), ShapeError, /^torch\.linalg\.inv:/, /\[2, 3\]/],
+  ['torch.linalg.solve: B does not fit A', () => torch.linalg.solve(torch.ones(3, 3), torch.ones(4)), ShapeError, /^torch\.linalg\.solve:/, /\[4\]/],
+  ['torch.linalg.matrixPower: a fractional power', () => torch.linalg.matrixPower(torch.ones(2, 2), 1.5), CotangentError, /^torch\.linalg\.matrixPower:/, /1\.5/],
+];
+
 const TABLE: readonly (readonly [string, readonly BadInput[]])[] = [
-  ['np', NP], ['lax', LAX], ['random', RANDOM], ['transforms', TRANSFORMS], ['jit', JIT], ['torch', TORCH],
+  ['np', NP], ['lax', LAX], ['random', RANDOM], ['transforms', TRANSFORMS], ['jit', JIT], ['torch', TORCH], ['linalg', LINALG],
 ];
 
 let unhandled = 0;

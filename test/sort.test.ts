@@ -40,7 +40,7 @@ function referenceArgsort(keys: readonly (readonly number[])[], shape: readonly 
 /** Values with many ties, both zeros, both infinities and NaN (bools and unsigned as their dtype allows). */
 function tieHeavy(rng: Rng, shape: readonly number[], dtype: DType): NDArray {
   const n = shape.reduce((a, b) => a * b, 1);
-  const pool: Record<DType, number[]> = {
+  const pool: Partial<Record<DType, number[]>> = {
     float32: [Number.NaN, -Infinity, Infinity, -0, 0, 1, -1, 2.5, 0.1, -3e38],
     float64: [Number.NaN, -Infinity, Infinity, -0, 0, 1, -1, 1e-300, 0.1, -1e300],
     int32: [0, 1, -1, 7, 2147483647, -2147483648, 5],

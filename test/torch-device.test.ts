@@ -47,7 +47,7 @@ test("Tensor.to parses PyTorch's arguments: a device, a dtype, both, another ten
   assert.throws(() => x.to('tpu'), /Tensor\.to: unknown device 'tpu'; expected 'cpu', 'cuda'/);
   assert.throws(() => x.to('cuda:1'), /Tensor\.to: device 'cuda:1' does not exist/);
   assert.throws(() => x.to('float32', 'float64'), /Tensor\.to: two dtypes given/);
-  assert.throws(() => x.to('cpu', 'float16' as never), /Tensor\.to: unknown dtype "float16"; expected one of bool/);
+  assert.throws(() => x.to('cpu', 'bfloat16' as never), /Tensor\.to: unknown dtype "bfloat16"; expected one of bool/);
   assert.throws(() => x.to('int64'), /Tensor\.to: unknown dtype "int64"/);
   assert.throws(() => x.to(3 as never), /Tensor\.to: expected a device/);
   assert.throws(() => new torch.nn.Linear(2, 2).to('xla'), /Module\.to: unknown device 'xla'/);

@@ -40,6 +40,9 @@ test('each torch.linalg function gives np.linalg\'s values under PyTorch\'s name
   close(torch.linalg.svdvals(M), sv, 'svdvals');
   const { solution, rank } = torch.linalg.lstsq(M, torch.randn(4));
   assert.equal(solution.shape, [2]); assert.equal(vals(rank), [2]);
+  const Ab = torch.randn(3, 5, 2), Bb = torch.randn(3, 5, 4), batched = torch.linalg.lstsq(Ab, Bb);
+  assert.equal(batched.solution.shape, [3, 2, 4]); assert.equal(batched.residuals.shape, [3, 4]); assert.equal(vals(batched.rank), [2, 2, 2]);
+  for (let i = 0; i < 3; i++) close(batched.solution.array.get(i), np.linalg.lstsq(Ab.array.get(i), Bb.array.get(i))[0], `batched lstsq lane ${i}`);
   close(torch.linalg.pinv(M), np.linalg.pinv(M.array), 'pinv');
   close(torch.linalg.matrixPower(A, 3), A.matmul(A).matmul(A), 'matrixPower');
   assert.equal(vals(torch.linalg.matrixRank(torch.ones(3, 3))), [1]);

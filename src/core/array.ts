@@ -3,7 +3,7 @@
 // against `Array` runs unchanged under grad, jvp and jit.
 import { ShapedArray } from './aval.js';
 import { getBackend, Backend, DeviceBuffer } from './backend.js';
-import { DType, TypedArray } from './dtype.js';
+import { DType, storageOf, TypedArray, valuesOf } from './dtype.js';
 import { ConcretizationError, CotangentError } from './errors.js';
 import type { Interpreter } from './interpreter.js';
 import type * as NumpyModule from './np.js';
@@ -42,6 +42,8 @@ export abstract class NDArray {
   abstract data(): Promise<TypedArray>;
   /** The values, synchronously: only where the buffer is readable synchronously (the CPU). */
   abstract dataSync(): TypedArray;
+  /** The storage of the values, as a backend holds them (float16: a Uint16Array of bits). */
+  storageSync(): TypedArray { return storageOf(this.dtype, this.dataSync()); }
   async item(): Promise<number> { return scalarOf(this, await this.data(), 'item'); }
   itemSync(): number { return scalarOf(this, this.dataSync(), 'itemSync'); }
   async tolist(): Promise<NestedArray> { return nest(await this.data(), this.shape, this.dtype); }
@@ -200,34 +202,38 @@ export class ConcreteArray extends NDArray {
   override hostValues(): TypedArray | null {
     if (this.#disposed) return null;
     if (this.#host || this.backend.name !== 'cpu') return this.#host;
-    return this.backend.readSync(this.buffer, this.aval);
+    return valuesOf(this.dtype, this.backend.readSync(this.buffer, this.aval));
   }
   /** Keeps a copy of values known to be this array's (small arrays only: a print needs them, a big copy costs memory). */
-  rememberHostValues(data: TypedArray): void {
-    if (this.backend.name !== 'cpu' && this.size <= HOST_COPY_LIMIT) this.#host = data.slice();
+  rememberHostValues(values: TypedArray): void {
+    if (this.backend.name !== 'cpu' && this.size <= HOST_COPY_LIMIT) this.#host = values.slice();
   }
   /** This array on another backend (`x.to('webgpu')`). Synchronous where this backend reads synchronously (the CPU). */
   to(backendName: string): ConcreteArray {
     this.checkLive('to');
     const target = getBackend(backendName, 'to');
     if (target === this.backend) return this;
-    return new ConcreteArray(this.aval, target.fromTypedArray(this.dataSync().slice(), this.aval), target);
+    return new ConcreteArray(this.aval, target.fromTypedArray(this.storageSync().slice(), this.aval), target);
   }
   /** This array on another backend, from any backend (reads back asynchronously where it must). */
   async toAsync(backendName: string): Promise<ConcreteArray> {
     this.checkLive('toAsync');
     const target = getBackend(backendName, 'toAsync');
     if (target === this.backend) return this;
-    return new ConcreteArray(this.aval, target.fromTypedArray((await this.data()).slice(), this.aval), target);
+    return new ConcreteArray(this.aval, target.fromTypedArray((await this.storage()).slice(), this.aval), target);
   }
+  /** The values (float16: decoded into a Float32Array; every other dtype: the storage itself). */
   async data(): Promise<TypedArray> {
     this.checkLive('data');
-    const values = await this.backend.read(this.buffer, this.aval);
+    const values = valuesOf(this.dtype, await this.backend.read(this.buffer, this.aval));
     if (debugging && readCheck) await readCheck(this, values);
     this.rememberHostValues(values);
     return values;
   }
-  dataSync(): TypedArray { this.checkLive('dataSync'); return this.backend.readSync(this.buffer, this.aval); }
+  dataSync(): TypedArray { this.checkLive('dataSync'); return valuesOf(this.dtype, this.backend.readSync(this.buffer, this.aval)); }
+  /** The backend's storage of the values: what `fromTypedArray` of a backend takes (float16: a Uint16Array of bits). */
+  async storage(): Promise<TypedArray> { this.checkLive('storage'); return this.backend.read(this.buffer, this.aval); }
+  override storageSync(): TypedArray { this.checkLive('storageSync'); return this.backend.readSync(this.buffer, this.aval); }
   override async blockUntilReady(): Promise<this> {
     this.checkLive('blockUntilReady');
     await this.backend.whenReady?.(this.buffer);
@@ -256,7 +262,7 @@ export function setReadCheck(f: typeof readCheck): void { readCheck = f; }
 const scalarValues = new WeakMap<NDArray, number>();
 export function scalarFromTyped(data: TypedArray, aval: ShapedArray, backendName?: string): ConcreteArray {
   const x = concreteFromTyped(data, aval, backendName);
-  scalarValues.set(x, Number(data[0]));
+  scalarValues.set(x, Number(valuesOf(aval.dtype, data)[0]));
   return x;
 }
 export const knownScalarValue = (x: NDArray): number | undefined => scalarValues.get(x);
@@ -283,7 +289,7 @@ export function onOneBackend(op: string, xs: readonly ConcreteArray[]): Concrete
 export function concreteFromTyped(data: TypedArray, aval: ShapedArray, backendName?: string): ConcreteArray {
   const backend = getBackend(backendName);
   const x = new ConcreteArray(aval, backend.fromTypedArray(data, aval), backend);
-  x.rememberHostValues(data);
+  if (backend.name !== 'cpu' && aval.size <= HOST_COPY_LIMIT) x.rememberHostValues(valuesOf(aval.dtype, data));
   return x;
 }
 

@@ -8,7 +8,7 @@
 import { ShapedArray } from './aval.js';
 import { ConcreteArray, NDArray, NestedArray, concreteFromTyped } from './array.js';
 import { getBackend } from './backend.js';
-import { allocTyped, castScalar, checkFitsDtype, DType, dtypeOfTypedArray, isInteger, TypedArray, weakDtypeOf } from './dtype.js';
+import { allocTyped, castScalar, checkFitsDtype, DType, dtypeOfTypedArray, isInteger, isStorageOf, storeScalar, TypedArray, weakDtypeOf } from './dtype.js';
 import { DTypeError, ShapeError } from './errors.js';
 import * as lax from './lax.js';
 import { broadcastToShape, checkDtype, describe, shapeOf, toArray } from './numpy-util.js';
@@ -33,7 +33,7 @@ function deviceOpt(op: string, opts: CreationOptions | undefined): string | unde
 /** `value` filled into `shape`: a scalar on the device, broadcast (a `broadcast_in_dim`, cheap under jit). */
 function filled(shape: Shape, value: number | boolean, dtype: DType, device?: string): NDArray {
   const data = allocTyped(dtype, 1);
-  data[0] = castScalar(Number(value), dtype);
+  storeScalar(data, 0, Number(value), dtype);
   return lax.broadcastInDim(concreteFromTyped(data, new ShapedArray([], dtype), device), shape, []);
 }
 
@@ -89,27 +89,28 @@ function viewLength(op: string, v: ArrayBufferView): number {
 }
 
 /**
- * A typed array → array. With no dtype: Float32/Float64/Int32/Uint32Array keep theirs and are
- * adopted without copying (don't mutate them afterwards); a Uint8Array is bool and must hold only
- * 0 and 1; Int8/Int16/Uint16/Uint8ClampedArray widen losslessly to int32. With a dtype, the
- * values are cast (copying unless the dtype already matches).
+ * A typed array → array. With no dtype: Float32/Float64/Int8/Int16/Int32/Uint16/Uint32Array keep
+ * theirs and are adopted without copying (don't mutate them afterwards); a Uint8Array is bool and
+ * must hold only 0 and 1 (ask for {dtype: 'uint8'} for bytes); a Uint8ClampedArray is uint8. With
+ * a dtype, the values are cast (copying unless the dtype already matches); {dtype: 'float16'}
+ * rounds the values to float16 (a Uint16Array is read as values, not as float16 bits).
  */
 function fromView(op: string, view: ArrayBufferView, shape: Shape, dtype: DType | undefined, device: string | undefined): NDArray {
   const values = view as unknown as ArrayLike<number> & { length: number };
   const natural = dtypeOfTypedArray(view as TypedArray);
-  const target = dtype ?? natural ?? 'int32';
+  const target = dtype ?? natural ?? (view instanceof Uint8ClampedArray ? 'uint8' : 'int32');
   if (natural === 'bool' && dtype === undefined) {
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
-      if (v > 1) throw new DTypeError(`${op}: a Uint8Array is read as bool (0 or 1), but element ${i} is ${v}; pass {dtype: 'int32'} to read it as integers`);
+      if (v > 1) throw new DTypeError(`${op}: a Uint8Array is read as bool (0 or 1), but element ${i} is ${v}; pass {dtype: 'uint8'} to read it as bytes`);
     }
   }
-  const adoptable = natural === target && (target !== 'bool' || dtype === undefined || Array.prototype.every.call(values, (v: number) => v <= 1));
+  const adoptable = target !== 'float16' && isStorageOf(view, target) && (target !== 'bool' || dtype === undefined || Array.prototype.every.call(values, (v: number) => v <= 1));
   let data: TypedArray;
   if (adoptable) data = view as TypedArray;
   else {
     data = allocTyped(target, values.length);
-    for (let i = 0; i < values.length; i++) data[i] = castScalar(values[i]!, target);
+    for (let i = 0; i < values.length; i++) storeScalar(data, i, values[i]!, target);
   }
   return concreteFromTyped(data, new ShapedArray(shape, target), device);
 }
@@ -150,7 +151,7 @@ function fromNested(data: NestedArray, dtype: DType | undefined, device: string 
   const out = allocTyped(target, leaves.length);
   for (let i = 0; i < leaves.length; i++) {
     if (typeof leaves[i] === 'number') checkFitsDtype('array', leaves[i] as number, target, shape.length ? ` (element ${elementPath(i, shape)})` : '');
-    out[i] = castScalar(Number(leaves[i]), target);
+    storeScalar(out, i, Number(leaves[i]), target);
   }
   return concreteFromTyped(out, new ShapedArray(shape, target), device);
 }
@@ -214,7 +215,7 @@ function finiteNumber(op: string, name: string, v: unknown): number {
 /** Host-computed values `f(i)`, i < n, rounded into `dtype`. */
 function fromFunction(n: number, dtype: DType, f: (i: number) => number, device?: string): NDArray {
   const data = allocTyped(dtype, n);
-  for (let i = 0; i < n; i++) data[i] = castScalar(f(i), dtype);
+  for (let i = 0; i < n; i++) storeScalar(data, i, f(i), dtype);
   return concreteFromTyped(data, new ShapedArray([n], dtype), device);
 }
 
@@ -260,7 +261,7 @@ export function eye(n: number, m?: number, opts?: CreationOptions & { k?: number
   if (!Number.isInteger(k)) throw new TypeError(`eye: k must be an integer, got ${k}`);
   const dtype = dtypeOpt('eye', opts) ?? 'float32';
   const data = allocTyped(dtype, rows * cols);
-  for (let i = Math.max(0, -k); i < rows && i + k < cols; i++) data[i * cols + i + k] = 1;
+  for (let i = Math.max(0, -k); i < rows && i + k < cols; i++) storeScalar(data, i * cols + i + k, 1, dtype);
   return concreteFromTyped(data, new ShapedArray([rows, cols], dtype), deviceOpt('eye', opts));
 }
 export const identity = (n: number, opts?: CreationOptions): NDArray => eye(n, n, opts);

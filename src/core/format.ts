@@ -14,6 +14,7 @@
 // array.ts imports this file, so it may only `import type` from array.ts (no runtime cycle).
 import type { NDArray, Tracer } from './array.js';
 import { DType, isFloat } from './dtype.js';
+import { f16round } from './float16.js';
 
 const LINE_WIDTH = 75;
 const THRESHOLD = 1000;
@@ -98,17 +99,17 @@ function formatterFor(values: readonly number[], dtype: DType): (v: number) => s
     const width = maxOf(values.map((v) => String(v).length), 0);
     return (v) => String(v).padStart(width);
   }
-  return floatFormatter(values, dtype === 'float32');
+  return floatFormatter(values, dtype === 'float32' ? Math.fround : dtype === 'float16' ? f16round : null);
 }
 
-/** Shortest decimal digits that read back as v (at float32 precision when `single`): [sign, digits, exponent] of ±d.ddd × 10^exponent. */
-function shortest(v: number, single: boolean): { negative: boolean; digits: string; exponent: number } {
+/** Shortest decimal digits that read back as v (at the precision `round` rounds to, e.g. float32's; null: double): [sign, digits, exponent] of ±d.ddd × 10^exponent. */
+function shortest(v: number, round: ((x: number) => number) | null): { negative: boolean; digits: string; exponent: number } {
   const a = Math.abs(v);
   let s = a.toExponential();
-  if (single) {
+  if (round) {
     for (let p = 0; p <= 8; p++) {
       const t = a.toExponential(p);
-      if (Math.fround(Number(t)) === a) { s = t; break; }
+      if (round(Number(t)) === a) { s = t; break; }
     }
   }
   const [mant, exp] = s.split('e') as [string, string];
@@ -119,8 +120,8 @@ function shortest(v: number, single: boolean): { negative: boolean; digits: stri
 const trimZeros = (s: string, keep = 0): string => s.slice(0, keep) + s.slice(keep).replace(/0+$/, '');
 
 /** Integer part and fraction part of |v| in positional notation, fraction capped at 8 digits (rounded). */
-function positional(v: number, single: boolean): [string, string] {
-  const { negative, digits, exponent } = shortest(v, single);
+function positional(v: number, round: ((x: number) => number) | null): [string, string] {
+  const { negative, digits, exponent } = shortest(v, round);
   const sign = negative ? '-' : '';
   let int: string, frac: string;
   if (exponent >= 0) {
@@ -138,8 +139,8 @@ function positional(v: number, single: boolean): [string, string] {
 }
 
 /** Mantissa integer digit, mantissa fraction (≤ 8 digits) and exponent of |v| in scientific notation. */
-function scientific(v: number, single: boolean): [string, string, number] {
-  let { negative, digits, exponent } = shortest(v, single);
+function scientific(v: number, round: ((x: number) => number) | null): [string, string, number] {
+  let { negative, digits, exponent } = shortest(v, round);
   if (digits.length - 1 > MAX_FRACTION_DIGITS) {
     const [m, e] = Math.abs(v).toExponential(MAX_FRACTION_DIGITS).split('e') as [string, string];
     digits = m.replace('.', ''); exponent = Number(e);
@@ -147,7 +148,7 @@ function scientific(v: number, single: boolean): [string, string, number] {
   return [(negative ? '-' : '') + digits[0]!, trimZeros(digits.slice(1)), exponent];
 }
 
-function floatFormatter(values: readonly number[], single: boolean): (v: number) => string {
+function floatFormatter(values: readonly number[], round: ((x: number) => number) | null): (v: number) => string {
   const finite = values.filter(Number.isFinite);
   const magnitudes = finite.map(Math.abs).filter((a) => a !== 0);
   const maxAbs = maxOf(magnitudes, 0), minAbs = minOf(magnitudes, Infinity);
@@ -156,21 +157,21 @@ function floatFormatter(values: readonly number[], single: boolean): (v: number)
   let finiteString: (v: number) => string;
   let width: number;
   if (useScientific) {
-    const parts = finite.map((v) => scientific(v, single));
+    const parts = finite.map((v) => scientific(v, round));
     const intWidth = maxOf(parts.map((p) => p[0].length), 0);
     const fracDigits = maxOf(parts.map((p) => p[1].length), 0);
     const expDigits = maxOf(parts.map((p) => String(Math.abs(p[2])).length), 2);
     finiteString = (v) => {
-      const [i, f, e] = scientific(v, single);
+      const [i, f, e] = scientific(v, round);
       return `${i.padStart(intWidth)}.${f.padEnd(fracDigits, '0')}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(expDigits, '0')}`;
     };
     width = intWidth + 1 + fracDigits + 2 + expDigits;
   } else {
-    const parts = finite.map((v) => positional(v, single));
+    const parts = finite.map((v) => positional(v, round));
     const intWidth = maxOf(parts.map((p) => p[0].length), 0);
     const fracWidth = maxOf(parts.map((p) => p[1].length), 0);
     finiteString = (v) => {
-      const [i, f] = positional(v, single);
+      const [i, f] = positional(v, round);
       return `${i.padStart(intWidth)}.${f.padEnd(fracWidth)}`;
     };
     width = finite.length ? intWidth + 1 + fracWidth : 0;

@@ -3,7 +3,7 @@
 // (the numpy layer broadcasts and promotes).
 import { ShapedArray } from './aval.js';
 import { NDArray, scalarFromTyped } from './array.js';
-import { allocTyped, castScalar, DType, DTYPES, isDType, isInteger } from './dtype.js';
+import { allocTyped, castScalar, DType, DTYPES, isDType, isInteger, storeScalar } from './dtype.js';
 import { DTypeError, ShapeError } from './errors.js';
 import { bind, bind1 } from './interpreter.js';
 import { BinaryPrimitive, ComparePrimitive, DotDimensionNumbers, UnaryPrimitive } from './primitives.js';
@@ -114,7 +114,7 @@ export function takeAlongAxis(x: NDArray, indices: NDArray, axis: number): NDArr
 /** A concrete scalar; under a transform it enters as a constant (a literal in printed jaxprs). */
 export function scalar(value: number | boolean, dtype: DType, weakType = false): NDArray {
   const data = allocTyped(dtype, 1);
-  data[0] = castScalar(Number(value), dtype);
+  storeScalar(data, 0, Number(value), dtype);
   return scalarFromTyped(data, new ShapedArray([], dtype, weakType));
 }
 export function full(shape: Shape, value: number | boolean, dtype: DType, weakType = false): NDArray {

@@ -7,10 +7,12 @@ import { isFloat } from './dtype.js';
 import { CotangentError, DTypeError, ShapeError } from './errors.js';
 import * as lax from './lax.js';
 import {
-  checkMatrix, diagonal, eighPrim, eye, luPrim, matmul as mm, mT, permutationMatrix, qrPrim, svdPrim, symmetrize, triangularSolvePrim,
+  checkMatrix, diagonal as matrixDiagonal, eighPrim, eye, luPrim, matmul as mm, mT, permutationMatrix, qrPrim, svdPrim, symmetrize, triangularSolvePrim,
   choleskyPrim,
 } from './linalg.js';
-import { matmul } from './numpy-linalg.js';
+import { matmul, outer as npOuter, tensordot } from './numpy-linalg.js';
+import { cross as npCross, diagonal as npDiagonal, trace as npTrace, vecdot as npVecdot } from './numpy-matrix.js';
+import { bind } from './interpreter.js';
 import { broadcastShapesOf, range, toArray } from './numpy-util.js';
 import { showShape } from './shape.js';
 
@@ -117,17 +119,47 @@ function pivotParity(pivots: NDArray, like: NDArray): NDArray {
   const odd = lax.convertElementType(lax.rem(swaps, lax.fullLike(swaps, 2)), like.dtype);
   return lax.sub(lax.fullLike(odd, 1), lax.mul(odd, lax.fullLike(odd, 2)));
 }
-/** The determinant of each matrix: ±Π diag(U) of its LU factors. */
+/** ±Π diag(U) of the LU factors. */
+function detByLu(A: NDArray): NDArray {
+  const [lu, pivots] = luPrim(A);
+  return lax.mul(pivotParity(pivots, A), lax.reduceProd(matrixDiagonal(lu), [A.ndim - 2]));
+}
+/**
+ * adj(A) = det(A)·A⁻¹ without dividing by det(A), so it is right for singular A too: from
+ * A = U·S·Vᵀ, adj(A) = det(U)·det(V)·V·diag(Π_{j≠i} s_j)·Uᵀ.
+ */
+function adjugate(A: NDArray): NDArray {
+  const [s, u, vt] = svdPrim(A, false, true) as [NDArray, NDArray, NDArray];
+  const k = s.shape[s.ndim - 1]!, batch = s.shape.slice(0, -1), nb = batch.length;
+  const rows = lax.broadcastInDim(s, [...batch, k, k], [...range(nb), nb + 1]);
+  const others = lax.reduceProd(lax.select(lax.eq(eye(k, s, batch), lax.fullLike(rows, 1)), lax.fullLike(rows, 1), rows), [nb + 1]);
+  const orient = lax.mul(detByLu(u), detByLu(vt));
+  const scaled = lax.mul(mT(vt), lax.broadcastInDim(lax.mul(others, lax.broadcastInDim(orient, others.shape, range(nb))), [...batch, k, k], [...range(nb), nb + 1]));
+  return mm(scaled, mT(u));
+}
+/**
+ * The determinant of each matrix: ±Π diag(U) of its LU factors. Its derivative is JAX's,
+ * d det = tr(adj(A)·Ȧ) with the adjugate from the SVD, so singular matrices get the right
+ * (finite) gradient instead of LU's 0/0.
+ */
 export function det(a: ArrayLike): NDArray {
   const A = matrixArg('np.linalg.det', a, true);
-  const [lu, pivots] = luPrim(A);
-  return lax.mul(pivotParity(pivots, A), lax.reduceProd(diagonal(lu), [A.ndim - 2]));
+  return customJvpCall('det', (x) => detByLu(x), (x, t) => {
+    const nd = x.ndim;
+    return [detByLu(x), lax.reduceSum(lax.mul(mT(adjugate(x)), t), [nd - 2, nd - 1])];
+  }, A);
+}
+/** f(x) with the JVP rule `jvp` (x, ẋ) ↦ (f(x), ḟ), as one custom_jvp_call (the primitive customJvp binds). */
+function customJvpCall(name: string, f: (x: NDArray) => NDArray, jvp: (x: NDArray, t: NDArray) => [NDArray, NDArray], x: NDArray): NDArray {
+  const fun = (...xs: NDArray[]) => [f(xs[0]!)];
+  Object.defineProperty(fun, 'name', { value: name });
+  return bind('custom_jvp_call', [x], { name, fun, jvp: ([p], [t]) => { const [y, ty] = jvp(p!, t!); return [[y], [ty]]; } })[0]!;
 }
 /** [sign, logabsdet] with det = sign·exp(logabsdet), robust to over- and underflow (sign 0 and −inf for a singular matrix). */
 export function slogdet(a: ArrayLike): [NDArray, NDArray] {
   const A = matrixArg('np.linalg.slogdet', a, true);
   const [lu, pivots] = luPrim(A);
-  const d = diagonal(lu), last = A.ndim - 2;
+  const d = matrixDiagonal(lu), last = A.ndim - 2;
   const sign = lax.mul(pivotParity(pivots, A), lax.reduceProd(lax.sign(d), [last]));
   return [sign, lax.reduceSum(lax.log(lax.abs(d)), [last])];
 }
@@ -141,22 +173,33 @@ export function lstsq(a: ArrayLike, b: ArrayLike, rcond: number | null = null): 
   const fn = 'np.linalg.lstsq';
   const A = matrixArg(fn, a, false), B0 = toArray(fn, b);
   if (A.ndim !== 2) throw new ShapeError(`${fn}: a must be 2-D, got shape ${showShape(A.shape)}`);
-  if (B0.dtype !== A.dtype) throw new DTypeError(`${fn}: a and b must share a float dtype, got ${A.aval.str()} and ${B0.aval.str()}`);
-  const [m, n] = A.shape as [number, number];
+  const m = A.shape[0]!;
   if ((B0.ndim !== 1 && B0.ndim !== 2) || B0.shape[0] !== m) throw new ShapeError(`${fn}: a of shape ${showShape(A.shape)} needs b of shape (${m},) or (${m}, k), got ${showShape(B0.shape)}`);
-  const B = B0.ndim === 1 ? lax.reshape(B0, [m, 1]) : B0;
+  return lstsqBatched(fn, A, B0, rcond);
+}
+/**
+ * lstsq over batches (the torch layer's form): a (…, m, n), b (…, m, k), or (m,) with a 2-D a;
+ * one batch shape for both. Returns x (…, n, k), residuals (…, k), rank (…) and s (…, min(m, n)).
+ */
+export function lstsqBatched(fn: string, A: NDArray, B0: NDArray, rcond: number | null): [NDArray, NDArray, NDArray, NDArray] {
+  if (B0.dtype !== A.dtype) throw new DTypeError(`${fn}: a and b must share a float dtype, got ${A.aval.str()} and ${B0.aval.str()}`);
+  const m = A.shape[A.ndim - 2]!, n = A.shape[A.ndim - 1]!, k = Math.min(m, n), batch = A.shape.slice(0, -2), nb = batch.length;
+  const vector = B0.ndim === 1 && A.ndim === 2;
+  const B = vector ? lax.reshape(B0, [m, 1]) : B0;
+  if (B.ndim !== A.ndim || B.shape[B.ndim - 2] !== m || batch.some((d, i) => B.shape[i] !== d)) {
+    throw new ShapeError(`${fn}: a of shape ${showShape(A.shape)} needs b of shape (…, ${m}, k) with a's batch dimensions, got ${showShape(B0.shape)}`);
+  }
   const [s, u, vt] = svdPrim(A, false, true) as [NDArray, NDArray, NDArray];
-  const k = Math.min(m, n);
-  const cut = (rcond ?? EPS[A.dtype]! * Math.max(m, n));
-  const sMax = k ? lax.broadcastInDim(lax.reduceMax(s, [0]), [k], []) : s;
+  const cut = rcond ?? EPS[A.dtype]! * Math.max(m, n);
+  const sMax = k ? lax.broadcastInDim(lax.reduceMax(s, [nb]), s.shape, range(nb)) : s;
   const keep = lax.ge(s, lax.mul(sMax, full(s, cut)));
   const sInv = lax.select(keep, lax.div(full(s, 1), lax.select(keep, s, full(s, 1))), lax.zerosLike(s));
   const uTb = mm(mT(u), B);
-  const x = mm(mT(vt), lax.mul(lax.broadcastInDim(sInv, uTb.shape, [0]), uTb));
+  const x = mm(mT(vt), lax.mul(lax.broadcastInDim(sInv, uTb.shape, range(nb + 1)), uTb));
   const r = lax.sub(B, mm(A, x));
-  const resid = lax.reduceSum(lax.mul(r, r), [0]);
-  const rank = lax.reduceSum(lax.convertElementType(keep, 'int32'), [0]);
-  return [B0.ndim === 1 ? lax.reshape(x, [n]) : x, resid, rank, s];
+  const resid = lax.reduceSum(lax.mul(r, r), [nb]);
+  const rank = lax.reduceSum(lax.convertElementType(keep, 'int32'), [nb]);
+  return [vector ? lax.reshape(x, [n]) : x, resid, rank, s];
 }
 
 /**
@@ -165,6 +208,18 @@ export function lstsq(a: ArrayLike, b: ArrayLike, rcond: number | null = null): 
  */
 export function pinv(a: ArrayLike, opts: { rtol?: number; rcond?: number } = {}): NDArray {
   const A = matrixArg('np.linalg.pinv', a, false);
+  // JAX's rule (Golub & Pereyra), right wherever the rank is locally constant, repeated singular
+  // values included: Ṗ = −P·Ȧ·P + P·Pᵀ·Ȧᵀ·(I − A·P) + (I − P·A)·Ȧᵀ·Pᵀ·P.
+  return customJvpCall('pinv', (x) => pinvBySvd(x, opts), (x, t) => {
+    const P = pinvBySvd(x, opts), m = x.shape[x.ndim - 2]!, n = x.shape[x.ndim - 1]!, batch = x.shape.slice(0, -2);
+    const tT = mT(t), PT = mT(P);
+    const first = lax.neg(mm(mm(P, t), P));
+    const second = mm(mm(mm(P, PT), tT), lax.sub(eye(m, x, batch), mm(x, P)));
+    const third = mm(mm(lax.sub(eye(n, x, batch), mm(P, x)), tT), mm(PT, P));
+    return [P, lax.add(lax.add(first, second), third)];
+  }, A);
+}
+function pinvBySvd(A: NDArray, opts: { rtol?: number; rcond?: number }): NDArray {
   const m = A.shape[A.ndim - 2]!, n = A.shape[A.ndim - 1]!, k = Math.min(m, n);
   const [s, u, vt] = svdPrim(A, false, true) as [NDArray, NDArray, NDArray];
   const rtol = opts.rtol ?? opts.rcond ?? 10 * Math.max(m, n) * EPS[A.dtype]!;
@@ -329,4 +384,61 @@ export function multiDot(arrays: readonly ArrayLike[]): NDArray {
   return arrays.slice(1).reduce<NDArray>((acc, b) => matmul(acc, b), toArray('np.linalg.multiDot', arrays[0]));
 }
 
-export { matmul };
+// ---- NumPy 2's array-API members of np.linalg: over the last axes ------------------------------------
+/** The diagonal at `offset` of each matrix (the last two axes). */
+export const diagonal = (x: ArrayLike, opts: { offset?: number } = {}): NDArray => npDiagonal(x, opts.offset ?? 0, -2, -1);
+/** The sum of the diagonal at `offset` of each matrix (the last two axes). */
+export const trace = (x: ArrayLike, opts: { offset?: number } = {}): NDArray => npTrace(x, opts.offset ?? 0, -2, -1);
+/** Each matrix transposed (the last two axes swapped). */
+export function matrixTranspose(x: ArrayLike): NDArray {
+  const a = toArray('np.linalg.matrixTranspose', x);
+  if (a.ndim < 2) throw new ShapeError(`np.linalg.matrixTranspose: expected at least 2 dimensions, got shape ${showShape(a.shape)}`);
+  return mT(a);
+}
+/** The outer product of two vectors (1-D only, as NumPy 2's np.linalg.outer). */
+export function outer(x: ArrayLike, y: ArrayLike): NDArray {
+  const a = toArray('np.linalg.outer', x), b = toArray('np.linalg.outer', y);
+  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`np.linalg.outer: expected two 1-D arrays, got shapes ${showShape(a.shape)} and ${showShape(b.shape)}`);
+  return npOuter(a, b);
+}
+/** The cross product of 3-vectors along `axis` (default −1), broadcasting. */
+export function cross(x: ArrayLike, y: ArrayLike, opts: { axis?: number } = {}): NDArray {
+  const a = toArray('np.linalg.cross', x), b = toArray('np.linalg.cross', y), axis = opts.axis ?? -1;
+  for (const v of [a, b]) {
+    if (v.ndim === 0 || v.shape[axis < 0 ? v.ndim + axis : axis] !== 3) throw new ShapeError(`np.linalg.cross: both vectors need 3 elements along axis ${axis}, got shapes ${showShape(a.shape)} and ${showShape(b.shape)}`);
+  }
+  return npCross(a, b, axis);
+}
+/** Σ x·y along `axis` (default −1), broadcasting. */
+export const vecdot = (x: ArrayLike, y: ArrayLike, opts: { axis?: number } = {}): NDArray => npVecdot(x, y, opts.axis ?? -1);
+
+/**
+ * x with tensordot(a, x, x.ndim) = b: a's first axes have b's shape, its others x's (`axes`
+ * first moves those axes of a to the end, as NumPy's).
+ */
+export function tensorsolve(a: ArrayLike, b: ArrayLike, axes: readonly number[] | null = null): NDArray {
+  const fn = 'np.linalg.tensorsolve';
+  let A = toArray(fn, a);
+  const B = toArray(fn, b);
+  if (axes) {
+    const moved = axes.map((ax) => (ax < 0 ? ax + A.ndim : ax));
+    A = lax.transpose(A, [...range(A.ndim).filter((i) => !moved.includes(i)), ...moved]);
+  }
+  const q = A.shape.slice(B.ndim), rows = B.size, cols = q.reduce((p, d) => p * d, 1);
+  if (A.shape.slice(0, B.ndim).some((d, i) => d !== B.shape[i]) || rows !== cols) {
+    throw new ShapeError(`${fn}: a of shape ${showShape(A.shape)} must start with b's shape ${showShape(B.shape)} and the rest must have as many elements (${rows}), got ${cols}`);
+  }
+  return lax.reshape(solve(lax.reshape(A, [rows, cols]), lax.reshape(B, [rows])), q);
+}
+/** The inverse of a tensor for tensordot over `ind` axes: a of shape I + J (prod I = prod J) gives J + I. */
+export function tensorinv(a: ArrayLike, ind = 2): NDArray {
+  const fn = 'np.linalg.tensorinv';
+  const A = toArray(fn, a);
+  if (!Number.isInteger(ind) || ind <= 0 || ind > A.ndim) throw new ShapeError(`${fn}: ind must be a positive integer up to the rank ${A.ndim}, got ${ind}`);
+  const I = A.shape.slice(0, ind), J = A.shape.slice(ind);
+  const pi = I.reduce((p, d) => p * d, 1), pj = J.reduce((p, d) => p * d, 1);
+  if (pi !== pj) throw new ShapeError(`${fn}: the first ${ind} axes of shape ${showShape(A.shape)} hold ${pi} elements and the rest ${pj}; they must be equal`);
+  return lax.reshape(inv(lax.reshape(A, [pi, pj])), [...J, ...I]);
+}
+
+export { matmul, tensordot };

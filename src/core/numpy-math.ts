@@ -2,7 +2,7 @@
 // logaddexp, heaviside, sinc, angle conversions, inverse hyperbolics, nanToNum, bitwise ops and
 // shifts, isin. All derived from primitives (see numpy.ts for the promotion rules they share).
 import { ArrayLike, NDArray } from './array.js';
-import { DType, isFloat, isInteger, TypeInfo } from './dtype.js';
+import { DType, highestOf, isFloat, isInteger, itemsize, lowestOf, TypeInfo } from './dtype.js';
 import { DTypeError } from './errors.js';
 import * as lax from './lax.js';
 import { floorDivide, mod, power, round, isnan, isinf } from './numpy.js';
@@ -227,14 +227,17 @@ export function finfo(dtype: DType | NDArray): FInfo {
     const tiny = 2 ** -1022;
     return { dtype: d, bits: 64, eps: 2 ** -52, epsneg: 2 ** -53, max: Number.MAX_VALUE, min: -Number.MAX_VALUE, tiny, smallestNormal: tiny, smallestSubnormal: 5e-324, resolution: 1e-15, precision: 15, nmant: 52, nexp: 11, maxexp: 1024, minexp: -1022 };
   }
+  if (d === 'float16') {
+    const tiny = 2 ** -14;
+    return { dtype: d, bits: 16, eps: 2 ** -10, epsneg: 2 ** -11, max: 65504, min: -65504, tiny, smallestNormal: tiny, smallestSubnormal: 2 ** -24, resolution: 1e-3, precision: 3, nmant: 10, nexp: 5, maxexp: 16, minexp: -14 };
+  }
   throw new DTypeError(`finfo: not a float dtype: ${String(d)}; use iinfo for integers`);
 }
 export interface IInfo { dtype: DType; bits: number; min: number; max: number }
 /** Limits of an integer dtype (NumPy's iinfo). */
 export function iinfo(dtype: DType | NDArray): IInfo {
   const d = dtype instanceof NDArray ? dtype.dtype : dtype;
-  if (d === 'int32') return { dtype: d, bits: 32, min: -2147483648, max: 2147483647 };
-  if (d === 'uint32') return { dtype: d, bits: 32, min: 0, max: 4294967295 };
+  if (d !== 'bool' && isInteger(d as DType)) return { dtype: d, bits: 8 * itemsize(d), min: lowestOf(d), max: highestOf(d) };
   if (d === 'bool') return { dtype: d, bits: 8, min: 0, max: 1 };
   throw new DTypeError(`iinfo: not an integer dtype: ${String(d)}; use finfo for floats`);
 }

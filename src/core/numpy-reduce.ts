@@ -2,7 +2,7 @@
 // options object `{axis, keepdims}` or a bare axis (number, list, or null for all axes); negative
 // axes count from the end.
 import { ArrayLike, NDArray } from './array.js';
-import { DType, TypeInfo } from './dtype.js';
+import { computeDtype, DType, isSmallInt, TypeInfo } from './dtype.js';
 import { ShapeError } from './errors.js';
 import * as lax from './lax.js';
 import { Axis, axesOf, axisOf, checkDtype, constant, convertTo, describe, toArray, toFloatType } from './numpy-util.js';
@@ -28,8 +28,12 @@ function keep(out: NDArray, inShape: readonly number[], axes: readonly number[],
   return keepdims ? lax.reshape(out, inShape.map((d, i) => (axes.includes(i) ? 1 : d))) : out;
 }
 
-/** Sums accumulate bools as int32 (as JAX), everything else in its own dtype. */
-const sumType = (x: NDArray): TypeInfo => (x.dtype === 'bool' ? { dtype: 'int32', weakType: x.weakType } : { dtype: x.dtype, weakType: x.weakType });
+/**
+ * Sums and products accumulate bools as int32 and the narrow integers in the default width
+ * (int8/int16 → int32, uint8/uint16 → uint32: JAX's promote_integers), everything else in its own
+ * dtype (float16 sums are computed in float32 by every backend and rounded once).
+ */
+const sumType = (x: NDArray): TypeInfo => (x.dtype === 'bool' ? { dtype: 'int32', weakType: x.weakType } : isSmallInt(x.dtype) ? { dtype: computeDtype(x.dtype), weakType: x.weakType } : { dtype: x.dtype, weakType: x.weakType });
 
 function prepare(op: string, x: ArrayLike, opts: ReduceArg | undefined, typeOf: (x: NDArray) => TypeInfo) {
   const o = parse(op, opts);
@@ -48,10 +52,13 @@ export function prod(x: ArrayLike, opts?: ReduceArg): NDArray {
 }
 /** sum / count, in float32 for integer and bool input (NaN for an empty reduction, as 0/0). */
 export function mean(x: ArrayLike, opts?: ReduceArg): NDArray {
-  const { a, axes, keepdims } = prepare('mean', x, opts, (a) => toFloatType(a));
+  const { a: a16, axes, keepdims } = prepare('mean', x, opts, (a) => toFloatType(a));
+  // float16 is averaged in float32 and rounded once (JAX's upcast_f16_for_computation).
+  const a = a16.dtype === 'float16' ? lax.convertElementType(a16, 'float32', a16.weakType) : a16;
   const count = sizeOf(axes.map((i) => a.shape[i]!));
   const s = lax.reduceSum(a, axes);
-  return keep(lax.div(s, lax.broadcastInDim(constant(count, s.dtype, s.weakType, s), s.shape, [])), a.shape, axes, keepdims);
+  const m = lax.div(s, lax.broadcastInDim(constant(count, s.dtype, s.weakType, s), s.shape, []));
+  return keep(a16.dtype === 'float16' ? lax.convertElementType(m, 'float16', a16.weakType) : m, a.shape, axes, keepdims);
 }
 
 function extremum(op: 'max' | 'min', x: ArrayLike, opts: ReduceArg | undefined): NDArray {

@@ -3,7 +3,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { ShapedArray } from './aval.js';
 import { ConcreteArray, NDArray, Tracer, concreteFromTyped, knownScalarValue, scalarFromTyped } from './array.js';
-import { allocTyped, castScalar, checkFitsDtype, DType, DTYPES, isDType, isFloat, promoteTypes, TypeInfo, weakDtypeOf } from './dtype.js';
+import { allocTyped, castScalar, checkFitsDtype, DType, DTYPES, isDType, isFloat, promoteTypes, storeScalar, TypeInfo, weakDtypeOf } from './dtype.js';
 import { DTypeError, ShapeError, orThrow } from './errors.js';
 import * as lax from './lax.js';
 import { broadcastShapes, normalizeAxis, Shape, showShape } from './shape.js';
@@ -30,7 +30,7 @@ export const backendNameOf = (x: NDArray | undefined): string | undefined => (x 
 /** A scalar constant; beside a concrete array it is placed on that array's backend. */
 export function constant(value: number | boolean, dtype: DType, weakType = false, like?: NDArray): NDArray {
   const data = allocTyped(dtype, 1);
-  data[0] = castScalar(Number(value), dtype);
+  storeScalar(data, 0, Number(value), dtype);
   return scalarFromTyped(data, new ShapedArray([], dtype, weakType), backendNameOf(like));
 }
 

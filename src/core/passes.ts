@@ -2,7 +2,7 @@
 // equations, common-subexpression elimination, dead-code elimination.
 import { ShapedArray } from './aval.js';
 import { ConcreteArray, concreteFromTyped } from './array.js';
-import { allocTyped, castScalar } from './dtype.js';
+import { allocTyped, castScalar, storeScalar } from './dtype.js';
 import { evalArrayPrimitive } from './eval.js';
 import { Atom, ClosedJaxpr, Jaxpr, JaxprEqn, Literal, Var } from './jaxpr.js';
 import { ControlPrimitive, isArrayPrimitive, Params } from './primitives.js';
@@ -56,7 +56,7 @@ export function foldConstants(cj: ClosedJaxpr): ClosedJaxpr {
       // Folded on the CPU whatever the default backend: the result is read back at once.
       const args = (ins as Literal[]).map((l) => {
         const data = allocTyped(l.aval.dtype, 1);
-        data[0] = castScalar(l.value, l.aval.dtype);
+        storeScalar(data, 0, l.value, l.aval.dtype);
         return concreteFromTyped(data, l.aval, 'cpu');
       });
       const [out] = evalArrayPrimitive(e.primitive as never, args, e.params as never);

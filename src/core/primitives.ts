@@ -3,7 +3,7 @@
 // added here is a compile error everywhere it still lacks a rule.
 import * as E from 'fp-ts/lib/Either.js';
 import { ShapedArray } from './aval.js';
-import { DType, isFloat, isInteger } from './dtype.js';
+import { DType, highestOf, isFloat, isInteger, lowestOf } from './dtype.js';
 import { Shape, showShape, sizeOf, shapeEq } from './shape.js';
 import type { NDArray } from './array.js';
 import type { ClosedJaxpr } from './jaxpr.js';
@@ -242,8 +242,8 @@ export function reduceIdentity(prim: ReducePrimitive, dtype: DType): number {
   switch (prim) {
     case 'reduce_sum': return 0;
     case 'reduce_prod': return 1;
-    case 'reduce_max': return isFloat(dtype) ? -Infinity : dtype === 'int32' ? -2147483648 : 0;
-    case 'reduce_min': return isFloat(dtype) ? Infinity : dtype === 'int32' ? 2147483647 : dtype === 'uint32' ? 4294967295 : 1;
+    case 'reduce_max': return lowestOf(dtype);
+    case 'reduce_min': return highestOf(dtype);
   }
 }
 

@@ -115,7 +115,7 @@ export class BackwardNode extends GradNode {
 }
 
 const LEGACY_TYPE: Record<string, string> = {
-  float32: 'FloatTensor', float64: 'DoubleTensor', int32: 'LongTensor', uint32: 'ByteTensor', bool: 'BoolTensor',
+  float32: 'FloatTensor', float64: 'DoubleTensor', float16: 'HalfTensor', int32: 'LongTensor', int16: 'ShortTensor', int8: 'CharTensor', uint8: 'ByteTensor', bool: 'BoolTensor',
 };
 /** `[torch.FloatTensor [3, 4]]`, the way PyTorch names a tensor in autograd errors. */
 export const describeTensor = (t: Tensor): string => `[torch.${LEGACY_TYPE[t.dtype] ?? t.dtype} [${t.shape.join(', ')}]]`;

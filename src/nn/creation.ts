@@ -1,10 +1,12 @@
 // Making tensors: torch.tensor, zeros/ones/full/empty, rand/randn/randint, arange/linspace/eye,
 // fromArray, the legacy typed constructors (FloatTensor, LongTensor, ...) and the dtype names.
 //
-// dtypes. The core has float32, float64, int32, uint32 and bool. PyTorch's names map onto them:
+// dtypes. PyTorch's names map onto the core's:
 //   torch.float / float32 → 'float32'     torch.double / float64 → 'float64'
+//   torch.half / float16  → 'float16'     torch.bool             → 'bool'
 //   torch.long / int64    → 'int32'       torch.int / int32      → 'int32'
-//   torch.uint8           → 'uint32'      torch.bool             → 'bool'
+//   torch.short / int16   → 'int16'       torch.int8             → 'int8'
+//   torch.uint8           → 'uint8'       torch.uint16 / uint32  → 'uint16' / 'uint32'
 // so `long` is stored as int32 (WebGPU has no 64-bit integers): values beyond ±2^31 wrap, and
 // x.dtype === torch.long holds for every integer tensor. JS cannot tell 1 from 1.0, so
 // torch.tensor([1, 2, 3]) is float32 (PyTorch would infer int64): pass {dtype: torch.long} for integers.
@@ -21,7 +23,12 @@ export const float32: DType = 'float32', float: DType = 'float32';
 export const float64: DType = 'float64', double: DType = 'float64';
 export const int64: DType = 'int32', long: DType = 'int32';
 export const int32: DType = 'int32', int: DType = 'int32';
-export const uint8: DType = 'uint32';
+export const float16: DType = 'float16', half: DType = 'float16';
+export const int16: DType = 'int16', short: DType = 'int16';
+export const int8: DType = 'int8';
+export const uint8: DType = 'uint8';
+export const uint16: DType = 'uint16';
+export const uint32: DType = 'uint32';
 export const bool: DType = 'bool';
 
 export interface TensorOptions {
@@ -36,7 +43,7 @@ export const setDefaultDevice = (name: string): void => setDefaultBackend(backen
 
 function checkedDtype(op: string, dtype: unknown): DType | undefined {
   if (dtype === undefined) return undefined;
-  if (!isDType(dtype)) throw new TypeError(`${op}: unknown dtype ${String(dtype)}; use torch.float32, torch.float64, torch.long, torch.uint8 or torch.bool`);
+  if (!isDType(dtype)) throw new TypeError(`${op}: unknown dtype ${String(dtype)}; use torch.float32, torch.float64, torch.float16, torch.long, torch.int, torch.int16, torch.int8, torch.uint8 or torch.bool`);
   return dtype;
 }
 function finish(array: NDArray, opts: TensorOptions | undefined): Tensor {
@@ -165,5 +172,8 @@ export const FloatTensor = legacyConstructor('float32');
 export const DoubleTensor = legacyConstructor('float64');
 export const LongTensor = legacyConstructor('int32');
 export const IntTensor = legacyConstructor('int32');
-export const ByteTensor = legacyConstructor('uint32');
+export const ByteTensor = legacyConstructor('uint8');
+export const CharTensor = legacyConstructor('int8');
+export const ShortTensor = legacyConstructor('int16');
+export const HalfTensor = legacyConstructor('float16');
 export const BoolTensor = legacyConstructor('bool');

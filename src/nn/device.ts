@@ -80,7 +80,7 @@ export function parseTo(op: string, target: string | ToOptions, dtype?: DType): 
   }
   if (typeof target !== 'string') throw new TypeError(`${op}: expected a device ('cpu', 'cuda'), a dtype, a tensor or { device, dtype }; got ${typeof target}`);
   if (dtype !== undefined && !isDType(dtype)) throw unknownDtype(dtype);
-  // A dtype-like name that is no dtype here (float16, int64, complex64) is a dtype error, not a device one.
+  // A dtype-like name that is no dtype here (bfloat16, int64, complex64) is a dtype error, not a device one.
   if (!isDType(target) && /^(float|int|uint|bool|complex|bfloat|half|double|long|short)\d*$/i.test(target)) throw unknownDtype(target);
   if (isDType(target)) {
     if (dtype !== undefined) throw new TypeError(`${op}: two dtypes given ('${target}', '${dtype}'); the first argument of to(device, dtype) is a device`);

@@ -417,6 +417,11 @@ export class Tensor {
   long(): Tensor { return ops.to(this, 'int32'); }
   int(): Tensor { return ops.to(this, 'int32'); }
   bool(): Tensor { return ops.to(this, 'bool'); }
+  half(): Tensor { return ops.to(this, 'float16'); }
+  short(): Tensor { return ops.to(this, 'int16'); }
+  /** int8, PyTorch's `char`. */
+  char(): Tensor { return ops.to(this, 'int8'); }
+  byte(): Tensor { return ops.to(this, 'uint8'); }
 
   /** `x[i, ...]` as `x.index(i, ...)`: `x.index(0)`, `x.index(-1)`, `x.index(':', 2)`, `x.index(mask)`. */
   index(...idx: TensorIndex[]): Tensor { return ops.index(this, idx); }

@@ -14,7 +14,7 @@ export function mismatch(actual: ArrayLike<number>, expected: ArrayLike<number>,
   if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!, e = expected[i]!;
-    const ok = dtype === 'float32' || dtype === 'float64'
+    const ok = dtype === 'float32' || dtype === 'float64' || dtype === 'float16'
       ? (Number.isNaN(e) ? Number.isNaN(a) : !Number.isFinite(e) ? a === e : Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e))
       : a === e;
     if (!ok) return `element ${i}: got ${a}, expected ${e}`;
@@ -82,6 +82,9 @@ export function flatValues(s: ArraySpec): number[] {
 const DEFAULT_TOL: Record<DType, Tolerance> = {
   float32: { rtol: 1e-6, atol: 1e-6 }, float64: { rtol: 1e-12, atol: 1e-12 },
   int32: { rtol: 0, atol: 0 }, uint32: { rtol: 0, atol: 0 }, bool: { rtol: 0, atol: 0 },
+  int8: { rtol: 0, atol: 0 }, int16: { rtol: 0, atol: 0 }, uint8: { rtol: 0, atol: 0 }, uint16: { rtol: 0, atol: 0 },
+  // float16 rows give values a float16 holds exactly (both backends round every result to float16).
+  float16: { rtol: 0, atol: 0 },
 };
 const EXACT: Tolerance = { rtol: 0, atol: 0 };
 
@@ -94,15 +97,15 @@ const ew = <P extends ArrayPrimitive>(name: string, inputs: ArraySpec[], expecte
   row<P>(name, inputs, {} as Params<P>, expected, tol);
 
 /** The six comparisons share their inputs, one pair per dtype; each op lists its expected results. */
-const CMP_INPUTS: Record<DType, [ArraySpec, ArraySpec]> = {
+const CMP_INPUTS: Partial<Record<DType, [ArraySpec, ArraySpec]>> = {
   float32: [f32([1, 2, NaN_, -0, Inf]), f32([1, 3, NaN_, 0, Inf])],
   float64: [f64([0.1, -Inf, 5, NaN_]), f64([0.2, -Inf, 4, 1])],
   int32: [i32([-1, 5, 3]), i32([1, 5, -3])],
   uint32: [u32([4294967295, 0, 7]), u32([1, 0, 7])],
   bool: [bool([T, F, T, F]), bool([F, F, T, T])],
 };
-const compareRows = <P extends ArrayPrimitive>(expected: Record<DType, boolean[]>): PrimitiveCase<P>[] =>
-  (Object.keys(expected) as DType[]).map((d) => ew<P>(d, CMP_INPUTS[d], bool(expected[d])));
+const compareRows = <P extends ArrayPrimitive>(expected: Partial<Record<DType, boolean[]>>): PrimitiveCase<P>[] =>
+  (Object.keys(expected) as DType[]).map((d) => ew<P>(d, CMP_INPUTS[d]!, bool(expected[d]!)));
 
 const axes = (...a: number[]) => ({ axes: a });
 const to = (newDtype: DType) => ({ newDtype, weakType: false });

@@ -2,7 +2,7 @@
 // Each loop is built once with `new Function` and cached; there is no per-element closure call.
 import { allocTyped, DType, TypedArray } from '../../core/dtype.js';
 import { ElementwisePrimitive, elementwiseArity } from '../elementwise.js';
-import { jsExpr } from './expressions.js';
+import { jsExpr, loadExpr, storeExpr } from './expressions.js';
 import type { CpuKernel } from './kernels.js';
 import { withPrelude } from './prelude.js';
 import { eagerWasmLoop, WASM_MIN_ELEMENTS } from './wasm/elementwise.js';
@@ -15,23 +15,25 @@ const loops = new Map<string, Loop>();
 /**
  * Compiles the loop for one primitive at one (input, output) dtype pair. Operands are read into
  * locals first (templates may repeat an operand), and the result is stored straight into the
- * output typed array, whose store does the final rounding (float32) or wrapping.
+ * output typed array, whose store does the final rounding (float32) or wrapping; float16 operands
+ * are decoded from their bits and results rounded and encoded (`loadExpr`/`storeExpr`).
  */
-export function elementwiseLoop(prim: ElementwisePrimitive, inDtype: DType, outDtype: DType): Loop {
-  const key = `${prim}:${inDtype}:${outDtype}`;
+export function elementwiseLoop(prim: ElementwisePrimitive, inDtypes: readonly DType[], outDtype: DType): Loop {
+  const inDtype = inDtypes[inDtypes.length - 1]!;
+  const key = `${prim}:${inDtypes.join(',')}:${outDtype}`;
   let loop = loops.get(key);
   if (!loop) {
     const arity = elementwiseArity(prim);
     const xs = Array.from({ length: arity }, (_, k) => `x${k}`);
     const vs = xs.map((_, k) => `v${k}`);
     const expr = jsExpr(prim, inDtype, outDtype, vs);
-    const name = `${prim}_${inDtype}_${outDtype}`;
+    const name = `${prim}_${inDtypes.join('_')}_${outDtype}`;
     const src =
       `return function ${name}(out, n, ${xs.join(', ')}) {\n` +
       `  'use strict';\n` +
       `  for (let i = 0; i < n; i++) {\n` +
-      `    const ${vs.map((v, k) => `${v} = ${xs[k]}[i]`).join(', ')};\n` +
-      `    out[i] = ${expr};\n` +
+      `    const ${vs.map((v, k) => `${v} = ${loadExpr(inDtypes[k]!, `${xs[k]}[i]`)}`).join(', ')};\n` +
+      `    out[i] = ${storeExpr(outDtype, expr)};\n` +
       `  }\n` +
       `};`;
     loop = withPrelude([], src) as Loop;
@@ -47,12 +49,11 @@ export function elementwiseLoop(prim: ElementwisePrimitive, inDtype: DType, outD
 export function elementwiseKernel<P extends ElementwisePrimitive>(prim: P): CpuKernel<P> {
   return (inputs, _params, inAvals, outAvals) => {
     const outAval = outAvals[0]!;
-    const inDtype = inAvals[inAvals.length - 1]!.dtype;
     const out = allocTyped(outAval.dtype, outAval.size);
     // float32 loops of WASM-computable primitives run as WASM SIMD; both paths give the same bits.
     const w = outAval.size >= WASM_MIN_ELEMENTS ? eagerWasmLoop(prim, inAvals.map((a) => a.dtype), outAval.dtype) : null;
     if (w) w.run(outAval.size, [out as Float32Array], inputs as Float32Array[]);
-    else elementwiseLoop(prim, inDtype, outAval.dtype)(out, outAval.size, ...inputs);
+    else elementwiseLoop(prim, inAvals.map((a) => a.dtype), outAval.dtype)(out, outAval.size, ...inputs);
     return [out];
   };
 }

@@ -5,28 +5,42 @@
 // jit code generator splices the same strings into fused loops, so a primitive's scalar meaning is
 // written exactly once.
 //
-// Contract on values: operands are the canonical JS numbers of their dtype (bool is 0/1, int32 in
-// [-2^31, 2^31), uint32 in [0, 2^32), floats are doubles; a float32 operand is a double that float32
-// can hold). Every template returns the canonical value of its output dtype, with one exception:
-// float32 results are computed in double precision and must be rounded by the caller, with a
-// Float32Array store or `roundTo('float32', e)`. For +, -, *, / and sqrt that double rounding is
-// exactly the correctly rounded float32 result (53 >= 2*24 + 2 bits).
+// Contract on values: operands are the canonical JS numbers of their dtype (bool is 0/1, int8 in
+// [-2^7, 2^7), …, uint32 in [0, 2^32), floats are doubles; a float32 or float16 operand is a double
+// that type can hold). Every template returns the canonical value of its output dtype, with one
+// exception: float32 and float16 results are computed in double precision and must be rounded by
+// the caller, with a Float32Array store, `storeExpr` or `roundTo(d, e)`. For +, -, *, / and sqrt
+// that double rounding is exactly the correctly rounded result (53 >= 2*24 + 2 bits). The narrow
+// integers wrap as their 32-bit counterparts do, modulo 2^8 or 2^16 (XLA's and NumPy's rule).
 //
 // Helpers that Math lacks (the special functions) are called as `S.name(x)`: the JS helper prelude
 // (prelude.ts), which every generated function gets through `withPrelude`.
 //
 // Templates may mention an operand more than once, so operands should be names or loads (`a[i]`),
 // not expressions with side effects or large cost.
-import { DType, isFloat } from '../../core/dtype.js';
+import { DType, INT_BOUNDS, IntDType, isFloat, isSmallInt } from '../../core/dtype.js';
 import { ElementwisePrimitive, elementwiseExpr, ExpressionTable } from '../elementwise.js';
 
 type Binary = (d: DType, a: string, b: string) => string;
 
-const INT32_MIN = -2147483648, INT32_MAX = 2147483647, UINT32_MAX = 4294967295;
-
-/** Wraps a mathematically exact integer result into the dtype: `|0` is mod 2^32 into int32, `>>>0` into uint32. */
-const wrap = (d: DType, e: string): string => (d === 'int32' ? `((${e}) | 0)` : d === 'uint32' ? `((${e}) >>> 0)` : `(${e})`);
-const call = (fn: string) => (_d: DType, x: string) => `${fn}(${x})`;
+/**
+ * Wraps an integer result into the dtype: `|0` is mod 2^32 into int32, `>>>0` into uint32, and the
+ * narrow types keep their low 8 or 16 bits (sign-extended for int8/int16). ToInt32 is exact mod 2^32
+ * for every double below 2^53, which every product/sum of two operands here is (or Math.imul's).
+ */
+const wrap = (d: DType, e: string): string => {
+  switch (d) {
+    case 'int32': return `((${e}) | 0)`;
+    case 'uint32': return `((${e}) >>> 0)`;
+    case 'int8': return `((${e}) << 24 >> 24)`;
+    case 'int16': return `((${e}) << 16 >> 16)`;
+    case 'uint8': return `((${e}) & 255)`;
+    case 'uint16': return `((${e}) & 65535)`;
+    default: return `(${e})`;
+  }
+};
+const bitWidth = (d: DType): number => (d === 'int8' || d === 'uint8' ? 8 : d === 'int16' || d === 'uint16' ? 16 : 32);
+const call = (fn: string) => (_d: DType, x: string): string => `${fn}(${x})`;
 /**
  * A math function: on float32 the float32 library's scalar form (S.f32, wasm/math.ts: the very
  * program the WASM loops run, so JS and WASM loops agree bit for bit), else the float64 one.
@@ -51,7 +65,7 @@ export const EXPRESSIONS: ExpressionTable = {
   ceil: call('Math.ceil'),
   round: (_d, x) => roundHalfEven(x),
   /** abs of int32's minimum wraps back to itself, as in two's complement (and XLA). */
-  abs: (d, x) => (d === 'uint32' ? `(${x})` : wrap(d, `Math.abs(${x})`)),
+  abs: (d, x) => (d === 'uint32' || d === 'uint8' || d === 'uint16' ? `(${x})` : wrap(d, `Math.abs(${x})`)),
   exp: math('exp', 'Math.exp'),
   log: math('log', 'Math.log'),
   expm1: math('expm1', 'Math.expm1'),
@@ -73,6 +87,7 @@ export const EXPRESSIONS: ExpressionTable = {
     d === 'bool' ? `((${a}) & (${b}))`
     : d === 'int32' ? `Math.imul(${a}, ${b})`
     : d === 'uint32' ? `(Math.imul(${a}, ${b}) >>> 0)`
+    : isSmallInt(d) ? wrap(d, `Math.imul(${a}, ${b})`)
     : `((${a}) * (${b}))`,
   /**
    * Integer division truncates toward zero (C, XLA). The double quotient of two 32-bit integers
@@ -84,7 +99,10 @@ export const EXPRESSIONS: ExpressionTable = {
   /** C fmod: the result has the dividend's sign (JS `%` is exactly that). Integer x rem 0 is 0. */
   rem: (d, a, b) => (isFloat(d) ? `((${a}) % (${b}))` : wrap(d, `(${a}) % (${b})`)),
   /** C/IEEE pow: pow(1, y) = 1 and pow(-1, ±inf) = 1 even where JS's Math.pow says NaN. */
-  pow: (_d, a, b) => `((${a}) === 1 || ((${a}) === -1 && ((${b}) === Infinity || (${b}) === -Infinity)) ? 1 : Math.pow(${a}, ${b}))`,
+  pow: (d, a, b) => {
+    const p = `((${a}) === 1 || ((${a}) === -1 && ((${b}) === Infinity || (${b}) === -Infinity)) ? 1 : Math.pow(${a}, ${b}))`;
+    return isSmallInt(d) ? wrap(d, p) : p;
+  },
   /** max/min propagate NaN on floats (Math.max/min do); on ints and bools a comparison suffices. */
   max: (d, a, b) => (isFloat(d) ? `Math.max(${a}, ${b})` : `((${a}) > (${b}) ? (${a}) : (${b}))`),
   min: (d, a, b) => (isFloat(d) ? `Math.min(${a}, ${b})` : `((${a}) < (${b}) ? (${a}) : (${b}))`),
@@ -96,8 +114,13 @@ export const EXPRESSIONS: ExpressionTable = {
    * Logical right shift of the 32-bit pattern. JS masks the shift amount to 5 bits; XLA gives 0
    * for a shift of 32 or more (and for a negative int32 shift, which is huge as unsigned).
    */
-  shift_right_logical: (d, a, b) =>
-    d === 'uint32' ? `((${b}) >= 32 ? 0 : (${a}) >>> (${b}))` : `(((${b}) >>> 0) >= 32 ? 0 : ((${a}) >>> (${b})) | 0)`,
+  shift_right_logical: (d, a, b) => {
+    if (d === 'uint32') return `((${b}) >= 32 ? 0 : (${a}) >>> (${b}))`;
+    if (d === 'int32') return `(((${b}) >>> 0) >= 32 ? 0 : ((${a}) >>> (${b})) | 0)`;
+    // Narrow types shift their own bit pattern (int8 -1 is 0xff: >> 1 gives 0x7f = 127).
+    const w = bitWidth(d);
+    return `(((${b}) >>> 0) >= ${w} ? 0 : ${wrap(d, `((${a}) & ${2 ** w - 1}) >>> (${b})`)})`;
+  },
 
   /** Comparisons give bool results, as 0/1. NaN compares unequal to everything, itself included. */
   eq: cmp('==='), ne: cmp('!=='), lt: cmp('<'), le: cmp('<='), gt: cmp('>'), ge: cmp('>='),
@@ -107,21 +130,29 @@ export const EXPRESSIONS: ExpressionTable = {
   /**
    * convert_element_type. Float → int truncates toward zero, saturates at the type's range and maps
    * NaN to 0 (XLA's rule: Math.max/min pass NaN through and `|0` turns it into 0). Int ↔ int
-   * reinterprets modulo 2^32 (int32 -1 → uint32 4294967295). Anything → bool is x != 0, so NaN → true.
+   * wraps modulo the destination's width (int32 -1 → uint32 4294967295, int32 300 → int8 44, as
+   * XLA and NumPy's astype). Anything → bool is x != 0, so NaN → true.
    */
   convert_element_type: (d, x, to) => {
     if (d === to) return `(${x})`;
     switch (to) {
       case 'bool': return `(+((${x}) !== 0))`;
-      case 'float32': case 'float64': return `(${x})`;
-      case 'int32': return isFloat(d) ? `(Math.min(Math.max(${x}, ${INT32_MIN}), ${INT32_MAX}) | 0)` : `((${x}) | 0)`;
-      case 'uint32': return isFloat(d) ? `(Math.min(Math.max(${x}, 0), ${UINT32_MAX}) >>> 0)` : `((${x}) >>> 0)`;
+      case 'float16': case 'float32': case 'float64': return `(${x})`;
+      default: {
+        if (!isFloat(d)) return wrap(to, x);
+        const [lo, hi] = INT_BOUNDS[to as IntDType];
+        return wrap(to, `Math.min(Math.max(${x}, ${lo}), ${hi})`);
+      }
     }
   },
 };
 
-/** Rounds an expression's value into `d` where the table leaves it unrounded (float32 only). */
-export const roundTo = (d: DType, e: string): string => (d === 'float32' ? `Math.fround(${e})` : e);
+/** Rounds an expression's value into `d` where the table leaves it unrounded (float32 and float16). */
+export const roundTo = (d: DType, e: string): string => (d === 'float32' ? `Math.fround(${e})` : d === 'float16' ? `S.f16round(${e})` : e);
+/** A load from storage of `d` as its value: float16 storage holds bits (`S` is special.ts's SPECIAL). */
+export const loadExpr = (d: DType, e: string): string => (d === 'float16' ? `S.f16val(${e})` : e);
+/** A value as what storage of `d` holds (float16: its bits, rounded from the double); other stores round or wrap themselves. */
+export const storeExpr = (d: DType, e: string): string => (d === 'float16' ? `S.f16bits(${e})` : e);
 
 /** The JS expression of one application of an elementwise primitive (see elementwise.ts's elementwiseExpr). */
 export const jsExpr = (prim: ElementwisePrimitive, inDtype: DType, outDtype: DType, operands: readonly string[]): string =>

@@ -1,7 +1,7 @@
 // The CPU backend: buffers are typed arrays, every array primitive is a kernel of kernels.ts's table, jit is compile/.
 import { ShapedArray } from '../../core/aval.js';
 import { Backend, DeviceBuffer, registerBackend } from '../../core/backend.js';
-import { dtypeOfTypedArray, TypedArray } from '../../core/dtype.js';
+import { isStorageOf, TypedArray } from '../../core/dtype.js';
 import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { CpuBuffer, CpuKernel, cpuKernels, sharedStorage } from './kernels.js';
 import { compileJaxpr } from './compile/index.js';
@@ -16,7 +16,7 @@ export const cpuBackend: Backend = {
   name: 'cpu',
   supportsDtype: () => true,
   fromTypedArray(data, aval) {
-    if (dtypeOfTypedArray(data) !== aval.dtype || data.length !== aval.size) {
+    if (!isStorageOf(data, aval.dtype) || data.length !== aval.size) {
       throw new TypeError(`cpu: a ${data.constructor.name} of length ${data.length} cannot hold ${aval.str()}`);
     }
     sharedStorage.add(data.buffer);

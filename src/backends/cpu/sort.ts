@@ -9,6 +9,7 @@
 //                  (the IEEE sign-magnitude trick), after −0 → +0 (so ±0 tie and keep their order)
 //                  and every NaN → all ones (NaNs last, tied with each other), as NumPy and JAX order.
 import { allocTyped, DType, TypedArray } from '../../core/dtype.js';
+import { decodeF16 } from '../../core/float16.js';
 import type { CpuKernel } from './kernels.js';
 
 /** A key as words: `width` consecutive uint32 words per element, compared unsigned, first word first. */
@@ -17,12 +18,14 @@ interface KeyWords { readonly words: Uint32Array; readonly width: 1 | 2 }
 function keyWords(x: TypedArray, dtype: DType): KeyWords {
   const n = x.length;
   switch (dtype) {
-    case 'bool': case 'uint32': return { words: Uint32Array.from(x), width: 1 };
-    case 'int32': {
+    case 'bool': case 'uint8': case 'uint16': case 'uint32': return { words: Uint32Array.from(x), width: 1 };
+    case 'int8': case 'int16': case 'int32': {
       const words = new Uint32Array(n);
       for (let i = 0; i < n; i++) words[i] = x[i]! ^ 0x80000000;
       return { words, width: 1 };
     }
+    // float16 storage (bits) orders as its float32 values (index.ts widens it before this kernel anyway).
+    case 'float16': return keyWords(decodeF16(x), 'float32');
     case 'float32': {
       const bits = new Uint32Array(x.buffer, x.byteOffset, n);
       const words = new Uint32Array(n);

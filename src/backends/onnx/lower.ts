@@ -65,6 +65,8 @@ export function lowerToModel(cj: ClosedJaxpr, opts: LowerOptions = {}): ModelPro
   };
 }
 
+const EXPORTABLE: ReadonlySet<DType> = new Set<DType>(['bool', 'int32', 'uint32', 'float32', 'float64']);
+
 export const lowerToBytes = (cj: ClosedJaxpr, opts: LowerOptions = {}): Uint8Array => encodeModel(lowerToModel(cj, opts));
 
 /** Emits the equations of `cj` given names for its inputs (constvars first); returns its outputs' names. */
@@ -87,6 +89,10 @@ export function lowerJaxprInto(ctx: LowerContext, cj: ClosedJaxpr, inputs: reado
   for (const e of jaxpr.eqns) {
     const rule = onnxLowerings[e.primitive] as (...a: unknown[]) => string[];
     const inAvals = e.inputs.map((a) => a.aval), outAvals = e.outvars.map((v) => v.aval);
+    // The narrow dtypes' wrapping/rounding rules are not lowered yet: say so rather than export a
+    // model whose int8 sums ORT would compute differently.
+    const narrow = [...inAvals, ...outAvals].find((a) => !EXPORTABLE.has(a.dtype));
+    if (narrow) throw new OnnxLoweringError(`${e.primitive}: exporting ${narrow.dtype} values is not supported yet (float32, float64, int32, uint32 and bool are); convert with .astype('float32') or .astype('int32') before exporting`);
     let outs: string[];
     // Empty results need no computation (and ORT's Expand/Range disagree on zero-sized shapes).
     if (outAvals.length && outAvals.every((a) => a.size === 0)) {

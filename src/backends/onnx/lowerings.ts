@@ -138,7 +138,7 @@ const reduction = (prim: ReducePrimitive, opType: string, onBool: 'any' | 'all',
   if (axes.length === 0) return [g.op('Identity', [x!])];
   const d = a!.dtype, ax = g.ints(axes);
   const outShape = a!.shape.filter((_, i) => !axes.includes(i));
-  if (axes.some((i) => a!.shape[i] === 0)) return [g.constant(d, outShape, new Array(outShape.reduce((p, q) => p * q, 1)).fill(reduceIdentity(prim, d)))];
+  if (axes.some((i) => a!.shape[i] === 0)) return [g.constant(d as OnnxDType, outShape, new Array(outShape.reduce((p, q) => p * q, 1)).fill(reduceIdentity(prim, d)))];
   if (d === 'bool') {
     // any = sum of the ones is nonzero; all = not any of the negation (both right on empty axes).
     const any = (v: string) => g.op('Cast', [g.op('ReduceSum', [cast(g, v, 'bool', 'int64'), ax], { keepdims: 0 })], { to: ONNX_CODE.bool! });
@@ -147,7 +147,7 @@ const reduction = (prim: ReducePrimitive, opType: string, onBool: 'any' | 'all',
   // Integer sums and products wrap mod 2^32: computed in int64 and narrowed explicitly. ORT's
   // int64 ReduceProd saturates, so integer products multiply halves pairwise, masking each step.
   if (!isFloat(d) && opType === 'ReduceProd') return [fromInt64(g, pairwiseProduct(g, cast(g, x!, d, 'int64'), a!.shape, axes), d)];
-  if (!isFloat(d)) return [fromInt64(g, g.op(opType, [cast(g, x!, d, 'int64'), ax], { keepdims: 0 }), d)];
+  if (!isFloat(d)) return [fromInt64(g, g.op(opType, [cast(g, x!, d as OnnxDType, 'int64'), ax], { keepdims: 0 }), d)];
   const r = g.op(opType, [x!, ax], { keepdims: 0 });
   if (!propagatesNan) return [r];
   // ORT's ReduceMax/Min skip NaN; cotangent's (like numpy's) return it.

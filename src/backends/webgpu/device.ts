@@ -2,7 +2,8 @@
 // The device comes from Node's `webgpu` package or a browser's navigator.gpu; buffer handles carry
 // their lifetime accounting; a kernel's Plan becomes one command encoder and one queue submission.
 import { ShapedArray } from '../../core/aval.js';
-import { DType, TypedArray } from '../../core/dtype.js';
+import { allocTyped, DType, TypedArray } from '../../core/dtype.js';
+import { decodeF16, encodeF16 } from '../../core/float16.js';
 import { CotangentError, DTypeError } from '../../core/errors.js';
 import { Plan, Slot } from './wgsl.js';
 import type { MemoryStats } from './memory-stats.js';
@@ -163,6 +164,15 @@ type Held = { readonly kind: 'submit'; readonly buffers: GPUCommandBuffer[] } | 
 let held: Held[] | null = null;
 /** Buffers released while work was held (held command buffers may use them): destroyed once it is submitted. */
 let heldDestroys: GPUBuffer[] = [];
+/**
+ * What waits for the held work to be submitted: buffers let go of meanwhile (into the idle cache or a
+ * pool) must not be reused by the task's own work, which runs before held work that may still read them.
+ */
+let heldActions: (() => void)[] = [];
+/** Runs `f` now, or once the held work has been submitted (see heldActions). */
+export function whenNotHeld(f: () => void): void {
+  if (held) heldActions.push(f); else f();
+}
 /** Above 0 while a task's own synchronous code runs: its submissions go to the queue at once. */
 let direct = 0;
 let drained: Promise<void> = Promise.resolve();
@@ -204,9 +214,11 @@ async function drainHeld(first: () => Promise<void>): Promise<void> {
     }
   } finally {
     held = null;
-    const ds = heldDestroys;
+    const ds = heldDestroys, as = heldActions;
     heldDestroys = [];
+    heldActions = [];
     for (const b of ds) b.destroy();
+    for (const f of as) f();
   }
 }
 /** Resolves when no task holds the queue (nothing is held back); throws what a task threw. */
@@ -289,9 +301,14 @@ function release(rec: BufferRecord): void {
   liveBytes -= rec.bytes;
   if (liveBytes < sweptAt) sweptAt = liveBytes;
   const cap = rec.gpu.size;
-  if (!context || idleBytes + cap > idleLimit) { destroyBuffer(rec.gpu); return; }
+  // While work is held, the buffer may still be read by it: it becomes reusable once that is submitted.
+  if (held) { const device = context?.device; heldActions.push(() => toIdle(rec.gpu, cap, context?.device === device)); return; }
+  toIdle(rec.gpu, cap, true);
+}
+function toIdle(gpu: GPUBuffer, cap: number, sameDevice: boolean): void {
+  if (!context || !sameDevice || idleBytes + cap > idleLimit) { destroyBuffer(gpu); return; }
   const list = idle.get(cap);
-  if (list) list.push(rec.gpu); else idle.set(cap, [rec.gpu]);
+  if (list) list.push(gpu); else idle.set(cap, [gpu]);
   idleBytes += cap;
   idleCount++;
 }
@@ -420,7 +437,7 @@ const allocBuffer = (aval: ShapedArray): GpuBuffer => new GpuBuffer(allocRecord(
 /** A tracked storage buffer of `bytes` (compiled programs' pools and outputs). */
 export const allocGpuBuffer = (bytes: number): GpuBuffer => new GpuBuffer(allocRecord(bytes));
 
-/** Uploads row-major values; bool bytes widen to u32. */
+/** Uploads row-major storage; bool bytes and the narrow integers widen to 32 bits, float16 bits decode to f32. */
 export function upload(data: TypedArray, aval: ShapedArray): GpuBuffer {
   if (aval.dtype === 'float64' || data instanceof Float64Array) throw new DTypeError('webgpu: the webgpu backend cannot hold float64 arrays (WGSL has no f64); use float32');
   if (data.length !== aval.size) throw new CotangentError(`webgpu: ${data.length} values given for a ${aval.str()} array`);
@@ -429,6 +446,12 @@ export function upload(data: TypedArray, aval: ShapedArray): GpuBuffer {
   if (aval.dtype === 'bool') {
     const dst = new Uint32Array(view);
     for (let k = 0; k < data.length; k++) dst[k] = data[k] ? 1 : 0;
+  } else if (aval.dtype === 'float16') {
+    new Float32Array(view).set(decodeF16(data));
+  } else if (aval.dtype === 'int8' || aval.dtype === 'int16') {
+    new Int32Array(view).set(data);
+  } else if (aval.dtype === 'uint8' || aval.dtype === 'uint16') {
+    new Uint32Array(view).set(data);
   } else {
     new Uint8Array(view).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   }
@@ -472,6 +495,12 @@ export async function readBack(buf: GpuBuffer, aval: ShapedArray, asHeadTask = f
       case 'int32': return new Int32Array(raw);
       case 'uint32': return new Uint32Array(raw);
       case 'bool': return Uint8Array.from(new Uint32Array(raw), (v) => (v ? 1 : 0));
+      // The narrow types' 32-bit words hold values already in range (every store wraps or rounds).
+      case 'int8': return Int8Array.from(new Int32Array(raw));
+      case 'int16': return Int16Array.from(new Int32Array(raw));
+      case 'uint8': return Uint8Array.from(new Uint32Array(raw));
+      case 'uint16': return Uint16Array.from(new Uint32Array(raw));
+      case 'float16': return encodeF16(new Float32Array(raw));
       case 'float64': throw new DTypeError('webgpu: float64 arrays cannot live on the webgpu backend');
     }
   } finally {
@@ -502,7 +531,7 @@ function giveStaging(device: GPUDevice, buffer: GPUBuffer): void {
 }
 
 function emptyOf(d: DType): TypedArray {
-  return d === 'float32' ? new Float32Array(0) : d === 'int32' ? new Int32Array(0) : d === 'uint32' ? new Uint32Array(0) : new Uint8Array(0);
+  return allocTyped(d, 0);
 }
 
 export type { MemoryStats };

@@ -3,7 +3,9 @@
 // registers the backend as 'webgpu'.
 import { ShapedArray } from '../../core/aval.js';
 import { Backend, DeviceBuffer, registerBackend } from '../../core/backend.js';
-import { DType } from '../../core/dtype.js';
+import { computeDtype, DType } from '../../core/dtype.js';
+import { isElementwise } from '../../core/primitives.js';
+import { isNarrow, needsNarrowing, widenAval } from './narrow.js';
 import { CotangentError } from '../../core/errors.js';
 import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { compileJaxpr } from './compile/index.js';
@@ -46,11 +48,31 @@ function handleOf(buf: DeviceBuffer, op: string): GpuBuffer {
   return buf;
 }
 
-const SUPPORTED: ReadonlySet<DType> = new Set<DType>(['float32', 'int32', 'uint32', 'bool']);
+const SUPPORTED: ReadonlySet<DType> = new Set<DType>(['float32', 'int32', 'uint32', 'bool', 'int8', 'int16', 'uint8', 'uint16', 'float16']);
+
+/**
+ * One primitive on device buffers. The narrow dtypes share their 32-bit counterparts' storage, so
+ * every kernel but the elementwise ones (whose templates wrap and round) runs at the 32-bit dtype;
+ * a result that may leave the narrow range (a sum, a product, iota) is then wrapped or rounded
+ * by one convert_element_type pass: int8 sums wrap, float16 sums are float32 sums rounded once.
+ */
+function execute<P extends ArrayPrimitive>(prim: P, params: Params<P>, handles: readonly GpuBuffer[], inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): GpuBuffer[] {
+  if (isElementwise(prim) || (!inAvals.some(isNarrow) && !outAvals.some(isNarrow))) return runPlan(prim, planFor(prim, params, inAvals, outAvals), handles, outAvals);
+  const wide = outAvals.map(widenAval);
+  const outs = runPlan(prim, planFor(prim, params, inAvals.map(widenAval), wide), handles, wide);
+  if (!needsNarrowing(prim, outAvals)) return outs;
+  return outs.map((o, k) => {
+    const a = outAvals[k]!;
+    if (!isNarrow(a)) return o;
+    const [r] = runPlan('convert_element_type', planFor('convert_element_type', { newDtype: a.dtype, weakType: a.weakType }, [wide[k]!], [a]), [o], [a]);
+    o.dispose();
+    return r!;
+  });
+}
 
 export const webgpuBackend: Backend = {
   name: 'webgpu',
-  /** float32, int32, uint32 and bool (held as u32 0/1); WGSL has no f64. */
+  /** Every dtype but float64 (WGSL has no f64); bool and the narrow types are held in 32-bit words. */
   supportsDtype: (d) => SUPPORTED.has(d),
   fromTypedArray: (data, aval) => upload(data, aval),
   read: (buf, aval) => readBack(handleOf(buf, 'read'), aval),
@@ -61,8 +83,7 @@ export const webgpuBackend: Backend = {
     );
   },
   execute<P extends ArrayPrimitive>(prim: P, params: Params<P>, inputs: readonly DeviceBuffer[], inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): DeviceBuffer[] {
-    const handles = inputs.map((b) => handleOf(b, prim));
-    return runPlan(prim, planFor(prim, params, inAvals, outAvals), handles, outAvals);
+    return execute(prim, params, inputs.map((b) => handleOf(b, prim)), inAvals, outAvals);
   },
   dispose: (buf) => handleOf(buf, 'dispose').dispose(),
   // The queue runs submissions in order: when all submitted work is done, so is this buffer's.

@@ -2,7 +2,7 @@
 // Here: dtype ↔ WGSL types, literals, the scalar helper library (IEEE/JS semantics that WGSL
 // builtins don't guarantee), index arithmetic, shader skeletons.
 import { ShapedArray } from '../../core/aval.js';
-import { DType } from '../../core/dtype.js';
+import { DType, highestOf, lowestOf } from '../../core/dtype.js';
 import { DTypeError } from '../../core/errors.js';
 import { ArrayPrimitive, Params } from '../../core/primitives.js';
 import { Shape } from '../../core/shape.js';
@@ -10,12 +10,17 @@ import { Shape } from '../../core/shape.js';
 // ---- types and literals ---------------------------------------------------------------------
 export type WgslType = 'f32' | 'i32' | 'u32';
 
-/** Storage type of each dtype on the GPU: bool is a u32 holding 0 or 1 (WGSL has no 8-bit storage). */
+/**
+ * Storage type of each dtype on the GPU, one 32-bit word per element: bool is a u32 holding 0 or
+ * 1, int8/int16 are i32 and uint8/uint16 u32 holding their (wrapped) values, and float16 is an f32
+ * holding a float16 value (rounded by `f16_round` wherever one is stored: an emulation that works
+ * on every adapter, shader-f16 or not). WGSL has no 8- or 16-bit storage without extensions.
+ */
 export function wgslType(d: DType): WgslType {
   switch (d) {
-    case 'float32': return 'f32';
-    case 'int32': return 'i32';
-    case 'uint32': case 'bool': return 'u32';
+    case 'float32': case 'float16': return 'f32';
+    case 'int32': case 'int8': case 'int16': return 'i32';
+    case 'uint32': case 'uint8': case 'uint16': case 'bool': return 'u32';
     case 'float64': throw new DTypeError('the webgpu backend cannot hold float64 arrays (WGSL has no f64); use float32');
   }
 }
@@ -36,9 +41,9 @@ export const zero = (d: DType): string => ({ f32: '0.0f', i32: '0i', u32: '0u' }
 export const one = (d: DType): string => ({ f32: '1.0f', i32: '1i', u32: '1u' })[wgslType(d)];
 /** The smallest and largest value of a dtype (±inf for floats, made at run time: WGSL rejects constant infinities). */
 export const lowest = (d: DType): string =>
-  d === 'float32' ? '(-inf_f32())' : d === 'int32' ? i(-0x80000000) : '0u';
+  wgslType(d) === 'f32' ? '(-inf_f32())' : wgslType(d) === 'i32' ? i(lowestOf(d)) : '0u';
 export const highest = (d: DType): string =>
-  d === 'float32' ? 'inf_f32()' : d === 'int32' ? i(0x7fffffff) : d === 'bool' ? '1u' : '0xffffffffu';
+  wgslType(d) === 'f32' ? 'inf_f32()' : wgslType(d) === 'i32' ? i(highestOf(d)) : u(highestOf(d));
 
 // ---- the helper library -----------------------------------------------------------------------
 // Why these exist: WGSL lets implementations assume no NaN or infinity in float arithmetic, and
@@ -339,6 +344,26 @@ const HELPERS: Record<string, string> = {
   return select(r, -r, neg && yodd);
 }`,
   /** f32 → i32 the CPU's way: truncate, saturate at the range, NaN → 0. */
+  /**
+   * The float16 nearest x (ties to even), as an f32: float16 arrays live in f32 storage, rounded
+   * here at every store. Done on the bits (no shader-f16 needed, and WGSL leaves the rounding of
+   * f32 → f16 conversions to the implementation): 13 mantissa bits dropped with round-to-even, a
+   * carry running into the exponent; from 65520 (halfway to 2^16) an infinity; below 2^-14 a
+   * multiple of 2^-24 (x·2^24 is exact, and WGSL's round is half to even).
+   */
+  f16_round: `fn f16_round(x: f32) -> f32 {
+  let b = bitcast<u32>(x);
+  let sign = b & 0x80000000u;
+  let a = b & 0x7fffffffu;
+  if (a >= 0x7f800000u) { return x; }
+  if (a >= 0x477ff000u) { return bitcast<f32>(sign | 0x7f800000u); }
+  if (a < 0x38800000u) {
+    let r = round(bitcast<f32>(a) * 16777216.0f) * 5.9604644775390625e-8f;
+    return bitcast<f32>(sign | bitcast<u32>(r));
+  }
+  let r = a + 0xfffu + ((a >> 13u) & 1u);
+  return bitcast<f32>(sign | (r & 0xffffe000u));
+}`,
   f32_to_i32: `fn f32_to_i32(x: f32) -> i32 {
   if (isnan_f32(x)) { return 0i; }
   if (x >= 2147483648.0f) { return 2147483647i; }

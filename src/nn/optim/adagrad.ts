@@ -2,7 +2,7 @@
 //   t = t + 1;  g = g (−g when maximizing) + weightDecay·p;  clr = lr / (1 + (t − 1)·lrDecay)
 //   sum = sum + g²  (sum starts at initialAccumulatorValue);  p = p − clr · g / (√sum + eps)
 import * as np from '../../core/np.js';
-import { Optimizer, ParamsInput, UpdateRule } from './optimizer.js';
+import { Optimizer, ParamsInput, penalizedGradient, UpdateRule } from './optimizer.js';
 
 export interface AdagradOptions {
   lr: number;
@@ -14,9 +14,8 @@ export interface AdagradOptions {
 }
 
 export const adagradUpdate: UpdateRule<AdagradOptions> = (p, grad, state, h) => {
-  let g = h.maximize ? np.negative(grad) : grad;
+  const g = penalizedGradient(p, grad, h);
   const step = np.add(state?.step ?? np.zeros([]), 1);
-  if (h.weightDecay !== 0) g = np.add(g, np.multiply(p, h.weightDecay));
   const clr = np.divide(h.lr, np.add(np.multiply(np.subtract(step, 1), h.lrDecay), 1));
   const sum = np.add(state?.sum ?? np.fullLike(p, h.initialAccumulatorValue), np.multiply(g, g));
   const std = np.add(np.sqrt(sum), h.eps);

@@ -2,10 +2,17 @@
 // optimizer is a pure update rule (arrays in, arrays out) plus this object skin, so the same rule
 // runs eagerly in step() and inside a compiled (jitted) training step.
 import { NDArray } from '../../core/array.js';
+import * as np from '../../core/np.js';
 import { enableGrad, noGrad } from '../grad-mode.js';
 import { Tensor } from '../tensor.js';
 
 /** An optimizer's per-parameter state as arrays (Adam: step, expAvg, expAvgSq); null before its first step. */
+/** The gradient a step follows, as PyTorch's optimizers begin: −g when maximizing, plus weightDecay·p (the L2 penalty). */
+export function penalizedGradient(p: NDArray, grad: NDArray, h: { readonly maximize: boolean; readonly weightDecay: number }): NDArray {
+  const g = h.maximize ? np.negative(grad) : grad;
+  return h.weightDecay !== 0 ? np.add(g, np.multiply(p, h.weightDecay)) : g;
+}
+
 export type StateArrays = Readonly<Record<string, NDArray>>;
 
 /**

@@ -4,7 +4,7 @@
 //   momentum: buf = momentum·buf + g / avg, p = p − lr·buf;  else p = p − lr·g / avg
 import { NDArray } from '../../core/array.js';
 import * as np from '../../core/np.js';
-import { Optimizer, ParamsInput, StateArrays, UpdateRule } from './optimizer.js';
+import { Optimizer, ParamsInput, penalizedGradient, StateArrays, UpdateRule } from './optimizer.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -17,8 +17,7 @@ export interface RMSpropOptions {
 }
 
 export const rmspropUpdate: UpdateRule<RMSpropOptions> = (p, grad, state, h) => {
-  let g = h.maximize ? np.negative(grad) : grad;
-  if (h.weightDecay !== 0) g = np.add(g, np.multiply(p, h.weightDecay));
+  const g = penalizedGradient(p, grad, h);
   const step = np.add(state?.step ?? np.zeros([]), 1);
   const squareAvg = np.add(np.multiply(state?.squareAvg ?? np.zerosLike(p), h.alpha), np.multiply(np.multiply(g, g), 1 - h.alpha));
   const next: Record<string, NDArray> = { step, squareAvg };

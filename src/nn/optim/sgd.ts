@@ -5,7 +5,7 @@
 //                  d = d + momentum·buf (Nesterov) or d = buf
 //   p = p − lr·d
 import * as np from '../../core/np.js';
-import { Optimizer, ParamsInput, StateArrays, UpdateRule } from './optimizer.js';
+import { Optimizer, ParamsInput, penalizedGradient, StateArrays, UpdateRule } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -17,8 +17,7 @@ export interface SGDOptions {
 }
 
 export const sgdUpdate: UpdateRule<SGDOptions> = (p, grad, state, h) => {
-  let d = h.maximize ? np.negative(grad) : grad;
-  if (h.weightDecay !== 0) d = np.add(d, np.multiply(p, h.weightDecay));
+  let d = penalizedGradient(p, grad, h);
   let next: StateArrays = {};
   if (h.momentum !== 0) {
     const previous = state?.momentumBuffer;

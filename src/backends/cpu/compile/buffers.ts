@@ -72,13 +72,14 @@ export const scratchPool = new BufferPool();
 // ---- the policy ------------------------------------------------------------------------------------
 /**
  * CPU kernels return new arrays; a float32 reduction that folds into an accumulator array (kept axes
- * inside reduced ones) accumulates in a float64 slot, as the eager kernel does.
+ * inside reduced ones) accumulates in a float64 slot, as the eager kernel does (float16 too: its
+ * storage holds bits, and it is computed as float32).
  */
 export const CPU_BUFFERS: BufferPolicy = {
   kernelResults: 'own',
   scratch: (step) => {
     if (step.kind !== 'reduce' || foldsInLocal(step.eqn)) return null;
     const out = step.eqn.outvars[0]!.aval;
-    return out.dtype === 'float32' ? { dtype: 'float64', length: out.size } : null;
+    return out.dtype === 'float32' || out.dtype === 'float16' ? { dtype: 'float64', length: out.size } : null;
   },
 };

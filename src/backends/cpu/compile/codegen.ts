@@ -15,11 +15,12 @@
 // float32 operation is wrapped in Math.fround (the same rounding at the same points: bitwise equal
 // results). Operations whose float32 result is always representable (neg, abs, max, select, …)
 // skip it. Reductions fold float32 in float64 and round once, as the eager kernel does.
-import { castScalar, DType, isFloat, typedArrayCtor } from '../../../core/dtype.js';
+import { castScalar, DType, typedArrayCtor } from '../../../core/dtype.js';
 import { Jaxpr, JaxprEqn, Literal, Var, varNames } from '../../../core/jaxpr.js';
 import { ElementwisePrimitive, Params, REDUCE_COMBINE, reduceIdentity, ReducePrimitive } from '../../../core/primitives.js';
 import { Shape, sizeOf, stridesOf } from '../../../core/shape.js';
-import { EXPRESSIONS, jsExpr } from '../expressions.js';
+import { EXPRESSIONS, jsExpr, loadExpr, storeExpr } from '../expressions.js';
+import { f16ToBits } from '../../../core/float16.js';
 import { Access, Affine, constantForm, flatForm, formKey, formsRead, identityAccess, identityFlat, isConstant, Nest, readLeaf, TreeVisitor, TreeWalk } from '../../fusion/access.js';
 import { BufferPlan, Storage } from '../../fusion/buffers.js';
 import { foldsInLocal, FusionPlan, LoopStep, reducedAxes, ReduceStep } from '../../fusion/plan.js';
@@ -53,6 +54,8 @@ export function jsNumber(v: number): string {
   return v < 0 ? `(${v})` : String(v);
 }
 const ctor = (d: DType) => typedArrayCtor(d).name;
+/** A JS literal of what storage of `d` holds for the value `v` (float16: its bits). */
+const storageLiteral = (d: DType, v: number): string => (d === 'float16' ? String(f16ToBits(v)) : jsNumber(castScalar(v, d)));
 const indent = (lines: readonly string[]) => lines.map((l) => '  ' + l);
 
 /** float32 results of these, on float32 operands, are already float32: no rounding needed. */
@@ -112,9 +115,9 @@ class Emitter {
     return { ref, level: L };
   }
 
-  load(buf: string, f: Affine): Val {
+  load(buf: string, f: Affine, d: DType): Val {
     const i = this.index(f);
-    return this.bind(`${buf}[${i.ref}]`, i.level);
+    return this.bind(loadExpr(d, `${buf}[${i.ref}]`), i.level);
   }
 
   op(eqn: JaxprEqn, ops: readonly Val[]): Val {
@@ -123,12 +126,14 @@ class Emitter {
     let expr = jsExpr(eqn.primitive as ElementwisePrimitive, inDtype, out, ops.map((o) => o.ref));
     const exact = EXACT_F32.has(eqn.primitive) || (eqn.primitive === 'convert_element_type' && (inDtype === 'float32' || inDtype === 'bool'));
     if (out === 'float32' && this.round && !exact) expr = `Math.fround(${expr})`;
+    // float16 is rounded at every operation, as eager rounds each result into its storage.
+    if (out === 'float16' && !(EXACT_F32.has(eqn.primitive) || (eqn.primitive === 'convert_element_type' && (inDtype === 'float16' || inDtype === 'bool')))) expr = `S.f16round(${expr})`;
     return this.bind(expr, Math.max(0, ...ops.map((o) => o.level)));
   }
 
   iota(form: Affine, dtype: DType): Val {
     const i = this.index(form);
-    return dtype === 'float32' ? this.bind(`Math.fround(${i.ref})`, i.level) : i;
+    return dtype === 'float32' ? this.bind(`Math.fround(${i.ref})`, i.level) : dtype === 'float16' ? this.bind(`S.f16round(${i.ref})`, i.level) : i;
   }
 
   /** The nest as code; `acc`: the loop depth where a reduction's accumulator lives, with its declaration. */
@@ -176,7 +181,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
    */
   const codegenVisitor = (em: Emitter, domain: Shape, locals: ReadonlyMap<Var, Val>, mapForm: (f: Affine) => Affine, fused: JaxprEqn[]): TreeVisitor<Val> => {
     return {
-      leaf: readLeaf(domain, locals, (v, form) => (buffered.has(v) ? em.load(buf(v), mapForm(form)) : undefined), 'codegen'),
+      leaf: readLeaf(domain, locals, (v, form) => (buffered.has(v) ? em.load(buf(v), mapForm(form), v.aval.dtype) : undefined), 'codegen'),
       literal: (l) => ({ ref: jsNumber(castScalar(l.value, l.aval.dtype)), level: 0 }),
       iota: (eqn, form) => em.iota(mapForm(form), (eqn.params as Params<'iota'>).dtype),
       elementwise: (eqn, ops) => em.op(eqn, ops),
@@ -216,7 +221,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     for (const m of step.members) {
       const val = walk.expand(m, idAccess);
       locals.set(m, val);
-      if (stored.has(m)) em.inner.push(`${buf(m)}[${at.ref}] = ${val.ref};`);
+      if (stored.has(m)) em.inner.push(`${buf(m)}[${at.ref}] = ${storeExpr(m.aval.dtype, val.ref)};`);
     }
     return { decls, comments: [`// fused loop → ${what}`, ...summary(fused)], code: em.render(null) };
   }
@@ -232,7 +237,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     // An empty input: the result is the identity. It has no buffer when nothing reads it (it has no
     // elements, or its consumers have none), and then there is nothing to write.
     if (x.aval.size === 0) {
-      const fill = stored.has(r) && r.aval.size > 0 ? [`${buf(r)}.fill(${jsNumber(reduceIdentity(prim, outDtype))});`] : [];
+      const fill = stored.has(r) && r.aval.size > 0 ? [`${buf(r)}.fill(${storageLiteral(outDtype, reduceIdentity(prim, outDtype))});`] : [];
       return { decls, comments: [head], code: fill };
     }
 
@@ -254,13 +259,14 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     const em = new Emitter(nest, round);
     const fused: JaxprEqn[] = [];
     const v = new TreeWalk(producer, rank, codegenVisitor(em, domain, new Map(), (f) => f, fused)).atom(x, idAccess);
-    const accDtype: DType = outDtype === 'float32' ? 'float64' : outDtype;
+    // float32 and float16 fold in float64 and round once (float16 through float32, as eager computes it).
+    const accDtype: DType = outDtype === 'float32' || outDtype === 'float16' ? 'float64' : outDtype;
     const fold = (a: string, b: string) => EXPRESSIONS[REDUCE_COMBINE[prim]](accDtype, a, b);
     let code: string[];
 
     if (x.aval.size === 1) {
       // A single element is kept as it is (no fold with the identity: the kernel's rule, which keeps -0).
-      em.inner.push(`${buf(r)}[0] = ${v.ref};`);
+      em.inner.push(`${buf(r)}[0] = ${storeExpr(outDtype, v.ref)};`);
       code = em.render(null);
     } else if (!foldsInLocal(e)) {
       // Kept axes inside reduced ones: fold into an accumulator array, reading the input in order.
@@ -268,7 +274,10 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
       const acc = sc === undefined ? buf(r) : `S${sc}`;
       const i = em.index(q);
       em.inner.push(`{ const a = ${acc}[${i.ref}]; ${acc}[${i.ref}] = ${fold('a', v.ref)}; }`);
-      code = [`${acc}.fill(${jsNumber(reduceIdentity(prim, outDtype))});`, ...em.render(null), ...(sc === undefined ? [] : [`${buf(r)}.set(${acc});`])];
+      const back = sc === undefined ? [] : outDtype === 'float16'
+        ? [`for (let k = 0; k < ${r.aval.size}; k++) ${buf(r)}[k] = S.f16bits(Math.fround(${acc}[k]));`]
+        : [`${buf(r)}.set(${acc});`];
+      code = [`${acc}.fill(${jsNumber(reduceIdentity(prim, outDtype))});`, ...em.render(null), ...back];
     } else {
       // Each output element is finished before the next: fold into a local, then store it and run the epilogue.
       const depth = nest.axes.filter((g) => g.kind === 'K').length;
@@ -282,12 +291,12 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
       } else {
         init = [`let acc = ${jsNumber(reduceIdentity(prim, outDtype))};`];
         em.inner.push(`acc = ${fold('acc', v.ref)};`);
-        result = outDtype === 'float32' ? 'Math.fround(acc)' : 'acc';
+        result = outDtype === 'float32' ? 'Math.fround(acc)' : outDtype === 'float16' ? 'S.f16round(Math.fround(acc))' : 'acc';
       }
       em.epilogue = true;
       const qi = em.index(q);
       const rv = em.bind(result, depth, 'res');
-      if (stored.has(r)) em.after.push(`${buf(r)}[${qi.ref}] = ${rv.ref};`);
+      if (stored.has(r)) em.after.push(`${buf(r)}[${qi.ref}] = ${storeExpr(outDtype, rv.ref)};`);
       if (step.epilogue.length) {
         // The epilogue runs over the output's domain: fusion lets it read buffers only at this element
         // (q) or at a constant; an iota reads its coordinate, which is the same form over the input's
@@ -303,7 +312,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
         for (const m of step.epilogue) {
           const val = walk.expand(m, oId);
           locals.set(m, val);
-          if (stored.has(m)) em.after.push(`${buf(m)}[${qi.ref}] = ${val.ref};`);
+          if (stored.has(m)) em.after.push(`${buf(m)}[${qi.ref}] = ${storeExpr(m.aval.dtype, val.ref)};`);
         }
       }
       code = em.render({ depth, init });
@@ -360,7 +369,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
   const rootOf = (v: Var): Var => { const st = buffers.storage.get(v); return st?.kind === 'alias' ? rootOf(st.of) : v; };
   const handed = new Set<Var>();
   const outs = jaxpr.outs.map((a) => {
-    if (a instanceof Literal) return `${ctor(a.aval.dtype)}.of(${jsNumber(castScalar(a.value, a.aval.dtype))})`;
+    if (a instanceof Literal) return `${ctor(a.aval.dtype)}.of(${storageLiteral(a.aval.dtype, a.value)})`;
     const root = rootOf(a), st = buffers.storage.get(root)!;
     const copy = handed.has(root) || st.kind === 'foreign' || (st.kind === 'input' && !owned.has(st.index)) || st.kind === 'slot';
     handed.add(root);

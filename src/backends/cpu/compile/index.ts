@@ -3,7 +3,7 @@
 // The source is built once per jaxpr with `new Function` and wrapped as the backend's Executable.
 import { ConcreteArray } from '../../../core/array.js';
 import { DeviceBuffer, Executable, getBackend } from '../../../core/backend.js';
-import { allocTyped, TypedArray } from '../../../core/dtype.js';
+import { scalarStorage, TypedArray } from '../../../core/dtype.js';
 import { bind } from '../../../core/interpreter.js';
 import { ClosedJaxpr } from '../../../core/jaxpr.js';
 import { cpuKernels, CpuBuffer, sharedStorage } from '../kernels.js';
@@ -36,13 +36,13 @@ export function compileJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], o
   const buffers = planBuffers(fusion, donated, CPU_BUFFERS);
   const gen = generate(fusion, buffers, opts);
   const nInputs = jaxpr.invars.length;
-  const constData = cj.consts.map((c) => c.dataSync());
+  const constData = cj.consts.map((c) => c.storageSync());
   const env = {
     kernels: cpuKernels,
     params: gen.calls.map((e) => e.params),
     inAvals: gen.calls.map((e) => e.inputs.map((a) => a.aval)),
     outAvals: gen.calls.map((e) => e.outvars.map((v) => v.aval)),
-    consts: gen.consts.map(({ dtype, value }) => { const a = allocTyped(dtype, 1); a[0] = value; return a; }),
+    consts: gen.consts.map(({ dtype, value }) => scalarStorage(dtype, value)),
     /** The compiled sub-jaxprs of control-flow equations (scan bodies, cond branches, while condition and body). */
     bodies: gen.calls.map((e) => (isControl(e.primitive) ? controlBodies(e.primitive, e.params).map(([b, d]) => rawProgram(b, d).run) : [])),
     pool: scratchPool,
@@ -65,7 +65,7 @@ export function compileJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], o
       const arrays = args.map((d, k) => new ConcreteArray(eqn.inputs[k]!.aval, { backend: 'cpu', data: d } as CpuBuffer, cpu));
       return bind(eqn.primitive, arrays, eqn.params).map((o) => {
         if (!(o instanceof ConcreteArray)) throw new Error(`jit: ${eqn.primitive} returned a traced value inside a compiled program`);
-        const d = o.dataSync();
+        const d = o.storageSync();
         return args.some((a) => a.buffer === d.buffer) ? d.slice() : d;
       });
     },

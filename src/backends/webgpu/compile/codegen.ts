@@ -288,9 +288,12 @@ export function reduceShader(step: ReduceStep, ctx: ShaderContext): Shader {
 
   /** The result `res` is known: store it, then the epilogue. */
   const finish = (): string[] => {
-    const locals = new Map<Var, Val>([[r, { ref: 'res', level: 0 }]]);
-    const stores = ctx.plan.stored.has(r) ? [`${ctx.buffer(r)}[o] = res;`] : [];
-    return [...stores, ...elementStatements(ctx, names, r.aval.shape, 'o', step.epilogue, locals, fused)];
+    // A float16 result is folded in f32 and rounded once (as eager and the CPU compute it).
+    const round = d === 'float16' ? ['let res16 = f16_round(res);'] : [];
+    const ref = d === 'float16' ? 'res16' : 'res';
+    const locals = new Map<Var, Val>([[r, { ref, level: 0 }]]);
+    const stores = ctx.plan.stored.has(r) ? [`${ctx.buffer(r)}[o] = ${ref};`] : [];
+    return [...round, ...stores, ...elementStatements(ctx, names, r.aval.shape, 'o', step.epilogue, locals, fused)];
   };
 
   if (x.aval.size === 0) {
