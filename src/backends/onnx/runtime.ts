@@ -62,12 +62,13 @@ export class OrtProgram {
       graphOptimizationLevel: 'all', executionMode: 'sequential', enableCpuMemArena: true,
     });
   }
-  run(args: readonly TypedArray[]): TypedArray[] {
+  /** Runs the model; `spare(aval)` may hand over a dead array of that dtype and size to write an output into. */
+  run(args: readonly TypedArray[], spare: (aval: ShapedArray) => TypedArray | undefined = () => undefined): TypedArray[] {
     const feeds: Record<string, NativeTensor> = {};
     this.inputs.forEach(({ name, aval }, i) => { feeds[name] = new this.ort.Tensor(ORT_TYPE[aval.dtype]!, args[i]!, aval.shape); });
     const fetches: Record<string, NativeTensor | null> = {};
     const outs = this.outputs.map(({ name, aval }) => {
-      const data = allocTyped(aval.dtype, aval.size);
+      const data = (aval.size > 0 ? spare(aval) : undefined) ?? allocTyped(aval.dtype, aval.size);
       // ORT cannot write into a zero-length buffer it is handed; let it allocate those.
       fetches[name] = aval.size === 0 ? null : new this.ort.Tensor(ORT_TYPE[aval.dtype]!, data, aval.shape);
       return data;
