@@ -43,6 +43,8 @@ const ORT_TYPE: Record<string, string> = { float32: 'float32', float64: 'float64
 export interface SessionOptions {
   /** Intra-op threads (default: the machine's cores). */
   threads?: number;
+  /** Whether idle intra-op threads spin-wait (ORT's default, true). */
+  spinning?: boolean;
 }
 
 /**
@@ -60,6 +62,7 @@ export class OrtProgram {
     this.session.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, {
       intraOpNumThreads: opts.threads ?? availableParallelism(), interOpNumThreads: 1,
       graphOptimizationLevel: 'all', executionMode: 'sequential', enableCpuMemArena: true,
+      ...(opts.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     });
   }
   /** Runs the model; `spare(aval)` may hand over a dead array of that dtype and size to write an output into. */

@@ -17,6 +17,12 @@ export interface JitTargetOptions {
   /** Intra-op threads for each session (default: the machine's cores). */
   threads?: number;
   /**
+   * Whether ORT's idle intra-op threads spin-wait for work (ORT's default, true). Spinning lowers
+   * the latency of small kernels on a machine to itself, but on an oversubscribed one the spinning
+   * threads take cores from the work (see bench/onnx-profile.ts).
+   */
+  spinning?: boolean;
+  /**
    * Programs estimated below this many floating-point operations stay on the JS/WASM compiler, whose
    * per-call cost is lower than a session's (default `DEFAULT_MIN_FLOPS`; 0 sends every program to ORT).
    */
@@ -27,7 +33,7 @@ export const DEFAULT_MIN_FLOPS = 1e5;
 
 const jsCompile = cpuBackend.compile!;
 let current: JitTarget = 'js';
-let options: Required<JitTargetOptions> = { threads: 0, minFlops: DEFAULT_MIN_FLOPS };
+let options: Required<JitTargetOptions> = { threads: 0, minFlops: DEFAULT_MIN_FLOPS, spinning: true };
 const said = new Set<string>();
 const sayOnce = (msg: string) => { if (!said.has(msg)) { said.add(msg); console.warn(`[cotangent] ${msg}`); } };
 
@@ -39,7 +45,7 @@ const sayOnce = (msg: string) => { if (!said.has(msg)) { said.add(msg); console.
  */
 export function setJitTarget(target: JitTarget, opts: JitTargetOptions = {}): void {
   if (target !== 'js' && target !== 'onnxruntime') throw new TypeError(`setJitTarget: expected 'js' or 'onnxruntime', got ${JSON.stringify(target)}`);
-  options = { threads: opts.threads ?? 0, minFlops: opts.minFlops ?? DEFAULT_MIN_FLOPS };
+  options = { threads: opts.threads ?? 0, minFlops: opts.minFlops ?? DEFAULT_MIN_FLOPS, spinning: opts.spinning ?? true };
   if (target === 'onnxruntime' && !loadOrt()) sayOnce(`setJitTarget('onnxruntime'): onnxruntime-node is not available (${ortLoadError()}); jit keeps compiling to JS/WASM`);
   current = target;
   cpuBackend.compile = target === 'js' ? jsCompile : ortCompile;
@@ -72,7 +78,7 @@ function ortCompile(cj: ClosedJaxpr, donated: readonly boolean[]): Executable {
   try {
     const bytes = lowerToBytes(cj);
     program = new OrtProgram(bytes, cj.inAvals.map((aval, i) => ({ name: `x${i}`, aval })), cj.outAvals.map((aval, i) => ({ name: `y${i}`, aval })),
-      options.threads ? { threads: options.threads } : {});
+      { ...(options.threads ? { threads: options.threads } : {}), spinning: options.spinning });
   } catch (e) {
     const why = e instanceof OnnxLoweringError ? e.message : `ONNX Runtime rejected the program: ${(e as Error).message.split('\n')[0]}`;
     sayOnce(`jit target onnxruntime: ${why}; this program runs on the JS/WASM compiler instead`);
