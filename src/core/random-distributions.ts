@@ -4,7 +4,8 @@ import { ShapedArray } from './aval.js';
 import { ArrayLike, NDArray, concreteFromTyped } from './array.js';
 import { DType, isFloat } from './dtype.js';
 import { DTypeError, ShapeError } from './errors.js';
-import { householderQr } from './host-qr.js';
+import * as linalg from './linalg.js';
+import { diagonal } from './numpy-matrix.js';
 import * as lax from './lax.js';
 import { cumsum } from './lax-scan.js';
 import { broadcastShapesOf, checkDtype, convertTo, describe, hostValueOrNull, shapeOf, toArray } from './numpy-util.js';
@@ -76,31 +77,27 @@ function nudged(x: NDArray, toward: number): NDArray {
 
 /**
  * Uniformly random (Haar) orthogonal n×n matrices, `shape` of them: Q of the QR of a standard
- * normal matrix, each column's sign fixed by R's diagonal (JAX's random.orthogonal). The QR runs
- * on the host, so the key must be concrete (not traced).
+ * normal matrix, each column's sign fixed by R's diagonal (JAX's random.orthogonal). The QR is
+ * the linalg primitive, so this runs under jit and vmap, with a traced key, on every backend.
  */
 export function orthogonal(k: NDArray, n: number, shape: number | readonly number[] = [], opts: { dtype?: DType } = {}): NDArray {
   if (!Number.isInteger(n) || n < 0) throw new TypeError(`random.orthogonal: n must be a non-negative integer, got ${describe(n)}`);
   const dtype = floatDtype('orthogonal', opts.dtype);
   const s = shapeOf('random.orthogonal', shape);
   const z = normal(k, [...s, n, n], { dtype: 'float32' });
-  return convertTo(hostOrthonormal('random.orthogonal', z, n, n), { dtype, weakType: false });
+  return convertTo(orthonormalColumns(dtype === 'float64' ? convertTo(z, { dtype: 'float64', weakType: false }) : z), { dtype, weakType: false });
 }
 
 /**
- * For a batch of m×n matrices (m ≥ n) with concrete values: Q·diag(sign(diag R)) of each, float64.
+ * For a batch of m×n matrices (m ≥ n): Q·diag(sign(diag R)) of each reduced QR (a zero diagonal
+ * entry counts as +1), the matrix with orthonormal columns that the sign fix makes unique.
  */
-export function hostOrthonormal(op: string, z: NDArray, m: number, n: number): NDArray {
-  const host = hostValueOrNull(z);
-  if (!host) throw new TypeError(`${op}: needs a concrete key (its QR runs on the host), got a traced or non-CPU value ${z.aval.str()}`);
-  const data = host.dataSync();
-  const count = sizeOf(z.shape) / (m * n || 1);
-  const out = new Float64Array(data.length);
-  for (let b = 0; b < count; b++) {
-    const { q, rDiag } = householderQr(data.subarray(b * m * n, (b + 1) * m * n), m, n);
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[b * m * n + i * n + j] = q[i * n + j]! * (rDiag[j]! < 0 ? -1 : 1);
-  }
-  return concreteFromTyped(out, new ShapedArray(z.shape, 'float64'));
+export function orthonormalColumns(z: NDArray): NDArray {
+  const [q, r] = linalg.qr(z, { fullMatrices: false });
+  const d = diagonal(r, 0, -2, -1);
+  const sign = lax.select(lax.lt(d, lax.fullLike(d, 0)), lax.fullLike(d, -1), lax.fullLike(d, 1));
+  const nb = q.ndim - 2;
+  return lax.mul(q, lax.broadcastInDim(sign, q.shape, [...Array.from({ length: nb }, (_, i) => i), q.ndim - 1]));
 }
 
 // ---- transforms of one uniform (JAX's formulas) --------------------------------------------------------
