@@ -1,5 +1,7 @@
 // ms per conv2d forward + backward (gradients of ⟨conv(x, w), ct⟩ for x and w) for cotangent (jit
-// and eager, NCHW and NHWC) and tfjs-wasm (NHWC, tf.grads), in one process, interleaved rounds.
+// and eager, NCHW and NHWC) and tfjs-wasm (NHWC, tf.grads), in one process, interleaved rounds;
+// then the forward pass alone against tfjs-wasm's own Conv2D kernel (XNNPACK), the fair anchor
+// for the 3×3 layer (tfjs-wasm's backward runs as conv3d: see below).
 // Usage: node conv.mjs [--budget-ms 3000]
 // Layers: LeNet's first conv (64×1×28×28, 6 filters 5×5, SAME) and a ResNet-style 3×3 layer
 // (8×64×56×56, 64 filters, SAME). Every contender gets the same seeded x, w, ct, and its
@@ -71,6 +73,43 @@ for (const L of layers) {
   const flops = 2 * 3 * N * O * C * K * K * H * W;
   const base = contenders.findIndex((k) => k.label.startsWith('tfjs'));
   console.log(`\n## ${L.name} (${(flops / 1e9).toFixed(2)} GFLOP per call)`);
+  table(['library / mode', 'ms', 'range', 'GFLOP/s', 'vs tfjs-wasm'], contenders.map((k, i) => {
+    const t = results[i];
+    if (t instanceof Error) return [k.label, 'error', t.message, '', ''];
+    return [k.label, t.ms.toFixed(2), `${t.min.toFixed(1)}–${t.max.toFixed(1)}`, (flops / t.ms / 1e6).toFixed(1), base >= 0 && !(results[base] instanceof Error) ? `${(results[base].ms / t.ms).toFixed(2)}×` : ''];
+  }));
+}
+
+// ---- forward only: cotangent jit vs tfjs-wasm's Conv2D (XNNPACK), same data -----------------------
+header('conv2d forward only, stride 1, SAME padding, ms per call (lower is better)');
+for (const L of layers) {
+  const { N, C, H, W, O, K } = L;
+  const x = uniform(N * C * H * W, 1), w = uniform(O * C * K * K, 2);
+  const xh = toNhwc(x, N, C, H, W), wh = toHwio(w, O, C, K);
+  const contenders = [];
+  if (!(ct instanceof Unavailable)) {
+    const { np, lax, jit } = ct;
+    for (const [layout, dn, xs, ws] of [['NCHW', ['NCHW', 'OIHW', 'NCHW'], [x, [N, C, H, W]], [w, [O, C, K, K]]], ['NHWC', ['NHWC', 'HWIO', 'NHWC'], [xh, [N, H, W, C]], [wh, [K, K, C, O]]]]) {
+      const f = jit((a, b) => lax.convGeneralDilated(a, b, [1, 1], 'SAME', { dimensionNumbers: dn }));
+      const args = [xs, ws].map(([d, s]) => np.fromTypedArray(d, s));
+      const run = () => f(...args).dataSync();
+      contenders.push({ label: `cotangent jit (${layout})`, run, nhwc: layout === 'NHWC' ? run() : toNhwc(run(), N, O, H, W) });
+    }
+  }
+  if (!(tfw instanceof Unavailable)) {
+    const { tf } = tfw;
+    const xt = tf.tensor4d(xh, [N, H, W, C]), wt = tf.tensor4d(wh, [K, K, C, O]);
+    const run = () => { const y = tf.conv2d(xt, wt, 1, 'same'); const out = y.dataSync(); y.dispose(); return out; };
+    contenders.push({ label: 'tfjs-wasm (NHWC conv2d)', run, nhwc: run() });
+  }
+  for (const k of contenders) {
+    const e = maxRel(k.nhwc, contenders[0].nhwc);
+    if (!(e < 1e-4)) throw new Error(`${L.name}: ${k.label} disagrees (relative error ${e})`);
+  }
+  const results = await measureInterleaved(contenders.map((k) => k.run), { budgetMs, warmup: 2, minRounds: 5, maxRounds: 30 });
+  const flops = 2 * N * O * C * K * K * H * W;
+  const base = contenders.findIndex((k) => k.label.startsWith('tfjs'));
+  console.log(`\n## ${L.name}, forward (${(flops / 1e9).toFixed(2)} GFLOP per call)`);
   table(['library / mode', 'ms', 'range', 'GFLOP/s', 'vs tfjs-wasm'], contenders.map((k, i) => {
     const t = results[i];
     if (t instanceof Error) return [k.label, 'error', t.message, '', ''];

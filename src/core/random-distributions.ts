@@ -210,6 +210,7 @@ export function t(k: NDArray, df: ArrayLike, shape?: Shape, opts: { dtype?: DTyp
   const twoG = chisquare(keys.get(1), d, s, { dtype });
   return lax.mul(n, lax.sqrt(lax.div(d, twoG)));
 }
+/** The same as `random.t`. */
 export const studentT = t;
 
 /** Rounds of the transformed-rejection sampler: each accepts with probability > 0.86, so 16 rounds all fail with probability < 1e-13. */

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { trainMnistCnn } from '../../examples/mnist-cnn.js';
 import { ShapedArray } from '../../src/core/aval.js';
 import { concreteFromTyped } from '../../src/core/array.js';
-import { grad, jit, lax, np } from '../../src/index.js';
+import { grad, jit, lax, matmulKernel, np, setMatmulKernel } from '../../src/index.js';
 import type { Array as NDArray } from '../../src/index.js';
 import { assertClose, gpuSuite, onCpu } from '../helpers/webgpu.js';
 
@@ -48,6 +48,29 @@ for (const c of CASES) {
     }
   });
 }
+
+// The tiled implicit-GEMM conv is what GPUs run (llvmpipe takes the direct kernel by default): forced here.
+gpuTest('tiled conv (forced): forward and gradients match the CPU; jit fuses bias + ReLU into the conv shader', async () => {
+  const before = matmulKernel();
+  setMatmulKernel('tiled');
+  try {
+    for (const c of CASES.filter((k) => k.name.startsWith('conv'))) {
+      const inputs = c.shapes.map(draw);
+      const gpu = inputs.map((x, i) => on(x, c.shapes[i]!, 'webgpu')), cpu = inputs.map((x, i) => on(x, c.shapes[i]!, 'cpu'));
+      const g = grad((...xs: NDArray[]) => np.tanh(c.f(...xs)).sum(), { argnums: c.shapes.map((_, i) => i) });
+      await assertClose(c.f(...gpu), onCpu(() => c.f(...cpu)), TOL, `${c.name}: forward`);
+      const want = onCpu(() => g(...cpu) as NDArray[]), got = jit(g)(...gpu) as NDArray[];
+      for (let i = 0; i < want.length; i++) await assertClose(got[i]!, want[i]!, TOL, `${c.name}: jit gradient ${i}`);
+    }
+    const shapes = [[2, 3, 8, 7], [4, 3, 3, 3], [4]], data = shapes.map(draw);
+    const [x, w, b] = data.map((d, i) => on(d, shapes[i]!, 'webgpu')), cpuArgs = data.map((d, i) => on(d, shapes[i]!, 'cpu'));
+    const layer = (x: NDArray, w: NDArray, b: NDArray) => np.maximum(lax.convGeneralDilated(x, w, [1, 1], 'SAME').add(b.reshape(1, 4, 1, 1)), 0);
+    assert.match(jit(layer).lower(x!, w!, b!).compiledText(), /conv_general_dilated .* with epilogue/);
+    await assertClose(jit(layer)(x!, w!, b!), onCpu(() => layer(cpuArgs[0]!, cpuArgs[1]!, cpuArgs[2]!)), TOL, 'fused bias + ReLU');
+  } finally {
+    setMatmulKernel(before);
+  }
+});
 
 // MNIST on the GPU, kept small for the software adapter: 30 compiled torch steps, then 500 test digits.
 gpuTest('LeNet on MNIST trains on WebGPU: 30 steps reach well above chance', async () => {

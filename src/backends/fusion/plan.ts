@@ -39,7 +39,7 @@ export interface FusionPolicy {
    * only at that element or at a constant position.
    */
   readonly reducePerOutput: boolean;
-  /** A loop over a dot_general's result right after it joins it as an epilogue (run inside the matmul). */
+  /** A loop over a dot_general's (or a convolution's) result right after it joins it as an epilogue (run inside the matmul or conv shader). */
   readonly dotEpilogue: boolean;
   /** The most buffers one fused step may read and write together (a shader's storage-binding limit). */
   readonly maxBuffers: number;
@@ -355,7 +355,7 @@ function canJoinEpilogue(step: ReduceStep, v: Var, found: readonly { v: Var; for
  */
 function canJoinDotEpilogue(step: CallStep, v: Var, found: readonly { v: Var; form: Affine }[]): boolean {
   const out = step.eqn.outvars[0]!;
-  if (step.eqn.primitive !== 'dot_general' || !shapeEq(out.aval.shape, v.aval.shape) || v.aval.size === 0) return false;
+  if ((step.eqn.primitive !== 'dot_general' && step.eqn.primitive !== 'conv_general_dilated') || !shapeEq(out.aval.shape, v.aval.shape) || v.aval.size === 0) return false;
   const id = identityFlat(v.aval.shape);
   return found.every(({ v: u, form }) => (u !== out && !step.epilogue.includes(u)) || (u.aval.size === v.aval.size && formsEqual(form, id)));
 }

@@ -19,6 +19,7 @@ import { narrowJaxpr } from '../narrow.js';
 import { FusionPolicy, planFusion } from '../../fusion/plan.js';
 import { webgpuKernels } from '../kernels.js';
 import { dotGeneralPlan } from '../matmul.js';
+import { convPlan } from '../conv.js';
 import { bindings, BufferDecl, Plan, Slot, wgslType, withHelpers } from '../wgsl.js';
 import { dotEpilogueFunction, eqnText, loopShader, reduceShader, Shader, ShaderContext } from './codegen.js';
 
@@ -236,16 +237,19 @@ export function lowerJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], max
           kernelPlan(s, eqnText(e, nm), [], kernel(call), ([kind, k]) => (kind === 'in' ? operand(k) : resOf(e.outvars[k]!)));
           return;
         }
-        // dot_general with its epilogue inside the matmul shader: operands bind first (x0, x1).
+        // dot_general (or a convolution) with its epilogue inside the matmul (conv) shader: operands bind first (x0, x1).
         const written = [e.outvars[0]!, ...step.epilogue].filter((m) => plan.stored.has(m));
         const b = stepBindings(s, written, 2);
         const epi = dotEpilogueFunction(step, b.ctx);
-        const p = dotGeneralPlan({ ...call, params: e.params as Params<'dot_general'> }, {
+        const epilogue = {
           reads: b.reads.map((_, j) => [['in', 2 + j], b.readDecl[j]!] as const),
           writes: b.writes.map((_, j) => [['out', j], b.writeDecl[j]!] as const),
           functions: epi.functions,
-          store: (o, v) => `epilogue(${o}, ${v});`,
-        });
+          store: (o: string, v: string) => `epilogue(${o}, ${v});`,
+        };
+        const p = e.primitive === 'conv_general_dilated'
+          ? convPlan({ ...call, params: e.params as Params<'conv_general_dilated'> }, epilogue)
+          : dotGeneralPlan({ ...call, params: e.params as Params<'dot_general'> }, epilogue);
         const operands = [operand(0), operand(1)];
         kernelPlan(s, `${eqnText(e, nm)} with epilogue → ${what(step.epilogue)}`, listing(epi.fused), p,
           ([kind, k]) => (kind === 'in' ? (k < 2 ? operands[k]! : b.reads[k - 2]!) : b.writes[k]!));
