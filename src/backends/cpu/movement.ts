@@ -3,6 +3,7 @@
 import { allocTyped, TypedArray } from '../../core/dtype.js';
 import { Shape, sizeOf, stridesOf } from '../../core/shape.js';
 import type { CpuKernel } from './kernels.js';
+import { mergeCopyAxes, reversedView } from '../strided-copy.js';
 
 /** Rows at least this long are copied with `TypedArray.set` (a memmove) instead of a JS loop. */
 const SET_MIN = 32;
@@ -21,20 +22,8 @@ export function stridedCopy(
   dst: TypedArray, dOff: number, dStrides: readonly number[],
   src: TypedArray, sOff: number, sStrides: readonly number[], shape: Shape,
 ): void {
-  const n: number[] = [], ds: number[] = [], ss: number[] = [];
-  for (let k = 0; k < shape.length; k++) {
-    const size = shape[k]!;
-    if (size === 0) return;
-    if (size === 1) continue;
-    const last = n.length - 1;
-    // Merge axis k into the previous kept axis when stepping the previous one is the same as
-    // stepping k `size` times, on both sides.
-    if (last >= 0 && ss[last] === sStrides[k]! * size && ds[last] === dStrides[k]! * size) {
-      n[last] = n[last]! * size; ss[last] = sStrides[k]!; ds[last] = dStrides[k]!;
-    } else {
-      n.push(size); ds.push(dStrides[k]!); ss.push(sStrides[k]!);
-    }
-  }
+  if (shape.includes(0)) return;
+  const { n, ds, ss } = mergeCopyAxes(shape, dStrides, sStrides);
   const rank = n.length;
   if (rank === 0) { dst[dOff] = src[sOff]!; return; }
   const inner = rank - 1;
@@ -167,14 +156,8 @@ export const concatenate: CpuKernel<'concatenate'> = (xs, { dimension }, avals, 
 
 /** Reversed axes are read from their last element with a negated stride. */
 export const rev: CpuKernel<'rev'> = ([x], { dimensions }, [xa], [oa]) => {
-  const xs = stridesOf(xa!.shape);
-  let off = 0;
-  const strides = xs.map((s, k) => {
-    if (!dimensions.includes(k)) return s;
-    off += (xa!.shape[k]! - 1) * s;
-    return -s;
-  });
-  return [gatherStrided(x!, off, strides, xa!.shape, allocTyped(oa!.dtype, oa!.size))];
+  const { offset, strides } = reversedView(xa!.shape, dimensions);
+  return [gatherStrided(x!, offset, strides, xa!.shape, allocTyped(oa!.dtype, oa!.size))];
 };
 
 /** out[..., j, ...] = j along `dimension`: each j fills a contiguous block of the inner axes. */

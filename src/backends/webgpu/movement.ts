@@ -3,6 +3,7 @@
 import { DType } from '../../core/dtype.js';
 import { Shape, sizeOf, stridesOf } from '../../core/shape.js';
 import { BufferDecl, dot, elementwiseStep, i, inp, out, Slot, Step, unravel, u, WebGpuKernel, wgslType } from './wgsl.js';
+import { mergeCopyAxes, reversedView } from '../strided-copy.js';
 
 /** A u32 shader constant for a possibly negative stride or offset: u32 arithmetic wraps mod 2^32, so -s works as 2^32 - s. */
 const w = (n: number): number => n >>> 0;
@@ -17,16 +18,7 @@ function stridedCopyStep(
   label: string, d: DType, src: Slot, sOff: number, sStrides: readonly number[],
   dst: Slot, dOff: number, dStrides: readonly number[], shape: Shape,
 ): Step {
-  const n: number[] = [], ss: number[] = [], ds: number[] = [];
-  shape.forEach((size, k) => {
-    if (size === 1) return;
-    const last = n.length - 1;
-    if (last >= 0 && ss[last] === sStrides[k]! * size && ds[last] === dStrides[k]! * size) {
-      n[last] = n[last]! * size; ss[last] = sStrides[k]!; ds[last] = dStrides[k]!;
-    } else {
-      n.push(size); ss.push(sStrides[k]!); ds.push(dStrides[k]!);
-    }
-  });
+  const { n, ds, ss } = mergeCopyAxes(shape, dStrides, sStrides);
   const c = n.map((_, k) => `c${k}`);
   const offset = (base: number, strides: number[]): string => {
     const terms = dot(c, strides.map(w));
@@ -114,14 +106,8 @@ export const concatenate: WebGpuKernel<'concatenate'> = ({ params: { dimension }
 
 /** A reversed axis reads from its far end with a negative stride. */
 export const rev: WebGpuKernel<'rev'> = ({ params: { dimensions }, inAvals: [xa] }) => {
-  const xs = stridesOf(xa!.shape);
-  let off = 0;
-  const strides = xs.map((s, k) => {
-    if (!dimensions.includes(k)) return s;
-    off += (xa!.shape[k]! - 1) * s;
-    return -s;
-  });
-  return { steps: [gatherView('rev', xa!.dtype, off, strides, xa!.shape)] };
+  const { offset, strides } = reversedView(xa!.shape, dimensions);
+  return { steps: [gatherView('rev', xa!.dtype, offset, strides, xa!.shape)] };
 };
 
 /** out[c] = c[dimension], in the result's dtype. */
