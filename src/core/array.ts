@@ -67,6 +67,7 @@ export abstract class NDArray {
   log(): NDArray { return np.log(this); }
   sin(): NDArray { return np.sin(this); }
   cos(): NDArray { return np.cos(this); }
+  tan(): NDArray { return np.tan(this); }
   tanh(): NDArray { return np.tanh(this); }
   sqrt(): NDArray { return np.sqrt(this); }
   square(): NDArray { return np.square(this); }

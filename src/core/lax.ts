@@ -16,7 +16,7 @@ const bin = (p: BinaryPrimitive | ComparePrimitive) => (x: NDArray, y: NDArray):
 
 export const neg = un('neg'), sign = un('sign'), floor = un('floor'), ceil = un('ceil'), round = un('round');
 export const abs = un('abs'), exp = un('exp'), log = un('log'), expm1 = un('expm1'), log1p = un('log1p');
-export const sin = un('sin'), cos = un('cos'), tanh = un('tanh'), sqrt = un('sqrt'), not = un('not');
+export const sin = un('sin'), cos = un('cos'), tan = un('tan'), tanh = un('tanh'), sqrt = un('sqrt'), not = un('not');
 export const erf = un('erf'), erfc = un('erfc'), lgamma = un('lgamma'), digamma = un('digamma');
 
 export const add = bin('add'), sub = bin('sub'), mul = bin('mul'), div = bin('div'), rem = bin('rem');

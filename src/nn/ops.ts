@@ -75,6 +75,7 @@ export const log = unary('LogBackward0', 'inputs', np.log);
 export const log1p = unary('Log1PBackward0', 'inputs', np.log1p);
 export const expm1 = unary('Expm1Backward0', 'output', np.expm1);
 export const sin = unary('SinBackward0', 'inputs', np.sin);
+export const tan = unary('TanBackward0', 'output', np.tan);
 export const cos = unary('CosBackward0', 'inputs', np.cos);
 export const tanh = unary('TanhBackward0', 'output', np.tanh);
 export const sigmoid = unary('SigmoidBackward0', 'output', np.sigmoid);

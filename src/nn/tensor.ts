@@ -315,6 +315,7 @@ export class Tensor {
   expm1(): Tensor { return ops.expm1(this); }
   sin(): Tensor { return ops.sin(this); }
   cos(): Tensor { return ops.cos(this); }
+  tan(): Tensor { return ops.tan(this); }
   tanh(): Tensor { return ops.tanh(this); }
   sigmoid(): Tensor { return ops.sigmoid(this); }
   relu(): Tensor { return ops.relu(this); }
