@@ -8,10 +8,11 @@
 // in the other direction whose carry accumulates the cotangents of the loop's constants.
 import * as E from 'fp-ts/lib/Either.js';
 import { ShapedArray } from '../core/aval.js';
-import { NDArray } from '../core/array.js';
+import { ConcreteArray, NDArray } from '../core/array.js';
+import { getBackend } from '../core/backend.js';
 import { ShapeError } from '../core/errors.js';
 import { bind } from '../core/interpreter.js';
-import { ClosedJaxpr, evalClosedJaxpr, Jaxpr } from '../core/jaxpr.js';
+import { ClosedJaxpr, evalClosedJaxpr, Jaxpr, Var } from '../core/jaxpr.js';
 import * as lax from '../core/lax.js';
 import { Params, ShapeRule } from '../core/primitives.js';
 import * as tree from '../core/tree.js';
@@ -25,6 +26,7 @@ import { DceRule, dropInputs, eliminateDeadCode, pruneOutputs } from '../core/pa
 import { BatchDim, moveBatchDim } from '../transforms/batch-rules.js';
 import { batchJaxpr, checkSameTypes, flattenArrays, jvpJaxpr, permute, range, traceBody, traceJaxpr, transposeJaxpr, where } from './common.js';
 
+/** Options of lax.scan. */
 export interface ScanOptions {
   /** The number of iterations; required when xs has no leaves, else it must match their leading axis. */
   length?: number;
@@ -119,8 +121,41 @@ const shape: ShapeRule<'scan'> = (avals, { jaxpr, numConsts, numCarry, length })
 const sliceAt = (x: NDArray, t: number): NDArray =>
   lax.reshape(lax.slice(x, x.shape.map((_, a) => (a === 0 ? t : 0)), x.shape.map((d, a) => (a === 0 ? t + 1 : d))), x.shape.slice(1));
 
-/** Eagerly: a JS loop running the body as one compiled call per iteration. */
-function impl(args: readonly NDArray[], { jaxpr, numConsts, numCarry, length, reverse }: Params<'scan'>): NDArray[] {
+/**
+ * Eagerly: the scan equation alone as one compiled program where the backend compiles (the CPU's
+ * loop over the compiled body; on WebGPU one submission replaying the body), else, and when that
+ * program hands the scan back to the interpreter (a WebGPU body it cannot replay), a JS loop
+ * running the body as one compiled call per iteration.
+ */
+function impl(args: readonly NDArray[], params: Params<'scan'>): NDArray[] {
+  const backend = args.find((a): a is ConcreteArray => a instanceof ConcreteArray)?.backend ?? getBackend();
+  if (backend.compile && wholeScanDepth === 0) {
+    wholeScanDepth++;
+    try {
+      return bind('jit', args, { name: 'scan', jaxpr: wholeScan(params), donated: args.map(() => false) });
+    } finally {
+      wholeScanDepth--;
+    }
+  }
+  return perIteration(args, params);
+}
+/** Above 0 while an eager scan runs as its own program: a scan handed back from it loops here. */
+let wholeScanDepth = 0;
+/** The scan equation as a jaxpr of its own, per equation params (the params hold the body). */
+const wholeScans = new WeakMap<Params<'scan'>, ClosedJaxpr>();
+function wholeScan(params: Params<'scan'>): ClosedJaxpr {
+  let cj = wholeScans.get(params);
+  if (!cj) {
+    const ins = params.jaxpr.inAvals.map((a, i) => new Var(i < params.numConsts + params.numCarry ? a : a.withShape([params.length, ...a.shape])));
+    const outs = shape(ins.map((v) => v.aval), params);
+    if (E.isLeft(outs)) throw new Error(`internal: lax.scan: ${outs.left}`);
+    const outvars = outs.right.map((a) => new Var(a));
+    cj = new ClosedJaxpr(new Jaxpr([], ins, [{ primitive: 'scan', params, inputs: ins, outvars }], outvars), []);
+    wholeScans.set(params, cj);
+  }
+  return cj;
+}
+function perIteration(args: readonly NDArray[], { jaxpr, numConsts, numCarry, length, reverse }: Params<'scan'>): NDArray[] {
   const consts = args.slice(0, numConsts), xs = args.slice(numConsts + numCarry);
   let carry = args.slice(numConsts, numConsts + numCarry);
   const yAvals = jaxpr.outAvals.slice(numCarry);

@@ -57,6 +57,17 @@ gpuTest('a jitted scan is one submission: the body replayed in one command encod
   f(W, xs); // compiles the pipelines
   let out: ReturnType<typeof run> | undefined;
   assert.is(submits(() => { out = f(W, xs); }), 1, 'one submit for the whole scan');
+  // Eagerly too: the scan equation runs as a program of its own.
+  const body = (w: NDArray) => ([h, k]: [NDArray, NDArray], x: NDArray) => {
+    const n = np.tanh(h.matmul(w).add(x)).mul(k);
+    return [[n, k.add(1)] as [NDArray, NDArray], n.sum()] as const;
+  };
+  const init: [NDArray, NDArray] = [np.zeros([2, 4]), np.array(1)];
+  lax.scan(body(W), init, xs, { reverse: true });
+  let eager: [[NDArray, NDArray], NDArray] | undefined;
+  assert.is(submits(() => { eager = lax.scan(body(W), init, xs, { reverse: true }); }), 1, 'one submit for an eager scan');
+  await close(eager![0][0], out![0][0], 1e-6, 'eager = jit');
+  await close(eager![1], out![1].s, 1e-6, 'eager ys = jit ys');
   const [[h, k], ys] = out!;
   const [[hC, kC], ysC] = onCpu(() => run(np.array(wData).reshape(4, 4), np.array(xsData).reshape(5, 2, 4)));
   await close(h, hC, 1e-5, 'carry');
@@ -118,6 +129,26 @@ gpuTest('whileLoop on WebGPU: eager and jit, long loops in chunks, later work or
   // vmap: lanes run until every lane is done, finished lanes frozen.
   const lanes = vmap((v: NDArray) => lax.whileLoop((u: NDArray) => u.lt(50), (u: NDArray) => u.mul(2).add(1), v))(np.array([1, 20, 60, 3]));
   await close(lanes, np.array([63, 83, 60, 63]), 0, 'vmap of whileLoop');
+});
+
+gpuTest('whileLoop on WebGPU: buffers freed while the loop holds the queue are not reused under held work', async () => {
+  const n = np.array(200, { dtype: 'int32' });
+  const loop = () => lax.whileLoop((c: { i: NDArray; s: NDArray }) => c.i.lt(n), (c: { i: NDArray; s: NDArray }) => ({ i: c.i.add(1), s: c.s.add(1) }), { i: np.array(0, { dtype: 'int32' }), s: np.array(0) });
+  // A program's scratch value computed before the loop and read after it (its pool slot must not be
+  // handed to the loop's chunks, which run before the rest of the program).
+  // (y is a matmul's result, so it is stored in a pooled slot rather than fused into its reader.)
+  const w = np.array([[1, 2], [3, 4]]);
+  const jf = jit((x: NDArray) => { const y = x.matmul(w); const c = loop(); return c.s.add(y.sum()); });
+  const outs = [1, 2, 3].map((v) => jf(np.array([v, 1])));
+  for (const [k, v] of [1, 2, 3].entries()) await close(outs[k]!, np.array(200 + 3 * v + 7), 0, `scratch across the loop (${v})`);
+  // An array disposed after work that reads it was recorded (and held): its buffer is not reused by the loop.
+  const xs = [np.array([1, 2, 3]), np.array([4, 5, 6])];
+  const r = loop();
+  const zs = xs.map((x) => x.add(1));
+  xs.forEach((x) => x.dispose());
+  await close(zs[0]!, np.array([2, 3, 4]), 0, 'held read of a disposed array');
+  await close(zs[1]!, np.array([5, 6, 7]), 0, 'held read of a disposed array');
+  await close(r.s, np.array(200), 0, 'the loop');
 });
 
 gpuTest('whileLoop on WebGPU: a whileLoop inside another is refused, naming foriLoop and scan', () => {

@@ -164,6 +164,15 @@ type Held = { readonly kind: 'submit'; readonly buffers: GPUCommandBuffer[] } | 
 let held: Held[] | null = null;
 /** Buffers released while work was held (held command buffers may use them): destroyed once it is submitted. */
 let heldDestroys: GPUBuffer[] = [];
+/**
+ * What waits for the held work to be submitted: buffers let go of meanwhile (into the idle cache or a
+ * pool) must not be reused by the task's own work, which runs before held work that may still read them.
+ */
+let heldActions: (() => void)[] = [];
+/** Runs `f` now, or once the held work has been submitted (see heldActions). */
+export function whenNotHeld(f: () => void): void {
+  if (held) heldActions.push(f); else f();
+}
 /** Above 0 while a task's own synchronous code runs: its submissions go to the queue at once. */
 let direct = 0;
 let drained: Promise<void> = Promise.resolve();
@@ -205,9 +214,11 @@ async function drainHeld(first: () => Promise<void>): Promise<void> {
     }
   } finally {
     held = null;
-    const ds = heldDestroys;
+    const ds = heldDestroys, as = heldActions;
     heldDestroys = [];
+    heldActions = [];
     for (const b of ds) b.destroy();
+    for (const f of as) f();
   }
 }
 /** Resolves when no task holds the queue (nothing is held back); throws what a task threw. */
@@ -290,9 +301,14 @@ function release(rec: BufferRecord): void {
   liveBytes -= rec.bytes;
   if (liveBytes < sweptAt) sweptAt = liveBytes;
   const cap = rec.gpu.size;
-  if (!context || idleBytes + cap > idleLimit) { destroyBuffer(rec.gpu); return; }
+  // While work is held, the buffer may still be read by it: it becomes reusable once that is submitted.
+  if (held) { const device = context?.device; heldActions.push(() => toIdle(rec.gpu, cap, context?.device === device)); return; }
+  toIdle(rec.gpu, cap, true);
+}
+function toIdle(gpu: GPUBuffer, cap: number, sameDevice: boolean): void {
+  if (!context || !sameDevice || idleBytes + cap > idleLimit) { destroyBuffer(gpu); return; }
   const list = idle.get(cap);
-  if (list) list.push(rec.gpu); else idle.set(cap, [rec.gpu]);
+  if (list) list.push(gpu); else idle.set(cap, [gpu]);
   idleBytes += cap;
   idleCount++;
 }

@@ -14,7 +14,7 @@ import { allocTyped } from '../../../core/dtype.js';
 import { CotangentError } from '../../../core/errors.js';
 import { bind } from '../../../core/interpreter.js';
 import { Literal } from '../../../core/jaxpr.js';
-import { allocGpuBuffer, ctx, GpuBuffer, grid, layoutFor, pipelineAsync, pipelineFor, scoped, submit, upload } from '../device.js';
+import { allocGpuBuffer, ctx, GpuBuffer, grid, layoutFor, pipelineAsync, pipelineFor, scoped, submit, upload, whenNotHeld } from '../device.js';
 import { Command, Program } from './program.js';
 
 // ---- the pool ----------------------------------------------------------------------------------
@@ -196,7 +196,10 @@ export class Runner {
       for (const b of rec.fresh) b.dispose();
       throw e;
     } finally {
-      for (const b of rec.pooled) gpuPool.give(b);
+      // Behind a whileLoop holding the queue, this call's work is held too: its buffers return to
+      // the pool only once it is submitted (the loop's own work, which runs first, must not reuse them).
+      const pooled = rec.pooled;
+      whenNotHeld(() => { for (const b of pooled) gpuPool.give(b); });
     }
     return p.outputs.map((o) => {
       switch (o.kind) {
