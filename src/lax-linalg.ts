@@ -1,3 +1,3 @@
 // The public `lax.linalg` namespace: the decomposition primitives with JAX's signatures (core/linalg.ts).
-export { cholesky, triangularSolve, lu, qr, eigh, svd } from './core/linalg.js';
+export { cholesky, triangularSolve, lu, luPivotsToPermutation, qr, eigh, svd } from './core/linalg.js';
 export type { TriangularSolveOptions } from './core/linalg.js';

@@ -304,6 +304,34 @@ for (const [name, args, f] of GRADS) {
   });
 }
 
+test('lax.linalg.luPivotsToPermutation reproduces lu\'s permutation, batched; tensorsolve, tensorinv and the array-API members', () => {
+  const a = random(new Rng(53), [2, 3, 5, 4], 'float64');
+  const [, pivots, perm] = lax.linalg.lu(a);
+  assert.equal(Array.from(lax.linalg.luPivotsToPermutation(pivots, 5).dataSync()), Array.from(perm.dataSync()));
+  assert.equal(Array.from(lax.linalg.luPivotsToPermutation(np.array([2, 2], { dtype: 'int32' }), 3).dataSync()), [2, 0, 1]);
+  const rng = new Rng(59);
+  const t = np.add(random(rng, [2, 3, 6], 'float64'), np.reshape(np.multiply(np.eye(6, undefined, { dtype: 'float64' }), 4), [2, 3, 6]));
+  const b = random(rng, [2, 3], 'float64');
+  const x = np.linalg.tensorsolve(t, b);
+  assert.equal(x.shape, [6]);
+  assertMat([Array.from(np.tensordot(t, x, 1).dataSync())], [Array.from(b.dataSync())], 1e-10, 'tensordot(a, x) = b');
+  const ti = np.linalg.tensorinv(np.reshape(t, [6, 2, 3]), 1);
+  assert.equal(ti.shape, [2, 3, 6]);
+  assertMat(matsOf(np.reshape(np.tensordot(ti, np.reshape(t, [6, 2, 3]), 1), [6, 6]))[0]!, eyeM(6), 1e-10, 'tensorinv');
+  const m = np.reshape(np.arange(18, { dtype: 'float64' }), [2, 3, 3]);
+  assert.equal(Array.from(np.linalg.diagonal(m).dataSync()), [0, 4, 8, 9, 13, 17]);
+  assert.equal(Array.from(np.linalg.diagonal(m, { offset: 1 }).dataSync()), [1, 5, 10, 14]);
+  assert.equal(Array.from(np.linalg.trace(m).dataSync()), [12, 39]);
+  assert.equal(np.linalg.matrixTranspose(m).shape, [2, 3, 3]);
+  assert.equal(Array.from(np.linalg.cross(np.array([1, 0, 0]), np.array([0, 1, 0])).dataSync()), [0, 0, 1]);
+  assert.equal(Array.from(np.linalg.vecdot(np.array([[1, 2], [3, 4]]), np.array([1, 1])).dataSync()), [3, 7]);
+  assert.equal(np.linalg.outer(np.array([1, 2]), np.array([1, 2, 3])).shape, [2, 3]);
+  assert.throws(() => np.linalg.outer(np.ones([2, 2]), np.ones([2])), /np\.linalg\.outer: expected two 1-D arrays/);
+  assert.throws(() => np.linalg.cross(np.ones([2]), np.ones([3])), /np\.linalg\.cross: both vectors need 3 elements/);
+  assert.throws(() => np.linalg.tensorinv(np.ones([2, 3]), 1), /np\.linalg\.tensorinv: .* 2 elements and the rest 3/);
+  assert.throws(() => lax.linalg.luPivotsToPermutation(np.array([0, 1], { dtype: 'int32' }), 1), /luPivotsToPermutation: permutationSize/);
+});
+
 test('grad of det at singular matrices is the adjugate (JAX\'s rule), not LU\'s 0/0', () => {
   const g = grad((a: NDArray) => np.linalg.det(a));
   assertMat(matsOf(g(np.array([[1, 2], [2, 4]], { dtype: 'float64' })))[0]!, [[4, -2], [-2, 1]], 1e-12, 'rank 1, 2×2');

@@ -149,3 +149,30 @@ export function svd(x: NDArray, opts: { fullMatrices?: boolean; computeUv?: bool
   const outs = svdPrim(a, opts.fullMatrices ?? true, computeUv);
   return computeUv ? [outs[1]!, outs[0]!, outs[2]!] : outs[0]!;
 }
+
+/**
+ * The permutation (…, permutationSize) int32 that LU's row swaps `pivots` (…, k) make of the
+ * identity: row i swapped with row pivots[i], in order (JAX's lu_pivots_to_permutation). The k
+ * swaps are unrolled, each a gather and two selects over the batch.
+ */
+export function luPivotsToPermutation(pivots: NDArray, permutationSize: number): NDArray {
+  const fn = 'lax.linalg.luPivotsToPermutation';
+  if (!(pivots instanceof NDArray) || pivots.dtype !== 'int32' || pivots.ndim < 1) {
+    throw new DTypeError(`${fn}: pivots must be an int32 array of at least 1 dimension, got ${pivots instanceof NDArray ? pivots.aval.str() : typeof pivots}`);
+  }
+  const k = pivots.shape[pivots.ndim - 1]!, batch = pivots.shape.slice(0, -1), nb = batch.length;
+  if (!Number.isInteger(permutationSize) || permutationSize < k) throw new ShapeError(`${fn}: permutationSize must be an integer of at least the ${k} pivots, got ${permutationSize}`);
+  const shape = [...batch, permutationSize];
+  const idx = lax.broadcastInDim(lax.iota('int32', [permutationSize], 0), shape, [nb]);
+  let perm = idx;
+  for (let i = 0; i < k; i++) {
+    const p = lax.slice(pivots, pivots.shape.map((_, a) => (a === nb ? i : 0)), pivots.shape.map((d, a) => (a === nb ? i + 1 : d)));
+    const atI = lax.slice(perm, shape.map((_, a) => (a === nb ? i : 0)), shape.map((d, a) => (a === nb ? i + 1 : d)));
+    const atP = lax.takeAlongAxis(perm, p, nb);
+    const pB = lax.broadcastInDim(lax.reshape(p, batch), shape, range(nb));
+    const iB = lax.full(shape, i, 'int32');
+    const toB = (v: NDArray) => lax.broadcastInDim(lax.reshape(v, batch), shape, range(nb));
+    perm = lax.select(lax.eq(idx, iB), toB(atP), lax.select(lax.eq(idx, pB), toB(atI), perm));
+  }
+  return perm;
+}

@@ -7,10 +7,11 @@ import { isFloat } from './dtype.js';
 import { CotangentError, DTypeError, ShapeError } from './errors.js';
 import * as lax from './lax.js';
 import {
-  checkMatrix, diagonal, eighPrim, eye, luPrim, matmul as mm, mT, permutationMatrix, qrPrim, svdPrim, symmetrize, triangularSolvePrim,
+  checkMatrix, diagonal as matrixDiagonal, eighPrim, eye, luPrim, matmul as mm, mT, permutationMatrix, qrPrim, svdPrim, symmetrize, triangularSolvePrim,
   choleskyPrim,
 } from './linalg.js';
-import { matmul } from './numpy-linalg.js';
+import { matmul, outer as npOuter, tensordot } from './numpy-linalg.js';
+import { cross as npCross, diagonal as npDiagonal, trace as npTrace, vecdot as npVecdot } from './numpy-matrix.js';
 import { bind } from './interpreter.js';
 import { broadcastShapesOf, range, toArray } from './numpy-util.js';
 import { showShape } from './shape.js';
@@ -121,7 +122,7 @@ function pivotParity(pivots: NDArray, like: NDArray): NDArray {
 /** ±Π diag(U) of the LU factors. */
 function detByLu(A: NDArray): NDArray {
   const [lu, pivots] = luPrim(A);
-  return lax.mul(pivotParity(pivots, A), lax.reduceProd(diagonal(lu), [A.ndim - 2]));
+  return lax.mul(pivotParity(pivots, A), lax.reduceProd(matrixDiagonal(lu), [A.ndim - 2]));
 }
 /**
  * adj(A) = det(A)·A⁻¹ without dividing by det(A), so it is right for singular A too: from
@@ -158,7 +159,7 @@ function customJvpCall(name: string, f: (x: NDArray) => NDArray, jvp: (x: NDArra
 export function slogdet(a: ArrayLike): [NDArray, NDArray] {
   const A = matrixArg('np.linalg.slogdet', a, true);
   const [lu, pivots] = luPrim(A);
-  const d = diagonal(lu), last = A.ndim - 2;
+  const d = matrixDiagonal(lu), last = A.ndim - 2;
   const sign = lax.mul(pivotParity(pivots, A), lax.reduceProd(lax.sign(d), [last]));
   return [sign, lax.reduceSum(lax.log(lax.abs(d)), [last])];
 }
@@ -383,4 +384,61 @@ export function multiDot(arrays: readonly ArrayLike[]): NDArray {
   return arrays.slice(1).reduce<NDArray>((acc, b) => matmul(acc, b), toArray('np.linalg.multiDot', arrays[0]));
 }
 
-export { matmul };
+// ---- NumPy 2's array-API members of np.linalg: over the last axes ------------------------------------
+/** The diagonal at `offset` of each matrix (the last two axes). */
+export const diagonal = (x: ArrayLike, opts: { offset?: number } = {}): NDArray => npDiagonal(x, opts.offset ?? 0, -2, -1);
+/** The sum of the diagonal at `offset` of each matrix (the last two axes). */
+export const trace = (x: ArrayLike, opts: { offset?: number } = {}): NDArray => npTrace(x, opts.offset ?? 0, -2, -1);
+/** Each matrix transposed (the last two axes swapped). */
+export function matrixTranspose(x: ArrayLike): NDArray {
+  const a = toArray('np.linalg.matrixTranspose', x);
+  if (a.ndim < 2) throw new ShapeError(`np.linalg.matrixTranspose: expected at least 2 dimensions, got shape ${showShape(a.shape)}`);
+  return mT(a);
+}
+/** The outer product of two vectors (1-D only, as NumPy 2's np.linalg.outer). */
+export function outer(x: ArrayLike, y: ArrayLike): NDArray {
+  const a = toArray('np.linalg.outer', x), b = toArray('np.linalg.outer', y);
+  if (a.ndim !== 1 || b.ndim !== 1) throw new ShapeError(`np.linalg.outer: expected two 1-D arrays, got shapes ${showShape(a.shape)} and ${showShape(b.shape)}`);
+  return npOuter(a, b);
+}
+/** The cross product of 3-vectors along `axis` (default −1), broadcasting. */
+export function cross(x: ArrayLike, y: ArrayLike, opts: { axis?: number } = {}): NDArray {
+  const a = toArray('np.linalg.cross', x), b = toArray('np.linalg.cross', y), axis = opts.axis ?? -1;
+  for (const v of [a, b]) {
+    if (v.ndim === 0 || v.shape[axis < 0 ? v.ndim + axis : axis] !== 3) throw new ShapeError(`np.linalg.cross: both vectors need 3 elements along axis ${axis}, got shapes ${showShape(a.shape)} and ${showShape(b.shape)}`);
+  }
+  return npCross(a, b, axis);
+}
+/** Σ x·y along `axis` (default −1), broadcasting. */
+export const vecdot = (x: ArrayLike, y: ArrayLike, opts: { axis?: number } = {}): NDArray => npVecdot(x, y, opts.axis ?? -1);
+
+/**
+ * x with tensordot(a, x, x.ndim) = b: a's first axes have b's shape, its others x's (`axes`
+ * first moves those axes of a to the end, as NumPy's).
+ */
+export function tensorsolve(a: ArrayLike, b: ArrayLike, axes: readonly number[] | null = null): NDArray {
+  const fn = 'np.linalg.tensorsolve';
+  let A = toArray(fn, a);
+  const B = toArray(fn, b);
+  if (axes) {
+    const moved = axes.map((ax) => (ax < 0 ? ax + A.ndim : ax));
+    A = lax.transpose(A, [...range(A.ndim).filter((i) => !moved.includes(i)), ...moved]);
+  }
+  const q = A.shape.slice(B.ndim), rows = B.size, cols = q.reduce((p, d) => p * d, 1);
+  if (A.shape.slice(0, B.ndim).some((d, i) => d !== B.shape[i]) || rows !== cols) {
+    throw new ShapeError(`${fn}: a of shape ${showShape(A.shape)} must start with b's shape ${showShape(B.shape)} and the rest must have as many elements (${rows}), got ${cols}`);
+  }
+  return lax.reshape(solve(lax.reshape(A, [rows, cols]), lax.reshape(B, [rows])), q);
+}
+/** The inverse of a tensor for tensordot over `ind` axes: a of shape I + J (prod I = prod J) gives J + I. */
+export function tensorinv(a: ArrayLike, ind = 2): NDArray {
+  const fn = 'np.linalg.tensorinv';
+  const A = toArray(fn, a);
+  if (!Number.isInteger(ind) || ind <= 0 || ind > A.ndim) throw new ShapeError(`${fn}: ind must be a positive integer up to the rank ${A.ndim}, got ${ind}`);
+  const I = A.shape.slice(0, ind), J = A.shape.slice(ind);
+  const pi = I.reduce((p, d) => p * d, 1), pj = J.reduce((p, d) => p * d, 1);
+  if (pi !== pj) throw new ShapeError(`${fn}: the first ${ind} axes of shape ${showShape(A.shape)} hold ${pi} elements and the rest ${pj}; they must be equal`);
+  return lax.reshape(inv(lax.reshape(A, [pi, pj])), [...J, ...I]);
+}
+
+export { matmul, tensordot };
