@@ -116,4 +116,18 @@ function emitJsFor(p: Lanes, root: Node): string {
   return `${lines.join(' ')} return ${refs[0]};`;
 }
 
+test('a callout on loop invariants (a pow of a scalar) runs once per call, not per element', () => {
+  if (!wasmLoopsAvailable) return;
+  let calls = 0;
+  const counted = { name: 'counted', arity: 2, fn: (a: number, b: number) => { calls++; return Math.pow(a, b); }, source: 'Math.pow' };
+  const p = new Lanes();
+  const x = p.input(0), t = p.input(1);
+  const c1 = p.sub(p.c(1), p.callout(counted, p.cmp('eq', p.c(0), p.c(0)), p.c(NaN), p.c(0.9), t));
+  const loop = compileLoop(p, [p.div(x, c1)], ['vector', 'scalar']);
+  const xs = new Float32Array(4099).fill(1), out = new Float32Array(4099);
+  loop.run(xs.length, [out], [xs, Float32Array.of(3)]);
+  assert.ok(calls <= 4, `${calls} calls`); // one vector of four lanes
+  assert.is(out[4098], Math.fround(1 / Math.fround(1 - Math.fround(Math.pow(Math.fround(0.9), 3)))));
+});
+
 test.run();

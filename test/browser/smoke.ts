@@ -9,6 +9,8 @@ import type { Array as NDArray } from '../../src/index.js';
 import { ConcreteArray } from '../../src/core/array.js';
 import { adapterDescription } from '../../src/backends/webgpu/index.js';
 import { onnxCase, ONNX_MODEL_PATH } from './onnx-case.js';
+import { wasmLoopsAvailable } from '../../src/backends/cpu/wasm/loops.js';
+import { loopHost } from '../../src/backends/cpu/wasm/sgemm.js';
 
 /** What the page sends to the runner, one event at a time (so a hang still shows how far it got). */
 export type SmokeEvent =
@@ -155,6 +157,23 @@ export async function main(report: (ev: SmokeEvent) => Promise<void>): Promise<v
       await c.checkCpu(got);
     });
   }
+
+  // The float32 loops in WebAssembly SIMD: fused under jit, per primitive eagerly, the same bits,
+  // near plain JS (one thread here: the test page is not cross-origin isolated, so no shared memory).
+  await check('cpu: WASM SIMD elementwise loops (4099 float32: jit = eager bitwise, near plain JS)', async () => {
+    if (!wasmLoopsAvailable) throw new Error('WebAssembly SIMD loops are not available in this browser');
+    const V = values(4099, 0.7);
+    const x = arrayOf(V, [4099]);
+    const f = (a: NDArray) => np.tanh(a).mul(2).add(np.exp(a.neg().mul(a))).sub(np.sin(a.mul(3)));
+    const text = jit(f).lower(x).compiledText();
+    if (!/WASM SIMD/.test(text)) throw new Error(`the fused loop is not WASM:\n${text}`);
+    const [j, e] = [(await jit(f)(x).data()) as Float32Array, (await f(x).data()) as Float32Array];
+    const i = e.findIndex((v, k) => !Object.is(v, j[k]));
+    if (i >= 0) throw new Error(`jit and eager differ at ${i}: ${j[i]} vs ${e[i]}`);
+    expectClose(j, Array.from(V, (v) => Math.tanh(v) * 2 + Math.exp(-v * v) - Math.sin(3 * v)), 'against plain JS');
+    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+    return `shared memory: ${loopHost.shared()} (crossOriginIsolated: ${isolated})`;
+  });
 
   // An exported model in onnxruntime-web (its wasm files served from node_modules, no CDN): the
   // runner exported onnxCase() in Node; here ORT-web runs it and cotangent computes it on the page.

@@ -55,10 +55,11 @@ function loopFunction(p: Lanes, outputs: readonly Node[], kinds: readonly InputK
   const local = () => f.local(V128);
   const inputs = p.nodes.filter((n) => n.op === 'input');
   const need = reachable(p.nodes, outputs);
-  // Invariant: constants, scalar inputs, and pure functions of them (a callout is kept in the loop).
+  // Invariant: constants, scalar inputs, and (pure) functions of them, callouts included: Adam's
+  // 1 − 0.9^t is a pow of a scalar, which inside the loop would call JS for every element.
   const invariant = new Set<number>();
   for (const n of need) {
-    const inv = n.op === 'const' || n.op === 'iconst' || (n.op === 'input' ? kinds[n.imm] === 'scalar' : n.op !== 'callout' && n.args.every((a) => invariant.has(a.id)));
+    const inv = n.op === 'const' || n.op === 'iconst' || (n.op === 'input' ? kinds[n.imm] === 'scalar' : n.args.every((a) => invariant.has(a.id)));
     if (inv) invariant.add(n.id);
   }
   const have = new Map<number, number>();

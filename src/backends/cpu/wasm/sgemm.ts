@@ -58,8 +58,10 @@ const MC_TILES = MC / MR, NC_TILES = NC / NR;
 /**
  * Products with at least this many multiply-adds (m·n·k) are split across two cores, if a worker is
  * up. Below ~8M (a third of a millisecond on one core) waking the worker and waiting for its last
- * task cost more than it saves: the seed's two-layer step (6.4M-madd products) measured 1.38 ms on
- * one thread against 1.54 ms split (2^21 was the threshold before), interleaved in one run.
+ * task can cost more than it saves (issue #17's profile: 11% of the seed's two-layer step, whose
+ * products are 6.4M). Measured on the shared 2-core machine (load 8–14), the step interleaved with
+ * the worker allowed and forbidden: 1.54 vs 1.38 ms in one run, 1.28 vs 1.32 and 1.26 vs 1.28 in
+ * two later ones (with 2^21, the threshold before): no gain from the second core at this size.
  */
 const PARALLEL_MIN_MADDS = 1 << 23;
 /** The memory is created with this maximum (1 GiB): a shared memory must declare one up front. */
