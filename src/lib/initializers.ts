@@ -8,7 +8,7 @@ import * as lax from '../core/lax.js';
 import * as np from '../core/np.js';
 import { checkDtype, describe, shapeOf } from '../core/numpy-util.js';
 import * as random from '../core/random.js';
-import { hostOrthonormal, truncatedNormal as truncatedNormalSample } from '../core/random-distributions.js';
+import { orthonormalColumns, truncatedNormal as truncatedNormalSample } from '../core/random-distributions.js';
 import { normalizeAxis, showShape, sizeOf } from '../core/shape.js';
 
 /** `jax.nn.initializers`' type: (key, shape, dtype?) → a new array. */
@@ -118,8 +118,8 @@ export const kaimingNormal = heNormal;
 
 /**
  * scale · a matrix with orthonormal columns (or rows, whichever are fewer), reshaped so that
- * `columnAxis` holds the columns: JAX's orthogonal initializer. Its QR runs on the host, so the key
- * must be concrete.
+ * `columnAxis` holds the columns: JAX's orthogonal initializer (its QR is the linalg primitive: it
+ * runs under jit and vmap, with a traced key).
  */
 export function orthogonal(scale = 1, columnAxis = -1, dtype: DType = 'float32'): Initializer {
   return (key, shape, d) => {
@@ -131,8 +131,8 @@ export function orthogonal(scale = 1, columnAxis = -1, dtype: DType = 'float32')
     const nCols = s[ax.right]!, nRows = sizeOf(s) / nCols;
     const tall = nRows >= nCols;
     const [m, n] = tall ? [nRows, nCols] : [nCols, nRows];
-    const z = random.normal(key, [m, n], { dtype: 'float32' });
-    let q = hostOrthonormal('initializers.orthogonal', z, m, n);
+    const z = random.normal(key, [m, n], { dtype: dt === 'float64' ? 'float64' : 'float32' });
+    let q = orthonormalColumns(z);
     if (!tall) q = np.transpose(q);
     const rest = s.filter((_, i) => i !== ax.right);
     q = np.moveaxis(np.reshape(q, [...rest, nCols]), -1, ax.right);
