@@ -234,6 +234,20 @@ test('donation on the onnxruntime target: donated inputs become the next call\'s
   } finally { setJitTarget('js'); }
 });
 
+test('a broadcast the consumer would do anyway is not materialised; outputs are not copied by Identity', async () => {
+  const b = np.array([1, 2, 3]), wm = np.ones([4, 3]);
+  const f = (xs: NDArray) => [np.maximum(xs.matmul(wm).add(b), 0).mul(2), xs.sum()];
+  const xs = np.arange(8).astype('float32').reshape(2, 4);
+  const bytes = exportOnnx(f, xs);
+  const ops = decodeModel(bytes).graph.node.map((n) => n.opType);
+  assert.not.ok(ops.includes('Expand'), ops.join(' '));
+  assert.not.ok(ops.includes('Identity'), ops.join(' '));
+  const outs = await runOrt(bytes, [xs]);
+  const want = jit(f)(xs);
+  close(outs[0]!.data, want[0]!, 1e-6, 1e-6, 'relu(x·w + b)·2');
+  close(outs[1]!.data, want[1]!, 1e-6, 1e-6, 'sum');
+});
+
 test('bad input: unknown target, a primitive without a lowering names it', () => {
   assert.throws(() => setJitTarget('tpu' as never), /setJitTarget: expected 'js' or 'onnxruntime', got "tpu"/);
   const saved = onnxLowerings.cos;
