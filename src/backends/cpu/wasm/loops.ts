@@ -38,9 +38,15 @@ const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 export type InputKind = 'vector' | 'scalar';
 
+/**
+ * An array a loop reads or writes: float32, or bool as 0/1 bytes (staged as 0.0 / 1.0: TypedArray.set
+ * converts both ways).
+ */
+export type LoopArray = Float32Array | Uint8Array;
+
 /** What a compiled loop runs: `n` elements of each output from `ins` (vectors of n, or arrays whose element 0 is the scalar). */
 export interface WasmLoop {
-  run(n: number, outs: readonly Float32Array[], ins: readonly Float32Array[]): void;
+  run(n: number, outs: readonly LoopArray[], ins: readonly LoopArray[]): void;
   /** The module's size, for tests and reports. */
   readonly bytes: number;
 }
@@ -114,7 +120,7 @@ export function compileLoop(p: Lanes, outputs: readonly Node[], kinds: readonly 
     ? loopHost.register(module as never, p.callouts.map((c) => [c.name, c.source] as const)) : null;
 
   /** Both threads over whole staged arrays; false if the worker failed a chunk. */
-  const runParallel = (n: number, outs: readonly Float32Array[], ins: readonly Float32Array[]): boolean => {
+  const runParallel = (n: number, outs: readonly LoopArray[], ins: readonly LoopArray[]): boolean => {
     const padded = Math.ceil(n / 4) * 4, chunks = Math.ceil(n / PARALLEL_CHUNK);
     const at: number[] = [];
     let top = 0;
