@@ -2,7 +2,7 @@
 // from its definition, eagerly and under jit, and through the numerical gradient checks.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { grad, jit, nn, np, random, special, ShapeError } from '../src/index.js';
+import { grad, jit, nn, np, random, special, ShapeError, vmap } from '../src/index.js';
 import type { Array as NDArray } from '../src/index.js';
 import { checkGrads, Rng } from './helpers/check-grads.js';
 import { expectError } from './helpers/expect.js';
@@ -252,6 +252,18 @@ test('initializers.orthogonal and random.orthogonal: orthonormal columns (or row
   const q = random.orthogonal(key, 5, [2]);
   assert.equal([...q.shape], [2, 5, 5]);
   check(q.get(1), true, 1, 'random.orthogonal');
+  // The QR is a primitive: under jit (a traced key) and vmap the same matrices come out.
+  const eager = nn.initializers.orthogonal()(key, [6, 4]);
+  const jitted = jit((k: NDArray) => nn.initializers.orthogonal()(k, [6, 4]))(key);
+  values(np.abs(np.subtract(jitted, eager))).forEach((d, i) => assert.ok(d < 1e-5, `jit differs at ${i}: ${d}`));
+  const keys = random.split(key, 3);
+  const batched = vmap((k: NDArray) => random.orthogonal(k, 4))(keys);
+  assert.equal([...batched.shape], [3, 4, 4]);
+  for (let b = 0; b < 3; b++) {
+    check(batched.get(b), true, 1, `vmap ${b}`);
+    values(np.abs(np.subtract(batched.get(b), random.orthogonal(keys.get(b), 4)))).forEach((d, i) => assert.ok(d < 1e-5, `vmap ${b} differs at ${i}`));
+  }
+  check(jit((k: NDArray) => random.orthogonal(k, 3, [], { dtype: 'float64' }))(key), true, 1, 'jit float64');
 });
 test('random.truncatedNormal: inside the bounds with the truncated moments', () => {
   const x = random.truncatedNormal(random.key(3), -2, 2, [40000]);

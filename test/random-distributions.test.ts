@@ -2,7 +2,7 @@
 // supports, and categorical without replacement.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { np, random, grad } from '../src/index.js';
+import { np, random, grad, jit, vmap } from '../src/index.js';
 import type { Array as NDArray } from '../src/index.js';
 import { expectError } from './helpers/expect.js';
 import { ShapeError } from '../src/index.js';
@@ -50,12 +50,32 @@ test('gamma (a < 1 and a > 1, array a), beta, dirichlet, chisquare, t: moments',
   moments('chisquare(4)', values(random.chisquare(key(10), 4, [N])), 4, 8, 0.05);
   moments('t(6)', values(random.t(key(11), 6, [N])), 0, 6 / 4, 0.05);
 });
-test('poisson: mean = variance = λ, small and large λ', () => {
-  for (const lam of [0.7, 4, 60]) {
-    const p = values(random.poisson(key(12), lam, [N]));
+test('poisson: mean = variance = λ on both sides of the method switch at 10; the pmf (χ²); traced λ under jit and vmap', () => {
+  const M = 8000;
+  for (const lam of [0.7, 4, 9.99, 10, 60, 1000]) {
+    const p = values(random.poisson(key(12), lam, [M]));
     assert.ok(p.every((v) => Number.isInteger(v) && v >= 0));
     moments(`poisson(${lam})`, p, lam, lam, 0.05);
   }
+  // Pearson's χ² over k within 3σ of λ = 15 (the rejection branch): below df + 5·√(2df).
+  const lam = 15, p = values(random.poisson(key(14), lam, [M]));
+  let chi = 0, df = 0;
+  for (let k = Math.ceil(lam - 3 * Math.sqrt(lam)); k <= lam + 3 * Math.sqrt(lam); k++, df++) {
+    let logPmf = -lam + k * Math.log(lam);
+    for (let i = 2; i <= k; i++) logPmf -= Math.log(i);
+    const expected = M * Math.exp(logPmf), observed = p.filter((v) => v === k).length;
+    chi += (observed - expected) ** 2 / expected;
+  }
+  assert.ok(chi < df + 5 * Math.sqrt(2 * df), `χ² = ${chi} over ${df} bins`);
+  // A traced rate: jit over an array of λ, and vmap over λ.
+  const lams = np.array([0.5, 5, 12, 100]);
+  const j = values(jit((k: NDArray, l: NDArray) => random.poisson(k, l, [3000, 4]))(key(15), lams));
+  [0.5, 5, 12, 100].forEach((l, c) => moments(`jit poisson column ${c}`, j.filter((_, i) => i % 4 === c), l, l, 0.08));
+  const v = vmap((l: NDArray) => random.poisson(key(16), l, [3000]))(np.array([2, 30]));
+  assert.equal([...v.shape], [2, 3000]);
+  moments('vmap poisson(30)', values(v).slice(3000), 30, 30, 0.08);
+  assert.equal(values(random.poisson(key(17), np.array([0, -1]), [2])), [0, 0]);
+  assert.is(random.poisson(key(17), 3, [2], { dtype: 'int16' }).dtype, 'int16');
 });
 test('ball: inside the unit p-ball, radius distribution r^d', () => {
   const b = values(random.ball(key(13), 3, 2, [5000]));

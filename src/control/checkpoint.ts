@@ -29,7 +29,11 @@ export const checkpointPolicies = {
 } as const satisfies Record<string, CheckpointPolicy>;
 const POLICIES = new Set<string>(Object.values(checkpointPolicies));
 
-export interface CheckpointOptions { policy?: CheckpointPolicy }
+/** Options of checkpoint. */
+export interface CheckpointOptions {
+  /** What the forward pass may save (see checkpointPolicies; nothing by default). */
+  policy?: CheckpointPolicy;
+}
 
 /**
  * checkpoint(f, {policy}): f, whose intermediates are recomputed in the backward pass instead of
@@ -51,6 +55,7 @@ export function checkpoint<A extends PyTree[], R extends PyTree>(f: (...args: A)
     return tree.unflatten(outTree!, outs) as ArrayTree<R>;
   };
 }
+/** The same as checkpoint (JAX's other name). */
 export const remat = checkpoint;
 
 // ---- the rules ----------------------------------------------------------------------------------

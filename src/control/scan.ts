@@ -26,6 +26,7 @@ import { DceRule, dropInputs, eliminateDeadCode, pruneOutputs } from '../core/pa
 import { BatchDim, moveBatchDim } from '../transforms/batch-rules.js';
 import { batchJaxpr, checkSameTypes, flattenArrays, jvpJaxpr, permute, range, traceBody, traceJaxpr, transposeJaxpr, where } from './common.js';
 
+/** Options of lax.scan. */
 export interface ScanOptions {
   /** The number of iterations; required when xs has no leaves, else it must match their leading axis. */
   length?: number;

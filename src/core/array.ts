@@ -22,17 +22,33 @@ let np: Np;
 /** numpy.ts calls this once it has loaded; methods below delegate to it (avoids an import cycle). */
 export function registerNumpy(m: Np): void { np = m; }
 
+/** What array operations accept as operands: arrays, JS numbers and booleans (weakly typed scalars). */
 export type ArrayLike = NDArray | number | boolean;
+/** Nested JS arrays of numbers or booleans, as `np.array` takes them and `tolist()` returns them. */
 export type NestedArray = number | boolean | readonly NestedArray[];
 type Axis = number | readonly number[] | null;
 interface ReduceOpts { axis?: Axis; keepdims?: boolean }
 
+/**
+ * cotangent's array (exported as `Array`, `np.Array`): immutable, on one backend, or a tracer inside a transform. Methods mirror `np`'s functions.
+ *
+ * @example
+ * const x = np.array([[1, 2], [3, 4]]);
+ * const y = x.matmul(x.T).add(1).sum({ axis: 0 });
+ * console.log(y.toString()); // Array([12., 26.], dtype=float32)
+ */
 export abstract class NDArray {
+  /** The abstract value: shape, dtype, weak type. */
   abstract get aval(): ShapedArray;
+  /** The shape, one size per axis. */
   get shape(): readonly number[] { return this.aval.shape; }
+  /** The dtype ('float32', 'float64', 'int32', 'uint32', 'bool', …). */
   get dtype(): DType { return this.aval.dtype; }
+  /** The number of axes. */
   get ndim(): number { return this.aval.shape.length; }
+  /** The number of elements. */
   get size(): number { return this.aval.size; }
+  /** Whether the dtype is weak (from a JS scalar; it defers to the other operand's dtype in promotion, as in JAX). */
   get weakType(): boolean { return this.aval.weakType; }
   /** The backend holding the values ('cpu', 'webgpu'), or 'traced' inside a transformation. */
   get device(): string { return 'traced'; }
@@ -44,9 +60,13 @@ export abstract class NDArray {
   abstract dataSync(): TypedArray;
   /** The storage of the values, as a backend holds them (float16: a Uint16Array of bits). */
   storageSync(): TypedArray { return storageOf(this.dtype, this.dataSync()); }
+  /** The value of a one-element array, read on any backend. */
   async item(): Promise<number> { return scalarOf(this, await this.data(), 'item'); }
+  /** The value of a one-element array, read synchronously (CPU arrays). */
   itemSync(): number { return scalarOf(this, this.dataSync(), 'itemSync'); }
+  /** The values as nested JS arrays, read on any backend. */
   async tolist(): Promise<NestedArray> { return nest(await this.data(), this.shape, this.dtype); }
+  /** The values as nested JS arrays, read synchronously (CPU arrays). */
   tolistSync(): NestedArray { return nest(this.dataSync(), this.shape, this.dtype); }
   /**
    * The values if they can be had without waiting: always on the CPU; on WebGPU once they are on
@@ -55,58 +75,110 @@ export abstract class NDArray {
   hostValues(): TypedArray | null { return null; }
 
   // --- arithmetic --------------------------------------------------------------------------
+  /** `np.add(this, y)`. */
   add(y: ArrayLike): NDArray { return np.add(this, y); }
+  /** `np.subtract(this, y)`. */
   sub(y: ArrayLike): NDArray { return np.subtract(this, y); }
+  /** `np.multiply(this, y)`. */
   mul(y: ArrayLike): NDArray { return np.multiply(this, y); }
+  /** `np.divide(this, y)` (true division). */
   div(y: ArrayLike): NDArray { return np.divide(this, y); }
+  /** `np.power(this, y)`. */
   pow(y: ArrayLike): NDArray { return np.power(this, y); }
+  /** `np.mod(this, y)` (the sign of the divisor, as Python's %). */
   mod(y: ArrayLike): NDArray { return np.mod(this, y); }
+  /** `np.negative(this)`. */
   neg(): NDArray { return np.negative(this); }
+  /** `np.abs(this)`. */
   abs(): NDArray { return np.abs(this); }
+  /** `np.exp(this)`. */
   exp(): NDArray { return np.exp(this); }
+  /** `np.log(this)`. */
   log(): NDArray { return np.log(this); }
+  /** `np.sin(this)`. */
   sin(): NDArray { return np.sin(this); }
+  /** `np.cos(this)`. */
   cos(): NDArray { return np.cos(this); }
+  /** `np.tan(this)`. */
+  tan(): NDArray { return np.tan(this); }
+  /** `np.tanh(this)`. */
   tanh(): NDArray { return np.tanh(this); }
+  /** `np.sqrt(this)`. */
   sqrt(): NDArray { return np.sqrt(this); }
+  /** `np.square(this)`. */
   square(): NDArray { return np.square(this); }
+  /** `np.sign(this)`. */
   sign(): NDArray { return np.sign(this); }
+  /** `np.maximum(this, y)`. */
   maximum(y: ArrayLike): NDArray { return np.maximum(this, y); }
+  /** `np.minimum(this, y)`. */
   minimum(y: ArrayLike): NDArray { return np.minimum(this, y); }
+  /** `np.clip(this, lo, hi)` (null: unbounded on that side). */
   clip(lo: ArrayLike | null, hi: ArrayLike | null): NDArray { return np.clip(this, lo, hi); }
+  /** `np.matmul(this, y)`. */
   matmul(y: NDArray): NDArray { return np.matmul(this, y); }
+  /** `np.dot(this, y)`. */
   dot(y: NDArray): NDArray { return np.dot(this, y); }
 
   // --- comparisons (JS has no operator overloading: these are the spelling) -----------------
+  /** `np.equal(this, y)`. */
   eq(y: ArrayLike): NDArray { return np.equal(this, y); }
+  /** `np.notEqual(this, y)`. */
   ne(y: ArrayLike): NDArray { return np.notEqual(this, y); }
+  /** `np.less(this, y)`. */
   lt(y: ArrayLike): NDArray { return np.less(this, y); }
+  /** `np.lessEqual(this, y)`. */
   le(y: ArrayLike): NDArray { return np.lessEqual(this, y); }
+  /** `np.greater(this, y)`. */
   gt(y: ArrayLike): NDArray { return np.greater(this, y); }
+  /** `np.greaterEqual(this, y)`. */
   ge(y: ArrayLike): NDArray { return np.greaterEqual(this, y); }
 
   // --- reductions ------------------------------------------------------------------------------
+  /**
+   * `np.sum(this, opts)`: over `axis` (all axes by default), `keepdims` to keep them as size 1.
+   *
+   * @example
+   * np.ones([2, 3]).sum({ axis: 1 }); // Array([3., 3.], dtype=float32)
+   */
   sum(opts?: ReduceOpts | number): NDArray { return np.sum(this, opts); }
+  /** `np.mean(this, opts)`. */
   mean(opts?: ReduceOpts | number): NDArray { return np.mean(this, opts); }
+  /** `np.max(this, opts)`. */
   max(opts?: ReduceOpts | number): NDArray { return np.max(this, opts); }
+  /** `np.min(this, opts)`. */
   min(opts?: ReduceOpts | number): NDArray { return np.min(this, opts); }
+  /** `np.prod(this, opts)`. */
   prod(opts?: ReduceOpts | number): NDArray { return np.prod(this, opts); }
+  /** `np.argmax(this, opts)`: the first index of the maximum (flattened without an axis). */
   argmax(opts?: { axis?: number | null; keepdims?: boolean } | number): NDArray { return np.argmax(this, opts); }
+  /** `np.argmin(this, opts)`. */
   argmin(opts?: { axis?: number | null; keepdims?: boolean } | number): NDArray { return np.argmin(this, opts); }
 
   // --- sorting (a sorted copy, as JAX's: arrays are immutable) --------------------------------
+  /** `np.sort(this, opts)` (along the last axis by default; NaN last). */
   sort(opts?: { axis?: number | null; descending?: boolean } | number | null): NDArray { return np.sort(this, opts); }
+  /** `np.argsort(this, opts)` (stable). */
   argsort(opts?: { axis?: number | null; descending?: boolean } | number | null): NDArray { return np.argsort(this, opts); }
 
   // --- shape -------------------------------------------------------------------------------
+  /** `np.reshape`: sizes as arguments or one list; one may be −1. */
   reshape(...shape: (number | readonly number[])[]): NDArray { return np.reshape(this, shape.flat()); }
+  /** `np.transpose(this, axes)` (axes reversed by default). */
   transpose(axes?: readonly number[]): NDArray { return np.transpose(this, axes); }
+  /** All axes reversed. */
   get T(): NDArray { return np.transpose(this); }
+  /** The elements as one axis (a copy: arrays are immutable). */
   flatten(): NDArray { return np.ravel(this); }
+  /** `np.ravel(this)`. */
   ravel(): NDArray { return np.ravel(this); }
+  /** `np.squeeze(this, axis)`. */
   squeeze(axis?: Axis): NDArray { return np.squeeze(this, axis); }
+  /** `np.expandDims(this, axis)`. */
   expandDims(axis: number | readonly number[]): NDArray { return np.expandDims(this, axis); }
+  /** `np.broadcastTo(this, shape)`. */
   broadcastTo(shape: readonly number[]): NDArray { return np.broadcastTo(this, shape); }
+  /** `np.astype(this, dtype)`. */
   astype(dtype: DType): NDArray { return np.astype(this, dtype); }
 
   // --- indexing ------------------------------------------------------------------------------
@@ -129,6 +201,7 @@ export abstract class NDArray {
    * the compiled program owns the memory.
    */
   dispose(): void {}
+  /** Frees the buffer at the end of a `using` block (`using x = np.ones([1000])`). */
   [Symbol.dispose](): void { this.dispose(); }
 
   /**
@@ -156,6 +229,7 @@ export abstract class NDArray {
   format(): Promise<string> { return formatArrayAsync(this); }
   /** What `console.log(x)` in Node prints: the repr. */
   [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
+  /** `${x}` is the repr; numeric coercion (`+x`, `x > 0`) reads a one-element CPU array. */
   [Symbol.toPrimitive](hint: string): string | number {
     if (hint === 'string') return this.toString();
     return this.toNumberForCoercion();
@@ -197,6 +271,11 @@ export class ConcreteArray extends NDArray {
   #disposed = false;
   /** A host copy of the values of an array on an asynchronous backend, once they were on the host. */
   #host: TypedArray | null = null;
+  /**
+   * @param aval The array's shape and dtype.
+   * @param buffer Its values on `backend`.
+   * @param backend The backend holding them.
+   */
   constructor(readonly aval: ShapedArray, readonly buffer: DeviceBuffer, readonly backend: Backend) { super(); }
   override get device(): string { return this.backend.name; }
   override hostValues(): TypedArray | null {
@@ -245,7 +324,9 @@ export class ConcreteArray extends NDArray {
     this.#disposed = true;
     this.backend.dispose?.(this.buffer);
   }
+  /** Whether `dispose()` was called. */
   get isDisposed(): boolean { return this.#disposed; }
+  /** Throws if the array was disposed (`op` names the caller). */
   checkLive(op: string): void {
     if (this.#disposed) throw new CotangentError(`${op}: this ${this.aval.str()} array was disposed (or donated) and can no longer be used`);
   }
@@ -295,6 +376,7 @@ export function concreteFromTyped(data: TypedArray, aval: ShapedArray, backendNa
 
 /** A value inside a transformation. Each interpreter defines its own subclass. */
 export abstract class Tracer extends NDArray {
+  /** The interpreter this tracer belongs to. */
   abstract readonly interpreter: Interpreter;
   /** Tracers that hold a concrete value underneath (jvp) can read it; abstract ones throw. */
   concreteValue(): NDArray | null { return null; }
@@ -307,13 +389,18 @@ export abstract class Tracer extends NDArray {
     if (!v) throw this.concretizationError('dataSync()');
     return v.dataSync();
   }
+  /** Reading a tracer's value is a ConcretizationError (inside jit or a transform there is no value yet). */
   override itemSync(): number { this.requireConcrete('itemSync()'); return super.itemSync(); }
+  /** Reading a tracer's value is a ConcretizationError. */
   override tolistSync(): NestedArray { this.requireConcrete('tolistSync()'); return super.tolistSync(); }
+  /** Reading a tracer's value is a ConcretizationError. */
   override async item(): Promise<number> { this.requireConcrete('item()'); return super.item(); }
+  /** Reading a tracer's value is a ConcretizationError. */
   override async tolist(): Promise<NestedArray> { this.requireConcrete('tolist()'); return super.tolist(); }
   private requireConcrete(op: string): void {
     if (!this.concreteValue()) throw this.concretizationError(op);
   }
+  /** The error that reading this tracer's value raises, with what to do instead. */
   concretizationError(op: string): ConcretizationError {
     return new ConcretizationError(
       `${op} needs a concrete value, but this is an abstract ${this.aval.str()} traced by \`${this.interpreter.kind}\`. ` +

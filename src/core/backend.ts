@@ -8,18 +8,25 @@ import type { ClosedJaxpr } from './jaxpr.js';
 
 /** An opaque handle to device memory; each backend defines what is inside. */
 export interface DeviceBuffer {
+  /** The name of the backend holding it. */
   readonly backend: string;
 }
 
+/** What a backend implements (cpu, webgpu): buffers from host data, reads, one primitive at a time, optionally whole jaxprs. */
 export interface Backend {
+  /** The backend's name ('cpu', 'webgpu'). */
   readonly name: string;
+  /** Whether it can hold arrays of this dtype. */
   readonly supportsDtype: (dtype: DType) => boolean;
   /** Takes ownership of `data` where it can (no copy); `data` must not be mutated afterwards. */
   fromTypedArray(data: TypedArray, aval: ShapedArray): DeviceBuffer;
+  /** Reads a buffer's values to the host. */
   read(buf: DeviceBuffer, aval: ShapedArray): Promise<TypedArray>;
   /** Synchronous read; backends that cannot do it throw an error naming the async form. */
   readSync(buf: DeviceBuffer, aval: ShapedArray): TypedArray;
+  /** Runs one primitive on input buffers, returning new output buffers. */
   execute<P extends ArrayPrimitive>(prim: P, params: Params<P>, inputs: readonly DeviceBuffer[], inAvals: readonly ShapedArray[], outAvals: readonly ShapedArray[]): DeviceBuffer[];
+  /** Frees a buffer now. */
   dispose?(buf: DeviceBuffer): void;
   /** Resolves once the work that writes `buf` has finished (and rejects with its errors); backends that compute synchronously leave it out. */
   whenReady?(buf: DeviceBuffer): Promise<void>;
@@ -64,6 +71,7 @@ export interface Executable {
 const backends = new Map<string, Backend>();
 let defaultName = 'cpu';
 
+/** Makes a backend available by its name (the first registered becomes the default). */
 export function registerBackend(b: Backend): void {
   backends.set(b.name, b);
 }
@@ -73,6 +81,7 @@ export function getBackend(name?: string, op = 'getBackend'): Backend {
   if (!b) throw new CotangentError(`${op}: backend '${name ?? defaultName}' is not available (registered: ${[...backends.keys()].join(', ') || 'none'}${name === 'webgpu' ? '; call await initWebGPU() first' : ''})`);
   return b;
 }
+/** The backend new arrays go to (`useBackend` is the public form). */
 export function setDefaultBackend(name: string): void {
   getBackend(name, 'setDefaultBackend');
   defaultName = name;

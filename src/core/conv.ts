@@ -14,12 +14,17 @@ export type PaddingSpec = 'SAME' | 'SAME_LOWER' | 'VALID' | readonly (readonly [
 /** Dimension numbers as JAX spells them, e.g. ['NCHW', 'OIHW', 'NCHW'] or ['NHWC', 'HWIO', 'NHWC'], or as axis lists. */
 export type ConvDimensionSpec = readonly [string, string, string] | ConvDimensionNumbers;
 
+/** Options of lax.convGeneralDilated, as JAX's keyword arguments. */
 export interface ConvOptions {
+  /** Dilation of the input: zeros between its elements (a transposed convolution), per spatial axis. */
   lhsDilation?: readonly number[];
+  /** Dilation of the kernel (atrous convolution), per spatial axis. */
   rhsDilation?: readonly number[];
   /** Default: NC…/OI…/NC… (batch and feature first, then the spatial axes). */
   dimensionNumbers?: ConvDimensionSpec;
+  /** Input features split into this many groups, each with its own kernels (depthwise: the feature count). */
   featureGroupCount?: number;
+  /** The batch split into groups (appears in gradients of grouped convolutions). */
   batchGroupCount?: number;
 }
 
@@ -110,7 +115,9 @@ function convTransposePadding(k: number, s: number, padding: 'SAME' | 'VALID'): 
   return [a, len - a];
 }
 
+/** Options of lax.convTranspose, as JAX's. */
 export interface ConvTransposeOptions {
+  /** Dilation of the kernel, per spatial axis. */
   rhsDilation?: readonly number[];
   /** Default for rank 4: ['NHWC', 'HWIO', 'NHWC'] (JAX's default), and likewise for other ranks. */
   dimensionNumbers?: ConvDimensionSpec;

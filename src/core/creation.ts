@@ -15,7 +15,9 @@ import { broadcastToShape, checkDtype, describe, shapeOf, toArray } from './nump
 import { stack } from './numpy-shape.js';
 import { Shape, showShape, sizeOf } from './shape.js';
 
+/** Options of the creation functions: dtype and device. */
 export interface CreationOptions {
+  /** The dtype (float32 by default for most functions; np.array infers it from the data). */
   dtype?: DType;
   /** The backend to place the array on ('cpu', 'webgpu'); the default backend when omitted. */
   device?: string;
@@ -164,9 +166,16 @@ function elementPath(i: number, shape: readonly number[]): string {
 }
 
 // ---- fills -----------------------------------------------------------------------------------
+/**
+ * `np.zeros(shape, {dtype, device})`.
+ *
+ * @example
+ * np.zeros([2, 3], { dtype: 'int32' });
+ */
 export function zeros(shape: number | readonly number[], opts?: CreationOptions): NDArray {
   return filled(shapeOf('zeros', shape), 0, dtypeOpt('zeros', opts) ?? 'float32', deviceOpt('zeros', opts));
 }
+/** `np.ones(shape, {dtype, device})`. */
 export function ones(shape: number | readonly number[], opts?: CreationOptions): NDArray {
   return filled(shapeOf('ones', shape), 1, dtypeOpt('ones', opts) ?? 'float32', deviceOpt('ones', opts));
 }
@@ -197,10 +206,12 @@ export function zerosLike(x: NDArray | number | boolean, opts?: { dtype?: DType 
   const a = toArray('zerosLike', x);
   return filled(a.shape, 0, dtypeOpt('zerosLike', opts) ?? a.dtype, likeDevice(a));
 }
+/** Ones with x's shape (and dtype unless given). */
 export function onesLike(x: NDArray | number | boolean, opts?: { dtype?: DType }): NDArray {
   const a = toArray('onesLike', x);
   return filled(a.shape, 1, dtypeOpt('onesLike', opts) ?? a.dtype, likeDevice(a));
 }
+/** `value` with x's shape (and dtype unless given). */
 export function fullLike(x: NDArray | number | boolean, value: number | boolean, opts?: { dtype?: DType }): NDArray {
   const a = toArray('fullLike', x);
   if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`fullLike: expected a number or boolean fill value, got ${describe(value)}`);
@@ -264,4 +275,5 @@ export function eye(n: number, m?: number, opts?: CreationOptions & { k?: number
   for (let i = Math.max(0, -k); i < rows && i + k < cols; i++) storeScalar(data, i * cols + i + k, 1, dtype);
   return concreteFromTyped(data, new ShapedArray([rows, cols], dtype), deviceOpt('eye', opts));
 }
+/** The n×n identity. */
 export const identity = (n: number, opts?: CreationOptions): NDArray => eye(n, n, opts);

@@ -1,6 +1,7 @@
 // dtypes, their typed-array storage, and the promotion lattice (with JAX-style weak types).
 import { OverflowError } from './errors.js';
 import { decodeF16, encodeF16, f16round, f16ToBits } from './float16.js';
+/** The dtypes arrays hold (float64 on the CPU only). */
 export type DType = 'bool' | 'uint8' | 'uint16' | 'uint32' | 'int8' | 'int16' | 'int32' | 'float16' | 'float32' | 'float64';
 export const DTYPES: readonly DType[] = ['bool', 'uint8', 'uint16', 'uint32', 'int8', 'int16', 'int32', 'float16', 'float32', 'float64'];
 

@@ -47,7 +47,13 @@ export { IndexError };
 
 /** A Python slice `start:stop:step`; null fields take their defaults. */
 export class Slice {
+  /**
+   * @param start The first index (null: the start, or the end for a negative step).
+   * @param stop One past the last index (null: the end).
+   * @param step The stride (null: 1).
+   */
   constructor(readonly start: number | null = null, readonly stop: number | null = null, readonly step: number | null = null) {}
+  /** `start:stop:step`, as Python writes it. */
   toString(): string { return `${this.start ?? ''}:${this.stop ?? ''}${this.step === null ? '' : `:${this.step}`}`; }
 }
 /** `slice(stop)` or `slice(start, stop, step?)`, as Python's `slice`. */
@@ -314,6 +320,7 @@ export type UpdateMode = 'drop' | 'fill' | 'clip' | 'promise_in_bounds';
 export interface UpdateOptions { mode?: UpdateMode }
 export interface GetOptions { mode?: 'clip' | 'fill' | 'promise_in_bounds'; fillValue?: number | boolean }
 
+/** What `np.atIndex(x, index)` (JAX's `x.at[index]`) returns: functional updates of x at the index. */
 export interface IndexUpdater {
   /**
    * x[index] (same as x.get(index...)). Out-of-range traced indices clamp (JAX's default for

@@ -28,7 +28,14 @@ export interface JaxprEqn<P extends Primitive = Primitive> {
   readonly source?: SourceInfo;
 }
 
+/** JAX's jaxpr: typed input, constant and output variables and a list of equations (what makeJaxpr prints and jit compiles). */
 export class Jaxpr {
+  /**
+   * @param constvars Variables bound to constants (a ClosedJaxpr carries their values).
+   * @param invars The inputs.
+   * @param eqns The equations in order.
+   * @param outs The outputs: variables or literals.
+   */
   constructor(
     readonly constvars: readonly Var[],
     readonly invars: readonly Var[],
@@ -41,9 +48,16 @@ export class Jaxpr {
 
 /** A jaxpr with the values of its constvars. */
 export class ClosedJaxpr {
+  /**
+   * @param jaxpr The jaxpr.
+   * @param consts The values of its constvars, in order.
+   */
   constructor(readonly jaxpr: Jaxpr, readonly consts: readonly NDArray[]) {}
+  /** The avals of the inputs. */
   get inAvals(): ShapedArray[] { return this.jaxpr.invars.map((v) => v.aval); }
+  /** The avals of the outputs. */
   get outAvals(): ShapedArray[] { return this.jaxpr.outs.map((v) => v.aval); }
+  /** The jaxpr as JAX prints it. */
   toString(opts: PrintOptions = {}): string { return printJaxpr(this.jaxpr, '', opts); }
 }
 

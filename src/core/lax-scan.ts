@@ -59,7 +59,14 @@ const combine: Record<'sum' | 'prod' | 'max' | 'min', Combine> = {
 /** lax.cumsum/cumprod/cummax/cummin: the scan of one primitive along an axis (optionally from the end). */
 export const cumulative = (kind: keyof typeof combine) => (x: NDArray, axis = 0, reverse = false): NDArray =>
   associativeScan(combine[kind], x, { axis, reverse });
-export const cumsum = cumulative('sum'), cumprod = cumulative('prod'), cummax = cumulative('max'), cummin = cumulative('min');
+/** `lax.cumsum(x, axis, reverse?)`: the cumulative sum along `axis`. */
+export const cumsum = cumulative('sum');
+/** `lax.cumprod`: the cumulative product along `axis`. */
+export const cumprod = cumulative('prod');
+/** `lax.cummax`: the running maximum along `axis`. */
+export const cummax = cumulative('max');
+/** `lax.cummin`: the running minimum along `axis`. */
+export const cummin = cumulative('min');
 
 /**
  * The k largest entries along the last axis, in descending order, with their indices (ties keep

@@ -107,7 +107,17 @@ export function cholesky(x: NDArray, opts: { symmetrizeInput?: boolean } = {}): 
   return choleskyPrim(opts.symmetrizeInput ?? true ? symmetrize(a) : a);
 }
 
-export interface TriangularSolveOptions { leftSide?: boolean; lower?: boolean; transposeA?: boolean; unitDiagonal?: boolean }
+/** Options of lax.linalg.triangularSolve, as JAX's. */
+export interface TriangularSolveOptions {
+  /** Solve op(a)·x = b (true) or x·op(a) = b (false, the default). */
+  leftSide?: boolean;
+  /** a is lower triangular (false: upper). */
+  lower?: boolean;
+  /** op(a) = aᵀ. */
+  transposeA?: boolean;
+  /** Take a's diagonal as ones. */
+  unitDiagonal?: boolean;
+}
 /**
  * Solves op(a)·x = b (leftSide) or x·op(a) = b for triangular a (…, n, n), op(a) = aᵀ when
  * transposeA; JAX's defaults (leftSide false, lower false). Only a's triangle is read.

@@ -44,7 +44,13 @@ export function qr(a: ArrayLike, mode: 'reduced' | 'complete' | 'r' = 'reduced')
   return mode === 'r' ? r : [q, r];
 }
 
-export interface EighOptions { UPLO?: 'L' | 'U'; symmetrizeInput?: boolean }
+/** Options of np.linalg.eigh and eigvalsh. */
+export interface EighOptions {
+  /** Which triangle is read: 'L' (default) or 'U'. */
+  UPLO?: 'L' | 'U';
+  /** Average the matrix with its transpose first (true, as JAX). */
+  symmetrizeInput?: boolean;
+}
 /**
  * Eigenvalues (ascending) and eigenvectors of symmetric matrices: [w, v] with a·v = v·diag(w).
  * As JAX, the input is symmetrized ((a + aᵀ)/2) unless symmetrizeInput is false; then only the
@@ -65,7 +71,13 @@ export function eigvalsh(a: ArrayLike, opts: EighOptions | 'L' | 'U' = {}): NDAr
   return eighPrim(o.symmetrizeInput ?? true ? symmetrize(x) : x, (o.UPLO ?? 'L') === 'L')[1];
 }
 
-export interface SvdOptions { fullMatrices?: boolean; computeUv?: boolean }
+/** Options of np.linalg.svd. */
+export interface SvdOptions {
+  /** Square u and vh (true, as NumPy) rather than the reduced ones. */
+  fullMatrices?: boolean;
+  /** Also compute u and vh (true); false gives s alone. */
+  computeUv?: boolean;
+}
 /** a = u·diag(s)·vh with s descending: [u, s, vh]; fullMatrices (default true, as NumPy) gives square u and vh. With computeUv false, s alone. */
 export function svd(a: ArrayLike, opts: SvdOptions & { computeUv: false }): NDArray;
 export function svd(a: ArrayLike, opts?: SvdOptions): [NDArray, NDArray, NDArray];
@@ -266,6 +278,7 @@ export function matrixRank(a: ArrayLike, tol: number | null = null): NDArray {
 }
 
 // ---- norms --------------------------------------------------------------------------------------------------
+/** np.linalg.norm's `ord`: a number (±∞ too), 'fro', 'nuc', or null (2-norm / Frobenius). */
 export type NormOrder = number | 'fro' | 'nuc' | null;
 const floatOf = (fn: string, v: ArrayLike): NDArray => {
   const x = toArray(fn, v);

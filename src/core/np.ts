@@ -14,6 +14,7 @@ export * from './numpy-sort.js';
 export * from './numpy-conv.js';
 export * from './numpy-math.js';
 export * from './numpy-cumulative.js';
+export * from './numpy-poly.js';
 export * from './numpy-matrix.js';
 export * from './numpy-stats.js';
 export * from './numpy-select.js';

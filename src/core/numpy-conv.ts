@@ -6,6 +6,7 @@ import * as lax from './lax.js';
 import { convGeneralDilated } from './conv.js';
 import { convertTo, resultType, toArrays } from './numpy-util.js';
 
+/** np.convolve's modes: 'full' (every overlap), 'same' (the first input's length), 'valid' (full overlaps only). */
 export type ConvolveMode = 'full' | 'same' | 'valid';
 
 /** Σₙ a[n + k]·v[n] for len(a) ≥ len(v) = m, the window positions k set by the mode's padding. */

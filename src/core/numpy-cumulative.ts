@@ -14,7 +14,13 @@ import { showShape } from './shape.js';
 
 const c = (x: NDArray, v: number): NDArray => lax.full(x.shape, v, x.dtype, x.weakType);
 
-export interface CumulativeOptions { axis?: number | null; dtype?: DType }
+/** Options of the cumulative functions. */
+export interface CumulativeOptions {
+  /** The axis accumulated along (null or missing: the flattened array). */
+  axis?: number | null;
+  /** The dtype of the result. */
+  dtype?: DType;
+}
 function cumulative(op: string, kind: 'cumsum' | 'cumprod' | 'cummax' | 'cummin', x: ArrayLike, o: CumulativeOptions | number | null | undefined, nanFill?: number): NDArray {
   const opts: CumulativeOptions = typeof o === 'number' || o === null ? { axis: o } : o ?? {};
   let a = toArray(op, x);
@@ -29,19 +35,34 @@ function cumulative(op: string, kind: 'cumsum' | 'cumprod' | 'cummax' | 'cummin'
 type CumArg = CumulativeOptions | number | null;
 /** Running sums along an axis (of the flattened array when axis is null, the default); bools sum as int32. */
 export const cumsum = (x: ArrayLike, opts?: CumArg): NDArray => cumulative('cumsum', 'cumsum', x, opts);
+/** `np.cumprod`: cumulative product along `axis`. */
 export const cumprod = (x: ArrayLike, opts?: CumArg): NDArray => cumulative('cumprod', 'cumprod', x, opts);
+/** The running maximum along `axis`. */
 export const cummax = (x: ArrayLike, opts?: CumArg): NDArray => cumulative('cummax', 'cummax', x, opts);
+/** The running minimum along `axis`. */
 export const cummin = (x: ArrayLike, opts?: CumArg): NDArray => cumulative('cummin', 'cummin', x, opts);
-export const cumulativeSum = cumsum, cumulativeProd = cumprod;
+/** The same as cumsum (NumPy 2's name). */
+export const cumulativeSum = cumsum;
+/** The same as cumprod (NumPy 2's name). */
+export const cumulativeProd = cumprod;
 /** cumsum/cumprod with NaNs counted as 0/1. */
 export const nancumsum = (x: ArrayLike, opts?: CumArg): NDArray => cumulative('nancumsum', 'cumsum', x, opts, 0);
+/** `np.nancumprod`: cumulative product treating NaN as 1. */
 export const nancumprod = (x: ArrayLike, opts?: CumArg): NDArray => cumulative('nancumprod', 'cumprod', x, opts, 1);
 
 function sliceAxis(x: NDArray, axis: number, start: number, stop: number): NDArray {
   return lax.slice(x, x.shape.map((_, i) => (i === axis ? start : 0)), x.shape.map((d, i) => (i === axis ? stop : d)));
 }
 
-export interface DiffOptions { axis?: number; prepend?: ArrayLike; append?: ArrayLike }
+/** Options of np.diff. */
+export interface DiffOptions {
+  /** The axis differenced (−1). */
+  axis?: number;
+  /** Values put before the array along the axis first. */
+  prepend?: ArrayLike;
+  /** Values put after the array along the axis first. */
+  append?: ArrayLike;
+}
 /** The n-th forward difference out[i] = x[i+1] − x[i] along axis (default −1), optionally after prepending/appending values. */
 export function diff(x: ArrayLike, n = 1, opts: DiffOptions = {}): NDArray {
   let a = toArray('diff', x);
@@ -152,17 +173,20 @@ function polyPair(op: string, a: ArrayLike, b: ArrayLike): [NDArray, NDArray] {
   const t = resultType([x, y]);
   return [convertTo(x, t), convertTo(y, t)];
 }
+/** The sum of two polynomials (coefficients, highest power first). */
 export function polyadd(a: ArrayLike, b: ArrayLike): NDArray {
   const [x, y] = polyPair('polyadd', a, b);
   const n = Math.max(x.shape[0]!, y.shape[0]!);
   return lax.add(padFront(x, n - x.shape[0]!), padFront(y, n - y.shape[0]!));
 }
+/** The difference of two polynomials. */
 export function polysub(a: ArrayLike, b: ArrayLike): NDArray {
   const [x, y] = polyPair('polysub', a, b);
   const n = Math.max(x.shape[0]!, y.shape[0]!);
   return lax.sub(padFront(x, n - x.shape[0]!), padFront(y, n - y.shape[0]!));
 }
 // np.convolve lives in numpy-conv.ts (one conv_general_dilated: linear time per output, any backend).
+/** The product of two polynomials. */
 export const polymul = (a: ArrayLike, b: ArrayLike): NDArray => convolve(a, b, 'full');
 /** The m-th derivative's coefficients. */
 export function polyder(p: ArrayLike, m = 1): NDArray {

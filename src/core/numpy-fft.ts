@@ -139,11 +139,13 @@ export const ifft = (a: ArrayLike, n: number | null = null, axis = -1, norm: Fft
 /** NumPy's fft2: fftn over `axes` (default the last two complex axes). */
 export const fft2 = (a: ArrayLike, s: readonly number[] | null = null, axes: readonly number[] = [-2, -1], norm: FftNorm | null = null): NDArray =>
   complexTransform('np.fft.fft2', a, s, axes, norm, false);
+/** NumPy's ifft2: the inverse of fft2. */
 export const ifft2 = (a: ArrayLike, s: readonly number[] | null = null, axes: readonly number[] = [-2, -1], norm: FftNorm | null = null): NDArray =>
   complexTransform('np.fft.ifft2', a, s, axes, norm, true);
 /** NumPy's fftn: the DFT over `axes` (default: the last len(s) complex axes, or all), each cut or padded to s. */
 export const fftn = (a: ArrayLike, s: readonly number[] | null = null, axes: readonly number[] | null = null, norm: FftNorm | null = null): NDArray =>
   complexTransform('np.fft.fftn', a, s, axes, norm, false);
+/** NumPy's ifftn: the inverse of fftn. */
 export const ifftn = (a: ArrayLike, s: readonly number[] | null = null, axes: readonly number[] | null = null, norm: FftNorm | null = null): NDArray =>
   complexTransform('np.fft.ifftn', a, s, axes, norm, true);
 
@@ -153,12 +155,16 @@ export const rfft = (a: ArrayLike, n: number | null = null, axis = -1, norm: Fft
 /** NumPy's irfft: the real signal of length n (default 2·(m − 1)) whose rfft is the half spectrum `a`; the imaginary parts of DC and (even n) Nyquist are ignored. */
 export const irfft = (a: ArrayLike, n: number | null = null, axis = -1, norm: FftNorm | null = null): NDArray =>
   realInverse('np.fft.irfft', a, one(n), [axis], norm);
+/** NumPy's rfft2: rfftn over the last two axes. */
 export const rfft2 = (a: ArrayLike, s: readonly number[] | null = null, axes: readonly number[] = [-2, -1], norm: FftNorm | null = null): NDArray =>
   realTransform('np.fft.rfft2', a, s, axes, norm);
+/** NumPy's irfft2: the inverse of rfft2. */
 export const irfft2 = (a: ArrayLike, s: readonly number[] | null = null, axes: readonly number[] = [-2, -1], norm: FftNorm | null = null): NDArray =>
   realInverse('np.fft.irfft2', a, s, axes, norm);
+/** NumPy's rfftn: the DFT of a real array over `axes`, halved along the last. */
 export const rfftn = (a: ArrayLike, s: readonly number[] | null = null, axes: readonly number[] | null = null, norm: FftNorm | null = null): NDArray =>
   realTransform('np.fft.rfftn', a, s, axes, norm);
+/** NumPy's irfftn: the inverse of rfftn. */
 export const irfftn = (a: ArrayLike, s: readonly number[] | null = null, axes: readonly number[] | null = null, norm: FftNorm | null = null): NDArray =>
   realInverse('np.fft.irfftn', a, s, axes, norm);
 
@@ -183,7 +189,10 @@ export function rfftfreq(n: number, d = 1.0, opts: { dtype?: 'float32' | 'float6
 }
 
 /** Options of fftshift/ifftshift: `complex: true` reads `x` as a complex array, so axes skip the trailing pair axis. */
-export interface ShiftOptions { complex?: boolean }
+export interface ShiftOptions {
+  /** x is complex (a trailing axis of 2). */
+  complex?: boolean;
+}
 function shift(op: string, x: ArrayLike, axes: number | readonly number[] | null, { complex = false }: ShiftOptions, dir: 1 | -1): NDArray {
   let a = toArray(op, x);
   if (complex && (a.ndim < 1 || a.shape[a.ndim - 1] !== 2)) throw new ShapeError(`${op}: complex: true needs a trailing axis of 2 (re, im), got ${a.aval.str()}`);

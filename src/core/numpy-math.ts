@@ -25,6 +25,7 @@ export function fmax(x: ArrayLike, y: ArrayLike): NDArray {
   if (!isFloat(a.dtype)) return lax.max(a, b);
   return lax.select(lax.ne(a, a), b, lax.select(lax.ne(b, b), a, lax.max(a, b)));
 }
+/** Minimum that ignores NaN (NaN only where both are NaN). */
 export function fmin(x: ArrayLike, y: ArrayLike): NDArray {
   const [a, b] = pair('fmin', x, y);
   if (!isFloat(a.dtype)) return lax.min(a, b);
@@ -114,9 +115,14 @@ export function sinc(x: ArrayLike): NDArray {
   const taylor = lax.add(c(u, 1), lax.mul(u2, lax.add(c(u, -1 / 6), lax.mul(u2, c(u, 1 / 120)))));
   return lax.select(small, taylor, lax.div(lax.sin(safe), safe));
 }
+/** Degrees to radians. */
 export const deg2rad = (x: ArrayLike): NDArray => { const a = floatOf('deg2rad', x); return lax.mul(a, c(a, Math.PI / 180)); };
+/** Radians to degrees. */
 export const rad2deg = (x: ArrayLike): NDArray => { const a = floatOf('rad2deg', x); return lax.mul(a, c(a, 180 / Math.PI)); };
-export const radians = deg2rad, degrees = rad2deg;
+/** The same as deg2rad. */
+export const radians = deg2rad;
+/** The same as rad2deg. */
+export const degrees = rad2deg;
 
 /** Beyond this |x|, x² would overflow float32 and asinh/acosh are log(2|x|) to within rounding. */
 const BIG = 1e8;
@@ -145,7 +151,12 @@ export function arctanh(x: ArrayLike): NDArray {
   const a = floatOf('arctanh', x);
   return lax.mul(c(a, 0.5), lax.log1p(lax.div(lax.mul(c(a, 2), a), lax.sub(c(a, 1), a))));
 }
-export const asinh = arcsinh, acosh = arccosh, atanh = arctanh;
+/** The same as arcsinh. */
+export const asinh = arcsinh;
+/** The same as arccosh. */
+export const acosh = arccosh;
+/** The same as arctanh. */
+export const atanh = arctanh;
 
 /** NaN → nan, +∞ → posinf, −∞ → neginf (by default 0 and the dtype's largest finite values). */
 export function nanToNum(x: ArrayLike, opts: { nan?: number; posinf?: number; neginf?: number } = {}): NDArray {
@@ -162,18 +173,22 @@ function integral(op: string, x: ArrayLike, y: ArrayLike): [NDArray, NDArray] {
   if (isFloat(a.dtype)) throw new DTypeError(`${op}: not defined on float operands (got ${a.dtype}); use bool or integer arrays`);
   return [a, b];
 }
+/** Bitwise and of integer or bool arrays. */
 export const bitwiseAnd = (x: ArrayLike, y: ArrayLike): NDArray => lax.and(...integral('bitwiseAnd', x, y));
+/** Bitwise or of integer or bool arrays. */
 export const bitwiseOr = (x: ArrayLike, y: ArrayLike): NDArray => lax.or(...integral('bitwiseOr', x, y));
 /** x ^ y = (x | y) & ~(x & y). */
 export function bitwiseXor(x: ArrayLike, y: ArrayLike): NDArray {
   const [a, b] = integral('bitwiseXor', x, y);
   return lax.and(lax.or(a, b), lax.not(lax.and(a, b)));
 }
+/** Bitwise not (logical not for bool). */
 export function bitwiseNot(x: ArrayLike): NDArray {
   const a = toArray('bitwiseNot', x);
   if (isFloat(a.dtype)) throw new DTypeError(`bitwiseNot: not defined on float operands (got ${a.dtype}); use bool or integer arrays`);
   return lax.not(a);
 }
+/** The same as bitwiseNot. */
 export const invert = bitwiseNot;
 function shiftOperands(op: string, x: ArrayLike, y: ArrayLike): [NDArray, NDArray, DType] {
   const [a, b] = pair(op, x, y, (t) => (t.dtype === 'bool' ? { dtype: 'int32', weakType: t.weakType } : t));
@@ -203,7 +218,10 @@ export function rightShift(x: ArrayLike, y: ArrayLike): NDArray {
   const negative = lax.lt(a, c(a, 0));
   return lax.select(negative, lax.not(lax.shiftRightLogical(lax.not(a), capped)), lax.shiftRightLogical(a, capped));
 }
-export const bitwiseLeftShift = leftShift, bitwiseRightShift = rightShift;
+/** The same as leftShift. */
+export const bitwiseLeftShift = leftShift;
+/** The same as rightShift. */
+export const bitwiseRightShift = rightShift;
 
 /** Whether each element of `element` occurs in `testElements` (invert: whether it does not). */
 export function isin(element: ArrayLike, testElements: ArrayLike, opts: { invert?: boolean } = {}): NDArray {
@@ -215,7 +233,39 @@ export function isin(element: ArrayLike, testElements: ArrayLike, opts: { invert
 }
 
 // ---- machine limits ------------------------------------------------------------------------------------
-export interface FInfo { dtype: DType; bits: number; eps: number; epsneg: number; max: number; min: number; tiny: number; smallestNormal: number; smallestSubnormal: number; resolution: number; precision: number; nmant: number; nexp: number; maxexp: number; minexp: number }
+/** Machine limits of a float dtype, as NumPy's `finfo` names them. */
+export interface FInfo {
+  /** The dtype described. */
+  dtype: DType;
+  /** Bits per element. */
+  bits: number;
+  /** The gap between 1 and the next larger float. */
+  eps: number;
+  /** The gap between 1 and the next smaller float. */
+  epsneg: number;
+  /** The largest finite value. */
+  max: number;
+  /** The most negative finite value. */
+  min: number;
+  /** The smallest positive normal value. */
+  tiny: number;
+  /** The smallest positive normal value. */
+  smallestNormal: number;
+  /** The smallest positive subnormal value. */
+  smallestSubnormal: number;
+  /** 10^−precision. */
+  resolution: number;
+  /** Decimal digits of precision. */
+  precision: number;
+  /** Bits of the mantissa. */
+  nmant: number;
+  /** Bits of the exponent. */
+  nexp: number;
+  /** The smallest power of 2 that overflows. */
+  maxexp: number;
+  /** The smallest power of 2 that is normal. */
+  minexp: number;
+}
 /** Machine limits of a float dtype (NumPy's finfo). */
 export function finfo(dtype: DType | NDArray): FInfo {
   const d = dtype instanceof NDArray ? dtype.dtype : dtype;
@@ -233,7 +283,17 @@ export function finfo(dtype: DType | NDArray): FInfo {
   }
   throw new DTypeError(`finfo: not a float dtype: ${String(d)}; use iinfo for integers`);
 }
-export interface IInfo { dtype: DType; bits: number; min: number; max: number }
+/** Limits of an integer dtype, as NumPy's `iinfo`. */
+export interface IInfo {
+  /** The dtype described. */
+  dtype: DType;
+  /** Bits per element. */
+  bits: number;
+  /** The smallest value. */
+  min: number;
+  /** The largest value. */
+  max: number;
+}
 /** Limits of an integer dtype (NumPy's iinfo). */
 export function iinfo(dtype: DType | NDArray): IInfo {
   const d = dtype instanceof NDArray ? dtype.dtype : dtype;

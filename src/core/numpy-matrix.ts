@@ -180,6 +180,7 @@ export function diag(v: ArrayLike, k = 0): NDArray {
   if (a.shape[0] === 0) return lax.full([n, n], 0, a.dtype);
   return lax.select(onDiag, lax.gather(a, idx, 0), lax.full([n, n], 0, a.dtype, a.weakType));
 }
+/** A 2-d array with the flattened `v` on diagonal `k`. */
 export const diagflat = (v: ArrayLike, k = 0): NDArray => { const a = toArray('diagflat', v); return diag(lax.reshape(a, [a.size]), k); };
 /** Σ of diagonal `offset` of axes axis1, axis2. */
 export function trace(x: ArrayLike, offset = 0, axis1 = 0, axis2 = 1): NDArray {
@@ -257,7 +258,9 @@ export function rot90(m: ArrayLike, k = 1, axes: readonly [number, number] = [0,
   if (r === 2) return flip(a, [i, j]);
   return r === 1 ? swapaxes(flip(a, j), i, j) : flip(swapaxes(a, i, j), j);
 }
+/** Reversed along axis 0. */
 export const flipud = (m: ArrayLike): NDArray => flip(m, 0);
+/** Reversed along axis 1. */
 export function fliplr(m: ArrayLike): NDArray {
   const a = toArray('fliplr', m);
   if (a.ndim < 2) throw new ShapeError(`fliplr: expected at least 2 dimensions, got shape ${showShape(a.shape)}`);
@@ -313,18 +316,25 @@ export function geomspace(start: number, stop: number, num = 50, opts: { endpoin
 }
 
 // ---- stacking and splitting ----------------------------------------------------------------------------
+/** x with at least one axis. */
 export const atleast1d = (x: ArrayLike): NDArray => { const a = toArray('atleast1d', x); return a.ndim >= 1 ? a : lax.reshape(a, [1]); };
+/** x with at least two axes (a 1-d x becomes a row). */
 export const atleast2d = (x: ArrayLike): NDArray => { const a = toArray('atleast2d', x); return a.ndim >= 2 ? a : lax.reshape(a, a.ndim === 0 ? [1, 1] : [1, a.shape[0]!]); };
+/** x with at least three axes. */
 export const atleast3d = (x: ArrayLike): NDArray => {
   const a = toArray('atleast3d', x);
   return a.ndim >= 3 ? a : lax.reshape(a, a.ndim === 0 ? [1, 1, 1] : a.ndim === 1 ? [1, a.shape[0]!, 1] : [...a.shape, 1]);
 };
+/** Stacked vertically: concatenation along axis 0 of at-least-2-d arrays. */
 export const vstack = (xs: readonly ArrayLike[]): NDArray => concatenate(xs.map(atleast2d), 0);
+/** The same as vstack. */
 export const rowStack = vstack;
+/** Stacked horizontally: along axis 1 (axis 0 for 1-d arrays). */
 export function hstack(xs: readonly ArrayLike[]): NDArray {
   const as = xs.map(atleast1d);
   return concatenate(as, as[0]?.ndim === 1 ? 0 : 1);
 }
+/** Stacked depth-wise: along axis 2 of at-least-3-d arrays. */
 export const dstack = (xs: readonly ArrayLike[]): NDArray => concatenate(xs.map(atleast3d), 2);
 /** 1-d arrays become columns of a 2-d array; 2-d arrays are stacked as they are. */
 export const columnStack = (xs: readonly ArrayLike[]): NDArray => concatenate(xs.map((x) => { const a = toArray('columnStack', x); return a.ndim < 2 ? lax.reshape(a, [a.size, 1]) : a; }), 1);
@@ -340,16 +350,19 @@ export function arraySplit(x: ArrayLike, sectionsOrIndices: number | readonly nu
   for (let i = 0, at = 0; i < k - 1; i++) { at += base + (i < extra ? 1 : 0); bounds.push(at); }
   return split(a, bounds, ax);
 }
+/** Split along axis 1 (axis 0 for 1-d arrays) into equal sections or at indices. */
 export function hsplit(x: ArrayLike, sections: number | readonly number[]): NDArray[] {
   const a = toArray('hsplit', x);
   if (a.ndim === 0) throw new ShapeError('hsplit: needs an array of at least 1 dimension');
   return split(a, sections, a.ndim === 1 ? 0 : 1);
 }
+/** Split along axis 0. */
 export function vsplit(x: ArrayLike, sections: number | readonly number[]): NDArray[] {
   const a = toArray('vsplit', x);
   if (a.ndim < 2) throw new ShapeError(`vsplit: needs an array of at least 2 dimensions, got shape ${showShape(a.shape)}`);
   return split(a, sections, 0);
 }
+/** Split along axis 2. */
 export function dsplit(x: ArrayLike, sections: number | readonly number[]): NDArray[] {
   const a = toArray('dsplit', x);
   if (a.ndim < 3) throw new ShapeError(`dsplit: needs an array of at least 3 dimensions, got shape ${showShape(a.shape)}`);

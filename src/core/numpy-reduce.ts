@@ -8,12 +8,16 @@ import * as lax from './lax.js';
 import { Axis, axesOf, axisOf, checkDtype, constant, convertTo, describe, toArray, toFloatType } from './numpy-util.js';
 import { showShape, sizeOf } from './shape.js';
 
+/** Options of the reductions, as NumPy's keywords. */
 export interface ReduceOptions {
+  /** The axis or axes reduced (all by default; negative counts from the end). */
   axis?: Axis;
+  /** Keep the reduced axes as size 1. */
   keepdims?: boolean;
   /** Accumulate in (and return) this dtype instead of the default. */
   dtype?: DType;
 }
+/** What a reduction takes as options: ReduceOptions, or just the axis (a number, list, or null for all). */
 export type ReduceArg = ReduceOptions | number | readonly number[] | null;
 
 function parse(op: string, opts: ReduceArg | undefined): ReduceOptions {
@@ -42,10 +46,17 @@ function prepare(op: string, x: ArrayLike, opts: ReduceArg | undefined, typeOf: 
   return { a, axes: axesOf(op, o.axis, a.ndim), keepdims: o.keepdims };
 }
 
+/**
+ * `np.sum`: the sum over `axis` (all axes by default); bools count as ints.
+ *
+ * @example
+ * np.sum(np.array([[1, 2], [3, 4]]), { axis: 0 }); // Array([4., 6.], dtype=float32)
+ */
 export function sum(x: ArrayLike, opts?: ReduceArg): NDArray {
   const { a, axes, keepdims } = prepare('sum', x, opts, sumType);
   return keep(lax.reduceSum(a, axes), a.shape, axes, keepdims);
 }
+/** `np.prod`: the product over `axis`. */
 export function prod(x: ArrayLike, opts?: ReduceArg): NDArray {
   const { a, axes, keepdims } = prepare('prod', x, opts, sumType);
   return keep(lax.reduceProd(a, axes), a.shape, axes, keepdims);
@@ -69,11 +80,22 @@ function extremum(op: 'max' | 'min', x: ArrayLike, opts: ReduceArg | undefined):
   }
   return keep(op === 'max' ? lax.reduceMax(a, axes) : lax.reduceMin(a, axes), a.shape, axes, keepdims);
 }
+/** `np.max`: the largest element over `axis` (NaN wins). */
 export const max = (x: ArrayLike, opts?: ReduceArg): NDArray => extremum('max', x, opts);
+/** `np.min`: the smallest element over `axis` (NaN wins). */
 export const min = (x: ArrayLike, opts?: ReduceArg): NDArray => extremum('min', x, opts);
-export const amax = max, amin = min;
+/** The same as `np.max`. */
+export const amax = max;
+/** The same as `np.min`. */
+export const amin = min;
 
-export interface ArgReduceOptions { axis?: number | null; keepdims?: boolean }
+/** Options of argmax/argmin. */
+export interface ArgReduceOptions {
+  /** One axis (null or missing: the flattened array). */
+  axis?: number | null;
+  /** Keep the reduced axis as size 1. */
+  keepdims?: boolean;
+}
 /** Index of the first maximum (minimum) along an axis, or in the flattened array when axis is null; int32. */
 function argExtremum(op: 'argmax' | 'argmin', x: ArrayLike, opts: ArgReduceOptions | number | null | undefined): NDArray {
   const o: ArgReduceOptions = typeof opts === 'number' || opts === null ? { axis: opts } : opts ?? {};
@@ -87,9 +109,12 @@ function argExtremum(op: 'argmax' | 'argmin', x: ArrayLike, opts: ArgReduceOptio
   if (!o.keepdims) return out;
   return lax.reshape(out, flat ? a.shape.map(() => 1) : a.shape.map((d, i) => (i === axis ? 1 : d)));
 }
+/** `np.argmax`: the first index of the maximum over `axis` (flattened by default; NaN counts as the maximum). */
 export const argmax = (x: ArrayLike, opts?: ArgReduceOptions | number | null): NDArray => argExtremum('argmax', x, opts);
+/** `np.argmin`: the first index of the minimum over `axis`. */
 export const argmin = (x: ArrayLike, opts?: ArgReduceOptions | number | null): NDArray => argExtremum('argmin', x, opts);
 
+/** Options of var/std: ddof (0, as NumPy) besides axis and keepdims. */
 export interface VarianceOptions extends ReduceOptions {
   /** Delta degrees of freedom: the divisor is n − ddof (0: population variance, 1: sample variance). */
   ddof?: number;
@@ -125,5 +150,7 @@ function anyAll(op: 'any' | 'all', x: ArrayLike, opts: ReduceArg | undefined): N
   const zero = lax.broadcastInDim(constant(0, 'int32', false, s), s.shape, []);
   return keep(op === 'any' ? lax.gt(s, zero) : lax.eq(s, zero), a0.shape, axes, o.keepdims);
 }
+/** `np.any`: whether any element over `axis` is truthy. */
 export const any = (x: ArrayLike, opts?: ReduceArg): NDArray => anyAll('any', x, opts);
+/** `np.all`: whether every element over `axis` is truthy. */
 export const all = (x: ArrayLike, opts?: ReduceArg): NDArray => anyAll('all', x, opts);

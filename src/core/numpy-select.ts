@@ -13,7 +13,9 @@ import { showShape } from './shape.js';
 const int32Array = (values: readonly number[], shape: readonly number[] = [values.length]): NDArray =>
   concreteFromTyped(Int32Array.from(values), new ShapedArray(shape, 'int32'));
 
+/** np.pad's modes. */
 export type PadMode = 'constant' | 'edge' | 'reflect' | 'symmetric' | 'wrap';
+/** np.pad's widths: one for every side, [before, after] for every axis, or one pair per axis. */
 export type PadWidth = number | readonly [number, number] | readonly (readonly [number, number] | readonly [number])[];
 
 function padWidths(op: string, w: PadWidth, ndim: number): [number, number][] {
@@ -110,6 +112,7 @@ export function compress(condition: ArrayLike, x: ArrayLike, opts: { axis?: numb
   return lax.gather(a, int32Array(picked), axis);
 }
 
+/** Options of the functions whose result length depends on values (nonzero, argwhere, …). */
 export interface StaticSizeOptions {
   /** A fixed result length (JAX's `size`): works under jit; extra entries are dropped, missing ones filled. */
   size?: number;
@@ -173,7 +176,17 @@ export function flatnonzero(x: ArrayLike, opts: StaticSizeOptions = {}): NDArray
   return nonzero(lax.reshape(a, [a.size]), opts)[0]!;
 }
 
-export interface UniqueOptions { returnIndex?: boolean; returnInverse?: boolean; returnCounts?: boolean; equalNan?: boolean }
+/** Options of np.unique, as NumPy's keywords. */
+export interface UniqueOptions {
+  /** Also return the first index of each unique value. */
+  returnIndex?: boolean;
+  /** Also return the indices that rebuild the input from the unique values. */
+  returnInverse?: boolean;
+  /** Also return how often each unique value occurs. */
+  returnCounts?: boolean;
+  /** Count all NaNs as one value (true). */
+  equalNan?: boolean;
+}
 /**
  * The sorted distinct values of the flattened array (NaNs collapse to one unless equalNan is
  * false); with the flags, also the first index of each, the inverse map and the counts, in NumPy's

@@ -30,6 +30,7 @@ export function reshape(x: ArrayLike, shape: number | readonly number[]): NDArra
 
 /** All elements in row-major order, as a 1-D array. */
 export const ravel = (x: ArrayLike): NDArray => { const a = toArray('ravel', x); return lax.reshape(a, [a.size]); };
+/** The same as ravel. */
 export const flatten = ravel;
 
 /** Permutes the axes; by default reverses them (the matrix transpose for 2-D). */
@@ -42,6 +43,7 @@ export function transpose(x: ArrayLike, axes?: readonly number[] | null): NDArra
   const perm = axesOf('transpose', axes, a.ndim);
   return lax.transpose(a, perm);
 }
+/** Axes axis1 and axis2 exchanged. */
 export function swapaxes(x: ArrayLike, axis1: number, axis2: number): NDArray {
   const a = toArray('swapaxes', x);
   const i = axisOf('swapaxes', axis1, a.ndim), j = axisOf('swapaxes', axis2, a.ndim);

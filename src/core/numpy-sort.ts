@@ -8,6 +8,7 @@ import * as lax from './lax.js';
 import { axisOf, broadcastToShape, describe, hostValueOrNull, toArray } from './numpy-util.js';
 import { showShape } from './shape.js';
 
+/** Options of np.sort and np.argsort. */
 export interface SortOptions {
   /** The axis to sort along (default -1, the last); null sorts the flattened array. */
   axis?: number | null;

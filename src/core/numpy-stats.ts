@@ -39,8 +39,17 @@ export function average(x: ArrayLike, opts: { axis?: number | null; weights?: Ar
   return opts.returned ? [avg, total] : avg;
 }
 
+/** How a quantile between two elements is taken (NumPy's names). */
 export type QuantileMethod = 'linear' | 'lower' | 'higher' | 'nearest' | 'midpoint';
-export interface QuantileOptions { axis?: Axis; method?: QuantileMethod; keepdims?: boolean }
+/** Options of quantile/percentile and their NaN-skipping forms. */
+export interface QuantileOptions {
+  /** The axes reduced (all by default). */
+  axis?: Axis;
+  /** How a quantile between two elements is taken (NumPy's methods; 'linear' by default). */
+  method?: QuantileMethod;
+  /** Keep the reduced axes as size 1. */
+  keepdims?: boolean;
+}
 /**
  * The q-th quantiles (q in [0, 1], a number or an array: its axes come first in the result) along
  * the axes: sort, then read position q·(n − 1), interpolated by `method` (NumPy's default 'linear').
@@ -99,10 +108,12 @@ export function percentile(x: ArrayLike, q: ArrayLike, opts: QuantileOptions = {
 export const median = (x: ArrayLike, opts: StatOptions | number | null = {}): NDArray => quantile(x, 0.5, optionsOf(opts), 'median');
 /** quantile, percentile and median over the non-NaN entries (NaN where a lane has none). */
 export const nanquantile = (x: ArrayLike, q: ArrayLike, opts: QuantileOptions = {}): NDArray => quantile(x, q, opts, 'nanquantile', true);
+/** `np.nanpercentile`: the q-th percentile (0–100) ignoring NaN. */
 export function nanpercentile(x: ArrayLike, q: ArrayLike, opts: QuantileOptions = {}): NDArray {
   const qa = toArray('nanpercentile', q);
   return quantile(x, lax.div(convertTo(qa, toFloatType(qa)), lax.full(qa.shape, 100, toFloatType(qa).dtype)), opts, 'nanpercentile', true);
 }
+/** `np.nanmedian`: the median ignoring NaN. */
 export const nanmedian = (x: ArrayLike, opts: StatOptions | number | null = {}): NDArray => quantile(x, 0.5, optionsOf(opts), 'nanmedian', true);
 
 // ---- nan-ignoring reductions ------------------------------------------------------------------------
@@ -113,7 +124,9 @@ const nanFilled = (op: string, x: ArrayLike, fill: number): [NDArray, NDArray | 
   return [lax.select(nan, c(a, fill), a), nan];
 };
 type NanArg = ReduceOptions | number | readonly number[] | null;
+/** `np.nansum`: the sum treating NaN as 0. */
 export const nansum = (x: ArrayLike, opts?: NanArg): NDArray => sum(nanFilled('nansum', x, 0)[0], opts);
+/** `np.nanprod`: the product treating NaN as 1. */
 export const nanprod = (x: ArrayLike, opts?: NanArg): NDArray => prod(nanFilled('nanprod', x, 1)[0], opts);
 /** Σ non-NaN / count of non-NaN. */
 export function nanmean(x: ArrayLike, opts?: NanArg): NDArray {
@@ -130,7 +143,9 @@ function nanExtremum(op: 'nanmax' | 'nanmin', x: ArrayLike, opts: NanArg | undef
   const none = lax.eq(sum(lax.convertElementType(lax.not(nan), 'int32'), optionsOf(opts as StatOptions)), lax.full(r.shape, 0, 'int32'));
   return lax.select(none, c(r, NaN), r);
 }
+/** `np.nanmax`: the maximum ignoring NaN. */
 export const nanmax = (x: ArrayLike, opts?: NanArg): NDArray => nanExtremum('nanmax', x, opts);
+/** `np.nanmin`: the minimum ignoring NaN. */
 export const nanmin = (x: ArrayLike, opts?: NanArg): NDArray => nanExtremum('nanmin', x, opts);
 /** Variance over the non-NaN entries: Σ(x − mean)² / (count − ddof). */
 export function nanvar(x: ArrayLike, opts: StatOptions & { ddof?: number } = {}): NDArray {
@@ -142,12 +157,23 @@ export function nanvar(x: ArrayLike, opts: StatOptions & { ddof?: number } = {})
   const count = sum(lax.convertElementType(lax.not(nan), a.dtype), { axis: opts.axis, keepdims: opts.keepdims });
   return lax.div(sum(lax.mul(dev, dev), { axis: opts.axis, keepdims: opts.keepdims }), lax.sub(count, c(count, opts.ddof ?? 0)));
 }
+/** `np.nanstd`: the standard deviation ignoring NaN. */
 export const nanstd = (x: ArrayLike, opts: StatOptions & { ddof?: number } = {}): NDArray => sqrt(nanvar(x, opts));
 /** max − min. */
 export const ptp = (x: ArrayLike, opts?: NanArg): NDArray => lax.sub(max(x, opts), min(x, opts));
 
 // ---- covariance -------------------------------------------------------------------------------------
-export interface CovOptions { y?: ArrayLike; rowvar?: boolean; bias?: boolean; ddof?: number }
+/** Options of np.cov. */
+export interface CovOptions {
+  /** A second set of variables, stacked with the first. */
+  y?: ArrayLike;
+  /** Each row is a variable (true, the default), else each column. */
+  rowvar?: boolean;
+  /** Normalise by N instead of N − 1. */
+  bias?: boolean;
+  /** Overrides the normalisation N − ddof. */
+  ddof?: number;
+}
 /** The covariance matrix of the variables in rows (rowvar, default) or columns; 1/(N − ddof), ddof = 1 unless bias. */
 export function cov(m: ArrayLike, opts: CovOptions = {}): NDArray {
   const rows = (v: ArrayLike): NDArray => {

@@ -59,13 +59,24 @@ function floatUnary(op: string, f: (x: NDArray) => NDArray) {
 const fullLikeOf = (x: NDArray, v: number | boolean): NDArray => fullOf(x.shape, v, x.dtype, x, x.weakType);
 
 // ---- arithmetic ------------------------------------------------------------------------------
+/**
+ * x + y elementwise, with NumPy's broadcasting and JAX's type promotion (JS numbers are weakly typed).
+ *
+ * @example
+ * np.add(np.array([1, 2, 3]), 10); // Array([11., 12., 13.], dtype=float32)
+ */
 export const add = binary('add', lax.add);
+/** x − y elementwise (bool operands are an error, as in NumPy). */
 export const subtract = binary('subtract', lax.sub, noBool('subtract', 'use np.logicalXor, or astype to an integer dtype first'));
+/** x · y elementwise. */
 export const multiply = binary('multiply', lax.mul);
 /** True division: integer and bool operands are divided as float32 (`np.divide(1, 2)` is 0.5). */
 export const divide = binary('divide', lax.div, toFloatType);
+/** The elementwise maximum (NaN wins). */
 export const maximum = binary('maximum', lax.max);
+/** The elementwise minimum (NaN wins). */
 export const minimum = binary('minimum', lax.min);
+/** The angle of the point (x2, x1) in radians, elementwise: `np.arctan2(y, x)` as NumPy orders it. */
 export const arctan2 = binary('arctan2', lax.atan2, toFloatType);
 
 /**
@@ -100,6 +111,7 @@ export function mod(x: ArrayLike, y: ArrayLike): NDArray {
   const fix = lax.and(lax.ne(r, zero), lax.ne(lax.lt(r, zero), lax.lt(b, zero)));
   return lax.select(fix, lax.add(r, b), r);
 }
+/** The same as `np.mod` (Python's %, the divisor's sign). */
 export const remainder = mod;
 
 /** x ** n for a JS integer n by binary exponentiation (JAX's integer_pow): ⌈log2 n⌉ squarings. */
@@ -146,49 +158,74 @@ export function power(x: ArrayLike, y: ArrayLike): NDArray {
   return lax.select(lax.lt(b!, zero), negativeExponentResult, acc);
 }
 
+/** −x elementwise (bool is an error, as in NumPy). */
 export function negative(x: ArrayLike): NDArray {
   const a = toArray('negative', x);
   if (a.dtype === 'bool') throw new DTypeError('negative: not defined on bool (as in NumPy); use np.logicalNot');
   return lax.neg(a);
 }
+/** x itself (as an array). */
 export const positive = (x: ArrayLike): NDArray => toArray('positive', x);
 /** |x|; bools are their own absolute value. */
 export function abs(x: ArrayLike): NDArray {
   const a = toArray('abs', x);
   return a.dtype === 'bool' ? a : lax.abs(a);
 }
+/** The same as `np.abs`. */
 export const absolute = abs;
 /** -1, 0 or 1 (NaN for NaN); on bool, the value itself. */
 export function sign(x: ArrayLike): NDArray {
   const a = toArray('sign', x);
   return a.dtype === 'bool' ? a : lax.sign(a);
 }
+/** x² elementwise. */
 export const square = (x: ArrayLike): NDArray => { const a = toArray('square', x); return multiply(a, a); };
+/** 1 / x elementwise. */
 export const reciprocal = (x: ArrayLike): NDArray => divide(1, toArray('reciprocal', x));
 
 // ---- transcendental: float only --------------------------------------------------------------
+/**
+ * eˣ elementwise (integers promote to float).
+ *
+ * @example
+ * np.exp(np.array([0, 1])); // Array([1., 2.7182817], dtype=float32)
+ */
 export const exp = floatUnary('exp', lax.exp);
+/** The natural logarithm elementwise. */
 export const log = floatUnary('log', lax.log);
+/** eˣ − 1, accurate near 0. */
 export const expm1 = floatUnary('expm1', lax.expm1);
+/** log(1 + x), accurate near 0. */
 export const log1p = floatUnary('log1p', lax.log1p);
+/** The sine elementwise (radians). */
 export const sin = floatUnary('sin', lax.sin);
+/** The cosine elementwise (radians). */
 export const cos = floatUnary('cos', lax.cos);
+/** The hyperbolic tangent elementwise. */
 export const tanh = floatUnary('tanh', lax.tanh);
+/** The square root elementwise (NaN below 0). */
 export const sqrt = floatUnary('sqrt', lax.sqrt);
 /** 2^x = exp(x·ln 2). */
 export const exp2 = floatUnary('exp2', (x) => lax.exp(lax.mul(x, fullLikeOf(x, Math.LN2))));
 /** log2(x) = log(x) / ln 2, log10(x) = log(x) / ln 10. */
 export const log2 = floatUnary('log2', (x) => lax.div(lax.log(x), fullLikeOf(x, Math.LN2)));
+/** The base-10 logarithm elementwise. */
 export const log10 = floatUnary('log10', (x) => lax.div(lax.log(x), fullLikeOf(x, Math.LN10)));
-export const tan = floatUnary('tan', (x) => lax.div(lax.sin(x), lax.cos(x)));
+/** The tangent elementwise (the tan primitive). */
+export const tan = floatUnary('tan', lax.tan);
 /** sinh x = (expm1(x) − expm1(−x)) / 2: expm1 keeps the small-|x| digits that exp(x) − exp(−x) cancels. */
 export const sinh = floatUnary('sinh', (x) => lax.mul(lax.sub(lax.expm1(x), lax.expm1(lax.neg(x))), fullLikeOf(x, 0.5)));
+/** The hyperbolic cosine elementwise. */
 export const cosh = floatUnary('cosh', (x) => lax.mul(lax.add(lax.exp(x), lax.exp(lax.neg(x))), fullLikeOf(x, 0.5)));
 /** arcsin x = atan2(x, √((1−x)(1+x))), arccos x = atan2(√((1−x)(1+x)), x), arctan x = atan2(x, 1), as in JAX. */
 const oneMinusSquare = (x: NDArray): NDArray => { const one = fullLikeOf(x, 1); return lax.mul(lax.sub(one, x), lax.add(one, x)); };
+/** The inverse sine elementwise (NaN outside [−1, 1]). */
 export const arcsin = floatUnary('arcsin', (x) => lax.atan2(x, lax.sqrt(oneMinusSquare(x))));
+/** The inverse cosine elementwise (NaN outside [−1, 1]). */
 export const arccos = floatUnary('arccos', (x) => lax.atan2(lax.sqrt(oneMinusSquare(x)), x));
+/** The inverse tangent elementwise. */
 export const arctan = floatUnary('arctan', (x) => lax.atan2(x, fullLikeOf(x, 1)));
+/** 1 / √x elementwise. */
 export const rsqrt = floatUnary('rsqrt', (x) => lax.div(fullLikeOf(x, 1), lax.sqrt(x)));
 /** The logistic function 1 / (1 + e^−x), written as ½·tanh(x/2) + ½: no overflow for either sign of x. */
 export const sigmoid = floatUnary('sigmoid', (x) => {
@@ -208,6 +245,7 @@ export const sigmoid = floatUnary('sigmoid', (x) => {
  */
 const ERFINV_LT = [2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941];
 const ERFINV_GT = [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682];
+/** The inverse error function elementwise (±∞ at ±1, NaN outside [−1, 1]). */
 export const erfinv = floatUnary('erfinv', (x) => {
   const w = lax.neg(lax.log1p(lax.neg(lax.mul(x, x))));
   const small = lax.lt(w, fullLikeOf(w, 5));
@@ -235,7 +273,9 @@ export const erfinv = floatUnary('erfinv', (x) => {
 function rounding(op: string, f: (x: NDArray) => NDArray) {
   return (x: ArrayLike): NDArray => { const a = toArray(op, x); return isFloat(a.dtype) ? f(a) : a; };
 }
+/** The largest integer ≤ x, elementwise (integers unchanged). */
 export const floor = rounding('floor', lax.floor);
+/** The smallest integer ≥ x, elementwise. */
 export const ceil = rounding('ceil', lax.ceil);
 /** Rounds half to even (NumPy's rule); with `decimals`, round(x·10^d)/10^d as NumPy computes it. */
 export function round(x: ArrayLike, decimals = 0): NDArray {
@@ -246,6 +286,7 @@ export function round(x: ArrayLike, decimals = 0): NDArray {
   const scale = fullLikeOf(a, 10 ** Math.abs(decimals));
   return decimals > 0 ? lax.div(lax.round(lax.mul(a, scale)), scale) : lax.mul(lax.round(lax.div(a, scale)), scale);
 }
+/** x rounded toward zero, elementwise. */
 export const trunc = rounding('trunc', (x) => lax.select(lax.lt(x, fullLikeOf(x, 0)), lax.ceil(x), lax.floor(x)));
 
 /** clip(x, lo, hi) = min(max(x, lo), hi); either bound may be null. */
@@ -258,11 +299,17 @@ export function clip(x: ArrayLike, lo: ArrayLike | null, hi: ArrayLike | null): 
 }
 
 // ---- comparisons and logic -------------------------------------------------------------------
+/** x == y elementwise (a bool array). */
 export const equal = binary('equal', lax.eq);
+/** x != y elementwise. */
 export const notEqual = binary('notEqual', lax.ne);
+/** x < y elementwise. */
 export const less = binary('less', lax.lt);
+/** x ≤ y elementwise. */
 export const lessEqual = binary('lessEqual', lax.le);
+/** x > y elementwise. */
 export const greater = binary('greater', lax.gt);
+/** x ≥ y elementwise. */
 export const greaterEqual = binary('greaterEqual', lax.ge);
 
 /** Truth value of any array: x != 0 (NaN is true, as in NumPy). */
@@ -276,9 +323,13 @@ function logical(op: string, f: (a: NDArray, b: NDArray) => NDArray) {
     return f(a!, b!);
   };
 }
+/** Logical and of the operands' truth values. */
 export const logicalAnd = logical('logicalAnd', lax.and);
+/** Logical or of the operands' truth values. */
 export const logicalOr = logical('logicalOr', lax.or);
+/** Logical exclusive or of the operands' truth values. */
 export const logicalXor = logical('logicalXor', lax.ne);
+/** Logical not of x's truth value. */
 export const logicalNot = (x: ArrayLike): NDArray => lax.not(truthy('logicalNot', x));
 
 /** NaN test: x != x; never true for ints and bools. */
@@ -291,6 +342,7 @@ export function isfinite(x: ArrayLike): NDArray {
   const a = toArray('isfinite', x);
   return isFloat(a.dtype) ? lax.lt(lax.abs(a), fullLikeOf(a, Infinity)) : fullOf(a.shape, true, 'bool', a);
 }
+/** Whether each element is +∞ or −∞. */
 export function isinf(x: ArrayLike): NDArray {
   const a = toArray('isinf', x);
   return isFloat(a.dtype) ? lax.eq(lax.abs(a), fullLikeOf(a, Infinity)) : fullOf(a.shape, false, 'bool', a);

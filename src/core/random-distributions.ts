@@ -4,7 +4,8 @@ import { ShapedArray } from './aval.js';
 import { ArrayLike, NDArray, concreteFromTyped } from './array.js';
 import { DType, isFloat } from './dtype.js';
 import { DTypeError, ShapeError } from './errors.js';
-import { householderQr } from './host-qr.js';
+import * as linalg from './linalg.js';
+import { diagonal } from './numpy-matrix.js';
 import * as lax from './lax.js';
 import { cumsum } from './lax-scan.js';
 import { broadcastShapesOf, checkDtype, convertTo, describe, hostValueOrNull, shapeOf, toArray } from './numpy-util.js';
@@ -76,31 +77,27 @@ function nudged(x: NDArray, toward: number): NDArray {
 
 /**
  * Uniformly random (Haar) orthogonal n×n matrices, `shape` of them: Q of the QR of a standard
- * normal matrix, each column's sign fixed by R's diagonal (JAX's random.orthogonal). The QR runs
- * on the host, so the key must be concrete (not traced).
+ * normal matrix, each column's sign fixed by R's diagonal (JAX's random.orthogonal). The QR is
+ * the linalg primitive, so this runs under jit and vmap, with a traced key, on every backend.
  */
 export function orthogonal(k: NDArray, n: number, shape: number | readonly number[] = [], opts: { dtype?: DType } = {}): NDArray {
   if (!Number.isInteger(n) || n < 0) throw new TypeError(`random.orthogonal: n must be a non-negative integer, got ${describe(n)}`);
   const dtype = floatDtype('orthogonal', opts.dtype);
   const s = shapeOf('random.orthogonal', shape);
   const z = normal(k, [...s, n, n], { dtype: 'float32' });
-  return convertTo(hostOrthonormal('random.orthogonal', z, n, n), { dtype, weakType: false });
+  return convertTo(orthonormalColumns(dtype === 'float64' ? convertTo(z, { dtype: 'float64', weakType: false }) : z), { dtype, weakType: false });
 }
 
 /**
- * For a batch of m×n matrices (m ≥ n) with concrete values: Q·diag(sign(diag R)) of each, float64.
+ * For a batch of m×n matrices (m ≥ n): Q·diag(sign(diag R)) of each reduced QR (a zero diagonal
+ * entry counts as +1), the matrix with orthonormal columns that the sign fix makes unique.
  */
-export function hostOrthonormal(op: string, z: NDArray, m: number, n: number): NDArray {
-  const host = hostValueOrNull(z);
-  if (!host) throw new TypeError(`${op}: needs a concrete key (its QR runs on the host), got a traced or non-CPU value ${z.aval.str()}`);
-  const data = host.dataSync();
-  const count = sizeOf(z.shape) / (m * n || 1);
-  const out = new Float64Array(data.length);
-  for (let b = 0; b < count; b++) {
-    const { q, rDiag } = householderQr(data.subarray(b * m * n, (b + 1) * m * n), m, n);
-    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[b * m * n + i * n + j] = q[i * n + j]! * (rDiag[j]! < 0 ? -1 : 1);
-  }
-  return concreteFromTyped(out, new ShapedArray(z.shape, 'float64'));
+export function orthonormalColumns(z: NDArray): NDArray {
+  const [q, r] = linalg.qr(z, { fullMatrices: false });
+  const d = diagonal(r, 0, -2, -1);
+  const sign = lax.select(lax.lt(d, lax.fullLike(d, 0)), lax.fullLike(d, -1), lax.fullLike(d, 1));
+  const nb = q.ndim - 2;
+  return lax.mul(q, lax.broadcastInDim(sign, q.shape, [...Array.from({ length: nb }, (_, i) => i), q.ndim - 1]));
 }
 
 // ---- transforms of one uniform (JAX's formulas) --------------------------------------------------------
@@ -213,26 +210,64 @@ export function t(k: NDArray, df: ArrayLike, shape?: Shape, opts: { dtype?: DTyp
   const twoG = chisquare(keys.get(1), d, s, { dtype });
   return lax.mul(n, lax.sqrt(lax.div(d, twoG)));
 }
+/** The same as `random.t`. */
 export const studentT = t;
 
+/** Rounds of the transformed-rejection sampler: each accepts with probability > 0.86, so 16 rounds all fail with probability < 1e-13. */
+const PTRS_ROUNDS = 16;
+/** Below this rate, counting arrivals; from it on, transformed rejection (JAX's split, at 10). */
+const POISSON_SMALL = 10;
+/** Arrivals drawn per sample for λ < 10: more than 52 arrivals before time 10 has probability < 1e-13. */
+const POISSON_ARRIVALS = 52;
+
 /**
- * Poisson(λ) counts (int32) as arrivals of a unit-rate process before time λ: the number of partial
- * sums of Exp(1) draws below λ, over ⌈λmax + 8√λmax + 16⌉ draws per sample (the chance of needing
- * more is below 1e-12). Exact in distribution; memory grows with λ. λ must be concrete.
+ * Poisson(λ) counts (int32 by default), for any λ: concrete, traced (jit, vmap, grad-free), per
+ * element. λ < 10 counts the arrivals of a unit-rate process before time λ (the partial sums of 52
+ * Exp(1) draws); λ ≥ 10 uses Hörmann's transformed rejection with squeeze (PTRS, as NumPy and
+ * JAX), 16 vectorised rounds of which the first accepted wins. Exact in distribution; not JAX's
+ * numbers (JAX loops per element with its own keys). λ ≤ 0 gives 0.
  */
 export function poisson(k: NDArray, lam: ArrayLike, shape?: Shape, opts: { dtype?: DType } = {}): NDArray {
   const l0 = toArray('random.poisson', lam);
-  const host = hostValueOrNull(l0);
-  if (!host) throw new TypeError(`random.poisson: the rate must be concrete (its size sets the number of draws), got ${l0.aval.str()}`);
-  const lmax = Math.max(0, ...Array.from(host.dataSync(), Number));
+  const outDtype = checkDtype('random.poisson', opts.dtype ?? 'int32');
+  if (isFloat(outDtype)) throw new DTypeError(`random.poisson: dtype must be an integer dtype, got ${outDtype}`);
   const s = sampleShape('poisson', shape, [l0]);
-  const draws = Math.ceil(lmax + 8 * Math.sqrt(lmax) + 16);
-  const rate = param('poisson', l0, 'float32', s);
-  const e = exponential(k, [...s, draws], { dtype: 'float32' });
+  const ft: DType = l0.dtype === 'float64' ? 'float64' : 'float32';
+  const rate = param('poisson', l0, ft, s);
+  const c = (v: number) => lax.full(s, v, ft);
+  const keys = split(k, 3);
+  // Small λ: arrivals before time λ (λ clamped into [0, 10) so the draws stay enough).
+  const small = lax.lt(rate, c(POISSON_SMALL));
+  const lamSmall = lax.select(small, lax.max(rate, c(0)), c(0));
+  const e = exponential(keys.get(0), [...s, POISSON_ARRIVALS], { dtype: ft });
   const arrivals = cumsum(e, s.length);
-  const before = lax.lt(arrivals, lax.broadcastInDim(rate, [...s, draws], s.map((_, i) => i)));
-  const count = lax.reduceSum(lax.convertElementType(before, 'int32'), [s.length]);
-  return lax.convertElementType(count, checkDtype('random.poisson', opts.dtype ?? 'int32'));
+  const before = lax.lt(arrivals, lax.broadcastInDim(lamSmall, [...s, POISSON_ARRIVALS], s.map((_, i) => i)));
+  const counted = lax.convertElementType(lax.reduceSum(lax.convertElementType(before, 'int32'), [s.length]), ft);
+  // Large λ: PTRS (Hörmann 1993), with λ ≥ 10 substituted where the small branch is taken.
+  const L = lax.select(small, c(POISSON_SMALL), rate);
+  const slam = lax.sqrt(L), loglam = lax.log(L);
+  const b = lax.add(c(0.931), lax.mul(c(2.53), slam));
+  const a = lax.add(c(-0.059), lax.mul(c(0.02483), b));
+  const invalpha = lax.add(c(1.1239), lax.div(c(1.1328), lax.sub(b, c(3.4))));
+  const vr = lax.sub(c(0.9277), lax.div(c(3.6224), lax.sub(b, c(2))));
+  const us0 = uniform(keys.get(1), [PTRS_ROUNDS, ...s], { dtype: ft });
+  const vs0 = uniform(keys.get(2), [PTRS_ROUNDS, ...s], { dtype: ft });
+  const round = (x: NDArray, r: number) => lax.reshape(lax.slice(x, [r, ...s.map(() => 0)], [r + 1, ...s]), s);
+  let drawn = lax.floor(L); // only if all 16 rounds reject (probability < 1e-13)
+  for (let r = PTRS_ROUNDS - 1; r >= 0; r--) {
+    const U = lax.sub(round(us0, r), c(0.5)), V = round(vs0, r);
+    const us = lax.sub(c(0.5), lax.abs(U));
+    const kk = lax.floor(lax.add(lax.add(lax.mul(lax.add(lax.div(lax.mul(c(2), a), us), b), U), L), c(0.43)));
+    const quick = lax.and(lax.ge(us, c(0.07)), lax.le(V, vr));
+    const rejectFast = lax.or(lax.lt(kk, c(0)), lax.and(lax.lt(us, c(0.013)), lax.gt(V, us)));
+    const kSafe = lax.max(kk, c(0));
+    const lhs = lax.sub(lax.add(lax.log(V), lax.log(invalpha)), lax.log(lax.add(lax.div(a, lax.mul(us, us)), b)));
+    const rhs = lax.sub(lax.sub(lax.mul(kSafe, loglam), L), lax.lgamma(lax.add(kSafe, c(1))));
+    const accept = lax.or(quick, lax.and(lax.not(rejectFast), lax.le(lhs, rhs)));
+    drawn = lax.select(accept, kk, drawn);
+  }
+  const count = lax.select(small, counted, drawn);
+  return lax.convertElementType(lax.select(lax.gt(rate, c(0)), count, c(0)), outDtype);
 }
 
 /** Generalised normal with shape p: ±Gamma(1/p)^(1/p). */

@@ -86,6 +86,7 @@ function threefry(k: NDArray, counts: NDArray): NDArray {
   return lax.reshape(odd ? lax.slice(out, [0], [n]) : out, counts.shape);
 }
 
+/** How keys are split and folded: JAX's partitionable threefry (the default) or its classic layout. */
 export type KeyLayout = 'partitionable' | 'classic';
 let layout: KeyLayout = 'partitionable';
 /** Chooses JAX's key layout: 'partitionable' (jax_threefry_partitionable = True, JAX's default) or 'classic'. */
@@ -93,6 +94,7 @@ export function setKeyLayout(l: KeyLayout): void {
   if (l !== 'partitionable' && l !== 'classic') throw new TypeError(`random.setKeyLayout: expected 'partitionable' or 'classic', got ${describe(l)}`);
   layout = l;
 }
+/** The key layout in use. */
 export const keyLayout = (): KeyLayout => layout;
 
 /** The partitionable scheme's two words per position: threefry2x32 of the key over (0, row-major index). */
@@ -173,7 +175,15 @@ function unitFloats(k: NDArray, shape: readonly number[], dtype: DType): NDArray
   return lax.mul(top52, fullOf(shape, 2 ** -52, 'float64'));
 }
 
-export interface UniformOptions { minval?: ArrayLike; maxval?: ArrayLike; dtype?: DType }
+/** Options of random.uniform. */
+export interface UniformOptions {
+  /** The lower bound, included (0). */
+  minval?: ArrayLike;
+  /** The upper bound, excluded (1). */
+  maxval?: ArrayLike;
+  /** float32 (default) or float64. */
+  dtype?: DType;
+}
 /** Samples uniform on [minval, maxval) (default [0, 1)), float32 unless dtype says float64. */
 export function uniform(k: NDArray, shape: number | readonly number[] = [], opts: UniformOptions = {}): NDArray {
   const kk = checkKey('uniform', k);
@@ -314,6 +324,7 @@ function populationSize(op: string, a: number | NDArray): number {
   return n;
 }
 
+/** Options of random.permutation. */
 export interface PermutationOptions {
   /** The axis to shuffle along (default 0). */
   axis?: number;
@@ -362,6 +373,7 @@ function searchSortedLeft(sorted: NDArray, query: NDArray): NDArray {
   return lax.convertElementType(high, 'int32');
 }
 
+/** Options of random.choice. */
 export interface ChoiceOptions {
   /** The sample shape (default [], one draw). */
   shape?: number | readonly number[];

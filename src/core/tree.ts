@@ -2,7 +2,9 @@
 // registered classes. Every transform flattens its arguments and outputs through here.
 import { NDArray } from './array.js';
 
+/** A pytree leaf: an array, a JS number or a boolean. */
 export type Leaf = NDArray | number | boolean;
+/** A pytree: leaves inside arrays, plain objects and registered classes (null and undefined are empty nodes), as JAX's. */
 export type PyTree = Leaf | null | undefined | readonly PyTree[] | { readonly [k: string]: PyTree } | object;
 
 /**
@@ -38,14 +40,45 @@ export function registerPytreeNode<T extends object, Aux>(
   registry.set(cls, { name: cls.name, flatten, unflatten } as NodeType);
 }
 
+/** The structure of a pytree without its leaves (what flatten returns beside them). */
 export type TreeDef =
-  | { readonly kind: 'leaf' }
-  | { readonly kind: 'none'; readonly value: null | undefined }
-  | { readonly kind: 'array'; readonly children: readonly TreeDef[] }
-  | { readonly kind: 'object'; readonly keys: readonly string[]; readonly children: readonly TreeDef[] }
-  | { readonly kind: 'custom'; readonly node: NodeType; readonly aux: unknown; readonly children: readonly TreeDef[] };
+  | {
+    /** A leaf. */
+    readonly kind: 'leaf';
+  }
+  | {
+    /** An empty node. */
+    readonly kind: 'none';
+    /** Which empty value. */
+    readonly value: null | undefined;
+  }
+  | {
+    /** A JS array. */
+    readonly kind: 'array';
+    /** Its elements' structures. */
+    readonly children: readonly TreeDef[];
+  }
+  | {
+    /** A plain object. */
+    readonly kind: 'object';
+    /** Its keys, sorted. */
+    readonly keys: readonly string[];
+    /** The structures of its values, in key order. */
+    readonly children: readonly TreeDef[];
+  }
+  | {
+    /** A registered class. */
+    readonly kind: 'custom';
+    /** Its registration. */
+    readonly node: NodeType;
+    /** What its flatten kept beside the children. */
+    readonly aux: unknown;
+    /** The structures of its children. */
+    readonly children: readonly TreeDef[];
+  };
 
 const LEAF: TreeDef = { kind: 'leaf' };
+/** Whether x is a leaf (an array, number or boolean). */
 export const isLeaf = (x: unknown): x is Leaf => x instanceof NDArray || typeof x === 'number' || typeof x === 'boolean';
 
 function nodeTypeOf(x: object): NodeType | undefined {
@@ -56,6 +89,13 @@ function nodeTypeOf(x: object): NodeType | undefined {
   return undefined;
 }
 
+/**
+ * The leaves of a tree in order (object keys sorted, as JAX sorts dict keys) and its structure.
+ *
+ * @example
+ * const [leaves, def] = tree.flatten({ b: np.ones([2]), a: [1, 2] }); // leaves: 1, 2, Array([1., 1.])
+ * const again = tree.unflatten(def, leaves);
+ */
 export function flatten(tree: PyTree): [Leaf[], TreeDef] {
   const leaves: Leaf[] = [];
   const rec = (x: PyTree): TreeDef => {
@@ -79,6 +119,7 @@ export function flatten(tree: PyTree): [Leaf[], TreeDef] {
   return [leaves, def];
 }
 
+/** The tree of structure `def` with these leaves, in flatten's order. */
 export function unflatten(def: TreeDef, leaves: readonly unknown[]): PyTree {
   let i = 0;
   const rec = (d: TreeDef): PyTree => {
@@ -97,7 +138,9 @@ export function unflatten(def: TreeDef, leaves: readonly unknown[]): PyTree {
   return out;
 }
 
+/** The leaves of a tree in order. */
 export const leaves = (tree: PyTree): Leaf[] => flatten(tree)[0];
+/** The number of leaves a structure holds. */
 export const numLeaves = (def: TreeDef): number =>
   def.kind === 'leaf' ? 1 : def.kind === 'none' ? 0 : def.children.reduce((a, c) => a + numLeaves(c), 0);
 
@@ -112,6 +155,7 @@ export function map(f: (...leaves: Leaf[]) => unknown, tree: PyTree, ...rest: Py
   return unflatten(def, ls.map((l, i) => f(l, ...others.map((o) => o[i]!))));
 }
 
+/** Whether two structures are the same. */
 export function treedefEqual(a: TreeDef, b: TreeDef): boolean {
   if (a.kind !== b.kind) return false;
   switch (a.kind) {
@@ -132,6 +176,7 @@ export function treedefEqual(a: TreeDef, b: TreeDef): boolean {
   }
 }
 
+/** A structure as text (`{a: *, b: [*, *]}`), for messages and cache keys. */
 export function treedefString(d: TreeDef): string {
   switch (d.kind) {
     case 'leaf': return '*';

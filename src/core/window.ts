@@ -10,6 +10,7 @@ import { add, max, min, pad, scalar } from './lax.js';
 import { dilateDim, SelectPrim, WindowParams } from './primitives.js';
 import { padtypeToPads, PaddingSpec } from './conv.js';
 
+/** What lax.reduceWindow reduces with: 'sum', 'max', 'min' or lax.add, lax.max, lax.min. */
 export type WindowComputation = 'sum' | 'max' | 'min' | typeof add | typeof max | typeof min;
 
 export const reduceWindowSum = (x: NDArray, p: WindowParams): NDArray => bind1('reduce_window_sum', [x], p);

@@ -8,9 +8,10 @@ import * as lax from '../core/lax.js';
 import * as np from '../core/np.js';
 import { checkDtype, describe, shapeOf } from '../core/numpy-util.js';
 import * as random from '../core/random.js';
-import { hostOrthonormal, truncatedNormal as truncatedNormalSample } from '../core/random-distributions.js';
+import { orthonormalColumns, truncatedNormal as truncatedNormalSample } from '../core/random-distributions.js';
 import { normalizeAxis, showShape, sizeOf } from '../core/shape.js';
 
+/** `jax.nn.initializers`' type: (key, shape, dtype?) → a new array. */
 export type Initializer = (key: NDArray, shape: number | readonly number[], dtype?: DType) => NDArray;
 
 function floatDtype(op: string, d: DType | undefined, fallback: DType): DType {
@@ -20,8 +21,11 @@ function floatDtype(op: string, d: DType | undefined, fallback: DType): DType {
 }
 const scaled = (x: NDArray, s: number): NDArray => lax.mul(x, lax.fullLike(x, s));
 
+/** An initializer of zeros. */
 export const zeros: Initializer = (_key, shape, dtype = 'float32') => np.zeros(shapeOf('initializers.zeros', shape), { dtype });
+/** An initializer of ones. */
 export const ones: Initializer = (_key, shape, dtype = 'float32') => np.ones(shapeOf('initializers.ones', shape), { dtype });
+/** An initializer of `value`. */
 export const constant = (value: number, dtype: DType = 'float32'): Initializer => (_key, shape, d) => np.full(shapeOf('initializers.constant', shape), value, { dtype: d ?? dtype });
 
 /** Uniform on [0, scale). */
@@ -34,9 +38,21 @@ export const normal = (stddev = 1e-2, dtype: DType = 'float32'): Initializer => 
 export const truncatedNormal = (stddev = 1e-2, dtype: DType = 'float32', lower = -2, upper = 2): Initializer => (key, shape, d) =>
   scaled(truncatedNormalSample(key, lower, upper, shape, { dtype: floatDtype('truncatedNormal', d, dtype) }), stddev);
 
+/** Which fan varianceScaling divides by. */
 export type FanMode = 'fan_in' | 'fan_out' | 'fan_avg' | 'fan_geo_avg';
+/** The distribution varianceScaling samples. */
 export type Distribution = 'truncated_normal' | 'normal' | 'uniform';
-export interface FanAxes { inAxis?: number | readonly number[]; outAxis?: number | readonly number[]; batchAxis?: readonly number[]; dtype?: DType }
+/** Which axes of a shape count as input, output and batch (default: in −2, out −1), and the dtype. */
+export interface FanAxes {
+  /** The input axis or axes (−2). */
+  inAxis?: number | readonly number[];
+  /** The output axis or axes (−1). */
+  outAxis?: number | readonly number[];
+  /** Axes excluded from both fans. */
+  batchAxis?: readonly number[];
+  /** The dtype of the result. */
+  dtype?: DType;
+}
 
 /** (fan_in, fan_out): in/out sizes times the receptive field (every axis that is neither). */
 export function computeFans(shape: readonly number[], inAxis: number | readonly number[] = -2, outAxis: number | readonly number[] = -1, batchAxis: readonly number[] = []): [number, number] {
@@ -74,18 +90,36 @@ export function varianceScaling(scale: number, mode: FanMode, distribution: Dist
   };
 }
 
+/**
+ * Glorot (Xavier) uniform: variance 1 / fan_avg.
+ *
+ * @example
+ * const w = nn.initializers.glorotUniform()(random.key(0), [784, 256]);
+ */
 export const glorotUniform = (axes: FanAxes = {}): Initializer => varianceScaling(1, 'fan_avg', 'uniform', axes);
+/** Glorot (Xavier) normal (truncated): variance 1 / fan_avg. */
 export const glorotNormal = (axes: FanAxes = {}): Initializer => varianceScaling(1, 'fan_avg', 'truncated_normal', axes);
+/** LeCun uniform: variance 1 / fan_in. */
 export const lecunUniform = (axes: FanAxes = {}): Initializer => varianceScaling(1, 'fan_in', 'uniform', axes);
+/** LeCun normal (truncated): variance 1 / fan_in. */
 export const lecunNormal = (axes: FanAxes = {}): Initializer => varianceScaling(1, 'fan_in', 'truncated_normal', axes);
+/** He (Kaiming) uniform: variance 2 / fan_in. */
 export const heUniform = (axes: FanAxes = {}): Initializer => varianceScaling(2, 'fan_in', 'uniform', axes);
+/** He (Kaiming) normal (truncated): variance 2 / fan_in. */
 export const heNormal = (axes: FanAxes = {}): Initializer => varianceScaling(2, 'fan_in', 'truncated_normal', axes);
-export const xavierUniform = glorotUniform, xavierNormal = glorotNormal, kaimingUniform = heUniform, kaimingNormal = heNormal;
+/** The same as glorotUniform. */
+export const xavierUniform = glorotUniform;
+/** The same as glorotNormal. */
+export const xavierNormal = glorotNormal;
+/** The same as heUniform. */
+export const kaimingUniform = heUniform;
+/** The same as heNormal. */
+export const kaimingNormal = heNormal;
 
 /**
  * scale · a matrix with orthonormal columns (or rows, whichever are fewer), reshaped so that
- * `columnAxis` holds the columns: JAX's orthogonal initializer. Its QR runs on the host, so the key
- * must be concrete.
+ * `columnAxis` holds the columns: JAX's orthogonal initializer (its QR is the linalg primitive: it
+ * runs under jit and vmap, with a traced key).
  */
 export function orthogonal(scale = 1, columnAxis = -1, dtype: DType = 'float32'): Initializer {
   return (key, shape, d) => {
@@ -97,8 +131,8 @@ export function orthogonal(scale = 1, columnAxis = -1, dtype: DType = 'float32')
     const nCols = s[ax.right]!, nRows = sizeOf(s) / nCols;
     const tall = nRows >= nCols;
     const [m, n] = tall ? [nRows, nCols] : [nCols, nRows];
-    const z = random.normal(key, [m, n], { dtype: 'float32' });
-    let q = hostOrthonormal('initializers.orthogonal', z, m, n);
+    const z = random.normal(key, [m, n], { dtype: dt === 'float64' ? 'float64' : 'float32' });
+    let q = orthonormalColumns(z);
     if (!tall) q = np.transpose(q);
     const rest = s.filter((_, i) => i !== ax.right);
     q = np.moveaxis(np.reshape(q, [...rest, nCols]), -1, ax.right);

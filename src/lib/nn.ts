@@ -28,9 +28,11 @@ export function relu6(x: ArrayLike): NDArray {
   const a = toArray('relu6', x);
   return lax.select(lax.le(a, lax.zerosLike(a)), lax.zerosLike(a), lax.select(lax.ge(a, c(a, 6)), c(a, 6), a));
 }
+/** `jax.nn.sigmoid`: 1 / (1 + e⁻ˣ). */
 export const sigmoid = (x: ArrayLike): NDArray => np.sigmoid(x);
 /** x·σ(x). */
 export function silu(x: ArrayLike): NDArray { const a = float('silu', x); return lax.mul(a, np.sigmoid(a)); }
+/** `jax.nn.swish`, the same as silu. */
 export const swish = silu;
 /** log(1 + eˣ) = max(x, 0) + log1p(e^{−|x|}): no overflow for large |x|. */
 export function softplus(x: ArrayLike): NDArray {
@@ -89,10 +91,13 @@ export function hardTanh(x: ArrayLike): NDArray {
 export function hardSigmoid(x: ArrayLike): NDArray { const a = float('hardSigmoid', x); return lax.div(relu6(lax.add(a, c(a, 3))), c(a, 6)); }
 /** x · hardSigmoid(x). */
 export function hardSilu(x: ArrayLike): NDArray { const a = float('hardSilu', x); return lax.mul(a, hardSigmoid(a)); }
+/** `jax.nn.hard_swish`, the same as hardSilu. */
 export const hardSwish = hardSilu;
 
 // ---- softmax, logsumexp ------------------------------------------------------------------------
+/** Options of softmax and logSoftmax. */
 export interface SoftmaxOptions {
+  /** The axis (or axes) normalised over (default −1). */
   axis?: Axis;
   /** Elements to include; the others count as −∞ and get probability 0. */
   where?: ArrayLike;
@@ -126,10 +131,13 @@ export function logSoftmax(x: ArrayLike, opts: SoftmaxOptions | number = {}): ND
   return mask ? lax.select(mask, out, c(out, -Infinity)) : out;
 }
 
+/** Options of logsumexp. */
 export interface LogsumexpOptions {
+  /** The axes reduced (all by default). */
   axis?: Axis;
   /** Scale factors: log Σ b·eˣ (b may be negative; see returnSign). */
   b?: ArrayLike;
+  /** Keep the reduced axes as size 1. */
   keepdims?: boolean;
   /** Elements to include in the sum. */
   where?: ArrayLike;
@@ -178,11 +186,17 @@ export function oneHot(x: ArrayLike, numClasses: number, opts: { dtype?: DType; 
   return lax.convertElementType(lax.eq(values, classes), dtype);
 }
 
+/** Options of standardize. */
 export interface StandardizeOptions {
+  /** The axes the statistics are taken over (default −1). */
   axis?: Axis;
+  /** A precomputed mean (else computed). */
   mean?: ArrayLike;
+  /** A precomputed variance (else computed). */
   variance?: ArrayLike;
+  /** Added to the variance (1e-5). */
   epsilon?: number;
+  /** A mask of the elements the statistics count. */
   where?: ArrayLike;
 }
 /** (x − mean) / √(variance + ε) along axis (default −1); variance = mean(x²) − mean(x)², as JAX. */
@@ -201,6 +215,7 @@ export function standardize(x: ArrayLike, opts: StandardizeOptions = {}): NDArra
 }
 
 // ---- attention ---------------------------------------------------------------------------------
+/** Options of dotProductAttention. */
 export interface AttentionOptions {
   /** Added to the logits; broadcastable to [B, N, T, S]. */
   bias?: ArrayLike;

@@ -22,6 +22,7 @@ export const erfc = (x: ArrayLike): NDArray => lax.erfc(float('erfc', x));
 export const erfinv = (x: ArrayLike): NDArray => np.erfinv(x);
 /** log|Γ(x)|. */
 export const gammaln = (x: ArrayLike): NDArray => lax.lgamma(float('gammaln', x));
+/** The same as gammaln. */
 export const lgamma = gammaln;
 /** ψ(x) = d/dx log Γ(x). */
 export const digamma = (x: ArrayLike): NDArray => lax.digamma(float('digamma', x));
@@ -50,6 +51,7 @@ function xlogOf(op: string, x: ArrayLike, y: ArrayLike, log: (v: NDArray) => NDA
   const safe = lax.select(ordinary, b, c(b, lowest + 1));
   return lax.select(atZero, lax.mul(a, log(safe)), lax.mul(a, log(b)));
 }
+/** x·log(y), 0 where x = 0 (even for y = 0). */
 export const xlogy = (x: ArrayLike, y: ArrayLike): NDArray => xlogOf('xlogy', x, y, lax.log, 0);
 /** x·log1p(y), and 0 where x = 0. */
 export const xlog1py = (x: ArrayLike, y: ArrayLike): NDArray => xlogOf('xlog1py', x, y, lax.log1p, -1);

@@ -24,9 +24,11 @@ function seedsFor(op: string, roots: readonly Tensor[], gradOutputs: readonly (T
   });
 }
 
+/** Options of torch.autograd.grad, as PyTorch's keywords. */
 export interface GradOptions {
   /** The cotangent to start from for each output (needed for outputs with more than one element). */
   gradOutputs?: readonly (Tensor | null)[];
+  /** Keep the graph for another backward pass (false). */
   retainGraph?: boolean;
   /** Return null for inputs the outputs do not depend on, instead of raising. */
   allowUnused?: boolean;
@@ -63,6 +65,8 @@ export const Variable = function Variable(data: Tensor, opts: { requiresGrad?: b
   if (!(data instanceof Tensor)) throw new TypeError(`torch.autograd.Variable: expected a Tensor, got ${data === null ? 'null' : typeof data}; make one with torch.tensor(...) first`);
   return data.detach().requiresGrad_(opts.requiresGrad ?? false);
 } as unknown as {
+  /** `torch.autograd.Variable(t, {requiresGrad})`. */
   (data: Tensor, opts?: { requiresGrad?: boolean }): Tensor;
+  /** `new torch.autograd.Variable(t, {requiresGrad})`, the same. */
   new (data: Tensor, opts?: { requiresGrad?: boolean }): Tensor;
 };

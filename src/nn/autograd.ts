@@ -39,16 +39,20 @@ export interface Edge { readonly node: GradNode; readonly outputNr: number }
 
 /** A node of the backward graph: a `gradFn` (BackwardNode) or a leaf's AccumulateGrad. */
 export abstract class GradNode {
+  /** PyTorch's node name ('MulBackward0', 'AccumulateGrad'). */
   abstract name(): string;
   /** PyTorch's `next_functions`: the edges towards the inputs, as [node, outputNr] pairs. */
   abstract get nextFunctions(): readonly [GradNode, number][];
+  /** `<name>`. */
   toString(): string { return `<${this.name()}>`; }
   [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
 }
 
 /** The sink of a leaf tensor: cotangents arriving here are added into `variable.grad`. */
 export class AccumulateGrad extends GradNode {
+  /** @param variable The leaf whose `.grad` receives the cotangents. */
   constructor(readonly variable: Tensor) { super(); }
+  /** 'AccumulateGrad'. */
   name(): string { return 'AccumulateGrad'; }
   get nextFunctions(): readonly [GradNode, number][] { return []; }
 }
@@ -63,6 +67,13 @@ export class BackwardNode extends GradNode {
   /** Non-leaf tensors produced here that asked for `.grad` with retainGrad(), by output number. */
   readonly retained = new Map<number, Tensor>();
 
+  /**
+   * @param opName PyTorch's name of the node.
+   * @param pullback The cotangents of the inputs from those of the outputs.
+   * @param edges Where the input cotangents go.
+   * @param outputAvals The avals of the outputs (zeros stand in for missing cotangents).
+   * @param keepsSaved Whether it saved tensors (freed after backward unless retainGraph).
+   */
   constructor(
     private readonly opName: string,
     pullback: Pullback,
@@ -73,6 +84,7 @@ export class BackwardNode extends GradNode {
     super();
     this.pullback = pullback;
   }
+  /** The op's backward name. */
   name(): string { return this.opName; }
   get nextFunctions(): readonly [GradNode, number][] { return this.edges.map((e) => [e.node, e.outputNr]); }
 

@@ -30,6 +30,7 @@ import { ForwardOf, Module } from './module.js';
 import type { Optimizer, StateArrays } from './optim/optimizer.js';
 import { observeMutations, Storage, storageWatermark, Tensor } from './tensor.js';
 
+/** Options of torch.compile: what state the step reads and writes besides its arguments. */
 export interface CompileOptions {
   /** Modules whose parameters and buffers the step reads or trains. */
   modules?: readonly Module[];
@@ -39,6 +40,7 @@ export interface CompileOptions {
   tensors?: readonly Tensor[];
   /** Let the program reuse the old state's buffers (default true). */
   donate?: boolean;
+  /** The name the compiled program is shown under. */
   name?: string;
 }
 
@@ -124,6 +126,7 @@ function writeState(b: Bound, next: StateTree): void {
   b.optimizers.forEach((o, j) => o.params().forEach((p, k) => o.setStateArraysOf(p, next.optimizerState[j]![k]!)));
 }
 
+/** What torch.compile returns: the step, callable as before, with its cache's size. */
 export interface CompiledStep<A extends unknown[], R> {
   (...args: A): R;
   /** How many programs were traced so far (one per state structure, shape and hyperparameter set). */

@@ -19,20 +19,46 @@ import { nextKey } from './rng.js';
 import { checkIntRange, Tensor, TensorData } from './tensor.js';
 import { backendOfDevice, placement } from './device.js';
 
-export const float32: DType = 'float32', float: DType = 'float32';
-export const float64: DType = 'float64', double: DType = 'float64';
-export const int64: DType = 'int32', long: DType = 'int32';
-export const int32: DType = 'int32', int: DType = 'int32';
-export const float16: DType = 'float16', half: DType = 'float16';
-export const int16: DType = 'int16', short: DType = 'int16';
+/** torch.float32 (the default float dtype). */
+export const float32: DType = 'float32';
+/** torch.float, float32. */
+export const float: DType = 'float32';
+/** torch.float64. */
+export const float64: DType = 'float64';
+/** torch.double, float64. */
+export const double: DType = 'float64';
+/** torch.int64, stored as int32 here (there is no int64 dtype). */
+export const int64: DType = 'int32';
+/** torch.long, stored as int32 here. */
+export const long: DType = 'int32';
+/** torch.int32. */
+export const int32: DType = 'int32';
+/** torch.int, int32. */
+export const int: DType = 'int32';
+/** torch.float16. */
+export const float16: DType = 'float16';
+/** torch.half, float16. */
+export const half: DType = 'float16';
+/** torch.int16. */
+export const int16: DType = 'int16';
+/** torch.short, int16. */
+export const short: DType = 'int16';
+/** torch.int8. */
 export const int8: DType = 'int8';
+/** torch.uint8. */
 export const uint8: DType = 'uint8';
+/** torch.uint16. */
 export const uint16: DType = 'uint16';
+/** torch.uint32. */
 export const uint32: DType = 'uint32';
+/** torch.bool. */
 export const bool: DType = 'bool';
 
+/** The options of the creation functions: dtype, requiresGrad, device ('cpu', 'cuda', …). */
 export interface TensorOptions {
+  /** The dtype (float32 by default). */
   dtype?: DType;
+  /** Whether the new tensor is a leaf requiring grad. */
   requiresGrad?: boolean;
   /** The device to place the values on ('cpu'; 'cuda', 'cuda:0' or 'webgpu' for WebGPU); the default device when omitted. */
   device?: string;
@@ -84,6 +110,12 @@ function renamedErrors<T>(inner: string, outer: string, f: () => T): T {
     throw e;
   }
 }
+/**
+ * PyTorch's `torch.tensor(data, {dtype, requiresGrad, device})`: a new leaf tensor from nested arrays, a typed array, a core array or a number (data copied).
+ *
+ * @example
+ * const x = torch.tensor([[1, 2], [3, 4]], { dtype: torch.float64, requiresGrad: true });
+ */
 export function tensor(data: TensorData | Tensor | number | boolean, opts: TensorOptions = {}): Tensor {
   const source = data instanceof Tensor ? data.array : data;
   const array = renamedErrors('array', 'tensor', () => np.array(source as np.ArrayInput, { dtype: checkedDtype('tensor', opts.dtype), device: placement('tensor', opts.device) }));
@@ -97,10 +129,18 @@ const fill = (op: string, value: number) => (...args: SizeArgs): Tensor => {
   const [shape, opts] = parseSize(op, args);
   return finish(np.full(shape, value, { dtype: opts.dtype ?? 'float32', device: placement(op, opts.device) }), opts);
 };
+/**
+ * `torch.zeros(...size, opts?)`: zeros (float32 by default).
+ *
+ * @example
+ * const z = torch.zeros(2, 3, { dtype: torch.float64 });
+ */
 export const zeros = fill('zeros', 0);
+/** `torch.ones(...size, opts?)`: ones. */
 export const ones = fill('ones', 1);
 /** Arrays are never uninitialised: empty() is zeros. */
 export const empty = fill('empty', 0);
+/** `torch.full(size, value, opts?)`. */
 export function full(size: number | readonly number[], value: number | boolean, opts: TensorOptions = {}): Tensor {
   const [shape] = parseSize('full', [size]);
   return finish(np.full(shape, value, { dtype: checkedDtype('full', opts.dtype) ?? (typeof value === 'boolean' ? 'bool' : 'float32'), device: placement('full', opts.device) }), opts);
@@ -108,9 +148,13 @@ export function full(size: number | readonly number[], value: number | boolean, 
 
 const likeOf = (op: string, make: (shape: readonly number[], opts: TensorOptions & { dtype: DType }) => Tensor) =>
   (t: Tensor, opts: TensorOptions = {}): Tensor => make(t.shape, { ...opts, dtype: checkedDtype(op, opts.dtype) ?? t.dtype });
+/** Zeros with t's shape (and dtype unless given). */
 export const zerosLike = likeOf('zerosLike', (s, o) => zeros(s, o));
+/** Ones with t's shape (and dtype unless given). */
 export const onesLike = likeOf('onesLike', (s, o) => ones(s, o));
+/** The same as zerosLike (arrays are never uninitialised). */
 export const emptyLike = zerosLike;
+/** `value` with t's shape (and dtype unless given). */
 export const fullLike = (t: Tensor, value: number | boolean, opts: TensorOptions = {}): Tensor => full(t.shape, value, { ...opts, dtype: opts.dtype ?? t.dtype });
 
 /** Uniform samples on [0, 1) from the global generator (torch.manualSeed). */
@@ -124,7 +168,9 @@ export function randn(...args: SizeArgs): Tensor {
   const samples = random.normal(nextKey(), shape);
   return finish(opts.dtype && opts.dtype !== 'float32' ? np.astype(samples, opts.dtype) : samples, opts);
 }
+/** Uniform [0, 1) samples with t's shape (and dtype unless given). */
 export const randLike = (t: Tensor, opts: TensorOptions = {}): Tensor => rand(t.shape, { ...opts, dtype: opts.dtype ?? t.dtype });
+/** Standard normal samples with t's shape (and dtype unless given). */
 export const randnLike = (t: Tensor, opts: TensorOptions = {}): Tensor => randn(t.shape, { ...opts, dtype: opts.dtype ?? t.dtype });
 /** Integers uniform on [low, high): randint(high, size) or randint(low, high, size); torch.long by default. */
 export function randint(...args: (number | readonly number[] | TensorOptions)[]): Tensor {
@@ -153,6 +199,7 @@ export function arange(...args: (number | TensorOptions)[]): Tensor {
 /** `steps` evenly spaced values from start to end inclusive. */
 export const linspace = (start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor =>
   finish(np.linspace(start, end, steps, { dtype: checkedDtype('linspace', opts.dtype) ?? 'float32', device: placement('linspace', opts.device) }), opts);
+/** The n×m identity (m = n by default). */
 export const eye = (n: number, m?: number, opts: TensorOptions = {}): Tensor =>
   finish(np.eye(n, m, { dtype: checkedDtype('eye', opts.dtype) ?? 'float32', device: placement('eye', opts.device) }), opts);
 
@@ -168,12 +215,21 @@ function legacyConstructor(dtype: DType) {
     return new Tensor(np.array(data instanceof NDArray ? data : (data as NestedArray), { dtype }));
   };
 }
+/** The legacy `torch.FloatTensor(data)` / `torch.FloatTensor(...sizes)` constructor: float32. */
 export const FloatTensor = legacyConstructor('float32');
+/** The legacy float64 constructor. */
 export const DoubleTensor = legacyConstructor('float64');
+/** The legacy int64 constructor (int32 here). */
 export const LongTensor = legacyConstructor('int32');
+/** The legacy int32 constructor. */
 export const IntTensor = legacyConstructor('int32');
+/** The legacy uint8 constructor. */
 export const ByteTensor = legacyConstructor('uint8');
+/** The legacy int8 constructor. */
 export const CharTensor = legacyConstructor('int8');
+/** The legacy int16 constructor. */
 export const ShortTensor = legacyConstructor('int16');
+/** The legacy float16 constructor. */
 export const HalfTensor = legacyConstructor('float16');
+/** The legacy bool constructor. */
 export const BoolTensor = legacyConstructor('bool');

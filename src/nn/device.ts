@@ -52,6 +52,7 @@ async function isAvailable(): Promise<boolean> {
  * adapter exists (Node: the optional `webgpu` package and a driver; browsers: navigator.gpu).
  */
 export const cuda = {
+  /** Whether a WebGPU adapter exists; acquires the device (so 'cuda' tensors can be made) when it does. */
   isAvailable,
   /** One GPU device at most. */
   async deviceCount(): Promise<number> { return (await isAvailable()) ? 1 : 0; },

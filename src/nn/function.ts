@@ -26,6 +26,7 @@ import { Tensor } from './tensor.js';
 export class FunctionCtx {
   [attribute: string]: unknown;
   #saved: Tensor[] = [];
+  /** @param needsInputGrad Per input of forward, whether it needs a gradient. */
   constructor(readonly needsInputGrad: readonly boolean[]) {}
   /** Keeps tensors for backward (inputs, outputs or intermediates of forward). */
   saveForBackward(...tensors: Tensor[]): void {
@@ -41,7 +42,14 @@ export class FunctionCtx {
 type Forward = (ctx: FunctionCtx, ...args: never[]) => Tensor | readonly Tensor[];
 type Backward = (ctx: FunctionCtx, ...gradOutputs: Tensor[]) => Tensor | null | readonly (Tensor | null)[];
 /** What a subclass provides: static forward and backward. */
-export interface FunctionClass { readonly name: string; forward: Forward; backward: Backward }
+export interface FunctionClass {
+  /** The class's name (the backward node's name). */
+  readonly name: string;
+  /** `forward(ctx, ...inputs)`: the outputs. */
+  forward: Forward;
+  /** `backward(ctx, ...gradOutputs)`: one gradient (or null) per input. */
+  backward: Backward;
+}
 
 /** Subclass with static `forward(ctx, ...)` and `backward(ctx, ...gradOutputs)`; call `.apply(...)`. */
 export class Function {

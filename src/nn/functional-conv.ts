@@ -10,6 +10,7 @@ import { noGrad } from './grad-mode.js';
 import * as ops from './ops.js';
 import { Tensor } from './tensor.js';
 
+/** One size for every spatial dimension, or one each. */
 export type IntOrTuple = number | readonly number[];
 const tuple = (v: IntOrTuple, n: number, what: string, fn: string): number[] => {
   const t = typeof v === 'number' ? new Array<number>(n).fill(v) : [...v];
@@ -17,7 +18,17 @@ const tuple = (v: IntOrTuple, n: number, what: string, fn: string): number[] => 
   return t;
 };
 
-export interface ConvOptions { stride?: IntOrTuple; padding?: IntOrTuple | 'same' | 'valid'; dilation?: IntOrTuple; groups?: number }
+/** Options of conv1d/conv2d, as PyTorch's keyword arguments. */
+export interface ConvOptions {
+  /** The step between windows (1). */
+  stride?: IntOrTuple;
+  /** Zeros added on each side, per dimension or one for all; 'same' or 'valid' (0). */
+  padding?: IntOrTuple | 'same' | 'valid';
+  /** The spacing between kernel elements (1). */
+  dilation?: IntOrTuple;
+  /** Input and output channels split into this many groups (1). */
+  groups?: number;
+}
 
 /** Inputs may be unbatched ([C, ...spatial]): they run as a batch of one. */
 function batched(input: Tensor, d: number, fn: string): [Tensor, (t: Tensor) => Tensor] {
@@ -46,10 +57,29 @@ function convNd(d: number, fn: string, input: Tensor, weight: Tensor, bias: Tens
   };
   return unbatch(ops.run('ConvolutionBackward0', 'inputs', f, bias ? [x, weight, bias] : [x, weight]));
 }
+/** `F.conv1d(input [N, C, L], weight [O, C/groups, K], bias?, opts)`. */
 export const conv1d = (input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvOptions = {}): Tensor => convNd(1, 'conv1d', input, weight, bias, opts);
+/**
+ * `F.conv2d(input [N, C, H, W], weight [O, C/groups, kH, kW], bias?, opts)`.
+ *
+ * @example
+ * const y = torch.nn.functional.conv2d(torch.randn(1, 3, 8, 8), torch.randn(4, 3, 3, 3), null, { padding: 1 }); // [1, 4, 8, 8]
+ */
 export const conv2d = (input: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvOptions = {}): Tensor => convNd(2, 'conv2d', input, weight, bias, opts);
 
-export interface ConvTransposeOptions { stride?: IntOrTuple; padding?: IntOrTuple; outputPadding?: IntOrTuple; dilation?: IntOrTuple; groups?: number }
+/** Options of convTranspose2d, as PyTorch's. */
+export interface ConvTransposeOptions {
+  /** The input's upsampling step (1). */
+  stride?: IntOrTuple;
+  /** dilation·(kernel − 1) − padding zeros are added to each side (0). */
+  padding?: IntOrTuple;
+  /** Extra size added to one side of the output (0). */
+  outputPadding?: IntOrTuple;
+  /** The spacing between kernel elements (1). */
+  dilation?: IntOrTuple;
+  /** Channel groups (1). */
+  groups?: number;
+}
 /**
  * The gradient of conv2d with respect to its input, as a layer: weight [in, out/groups, kH, kW];
  * out = (in − 1)·stride − 2·padding + dilation·(k − 1) + outputPadding + 1. It is a convolution of
@@ -75,7 +105,17 @@ export function convTranspose2d(input: Tensor, weight: Tensor, bias: Tensor | nu
   return unbatch(ops.run('ConvolutionBackward0', 'inputs', f, bias ? [x, weight, bias] : [x, weight]));
 }
 
-export interface PoolOptions { stride?: IntOrTuple | null; padding?: IntOrTuple; dilation?: IntOrTuple; ceilMode?: boolean }
+/** Options of the pooling functions, as PyTorch's. */
+export interface PoolOptions {
+  /** The step between windows (default: the kernel size). */
+  stride?: IntOrTuple | null;
+  /** Implicit padding on each side (−∞ for max pooling, 0 for average). */
+  padding?: IntOrTuple;
+  /** The spacing between window elements (1). */
+  dilation?: IntOrTuple;
+  /** Round the output size up instead of down. */
+  ceilMode?: boolean;
+}
 
 /** Per spatial axis: [low, high] padding giving PyTorch's output size (ceil mode adds high padding, but no window starts in it). */
 function poolPads(sizes: readonly number[], k: readonly number[], s: readonly number[], p: readonly number[], dil: readonly number[], ceil: boolean, fn: string): [number, number][] {
@@ -109,7 +149,9 @@ function pool2d(kind: 'max' | 'avg', fn: string, input: Tensor, kernelSize: IntO
   };
   return unbatch(ops.run('AvgPool2DBackward0', 'inputs', f, [x]));
 }
+/** `F.max_pool2d`: the maximum of each window. */
 export const maxPool2d = (input: Tensor, kernelSize: IntOrTuple, opts: PoolOptions = {}): Tensor => pool2d('max', 'max_pool2d', input, kernelSize, opts);
+/** `F.avg_pool2d`: the mean of each window. */
 export const avgPool2d = (input: Tensor, kernelSize: IntOrTuple, opts: PoolOptions & { countIncludePad?: boolean; divisorOverride?: number | null } = {}): Tensor =>
   pool2d('avg', 'avg_pool2d', input, kernelSize, opts);
 
@@ -120,6 +162,7 @@ function binMatrix(n: number, m: number): number[][] {
     return Array.from({ length: n }, (_, j) => (j >= a && j < b ? 1 / (b - a) : 0));
   });
 }
+/** `F.adaptive_avg_pool2d`: means over windows chosen so the output has `outputSize`. */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: IntOrTuple | readonly (number | null)[]): Tensor {
   const fn = 'adaptive_avg_pool2d';
   const [x, unbatch] = batched(input, 2, fn);
@@ -133,7 +176,21 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: IntOrTuple | readon
   return unbatch(ops.run('AdaptiveAvgPool2DBackward0', 'inputs', f, [x]));
 }
 
-export interface BatchNormOptions { weight?: Tensor | null; bias?: Tensor | null; training?: boolean; momentum?: number | null; eps?: number; numBatchesTracked?: Tensor | null }
+/** Options of batchNorm. */
+export interface BatchNormOptions {
+  /** The scale per channel, or null. */
+  weight?: Tensor | null;
+  /** The shift per channel, or null. */
+  bias?: Tensor | null;
+  /** Use (and update) the batch's statistics instead of the running ones. */
+  training?: boolean;
+  /** The running statistics' update factor (0.1; null: cumulative average). */
+  momentum?: number | null;
+  /** Added to the variance (1e-5). */
+  eps?: number;
+  /** The counter buffer incremented per training batch, or null. */
+  numBatchesTracked?: Tensor | null;
+}
 /**
  * (x − mean)/√(var + eps)·weight + bias per channel (axis 1). Training: the batch's statistics
  * (biased variance), and the running ones move toward them by `momentum` (the unbiased variance,
@@ -183,7 +240,15 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
   return out;
 }
 
-export interface GroupNormOptions { weight?: Tensor | null; bias?: Tensor | null; eps?: number }
+/** Options of groupNorm. */
+export interface GroupNormOptions {
+  /** The scale per channel, or null. */
+  weight?: Tensor | null;
+  /** The shift per channel, or null. */
+  bias?: Tensor | null;
+  /** Added to the variance (1e-5). */
+  eps?: number;
+}
 /** Normalises each sample's channels in `numGroups` groups (over the group's channels and all positions), then a per-channel affine map. */
 export function groupNorm(input: Tensor, numGroups: number, o: GroupNormOptions = {}): Tensor {
   const fn = 'group_norm';

@@ -27,6 +27,7 @@ export function gelu(x: Tensor, opts: { approximate?: 'none' | 'tanh' } = {}): T
   if (approximate !== 'none' && approximate !== 'tanh') throw new RuntimeError(`approximate argument must be either none or tanh, got ${String(approximate)}`);
   return ops.run('GeluBackward0', 'inputs', (a) => jnn.gelu(a, approximate === 'tanh'), [x]);
 }
+/** x·σ(x), elementwise. */
 export const silu = (x: Tensor): Tensor => ops.run('SiluBackward0', 'inputs', (a) => jnn.silu(a), [x]);
 /** x·tanh(softplus(x)). */
 export const mish = (x: Tensor): Tensor => ops.run('MishBackward0', 'inputs', (a) => np.multiply(a, np.tanh(jnn.softplus(a))), [x]);
@@ -37,19 +38,29 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
     return np.where(np.greater(bx, threshold), a, np.divide(jnn.softplus(bx), beta));
   }, [x]);
 }
+/** x for x ≥ 0, negativeSlope·x otherwise. */
 export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor => ops.run('LeakyReluBackward0', 'inputs', (a) => jnn.leakyRelu(a, negativeSlope), [x]);
+/** x for x > 0, alpha·(eˣ − 1) otherwise. */
 export const elu = (x: Tensor, alpha = 1): Tensor => ops.run('EluBackward0', 'output', (a) => jnn.elu(a, alpha), [x]);
+/** max(0, x) + min(0, alpha·(e^{x/alpha} − 1)). */
 export const celu = (x: Tensor, alpha = 1): Tensor => ops.run('CeluBackward0', 'output', (a) => jnn.celu(a, alpha), [x]);
+/** The scaled ELU with its self-normalising constants. */
 export const selu = (x: Tensor): Tensor => ops.run('EluBackward0', 'output', (a) => jnn.selu(a), [x]);
+/** min(max(x, 0), 6). */
 export const relu6 = (x: Tensor): Tensor => ops.run('HardtanhBackward0', 'inputs', (a) => jnn.relu6(a), [x]);
 /** clip(x, minVal, maxVal); the gradient is 0 outside (and at) the bounds. */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
   return ops.run('HardtanhBackward0', 'inputs', (a) => np.where(np.lessEqual(a, minVal), minVal, np.where(np.greaterEqual(a, maxVal), maxVal, a)).astype(a.dtype), [x]);
 }
+/** relu6(x + 3) / 6. */
 export const hardsigmoid = (x: Tensor): Tensor => ops.run('HardsigmoidBackward0', 'inputs', (a) => jnn.hardSigmoid(a), [x]);
+/** x·hardsigmoid(x). */
 export const hardswish = (x: Tensor): Tensor => ops.run('HardswishBackward0', 'inputs', (a) => jnn.hardSilu(a), [x]);
+/** log σ(x), computed stably. */
 export const logsigmoid = (x: Tensor): Tensor => ops.run('LogSigmoidBackward0', 'inputs', (a) => jnn.logSigmoid(a), [x]);
+/** x / (1 + |x|). */
 export const softsign = (x: Tensor): Tensor => ops.run('DivBackward0', 'inputs', (a) => jnn.softSign(a), [x]);
+/** a·σ(b), with x split in halves a, b along `dim`. */
 export function glu(x: Tensor, dim = -1): Tensor {
   const d = dim < 0 ? dim + x.ndim : dim;
   if (x.shape[d]! % 2 !== 0) throw new RuntimeError(`Halving dimension must be even, but dimension ${d} is size ${x.shape[d]}`);

@@ -8,6 +8,7 @@ import { RuntimeError } from './autograd.js';
 import * as ops from './ops.js';
 import { Tensor } from './tensor.js';
 
+/** How a loss reduces over elements: 'mean' (default), 'sum' or 'none'. */
 export type Reduction = 'mean' | 'sum' | 'none';
 
 /** x·Wᵀ + b, with W of shape [out, in] (PyTorch's layout); AddmmBackward0 as PyTorch names it. */
@@ -19,11 +20,17 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   return ops.run('AddmmBackward0', 'inputs', (x, w, b) => np.add(np.matmul(x, np.transpose(w)), b), [input, weight, bias]);
 }
 
+/** max(x, 0). */
 export const relu = (x: Tensor): Tensor => ops.relu(x);
+/** The logistic sigmoid. */
 export const sigmoid = (x: Tensor): Tensor => ops.sigmoid(x);
+/** The hyperbolic tangent. */
 export const tanh = (x: Tensor): Tensor => ops.tanh(x);
+/** Softmax along `dim`. */
 export const softmax = (x: Tensor, dim: number): Tensor => ops.softmax(x, dim);
+/** log(softmax) along `dim`, computed stably. */
 export const logSoftmax = (x: Tensor, dim: number): Tensor => ops.logSoftmax(x, dim);
+/** Dimensions startDim..endDim merged. */
 export const flatten = (x: Tensor, startDim = 0, endDim = -1): Tensor => ops.flatten(x, startDim, endDim);
 
 /** Applies the reduction to per-element losses. */
@@ -58,7 +65,9 @@ export function l1Loss(input: Tensor, target: Tensor, opts: { reduction?: Reduct
   return ops.run('L1LossBackward0', 'inputs', (a, b) => reduce(np.abs(np.subtract(a, b)), reduction), [input, target]);
 }
 
+/** Options of nllLoss and crossEntropy. */
 export interface NllOptions {
+  /** 'mean' (default), 'sum' or 'none'. */
   reduction?: Reduction;
   /** A rescaling weight per class, shape [C]. */
   weight?: Tensor | null;

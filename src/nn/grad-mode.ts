@@ -7,6 +7,7 @@
 
 let gradEnabled = true;
 
+/** Whether gradient recording is on (off inside noGrad). */
 export const isGradEnabled = (): boolean => gradEnabled;
 
 /** Turns recording on or off (PyTorch's `torch.set_grad_enabled(mode)` as a plain setter). */

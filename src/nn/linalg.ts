@@ -53,11 +53,19 @@ export function solve(A: Tensor, B: Tensor, opts: { left?: boolean } = {}): Tens
     }, [A, B]);
   });
 }
+/** torch.linalg.inv: the inverse of each matrix. */
 export const inv = (A: Tensor): Tensor =>
   as('torch.linalg.inv', () => run('LinalgInvExBackward0', 'none', (a) => L.inv(a), [A]));
+/** torch.linalg.det: the determinant of each matrix. */
 export const det = (A: Tensor): Tensor =>
   as('torch.linalg.det', () => run('LinalgDetBackward0', 'none', (a) => L.det(a), [A]));
-export function slogdet(A: Tensor): { sign: Tensor; logabsdet: Tensor } {
+/** torch.linalg.slogdet: {sign, logabsdet} with det = sign·exp(logabsdet). */
+export function slogdet(A: Tensor): {
+  /** The sign of the determinant (0 when singular). */
+  sign: Tensor;
+  /** log |det|. */
+  logabsdet: Tensor;
+} {
   return as('torch.linalg.slogdet', () => {
     const [sign, logabsdet] = runMany('LinalgSlogdetBackward0', (a) => L.slogdet(a), [A]);
     return { sign: sign!, logabsdet: logabsdet! };
@@ -65,7 +73,12 @@ export function slogdet(A: Tensor): { sign: Tensor; logabsdet: Tensor } {
 }
 
 /** QR: mode 'reduced' (default), 'complete', or 'r' (Q is then an empty tensor, as PyTorch). */
-export function qr(A: Tensor, mode: 'reduced' | 'complete' | 'r' = 'reduced'): { Q: Tensor; R: Tensor } {
+export function qr(A: Tensor, mode: 'reduced' | 'complete' | 'r' = 'reduced'): {
+  /** The orthonormal factor. */
+  Q: Tensor;
+  /** The upper-triangular factor. */
+  R: Tensor;
+} {
   return as('torch.linalg.qr', () => {
     if (mode === 'r') {
       const R = run('LinalgQrBackward0', 'none', (a) => L.qr(a, 'r'), [A]);
@@ -77,22 +90,36 @@ export function qr(A: Tensor, mode: 'reduced' | 'complete' | 'r' = 'reduced'): {
 }
 
 /** Eigenvalues (ascending) and eigenvectors of symmetric matrices, reading only the UPLO triangle (as PyTorch). */
-export function eigh(A: Tensor, UPLO: 'L' | 'U' = 'L'): { eigenvalues: Tensor; eigenvectors: Tensor } {
+export function eigh(A: Tensor, UPLO: 'L' | 'U' = 'L'): {
+  /** Ascending. */
+  eigenvalues: Tensor;
+  /** One per column. */
+  eigenvectors: Tensor;
+} {
   return as('torch.linalg.eigh', () => {
     const [eigenvalues, eigenvectors] = runMany('LinalgEighBackward0', (a) => L.eigh(a, { UPLO, symmetrizeInput: false }), [A]);
     return { eigenvalues: eigenvalues!, eigenvectors: eigenvectors! };
   });
 }
+/** torch.linalg.eigvalsh: the eigenvalues (ascending) of symmetric matrices. */
 export const eigvalsh = (A: Tensor, UPLO: 'L' | 'U' = 'L'): Tensor =>
   as('torch.linalg.eigvalsh', () => run('LinalgEighBackward0', 'none', (a) => L.eigvalsh(a, { UPLO, symmetrizeInput: false }), [A]));
 
 /** A = U·diag(S)·Vh; fullMatrices (default true, as PyTorch) gives square U and Vh. */
-export function svd(A: Tensor, opts: { fullMatrices?: boolean } = {}): { U: Tensor; S: Tensor; Vh: Tensor } {
+export function svd(A: Tensor, opts: { fullMatrices?: boolean } = {}): {
+  /** The left singular vectors. */
+  U: Tensor;
+  /** The singular values, descending. */
+  S: Tensor;
+  /** The right singular vectors, transposed. */
+  Vh: Tensor;
+} {
   return as('torch.linalg.svd', () => {
     const [U, S, Vh] = runMany('LinalgSvdBackward0', (a) => L.svd(a, { fullMatrices: opts.fullMatrices ?? true }), [A]);
     return { U: U!, S: S!, Vh: Vh! };
   });
 }
+/** torch.linalg.svdvals: the singular values, descending. */
 export const svdvals = (A: Tensor): Tensor =>
   as('torch.linalg.svdvals', () => run('LinalgSvdBackward0', 'none', (a) => L.svdvals(a), [A]));
 
@@ -101,7 +128,16 @@ export const svdvals = (A: Tensor): Tensor =>
  * for A (…, m, n) and B (…, m, k) with A's batch dimensions (or B (m,) with a 2-D A); residuals
  * are the squared residual norms.
  */
-export function lstsq(A: Tensor, B: Tensor, opts: { rcond?: number | null } = {}): { solution: Tensor; residuals: Tensor; rank: Tensor; singularValues: Tensor } {
+export function lstsq(A: Tensor, B: Tensor, opts: { rcond?: number | null } = {}): {
+  /** The least-squares solution. */
+  solution: Tensor;
+  /** The squared residual norms. */
+  residuals: Tensor;
+  /** The numerical rank of A. */
+  rank: Tensor;
+  /** A's singular values. */
+  singularValues: Tensor;
+} {
   return as('torch.linalg.lstsq', () => {
     const [solution, residuals, rank, singularValues] = runMany('LinalgLstsqBackward0', (a, b) => lstsqBatched('torch.linalg.lstsq', checkMatrix('torch.linalg.lstsq', a, false), b, opts.rcond ?? null), [A, B]);
     return { solution: solution!, residuals: residuals!, rank: rank!, singularValues: singularValues! };
@@ -110,6 +146,7 @@ export function lstsq(A: Tensor, B: Tensor, opts: { rcond?: number | null } = {}
 /** The pseudo-inverse by the SVD; singular values at most rtol·s_max are dropped. */
 export const pinv = (A: Tensor, opts: { rtol?: number } = {}): Tensor =>
   as('torch.linalg.pinv', () => run('LinalgPinvBackward0', 'none', (a) => L.pinv(a, opts), [A]));
+/** torch.linalg.matrix_power: Aⁿ by repeated squaring (n < 0 inverts first). */
 export const matrixPower = (A: Tensor, n: number): Tensor =>
   as('torch.linalg.matrixPower', () => run('LinalgMatrixPowerBackward0', 'none', (a) => L.matrixPower(a, n), [A]));
 /** The numerical rank: singular values above `tol` (default s_max·max(m, n)·eps). */

@@ -42,11 +42,26 @@ const BUFFERS = Symbol('buffers');
 const cast = (a: NDArray, dtype: DType | undefined): NDArray => (dtype === undefined || !isFloat(a.dtype) || a.dtype === dtype ? a : np.astype(a, dtype));
 
 /** Calling a module runs its forward. */
+/** Calling a module runs its forward. */
 export interface Module {
   (...args: Parameters<ForwardOf<this>>): ReturnType<ForwardOf<this>>;
 }
+/**
+ * PyTorch's `nn.Module`: subclass it, assign layers and Parameters in the constructor, write `forward`; call the module like a function.
+ *
+ * @example
+ * class TwoLayerNet extends torch.nn.Module {
+ *   linear1 = new torch.nn.Linear(1000, 100);
+ *   linear2 = new torch.nn.Linear(100, 10);
+ *   forward(x: torch.Tensor) { return this.linear2(this.linear1(x).clamp({ min: 0 })); }
+ * }
+ * const model = new TwoLayerNet();
+ * const y = model(torch.randn(64, 1000)); // [64, 10]
+ */
 export class Module {
+  /** Whether the module is in training mode (train()) or evaluation mode (eval()). */
   declare training: boolean;
+  /** The names of the properties registered as buffers. */
   declare [BUFFERS]: Set<string>;
 
   constructor() {
@@ -70,22 +85,27 @@ export class Module {
     (this as unknown as Record<string, unknown>)[name] = tensor;
     this[BUFFERS].add(name);
   }
+  /** Sets a parameter (or null) under `name`; anything but a Parameter is an error. */
   registerParameter(name: string, param: Parameter | null): void {
     if (param !== null && !(param instanceof Parameter)) throw new TypeError(`cannot assign ${typeof param} object to parameter '${name}' (torch.nn.Parameter or null required)`);
     (this as unknown as Record<string, unknown>)[name] = param;
   }
+  /** Sets a submodule (or null) under `name`. */
   addModule(name: string, module: Module | null): void {
     if (module !== null && !(module instanceof Module)) throw new TypeError(`${typeof module} is not a Module subclass`);
     (this as unknown as Record<string, unknown>)[name] = module;
   }
+  /** The same as addModule. */
   registerModule(name: string, module: Module | null): void { this.addModule(name, module); }
 
   private entries(): [string, unknown][] { return Object.entries(this as unknown as Record<string, unknown>); }
 
   // ---- traversal -------------------------------------------------------------------------------
+  /** The direct submodules with their property names. */
   namedChildren(): [string, Module][] {
     return this.entries().filter((e): e is [string, Module] => e[1] instanceof Module);
   }
+  /** The direct submodules. */
   children(): Module[] { return this.namedChildren().map(([, m]) => m); }
   /** This module and every submodule (each once), with dotted names ('' for this one). */
   namedModules(prefix = '', seen = new Set<Module>()): [string, Module][] {
@@ -95,6 +115,7 @@ export class Module {
     for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name, seen));
     return out;
   }
+  /** This module and every submodule, each once. */
   modules(): Module[] { return this.namedModules().map(([, m]) => m); }
 
   /** Parameters with dotted names ('linear1.weight'); a parameter shared by two modules is listed once. */
@@ -109,7 +130,9 @@ export class Module {
     }
     return out;
   }
+  /** Every parameter (of submodules too, unless recurse is false), each once: what an optimizer takes. */
   parameters(recurse = true): Parameter[] { return this.namedParameters('', recurse).map(([, p]) => p); }
+  /** Buffers with dotted names. */
   namedBuffers(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [path, m] of this.namedModules(prefix)) {
@@ -120,6 +143,7 @@ export class Module {
     }
     return out;
   }
+  /** Every buffer (of submodules too). */
   buffers(): Tensor[] { return this.namedBuffers().map(([, b]) => b); }
 
   /** Calls fn on every submodule (children first) and this module, as PyTorch's Module.apply (e.g. for init). */
@@ -191,7 +215,9 @@ export class Module {
     for (const m of this.modules()) m.training = mode;
     return this;
   }
+  /** Evaluation mode: `train(false)`. */
   eval(): this { return this.train(false); }
+  /** Sets requiresGrad on every parameter; returns this module. */
   requiresGrad_(flag = true): this {
     for (const p of this.parameters()) p.requiresGrad_(flag);
     return this;
@@ -213,7 +239,13 @@ export class Module {
     return out;
   }
   /** Copies values into the parameters and buffers; strict (default) requires the keys to match exactly. */
-  loadStateDict(state: Readonly<Record<string, Tensor | NDArray>>, opts: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
+  /** Copies values into the parameters and buffers; strict (default) requires the keys to match exactly. */
+  loadStateDict(state: Readonly<Record<string, Tensor | NDArray>>, opts: { strict?: boolean } = {}): {
+    /** Parameters and buffers the state did not hold. */
+    missingKeys: string[];
+    /** Keys of the state that name no parameter or buffer. */
+    unexpectedKeys: string[];
+  } {
     const targets = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
     const missingKeys = [...targets.keys()].filter((k) => !(k in state));
     const unexpectedKeys = Object.keys(state).filter((k) => !targets.has(k));
@@ -277,11 +309,14 @@ export class Sequential<T extends readonly Module[] = Module[]> extends Module {
     if (m === undefined) throw new RangeError(`index ${i} is out of range for a Sequential of ${children.length} modules`);
     return m as I extends keyof T ? T[I] : T[number];
   }
+  /** Adds a module at the end. */
   append(module: Module): this {
     this.addModule(String(this.length), module);
     return this;
   }
+  /** The modules in order. */
   [Symbol.iterator](): Iterator<T[number]> { return (this.children() as T[number][])[Symbol.iterator](); }
+  /** Runs the modules in order, each on the previous one's output. */
   forward(input: Tensor): Tensor {
     let x = input;
     for (const m of this.children()) x = (m as (x: Tensor) => Tensor)(x);
@@ -298,15 +333,18 @@ export class ModuleList<T extends Module = Module> extends Module {
   }
   /** The number of submodules (a module is a function object, whose own `length` this replaces). */
   override get length(): number { return this.namedChildren().length; }
+  /** The module at index i (negative counts from the end). */
   at(i: number): T {
     const children = this.children() as T[];
     const m = children[i < 0 ? i + children.length : i];
     if (m === undefined) throw new RangeError(`index ${i} is out of range for a ModuleList of ${children.length} modules`);
     return m;
   }
+  /** Adds a module at the end. */
   append(module: T): this {
     this.addModule(String(this.length), module);
     return this;
   }
+  /** The modules in order. */
   [Symbol.iterator](): Iterator<T> { return (this.children() as T[])[Symbol.iterator](); }
 }

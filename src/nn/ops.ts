@@ -61,32 +61,59 @@ export const add = (a: TensorLike, b: TensorLike, alpha = 1): Tensor => (alpha =
 /** a − alpha·b. */
 export const sub = (a: TensorLike, b: TensorLike, alpha = 1): Tensor => (alpha === 1 ? subOp(a, b) : subOp(a, scaled(b, alpha)));
 const scaled = (b: TensorLike, alpha: number): TensorLike => (isTensor(b) ? mul(b, alpha) : np.multiply(constantOf(b), alpha));
+/** a · b elementwise, recorded as MulBackward0. */
 export const mul = binary('MulBackward0', 'inputs', np.multiply, 'MulBackward0', 'none');
+/** a / b elementwise (true division), recorded as DivBackward0. */
 export const div = binary('DivBackward0', 'inputs', np.divide, 'DivBackward0', 'none');
 /** Tensor exponents save the result too (PowBackward1); a number exponent saves the base (PowBackward0). */
 export const pow = binary('PowBackward1', 'all', np.power, 'PowBackward0', 'inputs');
+/** The elementwise maximum. */
 export const maximum = binary('MaximumBackward0', 'inputs', np.maximum);
+/** The elementwise minimum. */
 export const minimum = binary('MinimumBackward0', 'inputs', np.minimum);
+/** The remainder with the divisor's sign (Python's %). */
 export const remainder = binary('RemainderBackward0', 'inputs', np.mod);
 
+/** −x. */
 export const neg = unary('NegBackward0', 'none', np.negative);
+/** eˣ. */
 export const exp = unary('ExpBackward0', 'output', np.exp);
+/** The natural logarithm. */
 export const log = unary('LogBackward0', 'inputs', np.log);
+/** log(1 + x). */
 export const log1p = unary('Log1PBackward0', 'inputs', np.log1p);
+/** eˣ − 1. */
 export const expm1 = unary('Expm1Backward0', 'output', np.expm1);
+/** The sine. */
 export const sin = unary('SinBackward0', 'inputs', np.sin);
+/** The cosine. */
 export const cos = unary('CosBackward0', 'inputs', np.cos);
+/** The tangent. */
+export const tan = unary('TanBackward0', 'output', np.tan);
+/** The hyperbolic tangent. */
 export const tanh = unary('TanhBackward0', 'output', np.tanh);
+/** The logistic sigmoid. */
 export const sigmoid = unary('SigmoidBackward0', 'output', np.sigmoid);
+/** The square root. */
 export const sqrt = unary('SqrtBackward0', 'output', np.sqrt);
+/** The absolute value. */
 export const abs = unary('AbsBackward0', 'inputs', np.abs);
+/** The sign (−1, 0, 1). */
 export const sign = unary('SignBackward0', 'none', np.sign);
+/** x². */
 export const square = (x: Tensor): Tensor => pow(x, 2);
 // PyTorch's subgradients, from selects rather than max/min (whose JVP splits ties evenly): relu
 // passes the gradient only where x > 0, clamp where min ≤ x ≤ max; NaN passes through both.
+/** max(x, 0) (NaN stays NaN). */
 export const relu = unary('ReluBackward0', 'output', (x) => np.where(np.logicalOr(x.gt(0), np.isnan(x)), x, 0));
 
-export interface ClampBounds { min?: number | null; max?: number | null }
+/** Bounds of `clamp`: either may be missing or null (unbounded). */
+export interface ClampBounds {
+  /** The lower bound. */
+  min?: number | null;
+  /** The upper bound. */
+  max?: number | null;
+}
 /** clamp({min, max}) or clamp(min, max): x limited to [min, max]; at least one bound. */
 export function clamp(x: Tensor, minOrBounds?: number | null | ClampBounds, maxBound?: number | null): Tensor {
   const { min = null, max = null } = typeof minOrBounds === 'object' && minOrBounds !== null ? minOrBounds : { min: minOrBounds ?? null, max: maxBound ?? null };
@@ -99,6 +126,7 @@ export function clamp(x: Tensor, minOrBounds?: number | null | ClampBounds, maxB
 }
 
 // ---- matrix products ----------------------------------------------------------------------------
+/** The product of two 2-d tensors (torch.mm). */
 export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 2) throw new RuntimeError(`self must be a matrix (mm), got a ${a.ndim}-D tensor`);
   if (b.ndim !== 2) throw new RuntimeError(`mat2 must be a matrix (mm), got a ${b.ndim}-D tensor`);
@@ -116,20 +144,29 @@ const axisOpts = (dim: Dim | null | undefined, keepdim: boolean) => ({ axis: dim
 /** sum(), sum(dim, keepdim): SumBackward0 over everything, SumBackward1 over dims. */
 export const sum = (x: Tensor, dim?: Dim | null, keepdim = false): Tensor =>
   run(dim === undefined || dim === null ? 'SumBackward0' : 'SumBackward1', 'none', (a) => np.sum(a, axisOpts(dim, keepdim)), [x]);
+/** The mean over `dim` (all elements by default). */
 export const mean = (x: Tensor, dim?: Dim | null, keepdim = false): Tensor => {
   if (!isFloat(x.dtype)) throw new RuntimeError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`);
   return run(dim === undefined || dim === null ? 'MeanBackward0' : 'MeanBackward1', 'none', (a) => np.mean(a, axisOpts(dim, keepdim)), [x]);
 };
+/** The product over `dim` (all elements by default). */
 export const prod = (x: Tensor, dim?: number, keepdim = false): Tensor =>
   run(dim === undefined ? 'ProdBackward0' : 'ProdBackward1', 'all', (a) => np.prod(a, axisOpts(dim, keepdim)), [x]);
 /** Variance with Bessel's correction by default (PyTorch's `correction=1`). */
 export const variance = (x: Tensor, dim?: Dim | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor =>
   run('VarBackward0', 'inputs', (a) => np.variance(a, { axis: dim ?? null, keepdims: opts.keepdim ?? false, ddof: opts.correction ?? 1 }), [x]);
+/** The standard deviation over `dim` (correction 1 by default). */
 export const std = (x: Tensor, dim?: Dim | null, opts: { correction?: number; keepdim?: boolean } = {}): Tensor =>
   run('StdBackward0', 'all', (a) => np.std(a, { axis: dim ?? null, keepdims: opts.keepdim ?? false, ddof: opts.correction ?? 1 }), [x]);
 
 /** PyTorch's `(values, indices)` result of max(dim) / min(dim). */
-export interface ValuesIndices { readonly values: Tensor; readonly indices: Tensor }
+/** What min/max along a dimension return: the values and their indices. */
+export interface ValuesIndices {
+  /** The extreme values. */
+  readonly values: Tensor;
+  /** Where they are along the dimension. */
+  readonly indices: Tensor;
+}
 
 function extremum(kind: 'max' | 'min', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor | ValuesIndices {
   const name = kind === 'max' ? 'Max' : 'Min';
@@ -144,18 +181,36 @@ export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function max(x: Tensor, dim?: number, keepdim?: boolean): Tensor | ValuesIndices;
 export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices { return extremum('max', x, dim, keepdim); }
+/** The smallest element. */
 export function min(x: Tensor): Tensor;
+/** The smallest elements along `dim` and their indices. */
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+/** The smallest element, or along `dim` with indices. */
 export function min(x: Tensor, dim?: number, keepdim?: boolean): Tensor | ValuesIndices;
+/** The smallest element, or along `dim` with indices (as torch.min). */
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices { return extremum('min', x, dim, keepdim); }
+/** The index of the largest element (flattened), or along `dim`. */
 export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => tensorOf(np.argmax(x.array, { axis: dim ?? null, keepdims: keepdim }));
+/** The index of the smallest element (flattened), or along `dim`. */
 export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => tensorOf(np.argmin(x.array, { axis: dim ?? null, keepdims: keepdim }));
 
 // ---- comparisons (bool results, never recorded) ------------------------------------------------
 const compare = (f: (a: ArrayLike, b: ArrayLike) => NDArray) => (a: TensorLike, b: TensorLike): Tensor => tensorOf(np.asarray(f(constantOf(a), constantOf(b))));
-export const lt = compare(np.less), le = compare(np.lessEqual), gt = compare(np.greater), ge = compare(np.greaterEqual);
-export const eq = compare(np.equal), ne = compare(np.notEqual);
+/** x < y, elementwise (a bool tensor). */
+export const lt = compare(np.less);
+/** x ≤ y, elementwise. */
+export const le = compare(np.lessEqual);
+/** x > y, elementwise. */
+export const gt = compare(np.greater);
+/** x ≥ y, elementwise. */
+export const ge = compare(np.greaterEqual);
+/** x == y, elementwise. */
+export const eq = compare(np.equal);
+/** x != y, elementwise. */
+export const ne = compare(np.notEqual);
+/** Logical not. */
 export const logicalNot = (x: Tensor): Tensor => tensorOf(np.logicalNot(x.array));
+/** Whether each element is NaN. */
 export const isnan = (x: Tensor): Tensor => tensorOf(np.isnan(x.array));
 /** True when every element is close (PyTorch's defaults rtol 1e-5, atol 1e-8). */
 export const allclose = (a: Tensor, b: TensorLike, rtol = 1e-5, atol = 1e-8): boolean => np.allclose(a.array, constantOf(b), { rtol, atol });
@@ -175,6 +230,7 @@ const normDim = (d: number, ndim: number, op: string): number => {
   return d < 0 ? d + Math.max(ndim, 1) : d;
 };
 
+/** x with a new shape (one size may be −1); a copy, not an aliasing view. */
 export function view(x: Tensor, shape: ShapeArgs): Tensor {
   const s = shapeFrom(shape);
   // PyTorch's check and words, so the error names view/reshape rather than the core's np.reshape.
@@ -185,14 +241,17 @@ export function view(x: Tensor, shape: ShapeArgs): Tensor {
   }
   return run('ViewBackward0', 'none', (a) => np.reshape(a, s), [x]);
 }
+/** The same as view. */
 export const reshape = view;
 /** The 2-D transpose (identity on 0-D and 1-D), as PyTorch's t(). */
 export function t(x: Tensor): Tensor {
   if (x.ndim > 2) throw new RuntimeError(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
   return run('TBackward0', 'none', (a) => np.transpose(a), [x]);
 }
+/** x with dim0 and dim1 swapped. */
 export const transpose = (x: Tensor, dim0: number, dim1: number): Tensor =>
   run('TransposeBackward0', 'none', (a) => np.swapaxes(a, normDim(dim0, x.ndim, 'transpose'), normDim(dim1, x.ndim, 'transpose')), [x]);
+/** x with its dimensions reordered. */
 export const permute = (x: Tensor, dims: ShapeArgs): Tensor => run('PermuteBackward0', 'none', (a) => np.transpose(a, shapeFrom(dims).map((d) => normDim(d, x.ndim, 'permute'))), [x]);
 /** A size-1 axis at `dim` of the result (so −1 appends one, as in PyTorch). */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
@@ -226,6 +285,12 @@ export function expand(x: Tensor, sizes: ShapeArgs): Tensor {
   });
   return run('ExpandBackward0', 'none', (a) => np.broadcastTo(a, target), [x]);
 }
+/**
+ * Concatenation along `dim` (torch.cat).
+ *
+ * @example
+ * const ab = torch.cat([torch.ones(2, 3), torch.zeros(1, 3)]); // [3, 3]
+ */
 export function cat(xs: readonly Tensor[], dim = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw new RuntimeError('torch.cat(): expected a non-empty list of Tensors');
   const first = xs[0]!;
@@ -238,6 +303,7 @@ export function cat(xs: readonly Tensor[], dim = 0): Tensor {
   });
   return run('CatBackward0', 'none', (...as) => np.concatenate(as, d), xs);
 }
+/** Stacking along a new dimension `dim` (torch.stack). */
 export const stack = (xs: readonly Tensor[], dim = 0): Tensor => run('StackBackward0', 'none', (...as) => np.stack(as, dim), xs);
 
 // ---- copies and dtypes ----------------------------------------------------------------------------
@@ -297,5 +363,7 @@ export function logSoftmaxArray(a: NDArray, dim: number): NDArray {
   const shifted = np.subtract(a, np.max(a, { axis: dim, keepdims: true }));
   return np.subtract(shifted, np.log(np.sum(np.exp(shifted), { axis: dim, keepdims: true })));
 }
+/** log(softmax(x)) along `dim`, computed stably. */
 export const logSoftmax = (x: Tensor, dim: number): Tensor => run('LogSoftmaxBackward0', 'output', (a) => logSoftmaxArray(a, normDim(dim, x.ndim, 'logSoftmax')), [x]);
+/** softmax(x) along `dim`. */
 export const softmax = (x: Tensor, dim: number): Tensor => run('SoftmaxBackward0', 'output', (a) => np.exp(logSoftmaxArray(a, normDim(dim, x.ndim, 'softmax'))), [x]);

@@ -30,7 +30,9 @@ const toTarget = (target: string | Tensor | ToOptions): string | ToOptions =>
 let nextStorageId = 0;
 /** The mutable box behind a tensor and its aliases. */
 export class Storage {
+  /** A unique id per storage (torch.compile tells tensors apart by it). */
   readonly id = nextStorageId++;
+  /** @param array The array the tensors of this storage hold now (rebound by in-place ops). */
   constructor(public array: NDArray) {}
 }
 /** Storages created from now on have ids ≥ this (compile uses it to tell fresh tensors from old ones). */
@@ -59,9 +61,23 @@ function asTorchConcretization(e: unknown, op: string): unknown {
 /** The arguments of the legacy constructor `new Tensor(...)`: an array to wrap, data, or sizes. */
 export type TensorData = NDArray | NestedArray | ArrayBufferView;
 
+/**
+ * PyTorch's `torch.Tensor`: a mutable handle on an immutable core array, with autograd attributes and in-place methods.
+ *
+ * @example
+ * const x = torch.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * console.log(x.grad!.toString()); // tensor([[2., 4.], [6., 8.]])
+ */
 export class Tensor {
+  /** The storage box this tensor (and its aliases) reads and rebinds. */
   storage: Storage;
-  versionCounter: { value: number };
+  /** The version counter shared with detached aliases (bumped by in-place changes). */
+  versionCounter: {
+    /** The count. */
+    value: number;
+  };
   /** The node that produced this tensor (null for leaves). */
   gradFn: BackwardNode | null = null;
   /** Which output of gradFn this tensor is. */
@@ -94,6 +110,7 @@ export class Tensor {
     if (this.requiresGrad) throw new RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
     return this.array;
   }
+  /** The shape, as PyTorch's `t.shape`. */
   get shape(): readonly number[] { return this.array.shape; }
   /** size() is the shape; size(dim) one of its entries. */
   size(): readonly number[];
@@ -104,8 +121,11 @@ export class Tensor {
     if (d < 0 || d >= this.ndim) throw new RuntimeError(`Dimension out of range (expected to be in range of [${-this.ndim}, ${this.ndim - 1}], but got ${dim})`);
     return this.shape[d]!;
   }
+  /** The number of dimensions. */
   get ndim(): number { return this.array.ndim; }
+  /** The number of dimensions (`t.dim()`). */
   dim(): number { return this.ndim; }
+  /** The number of elements (`t.numel()`). */
   numel(): number { return this.array.size; }
   /** The dtype, as the core names it: torch.float32 is 'float32', torch.long is 'int32' (the table in creation.ts). */
   get dtype(): DType { return this.array.dtype; }
@@ -114,11 +134,15 @@ export class Tensor {
   /** The version counter: how many in-place changes this tensor (or a detached alias) has seen. */
   get version(): number { return this.versionCounter.value; }
 
+  /** The value of a one-element tensor, read on any backend (`await t.item()`). */
   async item(): Promise<number> { return this.checkOneElement('item').array.item().catch((e: unknown) => { throw asTorchConcretization(e, 'item()'); }); }
+  /** The value of a one-element tensor, read synchronously (CPU tensors). */
   itemSync(): number {
     try { return this.checkOneElement('itemSync').array.itemSync(); } catch (e) { throw asTorchConcretization(e, 'itemSync() (or a comparison like `t > 0`)'); }
   }
+  /** The values as nested JS arrays, read on any backend. */
   async tolist(): Promise<NestedArray> { return this.array.tolist(); }
+  /** The values as nested JS arrays, read synchronously (CPU tensors). */
   tolistSync(): NestedArray { return this.array.tolistSync(); }
   private checkOneElement(op: string): Tensor {
     if (this.numel() !== 1) throw new RuntimeError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar (${op})`);
@@ -137,8 +161,11 @@ export class Tensor {
 
   // ---- autograd attributes ----------------------------------------------------------------------
   /** True for leaves created with requiresGrad and for every result computed from one with grad on. */
+  /** Whether autograd records operations on this tensor. */
   get requiresGrad(): boolean { return this.gradFn !== null || this.#leafRequiresGrad; }
+  /** Turns gradient recording on or off for a leaf (as `requiresGrad_`). */
   set requiresGrad(flag: boolean) { this.requiresGrad_(flag); }
+  /** Turns gradient recording on or off for this leaf, in place; returns this tensor. */
   requiresGrad_(flag = true): this {
     if (this.gradFn !== null) {
       if (flag) return this;
@@ -151,7 +178,9 @@ export class Tensor {
   /** A leaf: created by the user (or by an op that did not record), not by a recorded op. */
   get isLeaf(): boolean { return this.gradFn === null; }
   /** The accumulated gradient of a leaf (null until a backward reaches it). */
+  /** The gradient accumulated by `backward()` (leaves, and non-leaves that called `retainGrad()`), or null. */
   get grad(): Tensor | null { return this.#grad; }
+  /** Replaces the gradient (same shape and dtype) or clears it with null. */
   set grad(g: Tensor | null) {
     if (g !== null && !(g instanceof Tensor)) throw new TypeError(`assigned grad expected to be a Tensor or null, got ${typeof g}`);
     if (g && g.shape.join() !== this.shape.join()) throw new RuntimeError(`assigned grad has data of a different size: [${g.shape.join(', ')}] vs the tensor's [${this.shape.join(', ')}]`);
@@ -164,6 +193,7 @@ export class Tensor {
     if (this.gradFn && !this.#retainsGrad) this.gradFn.retained.set(this.outputNr, this);
     this.#retainsGrad = true;
   }
+  /** Whether this non-leaf keeps its `.grad` during backward. */
   get retainsGrad(): boolean { return this.#retainsGrad && this.gradFn !== null; }
   /** The leaf's AccumulateGrad node, one per tensor (PyTorch caches it too). */
   gradAccumulator(): AccumulateGrad {
@@ -260,23 +290,37 @@ export class Tensor {
     return this;
   }
 
+  /** In place: this += alpha·other. */
   add_(other: TensorLike, opts: { alpha?: number } = {}): this { return this.inPlace('add_', () => ops.add(this, other, opts.alpha)); }
+  /** In place: this −= alpha·other. */
   sub_(other: TensorLike, opts: { alpha?: number } = {}): this { return this.inPlace('sub_', () => ops.sub(this, other, opts.alpha)); }
+  /** In place: this *= other. */
   mul_(other: TensorLike): this { return this.inPlace('mul_', () => ops.mul(this, other)); }
+  /** In place: this /= other. */
   div_(other: TensorLike): this { return this.inPlace('div_', () => ops.div(this, other)); }
+  /** In place: this = this ** exponent. */
   pow_(exponent: TensorLike): this { return this.inPlace('pow_', () => ops.pow(this, exponent)); }
+  /** In place: this = −this. */
   neg_(): this { return this.inPlace('neg_', () => ops.neg(this)); }
+  /** In place: this = eˣ. */
   exp_(): this { return this.inPlace('exp_', () => ops.exp(this)); }
+  /** In place: this = √this. */
   sqrt_(): this { return this.inPlace('sqrt_', () => ops.sqrt(this)); }
+  /** In place: this = max(this, 0). */
   relu_(): this { return this.inPlace('relu_', () => ops.relu(this)); }
+  /** In place: this = 1 / (1 + e⁻ˣ). */
   sigmoid_(): this { return this.inPlace('sigmoid_', () => ops.sigmoid(this)); }
+  /** In place: this = tanh(this). */
   tanh_(): this { return this.inPlace('tanh_', () => ops.tanh(this)); }
+  /** In place: clamps to [min, max] (either may be null). */
   clamp_(minOrBounds?: number | null | ClampBounds, max?: number | null): this { return this.inPlace('clamp_', () => ops.clamp(this, minOrBounds, max)); }
+  /** In place: `value` where `mask` is true. */
   maskedFill_(mask: Tensor, value: TensorLike): this { return this.inPlace('maskedFill_', () => ops.maskedFill(this, mask, value)); }
   /** `x[index] = value` (PyTorch's `__setitem__` / `index_put_`). */
   indexPut_(index: readonly TensorIndex[], value: TensorLike): this { return this.inPlace('indexPut_', () => ops.indexPut(this, index, value)); }
   /** Every element set to `value`; the gradient to the old value is zero. */
   fill_(value: number | boolean): this { return this.inPlace('fill_', () => ops.run('FillBackward0', 'none', (a) => np.fullLike(a, value), [this])); }
+  /** In place: fills with zeros. */
   zero_(): this { return this.inPlace('zero_', () => ops.run('ZeroBackward0', 'none', (a) => np.zerosLike(a), [this])); }
   /** The values of `src` (broadcast and cast to this tensor); the gradient flows to src. */
   copy_(src: TensorLike): this {
@@ -300,44 +344,90 @@ export class Tensor {
   }
 
   // ---- operations (ops.ts) ------------------------------------------------------------------------
+  /**
+   * this + alpha·other (broadcasting).
+   *
+   * @example
+   * const y = torch.ones(2, 3).add(torch.arange(3), { alpha: 2 });
+   */
   add(other: TensorLike, opts: { alpha?: number } = {}): Tensor { return ops.add(this, other, opts.alpha); }
+  /** this − alpha·other (broadcasting). */
   sub(other: TensorLike, opts: { alpha?: number } = {}): Tensor { return ops.sub(this, other, opts.alpha); }
+  /** Elementwise product (broadcasting). */
   mul(other: TensorLike): Tensor { return ops.mul(this, other); }
+  /** Elementwise true division (broadcasting). */
   div(other: TensorLike): Tensor { return ops.div(this, other); }
+  /** this ** exponent, elementwise. */
   pow(exponent: TensorLike): Tensor { return ops.pow(this, exponent); }
+  /** The remainder with the sign of the divisor (Python's %). */
   remainder(other: TensorLike): Tensor { return ops.remainder(this, other); }
   /** other − this (PyTorch's `rsub`, for `1 - x`). */
   rsub(other: TensorLike): Tensor { return ops.sub(other, this); }
+  /** −this. */
   neg(): Tensor { return ops.neg(this); }
+  /** eˣ, elementwise. */
   exp(): Tensor { return ops.exp(this); }
+  /** The natural logarithm, elementwise. */
   log(): Tensor { return ops.log(this); }
+  /** log(1 + x), accurate near 0. */
   log1p(): Tensor { return ops.log1p(this); }
+  /** eˣ − 1, accurate near 0. */
   expm1(): Tensor { return ops.expm1(this); }
+  /** The sine, elementwise. */
   sin(): Tensor { return ops.sin(this); }
+  /** The cosine, elementwise. */
   cos(): Tensor { return ops.cos(this); }
+  /** The tangent, elementwise. */
+  tan(): Tensor { return ops.tan(this); }
+  /** The hyperbolic tangent, elementwise. */
   tanh(): Tensor { return ops.tanh(this); }
+  /** The logistic sigmoid 1 / (1 + e⁻ˣ). */
   sigmoid(): Tensor { return ops.sigmoid(this); }
+  /** max(x, 0). */
   relu(): Tensor { return ops.relu(this); }
+  /** The square root, elementwise. */
   sqrt(): Tensor { return ops.sqrt(this); }
+  /** The absolute value, elementwise. */
   abs(): Tensor { return ops.abs(this); }
+  /** The sign (−1, 0 or 1), elementwise. */
   sign(): Tensor { return ops.sign(this); }
+  /** x², elementwise. */
   square(): Tensor { return ops.square(this); }
+  /** The elementwise maximum with `other`. */
   maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
+  /** The elementwise minimum with `other`. */
   minimum(other: TensorLike): Tensor { return ops.minimum(this, other); }
   /** clamp({min: 0}) for PyTorch's `clamp(min=0)`; clamp(lo, hi) positionally. */
   clamp(minOrBounds?: number | null | ClampBounds, max?: number | null): Tensor { return ops.clamp(this, minOrBounds, max); }
+  /** Clamps to [min, max] (`clip` is PyTorch's alias of `clamp`). */
   clip(minOrBounds?: number | null | ClampBounds, max?: number | null): Tensor { return ops.clamp(this, minOrBounds, max); }
+  /** The matrix product of two 2-d tensors. */
   mm(other: Tensor): Tensor { return ops.mm(this, other); }
+  /** The matrix product with NumPy's broadcasting rules (batched, 1-d operands promoted). */
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
+  /** Softmax along `dim`. */
   softmax(dim: number): Tensor { return ops.softmax(this, dim); }
+  /** log(softmax) along `dim`, computed stably. */
   logSoftmax(dim: number): Tensor { return ops.logSoftmax(this, dim); }
+  /** Cumulative sum along `dim`. */
   cumsum(dim: number): Tensor { return opsMore.cumsum(this, dim); }
+  /** Cumulative product along `dim`. */
   cumprod(dim: number): Tensor { return opsMore.cumprod(this, dim); }
 
+  /**
+   * The sum over `dim` (all dimensions by default).
+   *
+   * @example
+   * const rows = torch.ones(2, 3).sum(1); // tensor([3., 3.])
+   */
   sum(dim?: Dim | null, keepdim = false): Tensor { return ops.sum(this, dim, keepdim); }
+  /** The mean over `dim` (all dimensions by default). */
   mean(dim?: Dim | null, keepdim = false): Tensor { return ops.mean(this, dim, keepdim); }
+  /** The product over `dim` (all elements by default). */
   prod(dim?: number, keepdim = false): Tensor { return ops.prod(this, dim, keepdim); }
+  /** The variance over `dim` (correction 1 by default: Bessel's). */
   var(dim?: Dim | null, opts?: { correction?: number; keepdim?: boolean }): Tensor { return ops.variance(this, dim, opts); }
+  /** The standard deviation over `dim` (correction 1 by default). */
   std(dim?: Dim | null, opts?: { correction?: number; keepdim?: boolean }): Tensor { return ops.std(this, dim, opts); }
   /** max() is the largest element; max(dim) gives {values, indices}; max(tensor) is the elementwise maximum. */
   max(): Tensor;
@@ -346,40 +436,68 @@ export class Tensor {
   max(dimOrOther?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
     return dimOrOther instanceof Tensor ? ops.maximum(this, dimOrOther) : ops.max(this, dimOrOther, keepdim);
   }
+  /** The smallest element. */
   min(): Tensor;
+  /** The smallest elements along `dim` with their indices (`{ values, indices }`). */
   min(dim: number, keepdim?: boolean): ValuesIndices;
+  /** The elementwise minimum with `other`. */
   min(other: Tensor): Tensor;
+  /** min(), min(dim, keepdim) or min(other), as PyTorch's overloads. */
   min(dimOrOther?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
     return dimOrOther instanceof Tensor ? ops.minimum(this, dimOrOther) : ops.min(this, dimOrOther, keepdim);
   }
+  /** The index of the largest element (flattened), or along `dim`. */
   argmax(dim?: number, keepdim = false): Tensor { return ops.argmax(this, dim, keepdim); }
+  /** The index of the smallest element (flattened), or along `dim`. */
   argmin(dim?: number, keepdim = false): Tensor { return ops.argmin(this, dim, keepdim); }
 
+  /** this < other, elementwise (a bool tensor). */
   lt(other: TensorLike): Tensor { return ops.lt(this, other); }
+  /** this ≤ other, elementwise. */
   le(other: TensorLike): Tensor { return ops.le(this, other); }
+  /** this > other, elementwise. */
   gt(other: TensorLike): Tensor { return ops.gt(this, other); }
+  /** this ≥ other, elementwise. */
   ge(other: TensorLike): Tensor { return ops.ge(this, other); }
+  /** this == other, elementwise. */
   eq(other: TensorLike): Tensor { return ops.eq(this, other); }
+  /** this != other, elementwise. */
   ne(other: TensorLike): Tensor { return ops.ne(this, other); }
+  /** Logical not, elementwise. */
   logicalNot(): Tensor { return ops.logicalNot(this); }
+  /** Whether all elements are close: |a − b| ≤ atol + rtol·|b|. */
   allclose(other: TensorLike, rtol?: number, atol?: number): boolean { return ops.allclose(this, other, rtol, atol); }
+  /** Whether both tensors have the same shape and elements. */
   equal(other: Tensor): boolean { return ops.equal(this, other); }
 
+  /** The tensor with a new shape (a copy here: views do not alias; one size may be −1). */
   view(...shape: ShapeArgs): Tensor { return ops.view(this, shape); }
+  /** The tensor with a new shape (one size may be −1). */
   reshape(...shape: ShapeArgs): Tensor { return ops.reshape(this, shape); }
+  /** The tensor with `other`'s shape. */
   viewAs(other: Tensor): Tensor { return ops.view(this, [other.shape]); }
+  /** The transpose of a tensor of at most 2 dimensions. */
   t(): Tensor { return ops.t(this); }
+  /** All dimensions reversed. */
   get T(): Tensor { return ops.permute(this, [[...this.shape.keys()].reverse()]); }
+  /** Dimensions `dim0` and `dim1` swapped. */
   transpose(dim0: number, dim1: number): Tensor { return ops.transpose(this, dim0, dim1); }
+  /** The dimensions reordered. */
   permute(...dims: ShapeArgs): Tensor { return ops.permute(this, dims); }
+  /** A size-1 dimension inserted at `dim`. */
   unsqueeze(dim: number): Tensor { return ops.unsqueeze(this, dim); }
+  /** Size-1 dimensions removed (only `dim` when given). */
   squeeze(dim?: number): Tensor { return ops.squeeze(this, dim); }
+  /** Dimensions `startDim`..`endDim` merged into one. */
   flatten(startDim = 0, endDim = -1): Tensor { return ops.flatten(this, startDim, endDim); }
+  /** Broadcast to `sizes` (−1 keeps a size). */
   expand(...sizes: ShapeArgs): Tensor { return ops.expand(this, sizes); }
+  /** Broadcast to `other`'s shape. */
   expandAs(other: Tensor): Tensor { return ops.expand(this, [other.shape]); }
   /** Arrays are always contiguous: the tensor itself. */
   contiguous(): Tensor { return this; }
 
+  /** A copy, recorded for autograd. */
   clone(): Tensor { return ops.clone(this); }
   /**
    * This tensor on another device and/or in another dtype, as PyTorch's `.to`: `t.to('cuda')`
@@ -410,22 +528,32 @@ export class Tensor {
   cpu(): Tensor { return this.to('cpu'); }
   /** `to('cuda')`: WebGPU (after `await torch.cuda.isAvailable()`). */
   cuda(device: string | number = 'cuda'): Tensor { return this.to(typeof device === 'number' ? `cuda:${device}` : device); }
+  /** In another dtype (`t.type(torch.float64)`). */
   type(dtype: DType): Tensor { return ops.to(this, dtype); }
+  /** As float32. */
   float(): Tensor { return ops.to(this, 'float32'); }
+  /** As float64. */
   double(): Tensor { return ops.to(this, 'float64'); }
   /** int64 in PyTorch; int32 here (torch.long is stored as int32). */
   long(): Tensor { return ops.to(this, 'int32'); }
+  /** As int32. */
   int(): Tensor { return ops.to(this, 'int32'); }
+  /** As bool. */
   bool(): Tensor { return ops.to(this, 'bool'); }
+  /** As float16. */
   half(): Tensor { return ops.to(this, 'float16'); }
+  /** As int16. */
   short(): Tensor { return ops.to(this, 'int16'); }
   /** int8, PyTorch's `char`. */
   char(): Tensor { return ops.to(this, 'int8'); }
+  /** As uint8. */
   byte(): Tensor { return ops.to(this, 'uint8'); }
 
   /** `x[i, ...]` as `x.index(i, ...)`: `x.index(0)`, `x.index(-1)`, `x.index(':', 2)`, `x.index(mask)`. */
   index(...idx: TensorIndex[]): Tensor { return ops.index(this, idx); }
+  /** A copy with `value` where `mask` is true. */
   maskedFill(mask: Tensor, value: TensorLike): Tensor { return ops.maskedFill(this, mask, value); }
+  /** A copy with `value` written at `index` (PyTorch's `x[index] = value` out of place). */
   indexPut(index: readonly TensorIndex[], value: TensorLike): Tensor { return ops.indexPut(this, index, value); }
 }
 registerTensorClass(Tensor);

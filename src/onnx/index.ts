@@ -18,6 +18,7 @@ export { decodeModel } from '../backends/onnx/proto.js';
 export { loadOrt as onnxRuntime } from '../backends/onnx/runtime.js';
 export { OnnxLoweringError, DEFAULT_OPSET };
 
+/** Options of exportOnnx and toOnnx. */
 export interface OnnxExportOptions {
   /** The opset to import (default 18, the lowest the lowerings need). */
   opset?: number;
@@ -32,6 +33,7 @@ export interface OnnxExportOptions {
   inputNames?: readonly string[];
   /** Graph output names, one per flat output (default y0, y1, …). */
   outputNames?: readonly string[];
+  /** The model's doc string. */
   docString?: string;
 }
 const OPTION_KEYS = new Set(['opset', 'dynamicAxes', 'inputNames', 'outputNames', 'docString']);

@@ -121,6 +121,7 @@ function linearizeCore<A extends PyTree[]>(op: string, f: (...args: A) => PyTree
 
 /** Which positional arguments to differentiate: one index (the gradient has its structure) or a list (a tuple of gradients). */
 export type Argnums = number | readonly number[];
+/** Options of grad and valueAndGrad. */
 export interface GradOptions<N extends Argnums = Argnums, Aux extends boolean = boolean> {
   /** Positional argument(s) to differentiate with respect to (default 0). */
   argnums?: N;

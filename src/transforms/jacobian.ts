@@ -15,6 +15,7 @@ import { instantiate } from './tangent.js';
 import { batchFlat } from './vmap.js';
 import { moveBatchDim } from './batch-rules.js';
 
+/** Options of jacfwd, jacrev and hessian. */
 export interface JacobianOptions<N extends Argnums = Argnums, Aux extends boolean = boolean> {
   /** Which positional arguments to differentiate (default 0); a list gives a list of Jacobians per output. */
   argnums?: N;

@@ -12,11 +12,13 @@ import { ArrayTree, PyTree, TreeDef } from '../core/tree.js';
 import { flattenArgs, flattenFun, toArrays } from './flat.js';
 import { traceFlat } from './make-jaxpr.js';
 
+/** Options of jit, as JAX's keywords. */
 export interface JitOptions {
   /** Positional arguments that are ordinary JS values (numbers, strings, plain data): part of the cache key, concrete while tracing. */
   staticArgnums?: number | readonly number[];
   /** Positional arguments whose buffers the call may reuse for its outputs; using them afterwards is an error. */
   donateArgnums?: number | readonly number[];
+  /** The name the program is shown under (default: the function's name). */
   name?: string;
 }
 
@@ -27,6 +29,7 @@ interface Compiled {
   readonly donated: readonly boolean[];
 }
 
+/** What `jit(f).lower(...args)` returns: the program for that signature, before it runs. */
 export interface Lowered {
   /** The optimised jaxpr, constants first among its inputs. */
   readonly jaxpr: ClosedJaxpr;
@@ -36,6 +39,7 @@ export interface Lowered {
   readonly outTree: TreeDef;
   /** The jaxpr as text, and the backend's compiled form where it has one. */
   asText(): string;
+  /** The backend's compiled form as text (the generated JS, WGSL or the ORT target), or why there is none. */
   compiledText(): string;
   /**
    * Compiles for the default backend and builds the program's device resources without blocking
@@ -48,9 +52,11 @@ export interface Lowered {
 /** A jitted `f`: called like `f`, its outputs are Arrays in `f`'s output structure. */
 export interface JittedFunction<A extends unknown[], R> {
   (...args: A): ArrayTree<R>;
+  /** The program for these arguments' signature, without running it. */
   lower(...args: A): Lowered;
   /** Number of signatures compiled so far. */
   readonly cacheSize: number;
+  /** Forgets every compiled signature. */
   clearCache(): void;
 }
 

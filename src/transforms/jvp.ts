@@ -62,6 +62,7 @@ export function jvpFlat(f: FlatFn, primals: readonly NDArray[], tangents: readon
   });
 }
 
+/** Options of jvp. */
 export interface JvpOptions {
   /** f returns [output, aux]: the result is then [output, tangent, aux], aux carried out undifferentiated. */
   hasAux?: boolean;

@@ -100,6 +100,7 @@ export const batchedJitJaxpr = memoPerJaxprBy(
 /** An axis spec: a number (negative counts from the end), null (not mapped), or a list/object prefix of the values' tree. */
 export type AxisSpec = number | null | readonly AxisSpec[] | { readonly [k: string]: AxisSpec };
 
+/** Options of vmap, as JAX's keywords. */
 export interface VmapOptions {
   /** Which axis of each argument is mapped: a prefix of the argument list (default 0, every leaf's axis 0). */
   inAxes?: AxisSpec;

@@ -8,6 +8,7 @@ export type Attr = number | { float: number } | string | readonly number[] | Gra
 
 /** An error raised while lowering: the user-facing function prepends its name. */
 export class OnnxLoweringError extends Error {
+  /** The error's class name. */
   override name = 'OnnxLoweringError';
 }
 

@@ -6,6 +6,7 @@ import { GraphBuilder, OnnxLoweringError, tensorProto, valueInfo } from './build
 import { LowerContext, onnxLowerings } from './lowerings.js';
 import { encodeModel, ModelProto, OnnxDType } from './proto.js';
 
+/** The opset exportOnnx writes unless told (the lowest the lowerings need). */
 export const DEFAULT_OPSET = 18;
 export const MIN_OPSET = 18;
 

@@ -9,7 +9,9 @@ import { OnnxLoweringError } from './builder.js';
 import { lowerToBytes } from './lower.js';
 import { loadOrt, ortLoadError, OrtProgram } from './runtime.js';
 
+/** What compiles jitted CPU programs: the JS/WASM compiler ('js', the default) or ONNX Runtime. */
 export type JitTarget = 'js' | 'onnxruntime';
+/** Options of setJitTarget('onnxruntime'). */
 export interface JitTargetOptions {
   /** Intra-op threads for each session (default: the machine's cores). */
   threads?: number;
@@ -41,6 +43,7 @@ export function setJitTarget(target: JitTarget, opts: JitTargetOptions = {}): vo
   current = target;
   cpuBackend.compile = target === 'js' ? jsCompile : ortCompile;
 }
+/** The current jit target. */
 export const jitTarget = (): JitTarget => current;
 
 /** A rough count of the floating-point work of a jaxpr: 2·M·N·K per product, one per element elsewhere. */

@@ -143,6 +143,7 @@ export const memoryStats = (): MemoryStats => deviceMemoryStats();
 
 /** The allocator's cache of idle buffers: emptyCache() destroys them; setCacheLimit(bytes) bounds them. */
 export function emptyCache(): void { deviceEmptyCache(); }
+/** How many bytes of freed WebGPU buffers the pool keeps for reuse (beyond it, buffers are destroyed). */
 export function setCacheLimit(bytes: number): void { deviceSetCacheLimit(bytes); }
 
 /**

@@ -127,6 +127,7 @@ function blockedMatmulStep(d: DType, B: number, M: number, N: number, K: number,
 }
 
 // ---- the choice of kernel ------------------------------------------------------------------------
+/** The WebGPU matmul kernel: chosen by shape ('auto'), the tiled one or the blocked one. */
 export type MatmulKernel = 'auto' | 'tiled' | 'blocked';
 const KERNELS: readonly MatmulKernel[] = ['auto', 'tiled', 'blocked'];
 /** The setter's choice; null until set, when COTANGENT_WEBGPU_MATMUL (read once) or 'auto' applies. */

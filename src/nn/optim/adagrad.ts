@@ -4,15 +4,23 @@
 import * as np from '../../core/np.js';
 import { Optimizer, ParamsInput, penalizedGradient, UpdateRule } from './optimizer.js';
 
+/** Adagrad's hyperparameters, as PyTorch's. */
 export interface AdagradOptions {
+  /** The learning rate (0.01). */
   lr: number;
+  /** Learning-rate decay per step (0). */
   lrDecay: number;
+  /** L2 penalty added to the gradient (0). */
   weightDecay: number;
+  /** The squared-gradient sum's starting value (0). */
   initialAccumulatorValue: number;
+  /** Added to the denominator (1e-10). */
   eps: number;
+  /** Ascend instead of descend. */
   maximize: boolean;
 }
 
+/** Adagrad's update of one parameter. */
 export const adagradUpdate: UpdateRule<AdagradOptions> = (p, grad, state, h) => {
   const g = penalizedGradient(p, grad, h);
   const step = np.add(state?.step ?? np.zeros([]), 1);
@@ -22,6 +30,7 @@ export const adagradUpdate: UpdateRule<AdagradOptions> = (p, grad, state, h) => 
   return [np.subtract(p, np.divide(np.multiply(g, clr), std)), { step, sum }];
 };
 
+/** PyTorch's `optim.Adagrad`. */
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: ParamsInput<AdagradOptions>, opts: Partial<AdagradOptions> = {}) {
     const defaults: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...opts };

@@ -6,12 +6,19 @@ import { NDArray } from '../../core/array.js';
 import * as np from '../../core/np.js';
 import { Optimizer, ParamsInput, StateArrays, UpdateRule } from './optimizer.js';
 
+/** Adam's (and AdamW's) hyperparameters, as PyTorch's. */
 export interface AdamOptions {
+  /** The learning rate (1e-3). */
   lr: number;
+  /** The decay rates of the first and second moment averages ([0.9, 0.999]). */
   betas: readonly [number, number];
+  /** Added to the denominator (1e-8). */
   eps: number;
+  /** Adam: L2 penalty added to the gradient; AdamW: decoupled decay (0; AdamW 0.01). */
   weightDecay: number;
+  /** Use the maximum of past second moments (AMSGrad). */
   amsgrad: boolean;
+  /** Ascend instead of descend. */
   maximize: boolean;
 }
 
@@ -44,7 +51,9 @@ function adamRule(decoupledWeightDecay: boolean): UpdateRule<AdamOptions> {
     return [np.subtract(param, np.divide(np.multiply(m, stepSize), denom)), next as StateArrays];
   };
 }
+/** Adam's update of one parameter. */
 export const adamUpdate = adamRule(false);
+/** AdamW's update of one parameter (decoupled weight decay). */
 export const adamwUpdate = adamRule(true);
 
 function checked(opts: AdamOptions): AdamOptions {
@@ -55,6 +64,16 @@ function checked(opts: AdamOptions): AdamOptions {
   return opts;
 }
 
+/**
+ * PyTorch's `optim.Adam`.
+ *
+ * @example
+ * const model = new torch.nn.Linear(10, 1);
+ * const opt = new torch.optim.Adam(model.parameters(), { lr: 1e-3 });
+ * model(torch.randn(4, 10)).sum().backward();
+ * opt.step();
+ * opt.zeroGrad();
+ */
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: ParamsInput<AdamOptions>, opts: Partial<AdamOptions> = {}) {
     super(params, checked({ lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts }), adamUpdate);

@@ -6,13 +6,13 @@ import * as np from '../../core/np.js';
 import { enableGrad, noGrad } from '../grad-mode.js';
 import { Tensor } from '../tensor.js';
 
-/** An optimizer's per-parameter state as arrays (Adam: step, expAvg, expAvgSq); null before its first step. */
 /** The gradient a step follows, as PyTorch's optimizers begin: −g when maximizing, plus weightDecay·p (the L2 penalty). */
 export function penalizedGradient(p: NDArray, grad: NDArray, h: { readonly maximize: boolean; readonly weightDecay: number }): NDArray {
   const g = h.maximize ? np.negative(grad) : grad;
   return h.weightDecay !== 0 ? np.add(g, np.multiply(p, h.weightDecay)) : g;
 }
 
+/** An optimizer's per-parameter state as arrays (Adam: step, expAvg, expAvgSq); null before its first step. */
 export type StateArrays = Readonly<Record<string, NDArray>>;
 
 /**
@@ -21,24 +21,44 @@ export type StateArrays = Readonly<Record<string, NDArray>>;
  * every Optimizer<H> is an Optimizer<object> (the type a list of mixed optimizers has).
  */
 export type UpdateRule<H> = {
+  /** The new parameter and state. */
   rule(param: NDArray, grad: NDArray, state: StateArrays | null, hyper: Readonly<H>): [param: NDArray, state: StateArrays];
 }['rule'];
 
-export type ParamGroup<H> = H & { params: Tensor[] };
+/** A group of parameters with its hyperparameters. */
+export type ParamGroup<H> = H & {
+  /** The group's parameters. */
+  params: Tensor[];
+};
 /** What constructors accept: parameters, or groups of them with their own hyperparameters. */
-export type ParamsInput<H> = Iterable<Tensor> | readonly (Partial<H> & { params: Iterable<Tensor> })[];
+export type ParamsInput<H> = Iterable<Tensor> | readonly (Partial<H> & {
+  /** The group's parameters. */
+  params: Iterable<Tensor>;
+})[];
 
+/** What stateDict() returns and loadStateDict() takes, as PyTorch's. */
 export interface OptimizerStateDict<H> {
   /** Per parameter (numbered across groups in order): its state tensors. */
   state: Record<number, Record<string, Tensor>>;
-  paramGroups: (H & { params: number[] })[];
+  /** Per group its hyperparameters, with parameters as their numbers. */
+  paramGroups: (H & {
+    /** The group's parameters, by number. */
+    params: number[];
+  })[];
 }
 
+/** What torch.optim's optimizers share: parameter groups, per-parameter state, step(), zeroGrad(), stateDict(). */
 export abstract class Optimizer<H extends object> {
+  /** The parameter groups with their hyperparameters (a scheduler rewrites their lr). */
   readonly paramGroups: ParamGroup<H>[] = [];
   /** Per-parameter state tensors (PyTorch's `optimizer.state[p]`), created by the first step. */
   state = new Map<Tensor, Record<string, Tensor>>();
 
+  /**
+   * @param params Parameters, or groups of them with their own hyperparameters.
+   * @param defaults The hyperparameters a group does not set.
+   * @param rule The update of one parameter.
+   */
   constructor(params: ParamsInput<H>, readonly defaults: Readonly<H>, private readonly rule: UpdateRule<H>) {
     const list = [...(params as Iterable<Tensor | (Partial<H> & { params: Iterable<Tensor> })>)];
     if (list.length === 0) throw new TypeError('optimizer got an empty parameter list');
@@ -133,6 +153,7 @@ export abstract class Optimizer<H extends object> {
     }
   }
 
+  /** PyTorch's repr: the class and each group's hyperparameters. */
   toString(): string {
     const groups = this.hyperparameters().map((h, i) =>
       [`Parameter Group ${i}`, ...Object.entries(h).map(([k, v]) => `    ${k}: ${Array.isArray(v) ? `[${v.join(', ')}]` : String(v)}`)].join('\n'));

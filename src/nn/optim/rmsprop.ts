@@ -6,16 +6,25 @@ import { NDArray } from '../../core/array.js';
 import * as np from '../../core/np.js';
 import { Optimizer, ParamsInput, penalizedGradient, StateArrays, UpdateRule } from './optimizer.js';
 
+/** RMSprop's hyperparameters, as PyTorch's. */
 export interface RMSpropOptions {
+  /** The learning rate (0.01). */
   lr: number;
+  /** The smoothing constant of the squared-gradient average (0.99). */
   alpha: number;
+  /** Added to the denominator (1e-8). */
   eps: number;
+  /** L2 penalty added to the gradient (0). */
   weightDecay: number;
+  /** Momentum factor (0). */
   momentum: number;
+  /** Normalise by the gradient's estimated variance instead of its second moment. */
   centered: boolean;
+  /** Ascend instead of descend. */
   maximize: boolean;
 }
 
+/** RMSprop's update of one parameter (the rule `torch.compile` and `step()` share). */
 export const rmspropUpdate: UpdateRule<RMSpropOptions> = (p, grad, state, h) => {
   const g = penalizedGradient(p, grad, h);
   const step = np.add(state?.step ?? np.zeros([]), 1);
@@ -37,6 +46,7 @@ export const rmspropUpdate: UpdateRule<RMSpropOptions> = (p, grad, state, h) => 
   return [np.add(p, np.divide(np.multiply(g, -h.lr), avg)), next as StateArrays];
 };
 
+/** PyTorch's `optim.RMSprop`. */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: ParamsInput<RMSpropOptions>, opts: Partial<RMSpropOptions> = {}) {
     const defaults: RMSpropOptions = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...opts };

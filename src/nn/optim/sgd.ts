@@ -7,15 +7,23 @@
 import * as np from '../../core/np.js';
 import { Optimizer, ParamsInput, penalizedGradient, StateArrays, UpdateRule } from './optimizer.js';
 
+/** SGD's hyperparameters, as PyTorch's. */
 export interface SGDOptions {
+  /** The learning rate (1e-3). */
   lr: number;
+  /** Momentum factor (0). */
   momentum: number;
+  /** Dampening of the momentum (0). */
   dampening: number;
+  /** L2 penalty added to the gradient (0). */
   weightDecay: number;
+  /** Nesterov momentum. */
   nesterov: boolean;
+  /** Ascend instead of descend. */
   maximize: boolean;
 }
 
+/** SGD's update of one parameter. */
 export const sgdUpdate: UpdateRule<SGDOptions> = (p, grad, state, h) => {
   let d = penalizedGradient(p, grad, h);
   let next: StateArrays = {};
@@ -28,6 +36,12 @@ export const sgdUpdate: UpdateRule<SGDOptions> = (p, grad, state, h) => {
   return [np.add(p, np.multiply(d, -h.lr)), next];
 };
 
+/**
+ * PyTorch's `optim.SGD`.
+ *
+ * @example
+ * const opt = new torch.optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+ */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, opts: Partial<SGDOptions> = {}) {
     const defaults: SGDOptions = { lr: 1e-3, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts };

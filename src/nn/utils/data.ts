@@ -6,20 +6,26 @@ import { Tensor } from '../tensor.js';
 
 /** Anything indexable by position with a length (PyTorch's map-style Dataset). */
 export interface Dataset<T> {
+  /** The number of samples. */
   readonly length: number;
+  /** The sample at `index`. */
   get(index: number): T;
 }
 
 /** Samples are the i-th rows of the tensors (all of one first dimension). */
 export class TensorDataset implements Dataset<Tensor[]> {
+  /** The tensors whose rows are the samples. */
   readonly tensors: readonly Tensor[];
+  /** @param tensors Tensors of one first dimension. */
   constructor(...tensors: Tensor[]) {
     if (tensors.length === 0) throw new TypeError('TensorDataset: expected at least one tensor');
     const n = tensors[0]!.shape[0];
     if (tensors.some((t) => t.ndim === 0 || t.shape[0] !== n)) throw new RangeError(`TensorDataset: size mismatch between tensors (first dimensions ${tensors.map((t) => t.shape[0] ?? 'scalar').join(', ')})`);
     this.tensors = tensors;
   }
+  /** The number of samples. */
   get length(): number { return this.tensors[0]!.shape[0]!; }
+  /** The i-th row of every tensor. */
   get(index: number): Tensor[] {
     if (!Number.isInteger(index) || index < -this.length || index >= this.length) throw new RangeError(`TensorDataset: index ${index} is out of range for ${this.length} samples`);
     return this.tensors.map((t) => t.index(index));
@@ -31,7 +37,9 @@ export class TensorDataset implements Dataset<Tensor[]> {
   }
 }
 
+/** Options of DataLoader, as PyTorch's keywords. */
 export interface DataLoaderOptions {
+  /** Samples per batch (1). */
   batchSize?: number;
   /** A new order every epoch, from torch.manualSeed's seed and a count of shuffles (drawn on the host, so reproducible on every backend). */
   shuffle?: boolean;
@@ -41,9 +49,20 @@ export interface DataLoaderOptions {
 
 /** Iterates over batches: arrays of stacked tensors (for a TensorDataset, one per tensor). */
 export class DataLoader implements Iterable<Tensor[]> {
+  /** Samples per batch. */
   readonly batchSize: number;
+  /** Whether each epoch draws a new order. */
   readonly shuffle: boolean;
+  /** Whether a last, smaller batch is left out. */
   readonly dropLast: boolean;
+  /**
+   * @param dataset The samples.
+   * @param opts batchSize, shuffle, dropLast.
+   *
+   * @example
+   * const loader = new torch.utils.data.DataLoader(new torch.utils.data.TensorDataset(x, y), { batchSize: 64, shuffle: true });
+   * for (const [xb, yb] of loader) { ... }
+   */
   constructor(readonly dataset: TensorDataset | Dataset<Tensor[]>, opts: DataLoaderOptions = {}) {
     this.batchSize = opts.batchSize ?? 1;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new RangeError(`DataLoader: batchSize should be a positive integer, got ${this.batchSize}`);
@@ -55,6 +74,7 @@ export class DataLoader implements Iterable<Tensor[]> {
     const n = this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
+  /** The batches of one epoch. */
   *[Symbol.iterator](): Iterator<Tensor[]> {
     const n = this.dataset.length;
     const order = this.shuffle ? hostPermutation(n, nextHostSeed()) : Array.from({ length: n }, (_, i) => i);

@@ -37,6 +37,7 @@ export const WASM_RULES: { readonly [P in ElementwisePrimitive]: WasmRule | JsOn
   log1p: unary(log1pf),
   sin: unary(sinf),
   cos: unary(cosf),
+  tan: { js: 'tan is not in the WASM math library yet: float64 Math.tan' },
   tanh: unary(tanhf),
   sqrt: unary(sqrtf),
   not: INTEGER,
