@@ -96,7 +96,7 @@ test('conv_general_dilated matches the nested-loop reference on 40 random config
   }
 });
 
-test('the direct kernel (≤ 8 output features per group) in each of its loop shapes matches the reference', () => {
+test('the direct kernels (≤ 8 output features per group: JS loop shapes, WASM SIMD rows) match the reference', () => {
   const rng = new Rng(21);
   const nchw = (d: number) => ({ lhs: Array.from({ length: d + 2 }, (_, i) => i), rhs: Array.from({ length: d + 2 }, (_, i) => i), out: Array.from({ length: d + 2 }, (_, i) => i) });
   const conf = (d: number, over: Partial<ConvParams>): ConvParams => ({
@@ -109,6 +109,11 @@ test('the direct kernel (≤ 8 output features per group) in each of its loop sh
     ['short output rows unrolled (a weight-gradient shape)', [1, 2, 20, 20], [3, 2, 16, 15], conf(2, { padding: [[1, 1], [2, 0]] })],
     ['batch groups', [4, 2, 9, 9], [4, 2, 3, 3], conf(2, { batchGroupCount: 2, windowStrides: [2, 1] })],
     ['feature groups, strided', [2, 6, 10, 11], [6, 2, 3, 2], conf(2, { featureGroupCount: 3, windowStrides: [1, 3], padding: [[1, 1], [0, 2]] })],
+    // Contiguous rows and unit column steps: the WASM SIMD kernel (four output columns per multiply-add, then the tail).
+    ['WASM rows: feature groups, dilated, padded (one side negative), a tail of 1', [2, 6, 9, 13], [6, 2, 3, 4],
+      conf(2, { featureGroupCount: 3, rhsDilation: [2, 2], padding: [[1, 2], [3, -1]], windowStrides: [2, 1] })],
+    ['WASM rows: 1-d, a tail of 2', [3, 2, 30], [5, 2, 7], conf(1, { padding: [[3, 3]] })],
+    ['WASM rows: LeNet conv1 shape, SAME', [4, 1, 28, 28], [6, 1, 5, 5], conf(2, { padding: [[2, 2], [2, 2]] })],
   ];
   for (const [name, xShape, wShape, p] of cases) {
     const x = rng.array(xShape), w = rng.array(wShape);

@@ -62,4 +62,14 @@ gpuTest('full SVDs (orthonormal completion) and a rank-deficient one match the C
   }
 });
 
+gpuTest('past one workgroup: cholesky, lu and solve of a 70×70 matrix, inv of a 70×70 (70 right-hand sides)', async () => {
+  const x = draw([70, 70]);
+  const f = (a: NDArray) => {
+    const s = spd(a);
+    return [np.linalg.cholesky(s), lax.linalg.lu(conditioned(a))[0], np.linalg.solve(s, np.ones([70])), np.linalg.inv(s)] as const;
+  };
+  const g = f(on(x, [70, 70], 'webgpu')), c = onCpu(() => f(on(x, [70, 70], 'cpu')));
+  for (let k = 0; k < g.length; k++) await assertClose(g[k]!, c[k]!, { rtol: 1e-3, atol: 1e-3 }, `output ${k}`);
+});
+
 test.run();

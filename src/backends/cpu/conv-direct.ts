@@ -15,6 +15,7 @@ import { ShapeError } from '../../core/errors.js';
 import { ShapedArray } from '../../core/aval.js';
 import { stridesOf } from '../../core/shape.js';
 import type { ConvParams } from '../../core/primitives.js';
+import { wasmDirectConv } from './wasm/conv.js';
 
 /** Output features per group up to which the direct loop beats im2col + GEMM (measured: bench/compare/conv.mjs). */
 export const DIRECT_MAX_FEATURES = 8;
@@ -39,6 +40,10 @@ export function directConv(x: TypedArray, w: TypedArray, p: ConvParams, la: Shap
     fn = generate(p, la, ra, oa);
     if (FNS.size >= 64) FNS.delete(FNS.keys().next().value!);
     FNS.set(key, fn);
+  }
+  if (x instanceof Float32Array && w instanceof Float32Array) {
+    const y = wasmDirectConv(x, w, p, la, ra, oa);
+    if (y) return y;
   }
   const out = allocTyped(oa.dtype, oa.size);
   const [OH, OW] = p.dimensionNumbers.out.length === 4 ? [oa.shape[p.dimensionNumbers.out[2]!]!, oa.shape[p.dimensionNumbers.out[3]!]!] : [1, oa.shape[p.dimensionNumbers.out[2]!]!];

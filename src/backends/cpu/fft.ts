@@ -32,15 +32,17 @@ class Stockham implements Plan1d {
     // Pass with sub-transform size s: y[(j/s)·2s + j%s (+ s)] = x[j] ± w·x[j + n/2], w = e^{∓iπ(j%s)/s}.
     for (let s = 1; s < n; s *= 2) {
       const step = half / s;
-      for (let j = 0; j < half; j++) {
-        const k = j % s, t = k * step;
-        const wr = this.cos[t]!, wi = sign * this.sin[t]!;
-        const xr = ar[j + half]!, xi = ai[j + half]!;
-        const vr = xr * wr - xi * wi, vi = xr * wi + xi * wr;
-        const d = (j - k) * 2 + k;
-        const ur = ar[j]!, ui = ai[j]!;
-        br[d] = ur + vr; bi[d] = ui + vi;
-        br[d + s] = ur - vr; bi[d + s] = ui - vi;
+      // Block b of sub-transforms: j = b·s + k reads x[j], x[j + n/2] and writes y[b·2s + k], y[b·2s + k + s].
+      for (let b = 0; b < half / s; b++) {
+        const j0 = b * s, d0 = 2 * j0;
+        for (let k = 0; k < s; k++) {
+          const t = k * step, wr = this.cos[t]!, wi = sign * this.sin[t]!;
+          const j = j0 + k, xr = ar[j + half]!, xi = ai[j + half]!;
+          const vr = xr * wr - xi * wi, vi = xr * wi + xi * wr;
+          const ur = ar[j]!, ui = ai[j]!, d = d0 + k;
+          br[d] = ur + vr; bi[d] = ui + vi;
+          br[d + s] = ur - vr; bi[d + s] = ui - vi;
+        }
       }
       [ar, br] = [br, ar];
       [ai, bi] = [bi, ai];

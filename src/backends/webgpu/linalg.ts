@@ -1,9 +1,11 @@
 // The decompositions on the GPU, correct first: one invocation factors one matrix of the batch
 // with the CPU's algorithms (src/backends/cpu/linalg.ts) in float32, working in place in its
-// output (or a scratch buffer). Parallel only across the batch — fine for the small systems of
-// a model, slow for one large matrix.
+// output (or a scratch buffer). Cholesky and LU give each matrix a workgroup whose invocations
+// split every step's rows or columns; triangular solves take one invocation per right-hand side;
+// QR, eigh and SVD one invocation per matrix — fine for the small systems of a model, slow for
+// one large matrix.
 import { DTypeError } from '../../core/errors.js';
-import { bindings, BufferDecl, inp, out, perElement, Plan, temp, u, WebGpuKernel, withHelpers } from './wgsl.js';
+import { bindings, BufferDecl, entry, inp, out, perElement, Plan, temp, u, WebGpuKernel, withHelpers, WORKGROUP } from './wgsl.js';
 
 const F32: BufferDecl = { type: 'f32' }, I32: BufferDecl = { type: 'i32' };
 const batchOf = (shape: readonly number[]): number => shape.slice(0, -2).reduce((p, d) => p * d, 1);
@@ -18,31 +20,49 @@ function perMatrix(label: string, reads: readonly BufferDecl[], writes: readonly
   return { steps: [{ kind: 'dispatch', label, code: src, reads: slots.reads, writes: slots.writes, workgroups }], ...(temps ? { temps } : {}) };
 }
 
+/**
+ * One workgroup per matrix: `body` runs with `wid` the matrix and `lid` its invocation (0..63),
+ * which share the work of each step and meet at storage barriers between steps.
+ */
+function perMatrixWorkgroup(label: string, reads: readonly BufferDecl[], writes: readonly BufferDecl[], count: number, body: readonly string[], slots: { reads: ReturnType<typeof inp>[]; writes: ReturnType<typeof out>[] }): Plan {
+  const src = withHelpers(`${bindings(reads, writes)}\nvar<workgroup> shared_u: u32;\n${entry(count, body)}`);
+  return { steps: [{ kind: 'dispatch', label, code: src, reads: slots.reads, writes: slots.writes, workgroups: count }] };
+}
+const G = u(WORKGROUP);
+
+// Left-looking Cholesky: column j's entries below the diagonal are independent given columns < j,
+// so the workgroup's invocations take its rows in turn; the diagonal's test is made uniform
+// through workgroupUniformLoad (a break before a barrier must be taken by every invocation).
 export const cholesky: WebGpuKernel<'cholesky'> = ({ inAvals: [xa], outAvals: [oa] }) => {
   onlyF32('cholesky', xa!.dtype);
-  const n = xa!.shape[xa!.ndim - 1]!, B = batchOf(xa!.shape), N = u(n);
+  const n = xa!.shape[xa!.ndim - 1]!, B = batchOf(xa!.shape), N = u(n), NN = u(n * n);
   if (oa!.size === 0) return { steps: [] };
   const at = (i: string, j: string) => `y0[base + (${i}) * ${N} + (${j})]`;
   const body = [
-    `let base = gid * ${u(n * n)};`,
-    `for (var e = 0u; e < ${u(n * n)}; e++) { y0[base + e] = x0[base + e]; }`,
-    'var bad = false;',
+    `let base = wid * ${NN};`,
+    `for (var e = lid; e < ${NN}; e += ${G}) { y0[base + e] = x0[base + e]; }`,
+    'if (lid == 0u) { shared_u = 0u; }',
+    'storageBarrier();',
     `for (var j = 0u; j < ${N}; j++) {`,
     `  var d = ${at('j', 'j')};`,
     `  for (var k = 0u; k < j; k++) { let l = ${at('j', 'k')}; d -= l * l; }`,
-    '  if (isnan_f32(d) || d <= 0.0f) { bad = true; break; }',
+    '  if (lid == 0u) { shared_u = select(0u, 1u, isnan_f32(d) || d <= 0.0f); }',
+    '  if (workgroupUniformLoad(&shared_u) == 1u) { break; }',
     '  let ljj = sqrt(d);',
-    `  ${at('j', 'j')} = ljj;`,
-    `  for (var i = j + 1u; i < ${N}; i++) {`,
+    `  if (lid == 0u) { ${at('j', 'j')} = ljj; }`,
+    `  for (var i = j + 1u + lid; i < ${N}; i += ${G}) {`,
     `    var s = ${at('i', 'j')};`,
     `    for (var k = 0u; k < j; k++) { s -= ${at('i', 'k')} * ${at('j', 'k')}; }`,
     `    ${at('i', 'j')} = s / ljj;`,
     '  }',
-    `  for (var i = 0u; i < j; i++) { ${at('i', 'j')} = 0.0f; }`,
+    '  storageBarrier();',
     '}',
-    `if (bad) { for (var e = 0u; e < ${u(n * n)}; e++) { y0[base + e] = nan_f32(); } }`,
+    'let bad = workgroupUniformLoad(&shared_u) == 1u;',
+    `for (var e = lid; e < ${NN}; e += ${G}) {`,
+    `  if (bad) { y0[base + e] = nan_f32(); } else if (e % ${N} > e / ${N}) { y0[base + e] = 0.0f; }`,
+    '}',
   ];
-  return perMatrix('cholesky', [F32], [F32], B, body, { reads: [inp(0)], writes: [out(0)] });
+  return perMatrixWorkgroup('cholesky', [F32], [F32], B, body, { reads: [inp(0)], writes: [out(0)] });
 };
 
 export const triangularSolve: WebGpuKernel<'triangular_solve'> = ({ params: p, inAvals: [aa, ba], outAvals: [oa] }) => {
@@ -53,54 +73,65 @@ export const triangularSolve: WebGpuKernel<'triangular_solve'> = ({ params: p, i
   const trans = p.leftSide ? p.transposeA : !p.transposeA, forward = p.lower !== trans, N = u(n);
   const M = (i: string, j: string) => (trans ? `x0[ab + (${j}) * ${N} + (${i})]` : `x0[ab + (${i}) * ${N} + (${j})]`);
   const Z = (i: string, col: string) => (p.leftSide ? `y0[bb + (${i}) * ${u(c)} + (${col})]` : `y0[bb + (${col}) * ${u(c)} + (${i})]`);
+  // One invocation per (matrix, right-hand side): the columns of Z are independent systems.
   const cols = p.leftSide ? c : r;
   const body = [
-    `let ab = gid * ${u(n * n)};`,
-    `let bb = gid * ${u(r * c)};`,
-    `for (var e = 0u; e < ${u(r * c)}; e++) { y0[bb + e] = x1[bb + e]; }`,
-    `for (var col = 0u; col < ${u(cols)}; col++) {`,
-    `  for (var ii = 0u; ii < ${N}; ii++) {`,
-    `    let i = ${forward ? 'ii' : `${u(n - 1)} - ii`};`,
-    `    var s = ${Z('i', 'col')};`,
-    '    for (var jj = 0u; jj < ii; jj++) {',
-    `      let j = ${forward ? 'jj' : `${u(n - 1)} - jj`};`,
-    `      s -= ${M('i', 'j')} * ${Z('j', 'col')};`,
-    '    }',
-    `    ${Z('i', 'col')} = ${p.unitDiagonal ? 's' : `s / ${M('i', 'i')}`};`,
+    `let mat = gid / ${u(cols)};`,
+    `let col = gid % ${u(cols)};`,
+    `let ab = mat * ${u(n * n)};`,
+    `let bb = mat * ${u(r * c)};`,
+    `for (var i = 0u; i < ${N}; i++) { let at = bb + ${p.leftSide ? `i * ${u(c)} + col` : `col * ${u(c)} + i`}; y0[at] = x1[at]; }`,
+    `for (var ii = 0u; ii < ${N}; ii++) {`,
+    `  let i = ${forward ? 'ii' : `${u(n - 1)} - ii`};`,
+    `  var s = ${Z('i', 'col')};`,
+    '  for (var jj = 0u; jj < ii; jj++) {',
+    `    let j = ${forward ? 'jj' : `${u(n - 1)} - jj`};`,
+    `    s -= ${M('i', 'j')} * ${Z('j', 'col')};`,
     '  }',
+    `  ${Z('i', 'col')} = ${p.unitDiagonal ? 's' : `s / ${M('i', 'i')}`};`,
     '}',
   ];
-  return perMatrix('triangular_solve', [F32, F32], [F32], B, body, { reads: [inp(0), inp(1)], writes: [out(0)] });
+  return perMatrix('triangular_solve', [F32, F32], [F32], B * cols, body, { reads: [inp(0), inp(1)], writes: [out(0)] });
 };
 
+// Partial-pivoting LU, one workgroup per matrix: invocation 0 finds the pivot (shared through
+// workgroupUniformLoad), the row swap is split over columns and the elimination over rows.
 export const lu: WebGpuKernel<'lu'> = ({ inAvals: [xa], outAvals: [oa] }) => {
   onlyF32('lu', xa!.dtype);
   const m = xa!.shape[xa!.ndim - 2]!, n = xa!.shape[xa!.ndim - 1]!, k = Math.min(m, n), B = batchOf(xa!.shape);
   if (oa!.size === 0 && m === 0) return { steps: [] };
-  const at = (i: string, j: string) => `y0[base + (${i}) * ${u(n)} + (${j})]`;
+  const at = (i: string, j: string) => `y0[base + (${i}) * ${u(n)} + (${j})]`, P = (i: string) => `y2[wid * ${u(m)} + (${i})]`;
   const body = [
-    `let base = gid * ${u(m * n)};`,
-    `for (var e = 0u; e < ${u(m * n)}; e++) { y0[base + e] = x0[base + e]; }`,
-    `for (var i = 0u; i < ${u(m)}; i++) { y2[gid * ${u(m)} + i] = i32(i); }`,
+    `let base = wid * ${u(m * n)};`,
+    `for (var e = lid; e < ${u(m * n)}; e += ${G}) { y0[base + e] = x0[base + e]; }`,
+    `for (var i = lid; i < ${u(m)}; i += ${G}) { ${P('i')} = i32(i); }`,
+    'storageBarrier();',
     `for (var j = 0u; j < ${u(k)}; j++) {`,
-    '  var p = j;',
-    '  var best = -1.0f;',
-    `  for (var i = j; i < ${u(m)}; i++) { let v = abs(${at('i', 'j')}); if (v > best) { best = v; p = i; } }`,
-    `  y1[gid * ${u(k)} + j] = i32(p);`,
+    '  if (lid == 0u) {',
+    '    var p = j;',
+    '    var best = -1.0f;',
+    `    for (var i = j; i < ${u(m)}; i++) { let v = abs(${at('i', 'j')}); if (v > best) { best = v; p = i; } }`,
+    `    y1[wid * ${u(k)} + j] = i32(p);`,
+    `    if (p != j) { let t = ${P('j')}; ${P('j')} = ${P('p')}; ${P('p')} = t; }`,
+    '    shared_u = p;',
+    '  }',
+    '  let p = workgroupUniformLoad(&shared_u);',
     '  if (p != j) {',
-    `    for (var c = 0u; c < ${u(n)}; c++) { let t = ${at('j', 'c')}; ${at('j', 'c')} = ${at('p', 'c')}; ${at('p', 'c')} = t; }`,
-    `    let t = y2[gid * ${u(m)} + j]; y2[gid * ${u(m)} + j] = y2[gid * ${u(m)} + p]; y2[gid * ${u(m)} + p] = t;`,
+    `    for (var c = lid; c < ${u(n)}; c += ${G}) { let t = ${at('j', 'c')}; ${at('j', 'c')} = ${at('p', 'c')}; ${at('p', 'c')} = t; }`,
     '  }',
+    '  storageBarrier();',
     `  let d = ${at('j', 'j')};`,
-    '  if (d == 0.0f) { continue; }',
-    `  for (var i = j + 1u; i < ${u(m)}; i++) {`,
-    `    let l = ${at('i', 'j')} / d;`,
-    `    ${at('i', 'j')} = l;`,
-    `    for (var c = j + 1u; c < ${u(n)}; c++) { ${at('i', 'c')} = ${at('i', 'c')} - l * ${at('j', 'c')}; }`,
+    '  if (d != 0.0f) {',
+    `    for (var i = j + 1u + lid; i < ${u(m)}; i += ${G}) {`,
+    `      let l = ${at('i', 'j')} / d;`,
+    `      ${at('i', 'j')} = l;`,
+    `      for (var c = j + 1u; c < ${u(n)}; c++) { ${at('i', 'c')} = ${at('i', 'c')} - l * ${at('j', 'c')}; }`,
+    '    }',
     '  }',
+    '  storageBarrier();',
     '}',
   ];
-  return perMatrix('lu', [F32], [F32, I32, I32], B, body, { reads: [inp(0)], writes: [out(0), out(1), out(2)] });
+  return perMatrixWorkgroup('lu', [F32], [F32, I32, I32], B, body, { reads: [inp(0)], writes: [out(0), out(1), out(2)] });
 };
 
 export const qr: WebGpuKernel<'qr'> = ({ inAvals: [xa], outAvals: [qa, ra] }) => {

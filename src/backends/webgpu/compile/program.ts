@@ -84,7 +84,7 @@ const bytesOf = (v: Var): number => Math.max(4, v.aval.size * 4);
 
 
 export function lowerJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], maxBuffers: number): Program {
-  const cj = narrowJaxpr(inlineCalls(closed));
+  const cj = narrowJaxpr(inlineCalls(closed, { selectConds: true }));
   const { jaxpr } = cj;
   const nConst = jaxpr.constvars.length;
   const plan = planFusion(jaxpr, gpuPolicy(maxBuffers));
