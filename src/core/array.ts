@@ -99,6 +99,8 @@ export abstract class NDArray {
   sin(): NDArray { return np.sin(this); }
   /** `np.cos(this)`. */
   cos(): NDArray { return np.cos(this); }
+  /** `np.tan(this)`. */
+  tan(): NDArray { return np.tan(this); }
   /** `np.tanh(this)`. */
   tanh(): NDArray { return np.tanh(this); }
   /** `np.sqrt(this)`. */

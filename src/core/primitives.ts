@@ -20,6 +20,8 @@ export type FlatBwdFn = (residuals: NDArray[], cotangents: NDArray[]) => NDArray
 export interface UnaryParams {
   neg: NoParams; sign: NoParams; floor: NoParams; ceil: NoParams; round: NoParams; abs: NoParams;
   exp: NoParams; log: NoParams; expm1: NoParams; log1p: NoParams; sin: NoParams; cos: NoParams;
+  /** JAX's tan_p. */
+  tan: NoParams;
   tanh: NoParams; sqrt: NoParams; not: NoParams;
   /** Special functions (JAX's erf_p, erfc_p, lgamma_p, digamma_p): float64-accurate on the CPU. */
   erf: NoParams; erfc: NoParams; lgamma: NoParams; digamma: NoParams;
@@ -206,7 +208,7 @@ export type ElementwiseKind<P extends ElementwisePrimitive = ElementwisePrimitiv
 export const ELEMENTWISE_KINDS: { readonly [P in ElementwisePrimitive]: ElementwiseKind<P> } = {
   neg: 'unary', sign: 'unary', floor: 'unary', ceil: 'unary', round: 'unary', abs: 'unary',
   exp: 'unary', log: 'unary', expm1: 'unary', log1p: 'unary', sin: 'unary', cos: 'unary',
-  tanh: 'unary', sqrt: 'unary', not: 'unary',
+  tan: 'unary', tanh: 'unary', sqrt: 'unary', not: 'unary',
   erf: 'unary', erfc: 'unary', lgamma: 'unary', digamma: 'unary',
 
   add: 'binary', sub: 'binary', mul: 'binary', div: 'binary', rem: 'binary', pow: 'binary',
@@ -329,7 +331,7 @@ export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
   neg: unary('numeric'), sign: unary('numeric'), floor: unary('float'), ceil: unary('float'),
   round: unary('float'), abs: unary('numeric'), exp: unary('float'), log: unary('float'),
   expm1: unary('float'), log1p: unary('float'), sin: unary('float'), cos: unary('float'),
-  tanh: unary('float'), sqrt: unary('float'), not: unary('integral'),
+  tan: unary('float'), tanh: unary('float'), sqrt: unary('float'), not: unary('integral'),
   erf: unary('float'), erfc: unary('float'), lgamma: unary('float'), digamma: unary('float'),
 
   add: binary('any'), sub: binary('numeric'), mul: binary('any'), div: binary('numeric'),

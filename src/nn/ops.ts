@@ -88,6 +88,8 @@ export const expm1 = unary('Expm1Backward0', 'output', np.expm1);
 export const sin = unary('SinBackward0', 'inputs', np.sin);
 /** The cosine. */
 export const cos = unary('CosBackward0', 'inputs', np.cos);
+/** The tangent. */
+export const tan = unary('TanBackward0', 'output', np.tan);
 /** The hyperbolic tangent. */
 export const tanh = unary('TanhBackward0', 'output', np.tanh);
 /** The logistic sigmoid. */
