@@ -75,6 +75,7 @@ const cases: { [P in Primitive]: GradCase[] } = {
   log1p: [{ args: positive, f: lax.log1p }],
   sin: [{ args: one, f: lax.sin }],
   cos: [{ args: one, f: lax.cos }],
+  tan: [{ args: one, f: lax.tan }],
   tanh: [{ args: one, f: lax.tanh }],
   sqrt: [{ args: positive, f: lax.sqrt }],
   not: [{ args: (r) => [r.awayFromZero(S)], f: (x) => lax.select(lax.not(lax.gt(x, lax.zerosLike(x))), lax.mul(x, x), x) }],

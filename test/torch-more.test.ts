@@ -59,6 +59,13 @@ for (const [name, op, ref] of ACTIVATIONS) {
   test(`${name}: forward and backward`, () => checkTorch(name, op, (v) => v.map(ref), data(8).map((e) => (Math.abs(e) < 0.05 ? e + 0.1 : e))));
 }
 
+test('torch.tan and Tensor.tan: forward and backward (TanBackward0), against sin/cos', () => {
+  const v = data(8);
+  checkTorch('torch.tan', (x) => torch.tan(x), (u) => u.map((e) => Math.sin(e) / Math.cos(e)), v);
+  checkTorch('Tensor.tan', (x) => x.tan(), (u) => u.map((e) => Math.sin(e) / Math.cos(e)), v);
+  assert.is(String(torch.tan(leaf(v, [8])).gradFn), '<TanBackward0>');
+});
+
 test('nn.LogSoftmax, F.glu, torch.cumsum, torch.cumprod, torch.einsum: forward and backward', () => {
   const lsm = (v: number[]) => [0, 1].flatMap((r) => { const row = v.slice(r * 3, r * 3 + 3); const m = Math.max(...row); const l = Math.log(row.reduce((s, e) => s + Math.exp(e - m), 0)) + m; return row.map((e) => e - l); });
   checkTorch('LogSoftmax', (x) => new nn.LogSoftmax(1)(x), lsm, data(6), [2, 3]);

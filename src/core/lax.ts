@@ -38,6 +38,8 @@ export const log1p = un('log1p');
 export const sin = un('sin');
 /** `lax.cos`. */
 export const cos = un('cos');
+/** `lax.tan`. */
+export const tan = un('tan');
 /** `lax.tanh`. */
 export const tanh = un('tanh');
 /** `lax.sqrt`. */

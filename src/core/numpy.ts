@@ -188,7 +188,7 @@ export const reciprocal = (x: ArrayLike): NDArray => divide(1, toArray('reciproc
  * eˣ elementwise (integers promote to float).
  *
  * @example
- * np.exp(np.array([0, 1])); // Array([1., 2.7182817], dtype=float32)
+ * np.exp(np.array([0, 1])); // Array([1.       , 2.7182817], dtype=float32)
  */
 export const exp = floatUnary('exp', lax.exp);
 /** The natural logarithm elementwise. */
@@ -211,8 +211,8 @@ export const exp2 = floatUnary('exp2', (x) => lax.exp(lax.mul(x, fullLikeOf(x, M
 export const log2 = floatUnary('log2', (x) => lax.div(lax.log(x), fullLikeOf(x, Math.LN2)));
 /** The base-10 logarithm elementwise. */
 export const log10 = floatUnary('log10', (x) => lax.div(lax.log(x), fullLikeOf(x, Math.LN10)));
-/** The tangent elementwise. */
-export const tan = floatUnary('tan', (x) => lax.div(lax.sin(x), lax.cos(x)));
+/** The tangent elementwise (the tan primitive). */
+export const tan = floatUnary('tan', lax.tan);
 /** sinh x = (expm1(x) − expm1(−x)) / 2: expm1 keeps the small-|x| digits that exp(x) − exp(−x) cancels. */
 export const sinh = floatUnary('sinh', (x) => lax.mul(lax.sub(lax.expm1(x), lax.expm1(lax.neg(x))), fullLikeOf(x, 0.5)));
 /** The hyperbolic cosine elementwise. */

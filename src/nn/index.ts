@@ -16,7 +16,7 @@ export { compile } from './compile.js';
 export { cond } from './control.js';
 export type { CompileOptions, CompiledStep } from './compile.js';
 export {
-  add, sub, mul, div, pow, neg, exp, log, log1p, expm1, sin, cos, tanh, sigmoid, relu, sqrt, abs, sign, square, clamp,
+  add, sub, mul, div, pow, neg, exp, log, log1p, expm1, sin, cos, tan, tanh, sigmoid, relu, sqrt, abs, sign, square, clamp,
   maximum, minimum, remainder, mm, matmul, sum, mean, prod, std, max, min, argmax, argmin,
   lt, le, gt, ge, eq, ne, logicalNot, isnan, allclose, equal,
   view, reshape, t, transpose, permute, unsqueeze, squeeze, flatten, expand, cat, stack, clone, where, maskedFill,

@@ -377,6 +377,8 @@ export class Tensor {
   sin(): Tensor { return ops.sin(this); }
   /** The cosine, elementwise. */
   cos(): Tensor { return ops.cos(this); }
+  /** The tangent, elementwise. */
+  tan(): Tensor { return ops.tan(this); }
   /** The hyperbolic tangent, elementwise. */
   tanh(): Tensor { return ops.tanh(this); }
   /** The logistic sigmoid 1 / (1 + e⁻ˣ). */

@@ -58,6 +58,7 @@ export const jvpRules: { [P in ArrayPrimitive]: JvpRule<P> } = {
   log1p: unaryJvp('log1p', (x) => div(full(x, 1), add(x, full(x, 1)))),
   sin: unaryJvp('sin', (x) => lax.cos(x)),
   cos: unaryJvp('cos', (x) => neg(lax.sin(x))),
+  tan: unaryJvp('tan', (_x, y) => add(full(y, 1), mul(y, y))),
   tanh: unaryJvp('tanh', (_x, y) => sub(full(y, 1), mul(y, y))),
   sqrt: unaryJvp('sqrt', (_x, y) => div(full(y, 0.5), y)),
   // erf' = 2/√π · e^{−x²}; lgamma' = ψ; ψ' = ψ₁ (trigamma, derived from primitives so it differentiates again).

@@ -37,7 +37,7 @@ export const transposeRules: { [P in ArrayPrimitive]: TransposeRule<P> } = {
   neg: unaryLinear((ct) => lax.neg(ct)),
   sign: notLinear('sign'), floor: notLinear('floor'), ceil: notLinear('ceil'), round: notLinear('round'),
   abs: notLinear('abs'), exp: notLinear('exp'), log: notLinear('log'), expm1: notLinear('expm1'),
-  log1p: notLinear('log1p'), sin: notLinear('sin'), cos: notLinear('cos'), tanh: notLinear('tanh'),
+  log1p: notLinear('log1p'), sin: notLinear('sin'), cos: notLinear('cos'), tan: notLinear('tan'), tanh: notLinear('tanh'),
   sqrt: notLinear('sqrt'), not: notLinear('not'),
   erf: notLinear('erf'), erfc: notLinear('erfc'), lgamma: notLinear('lgamma'), digamma: notLinear('digamma'),
 

@@ -100,6 +100,25 @@ gpuTest('cond and switch select on the device index, eagerly and under jit', asy
   const c = jit((a: NDArray) => lax.cond(a.sum().gt(0), (v: NDArray) => v.mul(2), (v: NDArray) => v.sub(1), a));
   await close(c(x), np.array([1, -2, 4]), 1e-6, 'jit cond true');
   await close(c(x.neg()), np.array([-1.5, 0, -3]), 1e-6, 'jit cond false');
+  // Under jit a cond is its branches and a select inside the program: no interpreted call, one
+  // submit, and a scan whose body branches is still replayed in that submission.
+  const jsw = jit(sw);
+  assert.not.match(jsw.lower(np.array(1, { dtype: 'int32' }), x).compiledText(), /interpreted/);
+  jsw(np.array(0, { dtype: 'int32' }), x);
+  assert.is(submits(() => jsw(np.array(2, { dtype: 'int32' }), x)), 1, 'a jitted switch is one submit');
+  const branchy = (s: NDArray) => lax.scan((h: NDArray, v: NDArray) => {
+    const n = lax.cond(v.sum().gt(0), (a: NDArray, b: NDArray) => a.add(b), (a: NDArray, b: NDArray) => a.mul(b).sub(1), h, v);
+    return [n, n.sum()] as const;
+  }, np.zeros([2, 4]), s);
+  const xs = np.array(xsData).reshape(5, 2, 4);
+  const jb = jit(branchy);
+  assert.match(jb.lower(xs).compiledText(), /replayed 5 time\(s\)/);
+  jb(xs);
+  let got: readonly [NDArray, NDArray] | undefined;
+  assert.is(submits(() => { got = jb(xs); }), 1, 'a scan with a cond in its body is one submit');
+  const [hC, yC] = onCpu(() => branchy(np.array(xsData).reshape(5, 2, 4)));
+  await close(got![0], hC, 1e-5, 'scan with cond: carry vs CPU');
+  await close(got![1], yC, 1e-5, 'scan with cond: ys vs CPU');
 });
 
 gpuTest('whileLoop on WebGPU: eager and jit, long loops in chunks, later work ordered after it, vmap, two loops in a row', async () => {

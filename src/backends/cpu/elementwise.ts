@@ -52,7 +52,7 @@ export function elementwiseKernel<P extends ElementwisePrimitive>(prim: P): CpuK
     const out = allocTyped(outAval.dtype, outAval.size);
     // float32 loops of WASM-computable primitives run as WASM SIMD; both paths give the same bits.
     const w = outAval.size >= WASM_MIN_ELEMENTS ? eagerWasmLoop(prim, inAvals.map((a) => a.dtype), outAval.dtype) : null;
-    if (w) w.run(outAval.size, [out as Float32Array], inputs as Float32Array[]);
+    if (w) w.run(outAval.size, [out as Float32Array | Uint8Array], inputs as (Float32Array | Uint8Array)[]);
     else elementwiseLoop(prim, inAvals.map((a) => a.dtype), outAval.dtype)(out, outAval.size, ...inputs);
     return [out];
   };

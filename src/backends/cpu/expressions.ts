@@ -72,6 +72,8 @@ export const EXPRESSIONS: ExpressionTable = {
   log1p: math('log1p', 'Math.log1p'),
   sin: math('sin', 'Math.sin'),
   cos: math('cos', 'Math.cos'),
+  /** float64 Math.tan on every float dtype (the float32 library has no tan; rounding it to float32 is within an ulp). */
+  tan: call('Math.tan'),
   tanh: math('tanh', 'Math.tanh'),
   sqrt: call('Math.sqrt'),
   /** Logical not on bool, bitwise not on integers. */

@@ -6,8 +6,9 @@
 // is its traced body (which staging records in the equation's params), so a compiler can fuse
 // across it instead of leaving the program to run it through the interpreter. The body's constants
 // become constvars of the result (the compiler holds their values).
+import { ShapedArray } from '../../core/aval.js';
 import { NDArray } from '../../core/array.js';
-import { Atom, ClosedJaxpr, Jaxpr, JaxprEqn, Var } from '../../core/jaxpr.js';
+import { Atom, ClosedJaxpr, Jaxpr, JaxprEqn, Literal, Var } from '../../core/jaxpr.js';
 import { Params } from '../../core/primitives.js';
 
 /** The traced body of a call equation, or null when it has none (then it stays an equation). */
@@ -21,9 +22,19 @@ function bodyOf(e: JaxprEqn): ClosedJaxpr | null {
   }
 }
 
+export interface InlineOptions {
+  /**
+   * Also inline `cond` as every branch followed by a select on the index (WebGPU's choice: the
+   * index stays on the device, and the program stays one submission — a scan body with a cond can
+   * then be replayed). Branches not taken still run: fine for cheap branches.
+   */
+  readonly selectConds?: boolean;
+}
+
 /** Replaces every call equation that carries its body by the body's equations (recursively). */
-export function inlineCalls(cj: ClosedJaxpr): ClosedJaxpr {
-  if (!cj.jaxpr.eqns.some((e) => bodyOf(e) !== null)) return cj;
+export function inlineCalls(cj: ClosedJaxpr, opts: InlineOptions = {}): ClosedJaxpr {
+  const inlined = (e: JaxprEqn) => bodyOf(e) !== null || (opts.selectConds === true && e.primitive === 'cond');
+  if (!cj.jaxpr.eqns.some(inlined)) return cj;
   const constvars = [...cj.jaxpr.constvars];
   const consts: NDArray[] = [...cj.consts];
   const eqns: JaxprEqn[] = [];
@@ -41,6 +52,12 @@ export function inlineCalls(cj: ClosedJaxpr): ClosedJaxpr {
     }
     for (const e of jaxpr.eqns) {
       const ins = e.inputs.map(sub);
+      if (opts.selectConds && e.primitive === 'cond') {
+        const [index, ...ops] = ins;
+        const results = (e.params as Params<'cond'>).branches.map((b) => run(b.jaxpr, b.consts, ops));
+        e.outvars.forEach((v, o) => env.set(v, selectBranch(eqns, index!, results.map((r) => r[o]!), v.aval)));
+        continue;
+      }
       const body = bodyOf(e);
       if (body) {
         const outs = run(body.jaxpr, body.consts, ins);
@@ -56,4 +73,25 @@ export function inlineCalls(cj: ClosedJaxpr): ClosedJaxpr {
   };
   const outs = run(cj.jaxpr, cj.consts, null);
   return new ClosedJaxpr(new Jaxpr(constvars, cj.jaxpr.invars, eqns, outs), consts);
+}
+
+/**
+ * Branch k's value where index ≤ k (from the last branch down), as lax.cond's eager WebGPU rule:
+ * an index below 0 picks branch 0, above the last the last (JAX's clamping).
+ */
+function selectBranch(eqns: JaxprEqn[], index: Atom, values: readonly Atom[], aval: ShapedArray): Atom {
+  let acc = values[values.length - 1]!;
+  for (let k = values.length - 2; k >= 0; k--) {
+    const le = new Var(new ShapedArray([], 'bool'));
+    eqns.push({ primitive: 'le', params: {}, inputs: [index, new Literal(k, new ShapedArray([], index.aval.dtype))], outvars: [le] });
+    let pick: Atom = le;
+    if (aval.ndim > 0) {
+      pick = new Var(new ShapedArray(aval.shape, 'bool'));
+      eqns.push({ primitive: 'broadcast_in_dim', params: { shape: [...aval.shape], broadcastDimensions: [] }, inputs: [le], outvars: [pick] });
+    }
+    const out = new Var(aval);
+    eqns.push({ primitive: 'select', params: {}, inputs: [pick, values[k]!, acc], outvars: [out] });
+    acc = out;
+  }
+  return acc;
 }

@@ -349,6 +349,8 @@ const unaryRows: { [P in UnaryPrimitive]: OnnxLowering<P> } = {
   expm1: one(({ g }, [x], [a]) => expm1(g, x!, a!.dtype)),
   log1p: one(({ g }, [x], [a]) => log1p(g, x!, a!.dtype)),
   sin: floatUnary('Sin'), cos: floatUnary('Cos'), tanh: floatUnary('Tanh'), sqrt: floatUnary('Sqrt'),
+  // ORT's Tan kernel is float32 only: sin/cos serves both float dtypes.
+  tan: one(({ g }, [x]) => g.op('Div', [g.op('Sin', [x!]), g.op('Cos', [x!])])),
   not: byDtype(direct('Not'), direct('BitwiseNot')),
   erf: ((ctx, ins, p, a, o) => (a[0]!.dtype === 'float32' ? direct('Erf')(ctx, ins, p, a, o) : inFloat64(erf64)(ctx, ins, p, a, o))) as AnyLowering,
   erfc: inFloat64(erfc64), lgamma: inFloat64(lgamma64), digamma: inFloat64(digamma64),

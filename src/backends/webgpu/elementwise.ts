@@ -75,6 +75,8 @@ export const WGSL_EXPRESSIONS: ExpressionTable = {
   log1p: call('log1p_f32'),
   sin: call('sin'),
   cos: call('cos'),
+  /** sin/cos, as np.tan was derived before tan was a primitive (WGSL's tan builtin has no accuracy bound on CPU adapters). */
+  tan: (_d, x) => `(sin(${x}) / cos(${x}))`,
   tanh: call('tanh_f32'),
   sqrt: call('sqrt_f32'),
   not: (d, x) => (d === 'bool' ? `((${x}) ^ 1u)` : `(~(${x}))`),

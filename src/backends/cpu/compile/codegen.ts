@@ -29,7 +29,10 @@ import { wasmLoopStep } from './wasm-step.js';
 import type { WasmLoop } from '../wasm/loops.js';
 
 export interface CodegenOptions {
-  /** Round float32 intermediates as eager does (default). Off only to measure what the rounding costs. */
+  /**
+   * Round float32 intermediates as eager does (default). Off only to measure what the rounding
+   * costs the JS loops: it also keeps float32 loops out of WASM (which computes in float32).
+   */
   readonly roundFloat32?: boolean;
 }
 
@@ -205,7 +208,7 @@ export function generate(plan: FusionPlan, buffers: BufferPlan, opts: CodegenOpt
     const decls = step.members.filter((m) => stored.has(m)).map(declare);
     if (sizeOf(domain) === 0) return { decls, comments: [], code: [] };
     const what = step.members.map((m) => `${names.get(m)}:${m.aval.str()}`).join(', ');
-    const w = wasmLoopStep(step, producer, buffered, stored);
+    const w = round ? wasmLoopStep(step, producer, buffered, stored) : null;
     if (w) {
       wasm.push(w.loop);
       const ins = w.ins.map(({ v, at }) => (at === null ? buf(v) : `${buf(v)}.subarray(${at}, ${at + 1})`));

@@ -1,6 +1,7 @@
 // A fused float32 loop as a WebAssembly SIMD loop: the jit's loop step walked into a lane program (wasm/lanes.ts) instead of JS.
 //
-// A loop qualifies when every value it stores is float32, every buffer it reads is float32 and read
+// A loop qualifies when every value it stores is float32 or bool, every buffer it reads is float32 or
+// bool (bools travel as 0.0 / 1.0 floats and are masks inside) and read
 // either at the element being computed or at one constant position (a broadcast scalar), and every
 // equation has a WASM rule (wasm/elementwise.ts) at its dtypes; comparisons may appear inside it as
 // masks. Anything else (a transposed or broadcast row read, iota, integer ops, bool outputs) keeps
@@ -30,7 +31,8 @@ export function wasmLoopStep(step: LoopStep, producer: ReadonlyMap<Var, JaxprEqn
   const idKey = formKey(identityFlat(domain));
   const load = (v: Var, form: Affine): Node | undefined => {
     if (!buffered.has(v)) return undefined;
-    if (v.aval.dtype !== 'float32') throw new NotWasm();
+    const dtype = v.aval.dtype;
+    if (dtype !== 'float32' && dtype !== 'bool') throw new NotWasm();
     const whole = formKey(form) === idKey;
     if (!whole && !isConstant(form)) throw new NotWasm();
     const at = whole ? null : form.k;
@@ -43,7 +45,8 @@ export function wasmLoopStep(step: LoopStep, producer: ReadonlyMap<Var, JaxprEqn
       kinds.push(whole ? 'vector' : 'scalar');
       byAt.set(at, n);
     }
-    return n;
+    // A bool buffer is staged as 0.0 / 1.0 floats (TypedArray.set converts) and read as a mask.
+    return dtype === 'bool' ? p.cmp('ne', n, p.c(0)) : n;
   };
   const locals = new Map<Var, Node>();
   try {
@@ -65,9 +68,10 @@ export function wasmLoopStep(step: LoopStep, producer: ReadonlyMap<Var, JaxprEqn
       const val = walk.expand(m, id);
       locals.set(m, val);
       if (!stored.has(m)) continue;
-      if (m.aval.dtype !== 'float32' || val.ty !== 'f32') throw new NotWasm();
+      const ok = m.aval.dtype === 'float32' ? val.ty === 'f32' : m.aval.dtype === 'bool' && val.ty === 'mask';
+      if (!ok) throw new NotWasm();
       outs.push(m);
-      roots.push(val);
+      roots.push(val.ty === 'mask' ? p.one(val) : val); // a bool result leaves as 1.0 / 0.0, stored as 1 / 0
     }
     if (!outs.length) return null;
     return { loop: compileLoop(p, roots, kinds), outs, ins, size };

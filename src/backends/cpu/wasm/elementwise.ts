@@ -37,6 +37,7 @@ export const WASM_RULES: { readonly [P in ElementwisePrimitive]: WasmRule | JsOn
   log1p: unary(log1pf),
   sin: unary(sinf),
   cos: unary(cosf),
+  tan: { js: 'tan is not in the WASM math library yet: float64 Math.tan' },
   tanh: unary(tanhf),
   sqrt: unary(sqrtf),
   not: INTEGER,
@@ -77,18 +78,20 @@ export const WASM_MIN_ELEMENTS = 256;
 
 const eagerLoops = new Map<string, WasmLoop | null>();
 /**
- * The WASM loop of one primitive over float32 vectors (the eager kernel's), or null where the
- * primitive or its dtypes stay in JS. `inDtypes`: each operand's dtype.
+ * The WASM loop of one primitive over float32 (and bool) vectors, the eager kernel's, or null where
+ * the primitive or its dtypes stay in JS. `inDtypes`: each operand's dtype; `d`: the dtype the
+ * templates see (the last operand's). Bools travel as 0.0 / 1.0 and are masks inside.
  */
 export function eagerWasmLoop(prim: ElementwisePrimitive, inDtypes: readonly DType[], outDtype: DType): WasmLoop | null {
-  if (!wasmLoopsAvailable || !inDtypes.every((d) => d === 'float32')) return null;
-  const key = `${prim}:${inDtypes.length}:${outDtype}`;
+  if (!wasmLoopsAvailable || !inDtypes.every((d) => d === 'float32' || d === 'bool') || !(outDtype === 'float32' || outDtype === 'bool')) return null;
+  const key = `${prim}:${inDtypes.join(',')}:${outDtype}`;
   let loop = eagerLoops.get(key);
   if (loop === undefined) {
     const p = new Lanes();
-    const ops = inDtypes.map((_, k) => p.input(k));
-    const out = wasmApply(p, prim, ops, 'float32', outDtype);
-    loop = out && out.ty === 'f32' ? compileLoop(p, [out], ops.map(() => 'vector')) : null;
+    const ops = inDtypes.map((d, k) => (d === 'bool' ? p.cmp('ne', p.input(k), p.c(0)) : p.input(k)));
+    const out = wasmApply(p, prim, ops, inDtypes[inDtypes.length - 1]!, outDtype);
+    const ok = out !== null && (outDtype === 'float32' ? out.ty === 'f32' : out.ty === 'mask');
+    loop = ok ? compileLoop(p, [out.ty === 'mask' ? p.one(out) : out], ops.map(() => 'vector')) : null;
     eagerLoops.set(key, loop);
   }
   return loop;

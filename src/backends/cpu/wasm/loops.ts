@@ -13,7 +13,8 @@
 //
 // Two cores. The loops live in the memory sgemm uses (shared with its worker thread where the
 // engine has shared memory), and a loop over at least PARALLEL_MIN_ELEMENTS is one job for both
-// threads (sgemm.ts's loopHost): this thread copies the inputs in chunk by chunk, the worker starts
+// threads (sgemm.ts's loopHost): this thread copies the inputs in chunk by chunk (into a ring of
+// chunk slots), the worker starts
 // computing chunks as soon as they are in, and this thread then alternates between copying finished
 // chunks out and computing chunks itself. Lanes are independent, so which thread computes a chunk
 // does not change a bit.
@@ -24,7 +25,12 @@ import { loopHost, SharedLoopModule } from './sgemm.js';
 /** Elements per staged chunk (a multiple of 4): 64 KiB per array. */
 const CHUNK = 16384;
 /** Loops over at least this many elements use the second core (when it is up); chunks of PARALLEL_CHUNK then. */
-const PARALLEL_MIN_ELEMENTS = 1 << 18, PARALLEL_CHUNK = 1 << 16;
+const PARALLEL_MIN_ELEMENTS = 1 << 18, PARALLEL_CHUNK = 1 << 14;
+/**
+ * Chunk slots per array in a two-thread loop: a ring, so the staged data stays in cache (staging
+ * whole arrays sent every element through DRAM three more times).
+ */
+const PARALLEL_SLOTS = 8;
 /** At most this many inputs and outputs in a two-thread loop (its pointers travel in the control block). */
 const PARALLEL_MAX_ARRAYS = 40;
 const MAX_PAGES = 16384;
@@ -38,9 +44,15 @@ const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 export type InputKind = 'vector' | 'scalar';
 
+/**
+ * An array a loop reads or writes: float32, or bool as 0/1 bytes (staged as 0.0 / 1.0: TypedArray.set
+ * converts both ways).
+ */
+export type LoopArray = Float32Array | Uint8Array;
+
 /** What a compiled loop runs: `n` elements of each output from `ins` (vectors of n, or arrays whose element 0 is the scalar). */
 export interface WasmLoop {
-  run(n: number, outs: readonly Float32Array[], ins: readonly Float32Array[]): void;
+  run(n: number, outs: readonly LoopArray[], ins: readonly LoopArray[]): void;
   /** The module's size, for tests and reports. */
   readonly bytes: number;
 }
@@ -113,29 +125,29 @@ export function compileLoop(p: Lanes, outputs: readonly Node[], kinds: readonly 
   const reg: SharedLoopModule | null = shared && nIn + nOut <= PARALLEL_MAX_ARRAYS
     ? loopHost.register(module as never, p.callouts.map((c) => [c.name, c.source] as const)) : null;
 
-  /** Both threads over whole staged arrays; false if the worker failed a chunk. */
-  const runParallel = (n: number, outs: readonly Float32Array[], ins: readonly Float32Array[]): boolean => {
-    const padded = Math.ceil(n / 4) * 4, chunks = Math.ceil(n / PARALLEL_CHUNK);
+  /** Both threads, through a ring of PARALLEL_SLOTS chunks per array; false if the worker failed a chunk. */
+  const runParallel = (n: number, outs: readonly LoopArray[], ins: readonly LoopArray[]): boolean => {
+    const padded = Math.ceil(n / 4) * 4, chunks = Math.ceil(n / PARALLEL_CHUNK), ring = PARALLEL_SLOTS * PARALLEL_CHUNK;
     const at: number[] = [];
     let top = 0;
-    for (const k of kinds) { at.push(top); top += k === 'scalar' ? 4 : padded; }
-    const outAt = outs.map((_, k) => top + k * padded);
-    const flags = top + nOut * padded;
+    for (const k of kinds) { at.push(top); top += k === 'scalar' ? 4 : ring; }
+    const outAt = outs.map((_, k) => top + k * ring);
+    const flags = top + nOut * ring;
     const mem = reserve(flags + chunks).subarray(BASE);
     kinds.forEach((k, j) => { if (k === 'scalar') mem[at[j]!] = ins[j]![0]!; });
     const ptrs = [...at, ...outAt].map((a) => 4 * (BASE + a));
-    const range = (t: number): [number, number] => [t * PARALLEL_CHUNK, Math.min(n, (t + 1) * PARALLEL_CHUNK)];
-    return loopHost.runShared(reg!, [chunks, 4 * PARALLEL_CHUNK, 4 * padded, 4 * (BASE + flags), ptrs.length, ...ptrs], chunks, 4 * (BASE + flags),
+    const range = (t: number): [number, number, number] => [t * PARALLEL_CHUNK, Math.min(n, (t + 1) * PARALLEL_CHUNK), (t % PARALLEL_SLOTS) * PARALLEL_CHUNK];
+    return loopHost.runShared(reg!, [chunks, 4 * PARALLEL_CHUNK, 4 * padded, 4 * (BASE + flags), PARALLEL_SLOTS, ptrs.length, ...ptrs], chunks, 4 * (BASE + flags), PARALLEL_SLOTS,
       (t) => {
-        const [s, e] = range(t);
+        const [s, e, slot] = range(t);
         for (let j = 0; j < nIn; j++) {
           if (kinds[j] !== 'vector') continue;
-          mem.set(ins[j]!.subarray(s, e), at[j]! + s);
-          if (e === n && padded !== n) mem.fill(0, at[j]! + n, at[j]! + padded);
+          mem.set(ins[j]!.subarray(s, e), at[j]! + slot);
+          if (e === n && padded !== n) mem.fill(0, at[j]! + slot + (e - s), at[j]! + slot + (padded - s));
         }
       },
-      (t) => { const [s, e] = range(t); loop(4 * s, 4 * (e === n ? padded : e), ...ptrs); },
-      (t) => { const [s, e] = range(t); for (let k = 0; k < nOut; k++) outs[k]!.set(mem.subarray(outAt[k]! + s, outAt[k]! + e), s); });
+      (t) => { const [s, e, slot] = range(t); loop(4 * slot, 4 * (slot + (e === n ? padded : e) - s), ...ptrs); },
+      (t) => { const [s, e, slot] = range(t); for (let k = 0; k < nOut; k++) outs[k]!.set(mem.subarray(outAt[k]! + slot, outAt[k]! + slot + e - s), s); });
   };
 
   return {

@@ -702,16 +702,18 @@ function runShared(e: Engine, params: number[]): boolean {
 /**
  * The worker's half of a loop job: take chunk indices from NEXT_CHUNK, wait until the caller has
  * staged that chunk (STAGED counts staged chunks), run the loop over it, and raise the chunk's flag
- * (an int32 per chunk at byte `flags`). Params from P: loop id, chunks, chunk bytes, total bytes,
- * flags address, pointer count, pointers. Like `participate`, its source is the worker's too.
+ * (an int32 per chunk at byte `flags`). Chunk t lives in ring slot t mod `slots` of every array.
+ * Params from P: loop id, chunks, chunk bytes, total bytes, flags address, slots, pointer count,
+ * pointers. Like `participate`, its source is the worker's too.
  */
 function loopTasks(loop: (...a: number[]) => void, ctl: Int32Array, L: CtlLayout, mem: Int32Array): void {
-  const [, chunks, chunkBytes, total, flags, nPtrs] = Array.from(ctl.subarray(L.P, L.P + 6)) as number[];
-  const ptrs = Array.from(ctl.subarray(L.P + 6, L.P + 6 + nPtrs!));
+  const [, chunks, chunkBytes, total, flags, slots, nPtrs] = Array.from(ctl.subarray(L.P, L.P + 7)) as number[];
+  const ptrs = Array.from(ctl.subarray(L.P + 7, L.P + 7 + nPtrs!));
   for (let t = Atomics.add(ctl, L.NEXT_CHUNK, 1); t < chunks!; t = Atomics.add(ctl, L.NEXT_CHUNK, 1)) {
     for (let v = Atomics.load(ctl, L.STAGED); v <= t; v = Atomics.load(ctl, L.STAGED)) Atomics.wait(ctl, L.STAGED, v);
+    const at = (t % slots!) * chunkBytes!;
     try {
-      loop(t * chunkBytes!, Math.min(total!, (t + 1) * chunkBytes!), ...ptrs);
+      loop(at, at + Math.min(chunkBytes!, total! - t * chunkBytes!), ...ptrs);
     } catch {
       Atomics.store(ctl, L.FAILED, 1);
     }
@@ -754,12 +756,12 @@ export const loopHost = {
     return wasmSgemmWorkerReady() && loopModules.includes(m);
   },
   /**
-   * Run `chunks` chunks of a loop on this thread and the worker. `stage(t)` copies chunk t's inputs
-   * in, `run(t)` runs the loop over it here, `unstage(t)` copies its outputs out; flags (an int32
-   * per chunk, zeroed here) at byte `flags`. Returns false if the worker failed a chunk (the caller
+   * Run `chunks` chunks of a loop on this thread and the worker, through a ring of `slots` chunk
+   * slots per array. `stage(t)` copies chunk t's inputs in, `run(t)` runs the loop over it here,
+   * `unstage(t)` copies its outputs out; flags (an int32 per chunk, zeroed here) at byte `flags`. Returns false if the worker failed a chunk (the caller
    * then recomputes everything on this thread).
    */
-  runShared(m: SharedLoopModule, params: readonly number[], chunks: number, flags: number,
+  runShared(m: SharedLoopModule, params: readonly number[], chunks: number, flags: number, slots: number,
     stage: (t: number) => void, run: (t: number) => void, unstage: (t: number) => void): boolean {
     const e = getEngine(), ctl = e.ctl;
     const mem = new Int32Array(e.memory.buffer);
@@ -772,17 +774,24 @@ export const loopHost = {
     Atomics.notify(ctl, CTL.JOB);
     // This thread, by priority: keep the staged chunks LOOP_AHEAD ahead of those claimed (so the
     // worker never waits for input), copy finished chunks out in order, else claim a chunk and
-    // compute it (staging up to it first). Staging everything first measured slower: the worker
-    // kept up with the copies and this thread computed nothing.
+    // compute it (staging up to it first). A chunk's ring slot is free once the chunk `slots`
+    // before it is copied out. Staging everything first measured slower: the worker kept up with
+    // the copies and this thread computed nothing.
     const flag = (t: number) => (flags >> 2) + t;
     let staged = 0, out = 0;
     const publish = () => { stage(staged++); Atomics.store(ctl, CTL.STAGED, staged); Atomics.notify(ctl, CTL.STAGED); };
+    /** Stage one more chunk, or make room for it by copying out (waiting for the worker if it must). */
+    const advance = () => {
+      if (staged < out + slots) publish();
+      else if (Atomics.load(mem, flag(out)) === 1) unstage(out++);
+      else Atomics.wait(mem, flag(out), 0);
+    };
     while (out < chunks) {
-      if (staged < chunks && staged < Atomics.load(ctl, CTL.NEXT_CHUNK) + LOOP_AHEAD) { publish(); continue; }
+      if (staged < chunks && staged < out + slots && staged < Atomics.load(ctl, CTL.NEXT_CHUNK) + LOOP_AHEAD) { publish(); continue; }
       if (Atomics.load(mem, flag(out)) === 1) { unstage(out++); continue; }
       const t = Atomics.add(ctl, CTL.NEXT_CHUNK, 1);
       if (t < chunks) {
-        while (staged <= t) publish();
+        while (staged <= t) advance();
         run(t);
         Atomics.store(mem, flag(t), 1);
         continue;
