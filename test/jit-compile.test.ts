@@ -15,13 +15,11 @@ import { ARRAY_PRIMITIVES, ArrayPrimitive, Params } from '../src/core/primitives
 import { compiledPoolStats } from '../src/backends/cpu/compile/index.js';
 import { wasmLoopsAvailable } from '../src/backends/cpu/wasm/loops.js';
 import { isElementwise } from '../src/backends/elementwise.js';
-import { ArraySpec, flatValues, PRIMITIVE_CASES } from './helpers/primitive-cases.js';
+import { ArraySpec, flatValues, PRIMITIVE_CASES, specStorage } from './helpers/primitive-cases.js';
 import { movementFusionCases } from './helpers/fusion-cases.js';
 
 function toArray(s: ArraySpec): ConcreteArray {
-  const data = allocTyped(s.dtype, s.shape.reduce((a, b) => a * b, 1));
-  flatValues(s).forEach((v, i) => { data[i] = v; });
-  return concreteFromTyped(data, new ShapedArray(s.shape, s.dtype));
+  return concreteFromTyped(specStorage(s), new ShapedArray(s.shape, s.dtype));
 }
 
 /** Bitwise agreement as numbers: Object.is, so NaN equals NaN and -0 differs from 0. */

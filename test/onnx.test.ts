@@ -10,17 +10,12 @@ import { ARRAY_PRIMITIVES, ArrayPrimitive } from '../src/core/primitives.js';
 import { lowerToBytes } from '../src/backends/onnx/lower.js';
 import { OnnxLoweringError } from '../src/backends/onnx/builder.js';
 import { loadOrt, ortLoadError, OrtProgram } from '../src/backends/onnx/runtime.js';
-import { ArraySpec, flatValues, mismatch, PRIMITIVE_CASES, PrimitiveCase } from './helpers/primitive-cases.js';
+import { ArraySpec, flatValues, mismatch, PRIMITIVE_CASES, PrimitiveCase, specStorage } from './helpers/primitive-cases.js';
 
 const ort = loadOrt();
 test('onnxruntime-node loads', () => { assert.ok(ort, `onnxruntime-node did not load: ${ortLoadError()}`); });
 
-const typed = (s: ArraySpec) => {
-  const n = s.shape.reduce((a, b) => a * b, 1);
-  const data = allocTyped(s.dtype, n);
-  flatValues(s).forEach((v, i) => { data[i] = v; });
-  return data;
-};
+const typed = (s: ArraySpec) => specStorage(s);
 
 /** A one-equation jaxpr for a table row. */
 function oneEquation(prim: ArrayPrimitive, c: PrimitiveCase): ClosedJaxpr {

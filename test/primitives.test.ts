@@ -9,14 +9,12 @@ import { allocTyped, DType, TypedArray } from '../src/core/dtype.js';
 import { ShapeError } from '../src/core/errors.js';
 import { bind } from '../src/core/interpreter.js';
 import { ARRAY_PRIMITIVES, ArrayPrimitive, DotDimensionNumbers, Params } from '../src/core/primitives.js';
-import { ArraySpec, flatValues, mismatch, PRIMITIVE_CASES, Tolerance } from './helpers/primitive-cases.js';
+import { ArraySpec, flatValues, mismatch, PRIMITIVE_CASES, Tolerance, specStorage } from './helpers/primitive-cases.js';
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 function toArray(s: ArraySpec): ConcreteArray {
-  const data = allocTyped(s.dtype, sizeOf(s.shape));
-  flatValues(s).forEach((v, i) => { data[i] = v; });
-  return concreteFromTyped(data, new ShapedArray(s.shape, s.dtype));
+  return concreteFromTyped(specStorage(s), new ShapedArray(s.shape, s.dtype));
 }
 const fromTyped = (data: TypedArray, shape: readonly number[], dtype: DType) => concreteFromTyped(data, new ShapedArray(shape, dtype));
 

@@ -1,7 +1,7 @@
 // The primitive test table: hand-checked inputs and expected outputs for every array primitive.
 // Plain data shared by every backend: the CPU runs it in test/primitives.test.ts, WebGPU the same rows.
-import type { DType } from '../../src/core/dtype.js';
-import type { ArrayPrimitive, Params } from '../../src/core/primitives.js';
+import { DType, storageOf, TypedArray } from '../../src/core/dtype.js';
+import type { ArrayPrimitive, ComparePrimitive, Params } from '../../src/core/primitives.js';
 
 export type Nested = number | boolean | readonly Nested[];
 /** An array written out: its dtype, its shape and its values as nested JS arrays (bools as true/false). */
@@ -674,3 +674,85 @@ export const PRIMITIVE_CASES: { [P in ArrayPrimitive]: PrimitiveCase<P>[] } = {
     row('f64 values only', [f64([[0, 1, 0], [2, 0, 0]])], { fullMatrices: false, computeUv: false }, f64([2, 1])),
   ], 'SVD'),
 };
+
+// ---- the narrow dtypes (int8, uint8, int16, uint16, float16) ------------------------------------------
+// Rows appended to the table above, so every runner (CPU, jit, vmap, WebGPU, ONNX) takes them. Expected
+// values are two's-complement wraps and float16 roundings worked by hand; ONNX export of these dtypes
+// is a clear error for now.
+const i8 = spec('int8'), u8 = spec('uint8'), i16 = spec('int16'), u16 = spec('uint16'), f16 = spec('float16');
+const NO_ONNX_NARROW = 'is not supported yet';
+const narrowRows: { [P in ArrayPrimitive]?: PrimitiveCase<P>[] } = {
+  neg: [ew('i8 min wraps to itself', [i8([-128, 5, 0])], i8([-128, -5, 0])), ew('u8 wraps', [u8([1, 0, 255])], u8([255, 0, 1]))],
+  abs: [ew('i16 min wraps to itself', [i16([-32768, -3, 4])], i16([-32768, 3, 4]))],
+  not: [ew('u8 bitwise', [u8([0, 255, 15])], u8([255, 0, 240])), ew('i8 bitwise', [i8([0, -1, 5])], i8([-1, 0, -6]))],
+  sqrt: [ew('f16 rounds', [f16([2, 4, 0.25])], f16([1.4140625, 2, 0.5]))],
+  exp: [ew('f16 rounds, overflows past 65504', [f16([0, 1, 12])], f16([1, 2.71875, Inf]))],
+  add: [
+    ew('i8 wraps', [i8([127, -128, 5]), i8([1, -1, -6])], i8([-128, 127, -1])),
+    ew('u8 wraps', [u8([255, 0, 200]), u8([1, 0, 100])], u8([0, 0, 44])),
+    ew('i16 wraps', [i16([32767, -5]), i16([1, 3])], i16([-32768, -2])),
+    ew('u16 wraps', [u16([65535, 1]), u16([1, 2])], u16([0, 3])),
+    ew('f16 ties to even, overflows at 65520', [f16([1, 2048, 65504]), f16([2 ** -11, 1, 16])], f16([1, 2048, Inf])),
+  ],
+  sub: [ew('u8 below zero wraps', [u8([0, 5]), u8([1, 6])], u8([255, 255])), ew('i8 wraps', [i8([-128]), i8([1])], i8([127]))],
+  mul: [
+    ew('i8 wraps', [i8([16, -128, 11]), i8([16, -1, 12])], i8([0, -128, -124])),
+    ew('u16 wraps', [u16([300, 65535]), u16([300, 65535])], u16([24464, 1])),
+    ew('f16 rounds and overflows', [f16([3, 300]), f16([0.333251953125, 300])], f16([1, Inf])),
+  ],
+  div: [
+    ew('i8 truncates; min / -1 wraps; x / 0 = 0', [i8([-128, 7, -7, 5]), i8([-1, 2, 2, 0])], i8([-128, 3, -3, 0])),
+    ew('f16 rounds', [f16([1, 1, -1]), f16([3, 0, 8])], f16([0.333251953125, Inf, -0.125])),
+  ],
+  max: [ew('i8', [i8([-128, 7]), i8([127, -7])], i8([127, 7])), ew('f16 propagates NaN', [f16([1, NaN_]), f16([2, 0])], f16([2, NaN_]))],
+  min: [ew('u16', [u16([65535, 3]), u16([0, 9])], u16([0, 3]))],
+  and: [ew('u8', [u8([255, 12]), u8([15, 10])], u8([15, 8]))],
+  or: [ew('i16', [i16([-32768, 1]), i16([1, 2])], i16([-32767, 3]))],
+  shift_right_logical: [
+    ew('i8 shifts its own bit pattern; 8 or more gives 0', [i8([-1, -128, 64]), i8([1, 7, 8])], i8([127, 1, 0])),
+    ew('u16', [u16([65535, 256]), u16([15, 16])], u16([1, 0])),
+  ],
+  select: [row('f16 cases', [bool([T, F]), f16([0.5, 1]), f16([2, -0])], {}, f16([0.5, -0]))],
+  convert_element_type: [
+    row('f32 → i8 saturates, NaN → 0, truncates', [f32([300.7, -300, NaN_, -3.9])], to('int8'), i8([127, -128, 0, -3])),
+    row('i32 → u8 wraps', [i32([300, -1, 255])], to('uint8'), u8([44, 255, 255])),
+    row('u16 → i16 wraps', [u16([65535, 32768, 7])], to('int16'), i16([-1, -32768, 7])),
+    row('f32 → f16 rounds (ties to even)', [f32([0.1, 70000, 2049, -1e-8])], to('float16'), f16([0.0999755859375, Inf, 2048, -0])),
+    row('f16 → i32 truncates', [f16([2.5, -7.75, 65504])], to('int32'), i32([2, -7, 65504])),
+    row('i8 → f32', [i8([-128, 127])], to('float32'), f32([-128, 127])),
+    row('u8 → bool', [u8([0, 3])], to('bool'), bool([F, T])),
+  ],
+  reduce_sum: [
+    row('i8 wraps', [i8([[100, 100], [-128, -1]])], axes(1), i8([-56, 127])),
+    row('f16 in float32, rounded once', [f16([2048, 1, 1])], axes(0), f16(2050)),
+  ],
+  reduce_max: [row('u8', [u8([[3, 250], [7, 0]])], axes(0, 1), u8(250)), row('f16', [f16([0.5, -Inf, 3])], axes(0), f16(3))],
+  reduce_min: [row('i16', [i16([[5, -32768], [7, 0]])], axes(1), i16([-32768, 0]))],
+  reduce_prod: [row('i8 wraps', [i8([16, 16, 3])], axes(0), i8(0))],
+  iota: [row('u8', [], { dtype: 'uint8', shape: [3], dimension: 0 }, u8([0, 1, 2])), row('f16', [], { dtype: 'float16', shape: [2], dimension: 0 }, f16([0, 1]))],
+  dot_general: [
+    row('i8 wraps (300 → 44)', [i8([[100, 100]]), i8([[2], [1]])], contract([1], [0]), i8([[44]])),
+    row('f16 accumulates in float32', [f16([[2048, 1, 1]]), f16([[1], [1], [1]])], contract([1], [0]), f16([[2050]])),
+  ],
+  sort: [row('i8 signed order', [i8([5, -128, 127, 0])], { dimension: 0, numKeys: 1 }, i8([-128, 0, 5, 127])), row('f16', [f16([1, NaN_, -2])], { dimension: 0, numKeys: 1 }, f16([-2, 1, NaN_]))],
+};
+for (const [p, rows] of Object.entries(narrowRows) as [ArrayPrimitive, PrimitiveCase[]][]) {
+  (PRIMITIVE_CASES[p] as PrimitiveCase[]).push(...rows.map((r) => noOnnx(r, NO_ONNX_NARROW)));
+}
+CMP_INPUTS.int8 = [i8([-128, 5, 127]), i8([127, 5, -1])];
+CMP_INPUTS.uint8 = [u8([255, 0, 7]), u8([1, 0, 7])];
+CMP_INPUTS.float16 = [f16([1, NaN_, 65504]), f16([2, NaN_, 65504])];
+const narrowCompare: Record<ComparePrimitive, Partial<Record<DType, boolean[]>>> = {
+  eq: { int8: [F, T, F], uint8: [F, T, T], float16: [F, F, T] },
+  ne: { int8: [T, F, T], uint8: [T, F, F], float16: [T, T, F] },
+  lt: { int8: [T, F, F], uint8: [F, F, F], float16: [T, F, F] },
+  le: { int8: [T, T, F], uint8: [F, T, T], float16: [T, F, T] },
+  gt: { int8: [F, F, T], uint8: [T, F, F], float16: [F, F, F] },
+  ge: { int8: [F, T, T], uint8: [T, T, T], float16: [F, F, T] },
+};
+for (const [p, expected] of Object.entries(narrowCompare) as [ComparePrimitive, Partial<Record<DType, boolean[]>>][]) {
+  (PRIMITIVE_CASES[p] as PrimitiveCase[]).push(...compareRows(expected).map((r) => noOnnx(r, NO_ONNX_NARROW)));
+}
+
+/** The storage a spec's values occupy (float16: bits), for building its array on any backend. */
+export const specStorage = (s: ArraySpec): TypedArray => storageOf(s.dtype, flatValues(s));

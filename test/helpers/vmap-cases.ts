@@ -4,7 +4,7 @@ import { jit, np, vmap } from '../../src/index.js';
 import type { Array as NDArray } from '../../src/index.js';
 import { ShapedArray } from '../../src/core/aval.js';
 import { concreteFromTyped } from '../../src/core/array.js';
-import { allocTyped } from '../../src/core/dtype.js';
+import { allocTyped, isFloat, storageOf } from '../../src/core/dtype.js';
 import { bind } from '../../src/core/interpreter.js';
 import { ArrayPrimitive, Params } from '../../src/core/primitives.js';
 import { ArraySpec, flatValues, PrimitiveCase, Tolerance } from './primitive-cases.js';
@@ -14,15 +14,11 @@ export const LANES = 3;
 /** Lane b's copy of an input: values shifted per lane (ints wrap, bools flip on odd lanes), so lanes differ. */
 export function laneInput(s: ArraySpec, b: number): NDArray {
   const n = s.shape.reduce((a, c) => a * c, 1);
+  const values = flatValues(s);
+  if (isFloat(s.dtype)) return concreteFromTyped(storageOf(s.dtype, values.map((v) => v * (1 + 0.125 * b) + 0.25 * b)), new ShapedArray(s.shape, s.dtype));
   const data = allocTyped(s.dtype, n);
-  flatValues(s).forEach((v, i) => {
-    switch (s.dtype) {
-      case 'float32': case 'float64': data[i] = v * (1 + 0.125 * b) + 0.25 * b; break;
-      case 'int32': data[i] = (v + b) | 0; break;
-      case 'uint32': data[i] = (v + b) >>> 0; break;
-      case 'bool': data[i] = b % 2 ? 1 - v : v; break;
-    }
-  });
+  // Integer typed-array stores wrap (int32 |0, uint32 >>>0, the narrow types modulo their width).
+  values.forEach((v, i) => { data[i] = s.dtype === 'bool' ? (b % 2 ? 1 - v : v) : v + b; });
   return concreteFromTyped(data, new ShapedArray(s.shape, s.dtype));
 }
 

@@ -18,16 +18,14 @@ import { isElementwise } from '../../src/backends/elementwise.js';
 import { compiledPoolStats, compileJaxpr } from '../../src/backends/webgpu/compile/index.js';
 import { GpuBuffer } from '../../src/backends/webgpu/device.js';
 import { memoryStats } from '../../src/backends/webgpu/index.js';
-import { ArraySpec, flatValues, PRIMITIVE_CASES } from '../helpers/primitive-cases.js';
+import { ArraySpec, flatValues, PRIMITIVE_CASES, specStorage } from '../helpers/primitive-cases.js';
 import { assertClose, gpuSuite, mismatch, onCpu, onGpu, Tolerance } from '../helpers/webgpu.js';
 import { movementFusionCases } from '../helpers/fusion-cases.js';
 
 const gpuTest = gpuSuite(test, 'jit.webgpu.test');
 
 function specArray(s: ArraySpec, device: 'cpu' | 'webgpu'): ConcreteArray {
-  const data = allocTyped(s.dtype, s.shape.reduce((a, b) => a * b, 1));
-  flatValues(s).forEach((v, i) => { data[i] = v; });
-  return concreteFromTyped(data, new ShapedArray(s.shape, s.dtype), device);
+  return concreteFromTyped(specStorage(s), new ShapedArray(s.shape, s.dtype), device);
 }
 const toGpu = (x: NDArray): NDArray => np.array(x, { device: 'webgpu' });
 const asList = (r: NDArray | NDArray[]): NDArray[] => (Array.isArray(r) ? r : [r]);

@@ -10,14 +10,14 @@ import { jit, lax } from '../../src/index.js';
 import type { Array as NDArray } from '../../src/index.js';
 import { ShapedArray } from '../../src/core/aval.js';
 import { ConcreteArray, concreteFromTyped } from '../../src/core/array.js';
-import { allocTyped, DType, TypedArray } from '../../src/core/dtype.js';
+import { allocTyped, DType, storageOf, TypedArray } from '../../src/core/dtype.js';
 import { DTypeError } from '../../src/core/errors.js';
 import { defaultBackendName, setDefaultBackend } from '../../src/core/backend.js';
 import { bind } from '../../src/core/interpreter.js';
 import { ARRAY_PRIMITIVES, ArrayPrimitive, DotDimensionNumbers, Params } from '../../src/core/primitives.js';
 import { adapterDescription, initWebGPU, memoryStats } from '../../src/backends/webgpu/index.js';
 import { isElementwise } from '../../src/backends/elementwise.js';
-import { ArraySpec, flatValues, PRIMITIVE_CASES, Tolerance } from '../helpers/primitive-cases.js';
+import { ArraySpec, flatValues, PRIMITIVE_CASES, Tolerance, specStorage } from '../helpers/primitive-cases.js';
 
 // ---- the adapter ----------------------------------------------------------------------------------
 let adapter: string | null = null;
@@ -48,9 +48,7 @@ const onCpu = (data: TypedArray, shape: readonly number[], dtype: DType): Concre
   concreteFromTyped(data, new ShapedArray(shape, dtype), 'cpu');
 
 function specArray(s: ArraySpec): ConcreteArray {
-  const data = allocTyped(s.dtype, sizeOf(s.shape));
-  flatValues(s).forEach((v, i) => { data[i] = v; });
-  return onGpu(data, s.shape, s.dtype);
+  return onGpu(specStorage(s), s.shape, s.dtype);
 }
 
 /**
@@ -75,7 +73,7 @@ function mismatch(actual: ArrayLike<number>, expected: ArrayLike<number>, dtype:
   if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
   for (let i = 0; i < expected.length; i++) {
     const a = actual[i]!, e = expected[i]!;
-    const ok = dtype === 'float32'
+    const ok = dtype === 'float32' || dtype === 'float16'
       ? (Number.isNaN(e) ? Number.isNaN(a) : !Number.isFinite(e) ? a === e : Math.abs(a - e) <= tol.atol + tol.rtol * Math.abs(e))
       : a === e;
     if (!ok) return `element ${i}: got ${a}, expected ${e}`;
@@ -112,8 +110,7 @@ type PrimitiveCaseOf = (typeof PRIMITIVE_CASES)[ArrayPrimitive][number];
 const TILED = 8192;
 function tiled(s: ArraySpec, device: 'cpu' | 'webgpu'): ConcreteArray {
   const values = flatValues(s);
-  const data = allocTyped(s.dtype, TILED);
-  for (let i = 0; i < TILED; i++) data[i] = values[i % values.length]!;
+  const data = storageOf(s.dtype, Array.from({ length: TILED }, (_, i) => values[i % values.length]!));
   return (device === 'cpu' ? onCpu : onGpu)(data, [TILED], s.dtype);
 }
 for (const prim of ARRAY_PRIMITIVES.filter(isElementwise)) {

@@ -24,6 +24,8 @@ export function directEligible(p: ConvParams, la: ShapedArray, ra: ShapedArray):
   const d = p.dimensionNumbers.lhs.length - 2;
   if (d < 1 || d > 2 || p.lhsDilation.some((v) => v !== 1)) return false;
   if (la.dtype !== 'float32' && la.dtype !== 'float64') return false;
+  // An empty kernel (no input features or a zero-size window) gives zeros: im2col's path handles it.
+  if (ra.size === 0) return false;
   const O = ra.shape[p.dimensionNumbers.rhs[0]!]!, G = p.featureGroupCount * p.batchGroupCount;
   return O / G <= DIRECT_MAX_FEATURES;
 }

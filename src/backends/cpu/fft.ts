@@ -115,6 +115,84 @@ function planFor(n: number): Plan1d {
   return p;
 }
 
+/**
+ * Real transforms of length n along one lane. Even n packs the signal into a complex one of
+ * length h = n/2 (z_j = x_2j + i·x_2j+1), transforms that, and untangles the even and odd halves:
+ * X_k = E_k + W^k·O_k with E_k = (Z_k + conj Z_{h−k})/2, O_k = (Z_k − conj Z_{h−k})/2i, W = e^{−2πi/n};
+ * the inverse runs the same steps backwards (half the work of a complex transform of length n).
+ * Odd n transforms the signal as a complex one.
+ */
+class RealPlan {
+  private readonly h: number;
+  private readonly half: Plan1d | null;
+  private readonly full: Plan1d | null;
+  private readonly cos: Float64Array;
+  private readonly sin: Float64Array;
+  private readonly re: Float64Array;
+  private readonly im: Float64Array;
+  constructor(private readonly n: number) {
+    const even = n % 2 === 0 && n >= 4;
+    this.h = even ? n / 2 : n;
+    this.half = even ? planFor(this.h) : null;
+    this.full = even ? null : planFor(n);
+    this.cos = new Float64Array(this.h + 1); this.sin = new Float64Array(this.h + 1);
+    for (let k = 0; k <= this.h; k++) { this.cos[k] = Math.cos((2 * Math.PI * k) / n); this.sin[k] = Math.sin((2 * Math.PI * k) / n); }
+    this.re = new Float64Array(even ? this.h : n); this.im = new Float64Array(even ? this.h : n);
+  }
+  /** Bins 0..⌊n/2⌋ of the DFT of x[from..from+n) into interleaved `out` at `at`. */
+  forward(x: TypedArray, from: number, out: Float64Array, at: number): void {
+    const { n, h, re, im } = this, m = Math.floor(n / 2) + 1;
+    if (!this.half) {
+      for (let j = 0; j < n; j++) re[j] = x[from + j]!;
+      im.fill(0);
+      this.full!.run(re, im, -1);
+      for (let j = 0; j < m; j++) { out[at + 2 * j] = re[j]!; out[at + 2 * j + 1] = im[j]!; }
+      return;
+    }
+    for (let j = 0; j < h; j++) { re[j] = x[from + 2 * j]!; im[j] = x[from + 2 * j + 1]!; }
+    this.half.run(re, im, -1);
+    for (let k = 0; k <= h; k++) {
+      const a = k % h, b = (h - k) % h;
+      const ar = re[a]!, ai = im[a]!, br = re[b]!, bi = -im[b]!; // Z_k and conj Z_{h−k}
+      const er = (ar + br) / 2, ei = (ai + bi) / 2, or = (ai - bi) / 2, oi = -(ar - br) / 2;
+      const wr = this.cos[k]!, wi = -this.sin[k]!;
+      out[at + 2 * k] = er + wr * or - wi * oi; out[at + 2 * k + 1] = ei + wr * oi + wi * or;
+    }
+  }
+  /** n times the real signal whose bins 0..⌊n/2⌋ are interleaved in `spec` at `at` (DC's and Nyquist's imaginary parts ignored). */
+  inverse(spec: Float64Array, at: number, out: Float64Array): void {
+    const { n, h, re, im } = this, m = Math.floor(n / 2) + 1;
+    const X = (k: number, part: 0 | 1) => (part === 1 && (k === 0 || 2 * k === n) ? 0 : spec[at + 2 * k + part]!);
+    if (!this.half) {
+      for (let j = 0; j < m; j++) { re[j] = X(j, 0); im[j] = X(j, 1); }
+      for (let j = m; j < n; j++) { re[j] = re[n - j]!; im[j] = -im[n - j]!; }
+      this.full!.run(re, im, 1);
+      for (let j = 0; j < n; j++) out[j] = re[j]!;
+      return;
+    }
+    for (let k = 0; k < h; k++) {
+      const ar = X(k, 0), ai = X(k, 1), br = X(h - k, 0), bi = -X(h - k, 1); // X_k and conj X_{h−k}
+      const er = (ar + br) / 2, ei = (ai + bi) / 2, dr = (ar - br) / 2, di = (ai - bi) / 2;
+      // O_k = W^{−k}·(X_k − conj X_{h−k})/2, then Z_k = E_k + i·O_k.
+      const wr = this.cos[k]!, wi = this.sin[k]!;
+      const or = dr * wr - di * wi, oi = dr * wi + di * wr;
+      re[k] = er - oi; im[k] = ei + or;
+    }
+    this.half.run(re, im, 1);
+    for (let j = 0; j < h; j++) { out[2 * j] = 2 * re[j]!; out[2 * j + 1] = 2 * im[j]!; }
+  }
+}
+const realPlans = new Map<number, RealPlan>();
+function realPlanFor(n: number): RealPlan {
+  let p = realPlans.get(n);
+  if (!p) {
+    p = new RealPlan(n);
+    if (realPlans.size > 64) realPlans.delete(realPlans.keys().next().value!);
+    realPlans.set(n, p);
+  }
+  return p;
+}
+
 /** Transforms interleaved complex `data` of signal shape [outer, n, inner] along the middle axis, in place. */
 function transformAxis(data: Float64Array, outer: number, n: number, inner: number, sign: 1 | -1): void {
   const plan = planFor(n), re = new Float64Array(n), im = new Float64Array(n);
@@ -152,13 +230,8 @@ export const fft: CpuKernel<'fft'> = ([x], { fftType, fftLengths: L }: FftParams
     case 'rfft': {
       // The last axis as full complex transforms of the real lanes, keeping bins 0..⌊n/2⌋; then the others.
       const lanes = xa!.size / n, work = new Float64Array(lanes * m * 2);
-      const plan = planFor(n), re = new Float64Array(n), im = new Float64Array(n);
-      for (let l = 0; l < lanes; l++) {
-        for (let j = 0; j < n; j++) re[j] = x![l * n + j]!;
-        im.fill(0);
-        plan.run(re, im, -1);
-        for (let j = 0; j < m; j++) { work[2 * (l * m + j)] = re[j]!; work[2 * (l * m + j) + 1] = im[j]!; }
-      }
+      const real = realPlanFor(n);
+      for (let l = 0; l < lanes; l++) real.forward(x!, l * n, work, 2 * l * m);
       const shape = oa!.shape.slice(0, -1);
       transformAxes(work, shape, shape.map((_, i) => i).slice(-k, -1), -1);
       return [toOut(work, oa!.dtype, 1)];
@@ -168,15 +241,10 @@ export const fft: CpuKernel<'fft'> = ([x], { fftType, fftLengths: L }: FftParams
       const shape = xa!.shape.slice(0, -1), work = Float64Array.from(x!);
       transformAxes(work, shape, shape.map((_, i) => i).slice(-k, -1), 1);
       const lanes = work.length / (2 * m), out = allocTyped(oa!.dtype, lanes * n);
-      const plan = planFor(n), re = new Float64Array(n), im = new Float64Array(n);
+      const real = realPlanFor(n), lane = new Float64Array(n);
       for (let l = 0; l < lanes; l++) {
-        for (let j = 0; j < m; j++) { re[j] = work[2 * (l * m + j)]!; im[j] = work[2 * (l * m + j) + 1]!; }
-        // DC and (even n) Nyquist are real in a Hermitian spectrum: their imaginary parts are ignored, as NumPy's c2r does.
-        im[0] = 0;
-        if (n % 2 === 0) im[n / 2] = 0;
-        for (let j = m; j < n; j++) { re[j] = re[n - j]!; im[j] = -im[n - j]!; }
-        plan.run(re, im, 1);
-        for (let j = 0; j < n; j++) out[l * n + j] = re[j]! / N;
+        real.inverse(work, 2 * l * m, lane);
+        for (let j = 0; j < n; j++) out[l * n + j] = lane[j]! / N;
       }
       return [out];
     }

@@ -115,6 +115,6 @@ export const iota: WebGpuKernel<'iota'> = ({ params: { dtype, shape, dimension }
   const stride = stridesOf(shape)[dimension]!;
   const n = shape[dimension]!;
   const v = `(gid / ${u(stride)}) % ${u(n)}`;
-  const value = dtype === 'float32' ? `f32(${v})` : dtype === 'int32' ? `i32(${v})` : v;
+  const value = wgslType(dtype) === 'f32' ? `f32(${v})` : wgslType(dtype) === 'i32' ? `i32(${v})` : v;
   return { steps: [elementwiseStep('iota', [], [[out(0), { type: wgslType(dtype) }]], sizeOf(shape), [`y0[gid] = ${value};`])] };
 };

@@ -131,7 +131,8 @@ let broken = false;
 export function wasmDirectConv(x: Float32Array, w: Float32Array, p: ConvParams, la: ShapedArray, ra: ShapedArray, oa: ShapedArray): Float32Array | null {
   if (broken || wasm === undefined) return null;
   const L = layoutOf(p, la, ra, oa);
-  if (!L || L.OW < 4) return null;
+  // Every loop of the kernel runs at least once (do-while form), so empty features or kernel rows stay in JS.
+  if (!L || L.OW < 4 || L.I === 0 || L.KH === 0 || L.KW === 0 || L.Nout === 0 || L.Og === 0 || L.OH === 0) return null;
   const key = `${la.shape.join(',')}|${ra.shape.join(',')}|${oa.shape.join(',')}|${JSON.stringify(p)}`;
   let fn = FNS.get(key);
   if (!fn) {

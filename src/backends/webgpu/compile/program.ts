@@ -11,11 +11,12 @@
 // primitive is its eager kernel's plan (the same WGSL as eager mode) with its operand, result and
 // scratch slots mapped onto the program's buffers.
 import { NDArray } from '../../../core/array.js';
+import { ShapedArray } from '../../../core/aval.js';
 import { ClosedJaxpr, JaxprEqn, Literal, Var, varNames } from '../../../core/jaxpr.js';
-import { ArrayPrimitive, isArrayPrimitive, Params } from '../../../core/primitives.js';
+import { ArrayPrimitive, isArrayPrimitive, isElementwise, Params } from '../../../core/primitives.js';
 import { BufferPolicy, planBuffers, Storage } from '../../fusion/buffers.js';
 import { inlineCalls } from '../../fusion/inline.js';
-import { narrowJaxpr } from '../narrow.js';
+import { narrowJaxpr, widenAval } from '../narrow.js';
 import { FusionPolicy, planFusion } from '../../fusion/plan.js';
 import { webgpuKernels } from '../kernels.js';
 import { dotGeneralPlan } from '../matmul.js';
@@ -230,7 +231,9 @@ export function lowerJaxpr(closed: ClosedJaxpr, donated: readonly boolean[], max
       case 'kernel': {
         const e = step.eqn;
         if (!isArrayPrimitive(e.primitive)) throw new Error(`webgpu jit: ${e.primitive} is not an array primitive`);
-        const call = { params: e.params, inAvals: e.inputs.map((a) => a.aval), outAvals: e.outvars.map((v) => v.aval) };
+        // The narrow dtypes run structural kernels at their 32-bit dtype (their storage), as eager does (narrow.ts).
+        const at = (a: ShapedArray) => (isElementwise(e.primitive) ? a : widenAval(a));
+        const call = { params: e.params, inAvals: e.inputs.map((a) => at(a.aval)), outAvals: e.outvars.map((v) => at(v.aval)) };
         const operand = (k: number) => atomRes(e.inputs[k]!);
         if (step.epilogue.length === 0) {
           const kernel = webgpuKernels[e.primitive as ArrayPrimitive] as (c: typeof call) => Plan;
