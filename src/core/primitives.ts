@@ -17,21 +17,34 @@ export type FlatFwdFn = (...primals: NDArray[]) => [NDArray[], NDArray[]];
 /** A user backward pass for customVjp: (residuals, output cotangents) → input cotangents. */
 export type FlatBwdFn = (residuals: NDArray[], cotangents: NDArray[]) => NDArray[];
 
-export interface UnaryParams {
-  neg: NoParams; sign: NoParams; floor: NoParams; ceil: NoParams; round: NoParams; abs: NoParams;
-  exp: NoParams; log: NoParams; expm1: NoParams; log1p: NoParams; sin: NoParams; cos: NoParams;
+/** Which operand dtypes an elementwise primitive takes (its shape rule's check). */
+type DtypeClass = 'any' | 'float' | 'numeric' | 'integral' | 'int';
+
+/**
+ * The unary elementwise primitives, each with the dtypes it takes: one row declares one (its
+ * params type, its kind and its shape rule follow). Rows in catalog order.
+ */
+const UNARY = {
+  neg: 'numeric', sign: 'numeric', floor: 'float', ceil: 'float', round: 'float', abs: 'numeric',
+  exp: 'float', log: 'float', expm1: 'float', log1p: 'float', sin: 'float', cos: 'float',
   /** JAX's tan_p. */
-  tan: NoParams;
-  tanh: NoParams; sqrt: NoParams; not: NoParams;
+  tan: 'float',
+  tanh: 'float', sqrt: 'float', not: 'integral',
   /** Special functions (JAX's erf_p, erfc_p, lgamma_p, digamma_p): float64-accurate on the CPU. */
-  erf: NoParams; erfc: NoParams; lgamma: NoParams; digamma: NoParams;
-}
-export interface BinaryParams {
-  add: NoParams; sub: NoParams; mul: NoParams; div: NoParams; rem: NoParams; pow: NoParams;
-  max: NoParams; min: NoParams; atan2: NoParams; and: NoParams; or: NoParams;
-  shift_right_logical: NoParams;
-}
-export interface CompareParams { eq: NoParams; ne: NoParams; lt: NoParams; le: NoParams; gt: NoParams; ge: NoParams; }
+  erf: 'float', erfc: 'float', lgamma: 'float', digamma: 'float',
+} as const satisfies Record<string, DtypeClass>;
+/** The binary elementwise primitives (operands of one shape and dtype), as UNARY. */
+const BINARY = {
+  add: 'any', sub: 'numeric', mul: 'any', div: 'numeric', rem: 'numeric', pow: 'float',
+  max: 'any', min: 'any', atan2: 'float', and: 'integral', or: 'integral',
+  shift_right_logical: 'int',
+} as const satisfies Record<string, DtypeClass>;
+/** Comparisons: two operands of one shape and dtype, a bool result. */
+const COMPARE = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const;
+
+export type UnaryParams = { [P in keyof typeof UNARY]: NoParams };
+export type BinaryParams = { [P in keyof typeof BINARY]: NoParams };
+export type CompareParams = { [P in (typeof COMPARE)[number]]: NoParams };
 export interface ReduceParams {
   reduce_sum: { axes: readonly number[] }; reduce_max: { axes: readonly number[] };
   reduce_min: { axes: readonly number[] }; reduce_prod: { axes: readonly number[] };
@@ -204,22 +217,14 @@ export type ElementwiseKind<P extends ElementwisePrimitive = ElementwisePrimitiv
   P extends UnaryPrimitive ? 'unary' : P extends BinaryPrimitive ? 'binary' : P extends ComparePrimitive ? 'compare'
   : P extends 'select' ? 'select' : 'convert';
 
-/** The list, rows in catalog order; typed by the params interfaces, so a unary, binary or compare primitive without a row fails tsc. */
-export const ELEMENTWISE_KINDS: { readonly [P in ElementwisePrimitive]: ElementwiseKind<P> } = {
-  neg: 'unary', sign: 'unary', floor: 'unary', ceil: 'unary', round: 'unary', abs: 'unary',
-  exp: 'unary', log: 'unary', expm1: 'unary', log1p: 'unary', sin: 'unary', cos: 'unary',
-  tan: 'unary', tanh: 'unary', sqrt: 'unary', not: 'unary',
-  erf: 'unary', erfc: 'unary', lgamma: 'unary', digamma: 'unary',
-
-  add: 'binary', sub: 'binary', mul: 'binary', div: 'binary', rem: 'binary', pow: 'binary',
-  max: 'binary', min: 'binary', atan2: 'binary', and: 'binary', or: 'binary',
-  shift_right_logical: 'binary',
-
-  eq: 'compare', ne: 'compare', lt: 'compare', le: 'compare', gt: 'compare', ge: 'compare',
-
-  select: 'select',
-  convert_element_type: 'convert',
-};
+/** Every elementwise primitive's kind, in catalog order: from the UNARY, BINARY and COMPARE lists, so complete by construction. */
+export const ELEMENTWISE_KINDS = Object.fromEntries([
+  ...Object.keys(UNARY).map((p) => [p, 'unary']),
+  ...Object.keys(BINARY).map((p) => [p, 'binary']),
+  ...COMPARE.map((p) => [p, 'compare']),
+  ['select', 'select'],
+  ['convert_element_type', 'convert'],
+]) as { readonly [P in ElementwisePrimitive]: ElementwiseKind<P> };
 export const ELEMENTWISE_PRIMITIVES = Object.keys(ELEMENTWISE_KINDS) as ElementwisePrimitive[];
 export const isElementwise = (p: string): p is ElementwisePrimitive => Object.prototype.hasOwnProperty.call(ELEMENTWISE_KINDS, p);
 /** Operands of each application: select takes (predicate, on true, on false). */
@@ -258,7 +263,6 @@ const arity = (n: number, avals: readonly ShapedArray[]): string | null =>
   avals.length === n ? null : `expected ${n} operand${n === 1 ? '' : 's'}, got ${avals.length}`;
 const allWeak = (avals: readonly ShapedArray[]) => avals.every((a) => a.weakType);
 
-type DtypeClass = 'any' | 'float' | 'numeric' | 'integral' | 'int';
 const accepts: Record<DtypeClass, (d: DType) => boolean> = {
   any: () => true,
   float: isFloat,
@@ -328,18 +332,10 @@ const argReduce: ShapeRule<'argmax' | 'argmin'> = (avals, { axis, indexDtype }) 
 const validShape = (s: Shape) => s.every((d) => Number.isInteger(d) && d >= 0);
 
 export const shapeRules: { [P in Primitive]: ShapeRule<P> } = {
-  neg: unary('numeric'), sign: unary('numeric'), floor: unary('float'), ceil: unary('float'),
-  round: unary('float'), abs: unary('numeric'), exp: unary('float'), log: unary('float'),
-  expm1: unary('float'), log1p: unary('float'), sin: unary('float'), cos: unary('float'),
-  tan: unary('float'), tanh: unary('float'), sqrt: unary('float'), not: unary('integral'),
-  erf: unary('float'), erfc: unary('float'), lgamma: unary('float'), digamma: unary('float'),
-
-  add: binary('any'), sub: binary('numeric'), mul: binary('any'), div: binary('numeric'),
-  rem: binary('numeric'), pow: binary('float'), max: binary('any'), min: binary('any'),
-  atan2: binary('float'), and: binary('integral'), or: binary('integral'),
-  shift_right_logical: binary('int'),
-
-  eq: compare, ne: compare, lt: compare, le: compare, gt: compare, ge: compare,
+  // The elementwise lists at the top of the file: each row's dtype class is its shape rule.
+  ...(Object.fromEntries(Object.entries(UNARY).map(([p, cls]) => [p, unary(cls)])) as { [P in UnaryPrimitive]: ShapeRule<P> }),
+  ...(Object.fromEntries(Object.entries(BINARY).map(([p, cls]) => [p, binary(cls)])) as { [P in BinaryPrimitive]: ShapeRule<P> }),
+  ...(Object.fromEntries(COMPARE.map((p) => [p, compare])) as { [P in ComparePrimitive]: ShapeRule<P> }),
 
   reduce_sum: reduce('any'), reduce_max: reduce('any'), reduce_min: reduce('any'), reduce_prod: reduce('any'),
   argmax: argReduce, argmin: argReduce,
