@@ -210,6 +210,44 @@ test('jit on the onnxruntime target matches the JS target, falls back where a pr
   } finally { setJitTarget('js'); }
 });
 
+test('donation on the onnxruntime target: donated inputs become the next call\'s outputs, results unchanged', () => {
+  const copy = (a: NDArray) => np.array(a.dataSync().slice(), { dtype: a.dtype }).reshape(...a.shape);
+  const stepJs = jit(trainStep);
+  setJitTarget('onnxruntime', { minFlops: 0, threads: 1 });
+  try {
+    const step = jit(trainStep, { donateArgnums: [0, 1] });
+    assert.match(step.lower(w1, w2, x, y).compiledText(), /donated inputs recycled as outputs/);
+    let [a, b] = [copy(w1), copy(w2)]; // fresh arrays of our own: user memory (np.array of a typed array) is never recycled
+    let [ja, jb] = [w1, w2];
+    const seen = new Set<unknown>();
+    for (let t = 0; t < 4; t++) {
+      const [l, a2, b2] = step(a, b, x, y);
+      const [lj, ja2, jb2] = stepJs(ja, jb, x, y);
+      close(l.dataSync(), lj, 1e-4, 0, `loss at step ${t}`);
+      close(a2.dataSync(), ja2, 1e-5, 1e-5, `w1 at step ${t}`);
+      assert.throws(() => a.dataSync(), /dispos/, 'a donated input is disposed');
+      seen.add((a2 as unknown as { buffer: { data: Float32Array } }).buffer.data.buffer);
+      [a, b, ja, jb] = [a2, b2, ja2, jb2];
+    }
+    // Steps 0 and 1 allocate; from step 2 on the outputs are written into the buffers donated two calls before.
+    assert.is(seen.size, 2, 'two buffers alternate for w1 instead of a fresh one per step');
+  } finally { setJitTarget('js'); }
+});
+
+test('a broadcast the consumer would do anyway is not materialised; outputs are not copied by Identity', async () => {
+  const b = np.array([1, 2, 3]), wm = np.ones([4, 3]);
+  const f = (xs: NDArray) => [np.maximum(xs.matmul(wm).add(b), 0).mul(2), xs.sum()];
+  const xs = np.arange(8).astype('float32').reshape(2, 4);
+  const bytes = exportOnnx(f, xs);
+  const ops = decodeModel(bytes).graph.node.map((n) => n.opType);
+  assert.not.ok(ops.includes('Expand'), ops.join(' '));
+  assert.not.ok(ops.includes('Identity'), ops.join(' '));
+  const outs = await runOrt(bytes, [xs]);
+  const want = jit(f)(xs);
+  close(outs[0]!.data, want[0]!, 1e-6, 1e-6, 'relu(x·w + b)·2');
+  close(outs[1]!.data, want[1]!, 1e-6, 1e-6, 'sum');
+});
+
 test('bad input: unknown target, a primitive without a lowering names it', () => {
   assert.throws(() => setJitTarget('tpu' as never), /setJitTarget: expected 'js' or 'onnxruntime', got "tpu"/);
   const saved = onnxLowerings.cos;

@@ -41,6 +41,10 @@ export interface ScanOptions {
  * lax.scan(f, init, xs, {length, reverse, unroll}) → [carry, ys], where f(carry, x) → [carry, y].
  * Carries and xs are pytrees; `xs` may be null (then give `length`). Staged as one `scan` equation
  * whose body is f's jaxpr, traced once whatever the length.
+ *
+ * @example
+ * // a running sum: carry the total, emit it at every step
+ * const [total, partial] = lax.scan((c: np.Array, x: np.Array) => [c.add(x), c.add(x)], np.array(0), np.arange(5).astype('float32'));
  */
 export function scan<C extends PyTree, X extends PyTree, Y extends PyTree>(
   f: (carry: C, x: X) => readonly [C, Y], init: C, xs: X | null, opts: ScanOptions = {},
@@ -93,7 +97,12 @@ function scanLength(op: string, xs: readonly NDArray[], xsTree: TreeDef, length:
 import { leafPaths } from './common.js';
 const leafPathsOf = (d: TreeDef) => leafPaths(d);
 
-/** lax.map(f, xs): ys[i] = f(xs[i]), as a scan with no carry. */
+/**
+ * lax.map(f, xs): ys[i] = f(xs[i]), as a scan with no carry.
+ *
+ * @example
+ * const squares = lax.map((x: np.Array) => x.square(), np.arange(4).astype('float32'));
+ */
 export function map<X extends PyTree, Y extends PyTree>(f: (x: X) => Y, xs: X): Y {
   if (typeof f !== 'function') throw new TypeError('lax.map: f must be a function');
   return scan((c: null, x: X) => [c, f(x)] as const, null, xs)[1];

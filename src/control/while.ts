@@ -23,7 +23,12 @@ import { evalClosedJaxpr } from '../core/jaxpr.js';
 import { scan } from './scan.js';
 
 // ---- the API ------------------------------------------------------------------------------------
-/** lax.whileLoop(condFn, bodyFn, init): carry = init; while condFn(carry): carry = bodyFn(carry). Forward-mode only. */
+/**
+ * lax.whileLoop(condFn, bodyFn, init): carry = init; while condFn(carry): carry = bodyFn(carry). Forward-mode only.
+ *
+ * @example
+ * const n = lax.whileLoop((i: np.Array) => i.lt(10), (i: np.Array) => i.mul(2), np.array(1)); // 16
+ */
 export function whileLoop<C extends PyTree>(condFn: (carry: C) => NDArray | boolean, bodyFn: (carry: C) => C, init: C): C {
   const op = 'lax.whileLoop';
   if (typeof condFn !== 'function' || typeof bodyFn !== 'function') throw new TypeError(`${op}: condFn and bodyFn must be functions`);
@@ -54,6 +59,9 @@ export function whileLoop<C extends PyTree>(condFn: (carry: C) => NDArray | bool
  * lax.foriLoop(lower, upper, bodyFn, init): for i in [lower, upper): carry = bodyFn(i, carry).
  * With JS-number bounds it is a scan of upper − lower steps (differentiable in reverse mode too);
  * with traced bounds, a while loop.
+ *
+ * @example
+ * const sum = lax.foriLoop(0, 10, (i: np.Array, acc: np.Array) => acc.add(i), np.array(0)); // 45
  */
 export function foriLoop<C extends PyTree>(lower: number | NDArray, upper: number | NDArray, bodyFn: (i: NDArray, carry: C) => C, init: C): C {
   const op = 'lax.foriLoop';

@@ -35,7 +35,7 @@ interface ReduceOpts { axis?: Axis; keepdims?: boolean }
  * @example
  * const x = np.array([[1, 2], [3, 4]]);
  * const y = x.matmul(x.T).add(1).sum({ axis: 0 });
- * console.log(y.toString()); // Array([12., 26.], dtype=float32)
+ * console.log(y.toString()); // Array([18., 38.], dtype=float32)
  */
 export abstract class NDArray {
   /** The abstract value: shape, dtype, weak type. */

@@ -44,6 +44,10 @@ function filled(shape: Shape, value: number | boolean, dtype: DType, device?: st
 /**
  * A new array from `data`. Nested lists must be rectangular; their leaves are numbers or
  * booleans (float32 by default, bool when all are booleans). A list of Arrays is stacked.
+ *
+ * @example
+ * const a = np.array([[1, 2], [3, 4]]);           // float32 [2, 2]
+ * const b = np.array([1, 2, 3], { dtype: 'int32' });
  */
 export function array(data: ArrayInput, opts?: CreationOptions): NDArray {
   const dtype = dtypeOpt('array', opts), device = deviceOpt('array', opts);
@@ -235,6 +239,10 @@ function fromFunction(n: number, dtype: DType, f: (i: number) => number, device?
  * `arange(start, stop, step)`, each optionally followed by `{dtype, device}`. The dtype is int32
  * when every argument is an integer and float32 otherwise; values are start + i·step computed in
  * double precision, so there are ⌈(stop − start) / step⌉ of them.
+ *
+ * @example
+ * np.arange(5);          // Array([0, 1, 2, 3, 4], dtype=int32)
+ * np.arange(0, 1, 0.25); // Array([0.  , 0.25, 0.5 , 0.75], dtype=float32)
  */
 export function arange(...args: (number | CreationOptions | undefined)[]): NDArray {
   const last = args[args.length - 1];

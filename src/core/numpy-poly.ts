@@ -18,6 +18,7 @@ import { showShape } from './shape.js';
 
 const EPS: Record<string, number> = { float16: 2 ** -10, float32: 2 ** -23, float64: 2 ** -52 };
 
+/** Options of np.polyfit, as NumPy's keywords. */
 export interface PolyfitOptions {
   /** Singular values below rcond·s_max are dropped (default len(x)·eps, as NumPy). */
   rcond?: number;

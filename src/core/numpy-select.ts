@@ -70,6 +70,9 @@ export function pad(x: ArrayLike, padWidth: PadWidth, opts: { mode?: PadMode; co
  * count from the end; out of range: mode 'fill' (default, JAX's) gives NaN for floats, the lowest
  * int32, the largest uint32 or true (or `fillValue`); 'clip' (and JAX's 'promise_in_bounds')
  * clamps; 'wrap' wraps.
+ *
+ * @example
+ * np.take(np.array([10, 20, 30]), np.array([2, 0], { dtype: 'int32' })); // Array([30., 10.], dtype=float32)
  */
 export function take(x: ArrayLike, indices: ArrayLike, opts: { axis?: number | null; mode?: 'fill' | 'clip' | 'wrap' | 'promise_in_bounds'; fillValue?: number | boolean } = {}): NDArray {
   let a = toArray('take', x);

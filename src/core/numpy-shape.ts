@@ -105,7 +105,12 @@ function arrayList(op: string, xs: unknown): NDArray[] {
   return as.map((a) => convertTo(a, { dtype: t.dtype, weakType: t.weakType }));
 }
 
-/** Joins arrays along an existing axis (null flattens them first); dtypes promote. */
+/**
+ * Joins arrays along an existing axis (null flattens them first); dtypes promote.
+ *
+ * @example
+ * np.concatenate([np.ones([2, 3]), np.zeros([1, 3])], 0); // shape [3, 3]
+ */
 export function concatenate(xs: readonly ArrayLike[], axis: number | null = 0): NDArray {
   let as = arrayList('concatenate', xs);
   if (axis === null) { as = as.map((a) => lax.reshape(a, [a.size])); axis = 0; }
@@ -120,7 +125,12 @@ export function concatenate(xs: readonly ArrayLike[], axis: number | null = 0): 
   return lax.concatenate(as, ax);
 }
 
-/** Joins equally shaped arrays along a new axis. */
+/**
+ * Joins equally shaped arrays along a new axis.
+ *
+ * @example
+ * np.stack([np.ones([3]), np.zeros([3])]); // shape [2, 3]
+ */
 export function stack(xs: readonly ArrayLike[], axis = 0): NDArray {
   const as = arrayList('stack', xs);
   const first = as[0]!;

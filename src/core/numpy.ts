@@ -188,7 +188,7 @@ export const reciprocal = (x: ArrayLike): NDArray => divide(1, toArray('reciproc
  * eˣ elementwise (integers promote to float).
  *
  * @example
- * np.exp(np.array([0, 1])); // Array([1., 2.7182817], dtype=float32)
+ * np.exp(np.array([0, 1])); // Array([1.       , 2.7182817], dtype=float32)
  */
 export const exp = floatUnary('exp', lax.exp);
 /** The natural logarithm elementwise. */

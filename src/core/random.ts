@@ -45,7 +45,14 @@ import { showShape, sizeOf } from './shape.js';
 const TWO_32 = 2 ** 32;
 const uint32Array = (values: readonly number[]): NDArray => concreteFromTyped(Uint32Array.from(values), new ShapedArray([values.length], 'uint32'));
 
-/** A PRNG key from an integer seed (see the table above for seeds outside [0, 2^32)). */
+/**
+ * A PRNG key from an integer seed (see the table above for seeds outside [0, 2^32)).
+ *
+ * @example
+ * const k = random.key(0);
+ * const [k1, k2] = [random.split(k).get(0), random.split(k).get(1)];
+ * const x = random.normal(k1, [3, 2]);
+ */
 export function key(seed: number | NDArray): NDArray {
   if (seed instanceof NDArray) {
     if (seed.ndim !== 0 || !(seed.dtype === 'int32' || seed.dtype === 'uint32')) throw new TypeError(`random.key: an Array seed must be an int32 or uint32 scalar, got ${seed.aval.str()}`);
@@ -108,7 +115,13 @@ function counterWords(k: NDArray, shape: readonly number[]): [NDArray, NDArray] 
 /** x ^ y for uint32 = (x | y) & ~(x & y). */
 const xor = (x: NDArray, y: NDArray): NDArray => lax.and(lax.or(x, y), lax.not(lax.and(x, y)));
 
-/** `num` new keys, as a [num, 2] array; index them with keys.get(i). */
+/**
+ * `num` new keys, as a [num, 2] array; index them with keys.get(i).
+ *
+ * @example
+ * const keys = random.split(random.key(42), 3);
+ * const w = random.uniform(keys.get(0), [4, 4]);
+ */
 export function split(k: NDArray, num = 2): NDArray {
   const kk = checkKey('split', k);
   if (!Number.isInteger(num) || num < 1) throw new TypeError(`random.split: num must be a positive integer, got ${describe(num)}`);
@@ -194,7 +207,12 @@ export function uniform(k: NDArray, shape: number | readonly number[] = [], opts
   return lax.max(lo, lax.add(lax.mul(u, lax.sub(hi, lo)), lo));
 }
 
-/** Standard normal samples, float32: √2 · erfinv(u) for u uniform on (−1, 1). */
+/**
+ * Standard normal samples, float32: √2 · erfinv(u) for u uniform on (−1, 1).
+ *
+ * @example
+ * const x = random.normal(random.key(0), [2, 3]); // N(0, 1), float32
+ */
 export function normal(k: NDArray, shape: number | readonly number[] = [], opts: { dtype?: DType } = {}): NDArray {
   const kk = checkKey('normal', k);
   const s = shapeOf('random.normal', shape);

@@ -138,6 +138,14 @@ export interface CompiledStep<A extends unknown[], R> {
 /**
  * Compiles a training (or inference) step that uses tensors, modules and optimizers into one
  * jitted program. Arguments and results are pytrees of Tensors (or core arrays and numbers).
+ *
+ * @example
+ * const step = torch.compile((x: torch.Tensor, y: torch.Tensor) => {
+ *   const loss = F.mseLoss(model(x), y);
+ *   opt.zeroGrad(); loss.backward(); opt.step();
+ *   return loss;
+ * }, { modules: [model], optimizers: [opt] });
+ * for (let t = 0; t < 500; t++) step(x, y);
  */
 export function compile<A extends unknown[], R>(step: (...args: A) => R, opts: CompileOptions = {}): CompiledStep<A, R> {
   expectFunction('torch.compile', step);

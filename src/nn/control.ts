@@ -16,6 +16,9 @@ type Branch = (...operands: Tensor[]) => Tensor | readonly Tensor[];
  * torch.cond(pred, trueFn, falseFn, operands): trueFn(...operands) if pred else falseFn(...operands).
  * `pred` is a one-element bool tensor (or a JS boolean); both branches must return tensors of the
  * same shapes and dtypes. Gradients flow to the operands through the branch taken.
+ *
+ * @example
+ * const y = torch.cond(x.sum().gt(0), (t: torch.Tensor) => t.mul(2), (t: torch.Tensor) => t.neg(), [x]);
  */
 export function cond(pred: Tensor | boolean, trueFn: Branch, falseFn: Branch, operands: readonly Tensor[] = []): Tensor | Tensor[] {
   if (typeof trueFn !== 'function' || typeof falseFn !== 'function') throw new TypeError('torch.cond: trueFn and falseFn must be functions');

@@ -162,7 +162,13 @@ export function rand(...args: SizeArgs): Tensor {
   const [shape, opts] = parseSize('rand', args);
   return finish(random.uniform(nextKey(), shape, { dtype: opts.dtype ?? 'float32' }), opts);
 }
-/** Standard normal samples from the global generator. */
+/**
+ * Standard normal samples from the global generator.
+ *
+ * @example
+ * const x = torch.randn(64, 1000);               // N(0, 1) samples, float32
+ * const w = torch.randn(1000, 100, { requiresGrad: true });
+ */
 export function randn(...args: SizeArgs): Tensor {
   const [shape, opts] = parseSize('randn', args);
   const samples = random.normal(nextKey(), shape);
@@ -190,7 +196,13 @@ export function randperm(n: number, opts: TensorOptions = {}): Tensor {
   return finish(np.astype(np.fromTypedArray(order), opts.dtype ?? 'int32'), opts);
 }
 
-/** arange(end), arange(start, end), arange(start, end, step): integers give torch.long, otherwise float32. */
+/**
+ * arange(end), arange(start, end), arange(start, end, step): integers give torch.long, otherwise float32.
+ *
+ * @example
+ * torch.arange(5);        // tensor([0, 1, 2, 3, 4])
+ * torch.arange(0, 1, 0.25);
+ */
 export function arange(...args: (number | TensorOptions)[]): Tensor {
   const opts = (args.find((a) => typeof a === 'object') ?? {}) as TensorOptions;
   const nums = args.filter((a): a is number => typeof a === 'number');

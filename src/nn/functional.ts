@@ -52,7 +52,12 @@ function warnOnBroadcast(op: string, input: Tensor, target: Tensor): void {
   console.warn(`UserWarning: ${message}`);
 }
 
-/** Mean (or sum) of squared differences. */
+/**
+ * Mean (or sum) of squared differences.
+ *
+ * @example
+ * const loss = torch.nn.functional.mseLoss(yPred, y); // the mean of squared errors
+ */
 export function mseLoss(input: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor {
   warnOnBroadcast('mseLoss', input, target);
   const reduction = opts.reduction ?? 'mean';
@@ -124,6 +129,9 @@ function checkTargets(op: string, t: NDArray, classes: number, ignoreIndex: numb
  * Cross entropy of logits [N, C] (or [C], or [N, C, d...]) against class indices (torch.long) or
  * class probabilities (a float target of the input's shape): logSoftmax over the class axis, then
  * the negative log-likelihood.
+ *
+ * @example
+ * const loss = torch.nn.functional.crossEntropy(logits, labels); // logits [N, C], labels int [N]
  */
 export function crossEntropy(input: Tensor, target: Tensor, opts: NllOptions = {}): Tensor {
   const axis = classAxisOf(input);

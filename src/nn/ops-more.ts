@@ -13,7 +13,12 @@ const dimOf = (dim: number, ndim: number, op: string): number => {
 export const cumsum = (x: Tensor, dim: number): Tensor => run('CumsumBackward0', 'none', (a) => (a.ndim === 0 ? a : np.cumsum(a, dimOf(dim, a.ndim, 'cumsum'))), [x]);
 /** Running products along dim. */
 export const cumprod = (x: Tensor, dim: number): Tensor => run('CumprodBackward0', 'inputs', (a) => (a.ndim === 0 ? a : np.cumprod(a, dimOf(dim, a.ndim, 'cumprod'))), [x]);
-/** Einstein summation over tensors (np.einsum's subscripts, greedy contraction order). */
+/**
+ * Einstein summation over tensors (np.einsum's subscripts, greedy contraction order).
+ *
+ * @example
+ * const attn = torch.einsum('bqd,bkd->bqk', q, k);
+ */
 export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[])[]): Tensor {
   const ts = operands.length === 1 && Array.isArray(operands[0]) ? (operands[0] as Tensor[]) : (operands as Tensor[]);
   return run('EinsumBackward0', 'inputs', (...as) => np.einsum(equation, ...as), ts);

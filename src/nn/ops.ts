@@ -133,7 +133,12 @@ export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.shape[1] !== b.shape[0]) throw new RuntimeError(`mat1 and mat2 shapes cannot be multiplied (${a.shape.join('x')} and ${b.shape.join('x')})`);
   return run('MmBackward0', 'inputs', np.matmul, [a, b]);
 }
-/** `a @ b` with NumPy's broadcasting of batch axes; the node is named as PyTorch's dispatch would. */
+/**
+ * `a @ b` with NumPy's broadcasting of batch axes; the node is named as PyTorch's dispatch would.
+ *
+ * @example
+ * const y = torch.matmul(torch.randn(8, 3, 4), torch.randn(4, 5)); // [8, 3, 5]
+ */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   const name = a.ndim === 2 && b.ndim === 2 ? 'MmBackward0' : a.ndim === 1 && b.ndim === 1 ? 'DotBackward0' : a.ndim === 2 && b.ndim === 1 ? 'MvBackward0' : 'BmmBackward0';
   return run(name, 'inputs', np.matmul, [a, b]);
@@ -348,7 +353,12 @@ export function maskedFill(x: Tensor, mask: Tensor, value: TensorLike): Tensor {
   if (isTensor(value)) return run('MaskedFillBackward1', 'none', (a, v) => np.where(m, np.astype(v, a.dtype), a), [x, value]);
   return run('MaskedFillBackward0', 'none', (a) => np.astype(np.where(m, constantOf(value), a), a.dtype), [x]);
 }
-/** x where cond, else y. */
+/**
+ * x where cond, else y.
+ *
+ * @example
+ * const relu = torch.where(x.gt(0), x, 0);
+ */
 export function where(cond: Tensor, x: TensorLike, y: TensorLike): Tensor {
   const c = cond.array;
   if (isTensor(x) && isTensor(y)) return run('WhereBackward0', 'none', (a, b) => np.where(c, a, b), [x, y]);

@@ -37,7 +37,17 @@ export interface TracedJaxpr extends ClosedJaxpr {
   readonly outTree: TreeDef;
 }
 
-/** makeJaxpr(f)(...args): the jaxpr of f at these argument shapes and dtypes, without running f. */
+/**
+ * makeJaxpr(f)(...args): the jaxpr of f at these argument shapes and dtypes, without running f.
+ *
+ * @example
+ * console.log(makeJaxpr((x: np.Array) => np.sin(x).mul(2))(np.ones([3])).toString());
+ * // { lambda ; a:f32[3]. let
+ *     b:f32[3] = sin a
+ *     c:f32[3] = broadcast_in_dim[shape=(3,) broadcast_dimensions=()] 2.0:f32[]
+ *     d:f32[3] = mul b c
+ *   in (d,) }
+ */
 export function makeJaxpr<A extends PyTree[]>(f: (...args: A) => PyTree) {
   expectFunction('makeJaxpr', f);
   return (...args: A): TracedJaxpr => {

@@ -156,6 +156,11 @@ function normalizeAxis(axis: number, ndim: number, what: string, path: string): 
  * per lane and the results stacked, but traced once with every primitive batched. `inAxes` and
  * `outAxes` are pytree prefixes of the argument list and of the output (a number applies to every
  * leaf below it, null means not mapped); `axisSize` gives the lane count when nothing is mapped.
+ *
+ * @example
+ * // per-example gradients: grad over one example, mapped over the batch
+ * const loss = (w: np.Array, x: np.Array) => x.matmul(w).square().sum();
+ * const perExample = vmap(grad(loss), { inAxes: [null, 0] })(np.ones([3, 1]), np.ones([8, 3])); // [8, 3, 1]
  */
 export function vmap<A extends PyTree[], R extends PyTree>(f: (...args: A) => R, opts: VmapOptions = {}): (...args: A) => ArrayTree<R> {
   expectFunction('vmap', f);

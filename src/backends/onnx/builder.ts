@@ -48,6 +48,8 @@ export class GraphBuilder {
   readonly initializers: TensorProto[] = [];
   private counter = 0;
   private readonly constCache = new Map<string, string>();
+  /** Shapes of the values that hold a jaxpr variable (what later passes may rely on). */
+  readonly shapes = new Map<string, readonly number[]>();
 
   constructor(private readonly prefix = 'v') {}
 

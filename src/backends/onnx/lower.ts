@@ -4,7 +4,7 @@ import { DType } from '../../core/dtype.js';
 import { ClosedJaxpr, Jaxpr, Literal, Var } from '../../core/jaxpr.js';
 import { GraphBuilder, OnnxLoweringError, tensorProto, valueInfo } from './builder.js';
 import { LowerContext, onnxLowerings } from './lowerings.js';
-import { encodeModel, ModelProto, OnnxDType } from './proto.js';
+import { encodeModel, ModelProto, NodeProto, OnnxDType } from './proto.js';
 
 /** The opset exportOnnx writes unless told (the lowest the lowerings need). */
 export const DEFAULT_OPSET = 18;
@@ -51,11 +51,10 @@ export function lowerToModel(cj: ClosedJaxpr, opts: LowerOptions = {}): ModelPro
   }
   const ctx: LowerContext = { g, lowerJaxpr: (inner, ins) => lowerJaxprInto(ctx, inner, ins) };
   const outs = lowerJaxprInto(ctx, cj, names);
-  const outputs = cj.jaxpr.outs.map((a, i) => {
-    const name = opts.outputNames?.[i] ?? `y${i}`;
-    g.nodes.push({ input: [outs[i]!], output: [name], opType: 'Identity', attribute: [] });
-    return valueInfo(name, a.aval.dtype as OnnxDType, a.aval.shape);
-  });
+  g.nodes = dropBroadcasts(g.nodes, g.shapes, outs);
+  const outputNames = cj.jaxpr.outs.map((_, i) => opts.outputNames?.[i] ?? `y${i}`);
+  nameOutputs(g.nodes, outs, outputNames);
+  const outputs = cj.jaxpr.outs.map((a, i) => valueInfo(outputNames[i]!, a.aval.dtype as OnnxDType, a.aval.shape));
   return {
     irVersion: 8,
     opsetImport: [{ domain: '', version: opset }],
@@ -67,6 +66,65 @@ export function lowerToModel(cj: ClosedJaxpr, opts: LowerOptions = {}): ModelPro
 }
 
 const EXPORTABLE: ReadonlySet<DType> = new Set<DType>(['bool', 'int32', 'uint32', 'float32', 'float64']);
+
+/** ONNX operators that broadcast their operands (NumPy's rules) elementwise. */
+const BROADCASTING = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Where', 'Equal', 'Greater', 'GreaterOrEqual', 'Less', 'LessOrEqual', 'And', 'Or', 'Xor', 'BitwiseAnd', 'BitwiseOr', 'BitwiseXor']);
+
+/**
+ * Lets ONNX's own broadcasting do what a materialised broadcast did: an `Expand` whose consumers
+ * all broadcast their operands, each with another operand already of the expanded shape (so the
+ * result's shape cannot change), reads the unexpanded value instead, and the Expand goes. Values
+ * read by a subgraph, or that are graph outputs, keep theirs. (Measured: Expand was ~5% of an Adam
+ * step's kernel time, the bias adds and scalar broadcasts.)
+ */
+function dropBroadcasts(nodes: NodeProto[], shapes: ReadonlyMap<string, readonly number[]>, outputs: readonly string[]): NodeProto[] {
+  const sameShape = (a: readonly number[] | undefined, b: readonly number[]) => a !== undefined && a.length === b.length && a.every((d, i) => d === b[i]);
+  const consumers = new Map<string, NodeProto[]>();
+  const inSubgraph = new Set<string>();
+  const collect = (list: NodeProto[], nested: boolean) => {
+    for (const n of list) {
+      for (const x of n.input) { if (nested) inSubgraph.add(x); else consumers.set(x, [...(consumers.get(x) ?? []), n]); }
+      for (const a of n.attribute) if (a.g) collect(a.g.node, true);
+    }
+  };
+  collect(nodes, false);
+  const dropped = new Set<NodeProto>();
+  for (const n of nodes) {
+    if (n.opType !== 'Expand') continue;
+    const [out] = n.output, shape = shapes.get(out!);
+    if (!shape || inSubgraph.has(out!) || outputs.includes(out!)) continue;
+    const users = consumers.get(out!) ?? [];
+    const ok = users.length > 0 && users.every((u) => BROADCASTING.has(u.opType) && u.input.some((x) => x !== out && sameShape(shapes.get(x), shape)));
+    if (!ok) continue;
+    for (const u of users) u.input = u.input.map((x) => (x === out ? n.input[0]! : x));
+    dropped.add(n);
+  }
+  return nodes.filter((n) => !dropped.has(n));
+}
+
+/**
+ * Gives the graph outputs their names. A value computed by a node of the main graph is renamed in
+ * place (its consumers, subgraphs included, follow), so ORT writes it straight into the output: an
+ * Identity node per output would copy every result once more (measured: ~5% of an Adam step's
+ * kernel time). Inputs, constants and values named twice get an Identity.
+ */
+function nameOutputs(nodes: NodeProto[], values: readonly string[], names: readonly string[]): void {
+  const produced = new Set(nodes.flatMap((n) => n.output));
+  const rename = new Map<string, string>();
+  values.forEach((v, i) => {
+    const name = names[i]!;
+    if (produced.has(v) && !rename.has(v) && v !== name) rename.set(v, name);
+    else if (rename.get(v) !== name && v !== name) nodes.push({ input: [rename.get(v) ?? v], output: [name], opType: 'Identity', attribute: [] });
+  });
+  const visit = (list: NodeProto[]) => {
+    for (const n of list) {
+      n.input = n.input.map((x) => rename.get(x) ?? x);
+      n.output = n.output.map((x) => rename.get(x) ?? x);
+      for (const a of n.attribute) if (a.g) visit(a.g.node);
+    }
+  };
+  visit(nodes);
+}
 
 export const lowerToBytes = (cj: ClosedJaxpr, opts: LowerOptions = {}): Uint8Array => encodeModel(lowerToModel(cj, opts));
 
@@ -107,7 +165,7 @@ export function lowerJaxprInto(ctx: LowerContext, cj: ClosedJaxpr, inputs: reado
       if (err instanceof OnnxLoweringError && !err.message.startsWith(e.primitive)) throw new OnnxLoweringError(`${e.primitive}: ${err.message}`);
       throw err;
     }
-    e.outvars.forEach((v, i) => env.set(v, outs[i]!));
+    e.outvars.forEach((v, i) => { env.set(v, outs[i]!); g.shapes.set(outs[i]!, v.aval.shape); });
   }
   return jaxpr.outs.map(read);
 }

@@ -43,6 +43,8 @@ const ORT_TYPE: Record<string, string> = { float32: 'float32', float64: 'float64
 export interface SessionOptions {
   /** Intra-op threads (default: the machine's cores). */
   threads?: number;
+  /** Whether idle intra-op threads spin-wait (ORT's default, true). */
+  spinning?: boolean;
 }
 
 /**
@@ -60,14 +62,16 @@ export class OrtProgram {
     this.session.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, {
       intraOpNumThreads: opts.threads ?? availableParallelism(), interOpNumThreads: 1,
       graphOptimizationLevel: 'all', executionMode: 'sequential', enableCpuMemArena: true,
+      ...(opts.spinning === false ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
     });
   }
-  run(args: readonly TypedArray[]): TypedArray[] {
+  /** Runs the model; `spare(aval)` may hand over a dead array of that dtype and size to write an output into. */
+  run(args: readonly TypedArray[], spare: (aval: ShapedArray) => TypedArray | undefined = () => undefined): TypedArray[] {
     const feeds: Record<string, NativeTensor> = {};
     this.inputs.forEach(({ name, aval }, i) => { feeds[name] = new this.ort.Tensor(ORT_TYPE[aval.dtype]!, args[i]!, aval.shape); });
     const fetches: Record<string, NativeTensor | null> = {};
     const outs = this.outputs.map(({ name, aval }) => {
-      const data = allocTyped(aval.dtype, aval.size);
+      const data = (aval.size > 0 ? spare(aval) : undefined) ?? allocTyped(aval.dtype, aval.size);
       // ORT cannot write into a zero-length buffer it is handed; let it allocate those.
       fetches[name] = aval.size === 0 ? null : new this.ort.Tensor(ORT_TYPE[aval.dtype]!, data, aval.shape);
       return data;
