@@ -2,9 +2,11 @@
 // svd of one n×n float64 matrix at a few sizes, medians of `rounds` (ours in this process, NumPy's
 // by timeit in a python3 subprocess right after, on the same sizes). The kernels are textbook
 // loops in JS (src/backends/cpu/linalg.ts), unblocked: the point is how far they are from LAPACK.
-// Usage: node build/bench/linalg.js [--rounds 5]
+// With --webgpu: the same ops in float32 on the WebGPU backend against the CPU backend in float32
+// (n = 32, 128; each timed to the read-back of its results).
+// Usage: node build/bench/linalg.js [--rounds 5] [--webgpu]
 import { execSync } from 'node:child_process';
-import { np } from '../src/index.js';
+import { initWebGPU, np, setDefaultBackend } from '../src/index.js';
 import type { Array as NDArray } from '../src/index.js';
 
 const arg = (name: string, fallback: number) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? Number(process.argv[i + 1]) : fallback; };
@@ -50,4 +52,35 @@ for (const n of SIZES) {
     const o = median(ours), p = median(theirs);
     console.log(`${name.padEnd(9)} ${String(n).padStart(3)}   ${o.toFixed(2).padStart(14)}   ${p.toFixed(3).padStart(10)}   ${(o / p).toFixed(1)}×`);
   }
+}
+
+if (process.argv.includes('--webgpu')) {
+  await initWebGPU();
+  console.log('\nfloat32, webgpu vs cpu backend');
+  console.log('op        n   webgpu (ms)   cpu (ms)');
+  for (const n of [32, 128]) {
+    const data = Float32Array.from({ length: n * n }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+    const make = (backend: 'cpu' | 'webgpu') => {
+      setDefaultBackend(backend);
+      const x = np.array(data, { dtype: 'float32' }).reshape([n, n]);
+      return { x, s: np.add(np.matmul(x, x.T), np.multiply(np.eye(n), n)), b: np.ones([n, 1]) };
+    };
+    for (const [name, f] of OPS) {
+      const times: Record<string, number> = {};
+      for (const backend of ['webgpu', 'cpu'] as const) {
+        const { x, s, b } = make(backend);
+        const operand = name === 'cholesky' || name === 'eigh' ? s : x;
+        const ts: number[] = [];
+        for (let r = -2; r < ROUNDS; r++) {
+          const t = performance.now();
+          const out = f(operand, b);
+          for (const o of (Array.isArray(out) ? out : [out]) as NDArray[]) await o.data();
+          if (r >= 0) ts.push(performance.now() - t);
+        }
+        times[backend] = median(ts);
+      }
+      console.log(`${name.padEnd(9)} ${String(n).padStart(3)}   ${times.webgpu!.toFixed(2).padStart(11)}   ${times.cpu!.toFixed(2).padStart(8)}`);
+    }
+  }
+  setDefaultBackend('cpu');
 }

@@ -114,6 +114,8 @@ test('the direct kernels (≤ 8 output features per group: JS loop shapes, WASM 
       conf(2, { featureGroupCount: 3, rhsDilation: [2, 2], padding: [[1, 2], [3, -1]], windowStrides: [2, 1] })],
     ['WASM rows: 1-d, a tail of 2', [3, 2, 30], [5, 2, 7], conf(1, { padding: [[3, 3]] })],
     ['WASM rows: LeNet conv1 shape, SAME', [4, 1, 28, 28], [6, 1, 5, 5], conf(2, { padding: [[2, 2], [2, 2]] })],
+    ['WASM columns (a weight gradient): 1-d, padded both sides, kernel-row tails', [2, 3, 30], [2, 3, 27], conf(1, { padding: [[2, 1]] })],
+    ['WASM columns: 2-d, batch groups', [4, 2, 12, 19], [4, 2, 3, 14], conf(2, { batchGroupCount: 2, padding: [[1, 0], [1, 2]] })],
     ['no input features: zeros', [2, 0, 5, 6], [3, 0, 2, 2], conf(2, {})],
     ['an empty kernel row: zeros', [2, 2, 5, 6], [3, 2, 2, 0], conf(2, {})],
   ];

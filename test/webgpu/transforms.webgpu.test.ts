@@ -151,4 +151,13 @@ gpuTest('jit(grad(f)) on webgpu is one compiled WGSL program, not equation by eq
   await assertClose(jit(df)(x), onCpu(() => df(on(data, [4, 4], 'cpu'))), TOL, 'gradient');
 });
 
+gpuTest("random.gamma's implicit gradient in a (the series over lgamma/digamma in f32) equals the CPU's, eager and jit", async () => {
+  const a = [0.3, 1, 4, 30, 200];
+  const df = (v: NDArray) => grad((w: NDArray) => np.sum(random.gamma(random.key(3), w, [2, 5])))(v);
+  const cpu = onCpu(() => df(np.array(a)));
+  const tol: Tolerance = { rtol: 1e-3, atol: 1e-4 };
+  await assertClose(df(np.array(a)), cpu, tol, 'eager');
+  await assertClose(jit(df)(np.array(a)), cpu, tol, 'jit');
+});
+
 test.run();

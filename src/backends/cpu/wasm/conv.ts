@@ -120,6 +120,69 @@ function convFunction(L: Layout): Func {
   return f;
 }
 
+/**
+ * The weight-gradient shape (short output rows, long kernel rows): per output column a dot product
+ * along the kernel row, four kernel columns per f32x4 multiply-add, summed across lanes at the end.
+ * Needs unit column steps in the kernel and the window (wsW = dw = 1).
+ */
+function colsFunction(L: Layout): Func {
+  const f = new Func([I32, I32, I32], [], 'conv');
+  const [X, Wp, Y] = [0, 1, 2];
+  const c = f.code;
+  const loc = () => f.local(I32);
+  const n = loc(), g = loc(), og = loc(), i = loc(), kh = loc(), oh = loc(), yb = loc(), xb = loc(), wb = loc();
+  const ih = loc(), xr = loc(), wr = loc(), ar = loc(), pw_ = loc(), px = loc(), end = loc();
+  const vacc = f.local(V128);
+  const plane = L.OH * L.OW;
+  forRange(c, n, 0, L.Nout, () => forRange(c, g, 0, L.G, () => forRange(c, og, 0, L.Og, () => {
+    c.localGet(Y).localGet(n).i32Const(4 * L.ysN).i32Mul().i32Add()
+      .localGet(g).i32Const(L.Og).i32Mul().localGet(og).i32Add().i32Const(4 * L.ysO).i32Mul().i32Add().localSet(yb);
+    for (let t = 0; t < plane; t++) c.localGet(yb).f32Const(0).f32Store(4 * t);
+    forRange(c, i, 0, L.I, () => {
+      c.localGet(X).localGet(n);
+      if (L.bg > 1) c.localGet(g).i32Const(L.Nout).i32Mul().i32Add();
+      c.i32Const(4 * L.xsN).i32Mul().i32Add();
+      if (L.fg > 1) c.localGet(g).i32Const(L.I).i32Mul().localGet(i).i32Add();
+      else c.localGet(i);
+      c.i32Const(4 * L.xsC).i32Mul().i32Add().localSet(xb);
+      c.localGet(Wp).localGet(g).i32Const(L.Og).i32Mul().localGet(og).i32Add().i32Const(4 * L.wsO).i32Mul().i32Add()
+        .localGet(i).i32Const(4 * L.wsI).i32Mul().i32Add().localSet(wb);
+      forRange(c, kh, 0, L.KH, () => forRange(c, oh, 0, L.OH, () => {
+        c.localGet(oh).i32Const(L.sh).i32Mul().localGet(kh).i32Const(L.dh).i32Mul().i32Add().i32Const(L.ph).i32Sub().localTee(ih)
+          .i32Const(L.H).i32GeU().brIf(0);
+        c.localGet(xb).localGet(ih).i32Const(4 * L.xsH).i32Mul().i32Add().localSet(xr);
+        c.localGet(wb).localGet(kh).i32Const(4 * L.wsH).i32Mul().i32Add().localSet(wr);
+        c.localGet(yb).localGet(oh).i32Const(4 * L.OW).i32Mul().i32Add().localSet(ar);
+        for (let ow = 0; ow < L.OW; ow++) {
+          // Input column ow + kw − pw must be in [0, W).
+          const ka = Math.max(0, L.pw - ow), kb = Math.min(L.KW, L.W - ow + L.pw);
+          if (ka >= kb) continue;
+          const kv = ka + 4 * Math.floor((kb - ka) / 4);
+          c.localGet(ar);
+          c.localGet(ar).f32Load(4 * ow);
+          if (kv > ka) {
+            c.v128Zero().localSet(vacc);
+            c.localGet(wr).i32Const(4 * ka).i32Add().localSet(pw_);
+            c.localGet(xr).i32Const(4 * (ka + ow - L.pw)).i32Add().localSet(px);
+            c.localGet(wr).i32Const(4 * kv).i32Add().localSet(end);
+            c.loop();
+            c.localGet(vacc).localGet(pw_).v128Load().localGet(px).v128Load().f32x4Mul().f32x4Add().localSet(vacc);
+            c.localGet(px).i32Const(16).i32Add().localSet(px);
+            c.localGet(pw_).i32Const(16).i32Add().localTee(pw_).localGet(end).i32LtU().brIf(0);
+            c.end();
+            for (let lane = 0; lane < 4; lane++) c.localGet(vacc).f32x4ExtractLane(lane).f32Add();
+          }
+          for (let kw = kv; kw < kb; kw++) {
+            c.localGet(wr).v128Load32Splat(4 * kw).localGet(xr).v128Load32Splat(4 * (kw + ow - L.pw)).f32x4Mul().f32x4ExtractLane(0).f32Add();
+          }
+          c.f32Store(4 * ow);
+        }
+      }));
+    });
+  })));
+  return f;
+}
+
 type ConvFn = (x: number, w: number, y: number) => void;
 const FNS = new Map<string, ConvFn>();
 let broken = false;
@@ -132,12 +195,14 @@ export function wasmDirectConv(x: Float32Array, w: Float32Array, p: ConvParams, 
   if (broken || wasm === undefined) return null;
   const L = layoutOf(p, la, ra, oa);
   // Every loop of the kernel runs at least once (do-while form), so empty features or kernel rows stay in JS.
-  if (!L || L.OW < 4 || L.I === 0 || L.KH === 0 || L.KW === 0 || L.Nout === 0 || L.Og === 0 || L.OH === 0) return null;
+  if (!L || L.I === 0 || L.KH === 0 || L.KW === 0 || L.Nout === 0 || L.Og === 0 || L.OH === 0) return null;
+  const cols = L.KW >= 8 && L.KW > L.OW && L.OW <= 8 && L.dw === 1 && L.wsW === 1;
+  if (!cols && L.OW < 4) return null;
   const key = `${la.shape.join(',')}|${ra.shape.join(',')}|${oa.shape.join(',')}|${JSON.stringify(p)}`;
   let fn = FNS.get(key);
   if (!fn) {
     try {
-      const bytes = encodeModule({ module: 'env', field: 'memory', minPages: 1, maxPages: MAX_PAGES, shared: loopHost.shared() }, [convFunction(L)]);
+      const bytes = encodeModule({ module: 'env', field: 'memory', minPages: 1, maxPages: MAX_PAGES, shared: loopHost.shared() }, [cols ? colsFunction(L) : convFunction(L)]);
       const module = new wasm.Module(bytes);
       fn = new wasm.Instance(module, { env: { memory: loopHost.memory() } }).exports.conv as ConvFn;
     } catch {

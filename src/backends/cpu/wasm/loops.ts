@@ -125,6 +125,15 @@ export function compileLoop(p: Lanes, outputs: readonly Node[], kinds: readonly 
   const reg: SharedLoopModule | null = shared && nIn + nOut <= PARALLEL_MAX_ARRAYS
     ? loopHost.register(module as never, p.callouts.map((c) => [c.name, c.source] as const)) : null;
 
+  // One-thread layout (floats from BASE), fixed for the loop: a 4-float slot per scalar, then a
+  // CHUNK per vector input and per output; `args` are the loop's (begin, end, pointers).
+  const at: number[] = [];
+  let top = 0;
+  for (const k of kinds) { at.push(top); top += k === 'scalar' ? 4 : CHUNK; }
+  const outAt = outputs.map((_, k) => top + k * CHUNK);
+  top += nOut * CHUNK;
+  const args = [0, 0, ...at.map((a) => 4 * (BASE + a)), ...outAt.map((a) => 4 * (BASE + a))];
+
   /** Both threads, through a ring of PARALLEL_SLOTS chunks per array; false if the worker failed a chunk. */
   const runParallel = (n: number, outs: readonly LoopArray[], ins: readonly LoopArray[]): boolean => {
     const padded = Math.ceil(n / 4) * 4, chunks = Math.ceil(n / PARALLEL_CHUNK), ring = PARALLEL_SLOTS * PARALLEL_CHUNK;
@@ -156,25 +165,19 @@ export function compileLoop(p: Lanes, outputs: readonly Node[], kinds: readonly 
       if (ins.length !== nIn || outs.length !== nOut) throw new Error(`wasm loop: expected ${nIn} inputs and ${nOut} outputs, got ${ins.length} and ${outs.length}`);
       if (n === 0) return;
       if (reg && n >= PARALLEL_MIN_ELEMENTS && loopHost.workerUp(reg) && runParallel(n, outs, ins)) return;
-      const chunk = Math.min(CHUNK, Math.ceil(n / 4) * 4);
-      // Layout (floats from BASE): a 4-float slot per scalar, then a chunk per vector input and per output.
-      const at: number[] = [];
-      let top = 0;
-      for (const k of kinds) { at.push(top); top += k === 'scalar' ? 4 : chunk; }
-      const outAt = outs.map((_, k) => top + k * chunk);
-      const mem = reserve(top + nOut * chunk).subarray(BASE);
-      kinds.forEach((k, j) => { if (k === 'scalar') mem[at[j]!] = ins[j]![0]!; });
-      const args = [0, 0, ...at.map((a) => 4 * (BASE + a)), ...outAt.map((a) => 4 * (BASE + a))];
-      for (let s = 0; s < n; s += chunk) {
-        const len = Math.min(chunk, n - s), padded = Math.ceil(len / 4) * 4;
+      const mem = reserve(top);
+      for (let j = 0; j < nIn; j++) if (kinds[j] === 'scalar') mem[BASE + at[j]!] = ins[j]![0]!;
+      for (let s = 0; s < n; s += CHUNK) {
+        const len = Math.min(CHUNK, n - s), padded = Math.ceil(len / 4) * 4;
         for (let j = 0; j < nIn; j++) {
           if (kinds[j] !== 'vector') continue;
-          mem.set(ins[j]!.subarray(s, s + len), at[j]!);
-          if (padded !== len) mem.fill(0, at[j]! + len, at[j]! + padded);
+          const x = ins[j]!, a = BASE + at[j]!;
+          mem.set(s === 0 && len === x.length ? x : x.subarray(s, s + len), a);
+          if (padded !== len) mem.fill(0, a + len, a + padded);
         }
         args[1] = 4 * padded;
         loop(...args);
-        for (let k = 0; k < nOut; k++) outs[k]!.set(mem.subarray(outAt[k]!, outAt[k]! + len), s);
+        for (let k = 0; k < nOut; k++) outs[k]!.set(mem.subarray(BASE + outAt[k]!, BASE + outAt[k]! + len), s);
       }
     },
   };
