@@ -57,6 +57,24 @@ function forRange(c: Code, i: number, start: number, end: number, body: () => vo
   c.end().localGet(i).i32Const(1).i32Add().localTee(i).i32Const(end).i32LtU().brIf(0).end();
 }
 
+/** yb = Y + 4·(n·ysN + (g·Og + og)·ysO): the byte address of output plane (n, g·Og + og). */
+function planePointer(c: Code, L: Layout, Y: number, n: number, g: number, og: number, yb: number): void {
+  c.localGet(Y).localGet(n).i32Const(4 * L.ysN).i32Mul().i32Add()
+    .localGet(g).i32Const(L.Og).i32Mul().localGet(og).i32Add().i32Const(4 * L.ysO).i32Mul().i32Add().localSet(yb);
+}
+
+/** xb = X + 4·((n + g·Nout·[bg>1])·xsN + (g·I·[fg>1] + i)·xsC); wb = W + 4·((g·Og + og)·wsO + i·wsI). */
+function operandPointers(c: Code, L: Layout, [X, Wp, n, g, og, i]: readonly [number, number, number, number, number, number], xb: number, wb: number): void {
+  c.localGet(X).localGet(n);
+  if (L.bg > 1) c.localGet(g).i32Const(L.Nout).i32Mul().i32Add();
+  c.i32Const(4 * L.xsN).i32Mul().i32Add();
+  if (L.fg > 1) c.localGet(g).i32Const(L.I).i32Mul().localGet(i).i32Add();
+  else c.localGet(i);
+  c.i32Const(4 * L.xsC).i32Mul().i32Add().localSet(xb);
+  c.localGet(Wp).localGet(g).i32Const(L.Og).i32Mul().localGet(og).i32Add().i32Const(4 * L.wsO).i32Mul().i32Add()
+    .localGet(i).i32Const(4 * L.wsI).i32Mul().i32Add().localSet(wb);
+}
+
 /** The kernel (params: x, w, y byte addresses). */
 function convFunction(L: Layout): Func {
   const f = new Func([I32, I32, I32], [], 'conv');
@@ -68,24 +86,15 @@ function convFunction(L: Layout): Func {
   const wv = f.local(V128);
   const plane = L.OH * L.OW;
   forRange(c, n, 0, L.Nout, () => forRange(c, g, 0, L.G, () => forRange(c, og, 0, L.Og, () => {
-    // yb = Y + 4·(n·ysN + (g·Og + og)·ysO); zero the plane.
-    c.localGet(Y).localGet(n).i32Const(4 * L.ysN).i32Mul().i32Add()
-      .localGet(g).i32Const(L.Og).i32Mul().localGet(og).i32Add().i32Const(4 * L.ysO).i32Mul().i32Add().localSet(yb);
+    // Zero the plane.
+    planePointer(c, L, Y, n, g, og, yb);
     if (plane >= 4) {
       c.localGet(yb).localSet(pa).localGet(yb).i32Const(4 * (plane - (plane % 4))).i32Add().localSet(end);
       c.loop().localGet(pa).v128Zero().v128Store().localGet(pa).i32Const(16).i32Add().localTee(pa).localGet(end).i32LtU().brIf(0).end();
     }
     for (let t = plane - (plane % 4); t < plane; t++) c.localGet(yb).f32Const(0).f32Store(4 * t);
     forRange(c, i, 0, L.I, () => {
-      // xb = X + 4·((n + g·Nout·[bg>1])·xsN + (g·I·[fg>1] + i)·xsC); wb = W + 4·((g·Og + og)·wsO + i·wsI).
-      c.localGet(X).localGet(n);
-      if (L.bg > 1) c.localGet(g).i32Const(L.Nout).i32Mul().i32Add();
-      c.i32Const(4 * L.xsN).i32Mul().i32Add();
-      if (L.fg > 1) c.localGet(g).i32Const(L.I).i32Mul().localGet(i).i32Add();
-      else c.localGet(i);
-      c.i32Const(4 * L.xsC).i32Mul().i32Add().localSet(xb);
-      c.localGet(Wp).localGet(g).i32Const(L.Og).i32Mul().localGet(og).i32Add().i32Const(4 * L.wsO).i32Mul().i32Add()
-        .localGet(i).i32Const(4 * L.wsI).i32Mul().i32Add().localSet(wb);
+      operandPointers(c, L, [X, Wp, n, g, og, i], xb, wb);
       forRange(c, kh, 0, L.KH, () => forRange(c, oh, 0, L.OH, () => {
         // ih = oh·sh + kh·dh − ph; rows outside the lhs (negative ones too, read unsigned) are skipped.
         c.localGet(oh).i32Const(L.sh).i32Mul().localGet(kh).i32Const(L.dh).i32Mul().i32Add().i32Const(L.ph).i32Sub().localTee(ih)
@@ -135,18 +144,10 @@ function colsFunction(L: Layout): Func {
   const vacc = f.local(V128);
   const plane = L.OH * L.OW;
   forRange(c, n, 0, L.Nout, () => forRange(c, g, 0, L.G, () => forRange(c, og, 0, L.Og, () => {
-    c.localGet(Y).localGet(n).i32Const(4 * L.ysN).i32Mul().i32Add()
-      .localGet(g).i32Const(L.Og).i32Mul().localGet(og).i32Add().i32Const(4 * L.ysO).i32Mul().i32Add().localSet(yb);
+    planePointer(c, L, Y, n, g, og, yb);
     for (let t = 0; t < plane; t++) c.localGet(yb).f32Const(0).f32Store(4 * t);
     forRange(c, i, 0, L.I, () => {
-      c.localGet(X).localGet(n);
-      if (L.bg > 1) c.localGet(g).i32Const(L.Nout).i32Mul().i32Add();
-      c.i32Const(4 * L.xsN).i32Mul().i32Add();
-      if (L.fg > 1) c.localGet(g).i32Const(L.I).i32Mul().localGet(i).i32Add();
-      else c.localGet(i);
-      c.i32Const(4 * L.xsC).i32Mul().i32Add().localSet(xb);
-      c.localGet(Wp).localGet(g).i32Const(L.Og).i32Mul().localGet(og).i32Add().i32Const(4 * L.wsO).i32Mul().i32Add()
-        .localGet(i).i32Const(4 * L.wsI).i32Mul().i32Add().localSet(wb);
+      operandPointers(c, L, [X, Wp, n, g, og, i], xb, wb);
       forRange(c, kh, 0, L.KH, () => forRange(c, oh, 0, L.OH, () => {
         c.localGet(oh).i32Const(L.sh).i32Mul().localGet(kh).i32Const(L.dh).i32Mul().i32Add().i32Const(L.ph).i32Sub().localTee(ih)
           .i32Const(L.H).i32GeU().brIf(0);
