@@ -234,7 +234,7 @@ test('donation on the onnxruntime target: donated inputs become the next call\'s
   } finally { setJitTarget('js'); }
 });
 
-test('a broadcast the consumer would do anyway is not materialised; outputs are not copied by Identity', async () => {
+test('a broadcast the consumer would do anyway is not materialised, nor its shape kept; outputs are not copied by Identity', async () => {
   const b = np.array([1, 2, 3]), wm = np.ones([4, 3]);
   const f = (xs: NDArray) => [np.maximum(xs.matmul(wm).add(b), 0).mul(2), xs.sum()];
   const xs = np.arange(8).astype('float32').reshape(2, 4);
@@ -242,6 +242,11 @@ test('a broadcast the consumer would do anyway is not materialised; outputs are 
   const ops = decodeModel(bytes).graph.node.map((n) => n.opType);
   assert.not.ok(ops.includes('Expand'), ops.join(' '));
   assert.not.ok(ops.includes('Identity'), ops.join(' '));
+  // The dropped Expands' shape constants go too (ORT warns about each unused initializer).
+  const graph = decodeModel(bytes).graph;
+  const read = new Set(graph.node.flatMap((n) => n.input));
+  const unused = graph.initializer.map((t) => t.name).filter((name) => !read.has(name));
+  assert.equal(unused, [], `initializers no node reads: ${unused.join(' ')}`);
   const outs = await runOrt(bytes, [xs]);
   const want = jit(f)(xs);
   close(outs[0]!.data, want[0]!, 1e-6, 1e-6, 'relu(x·w + b)·2');

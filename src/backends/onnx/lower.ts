@@ -4,7 +4,7 @@ import { DType } from '../../core/dtype.js';
 import { ClosedJaxpr, Jaxpr, Literal, Var } from '../../core/jaxpr.js';
 import { GraphBuilder, OnnxLoweringError, tensorProto, valueInfo } from './builder.js';
 import { LowerContext, onnxLowerings } from './lowerings.js';
-import { encodeModel, ModelProto, NodeProto, OnnxDType } from './proto.js';
+import { encodeModel, ModelProto, NodeProto, OnnxDType, TensorProto } from './proto.js';
 
 /** The opset exportOnnx writes unless told (the lowest the lowerings need). */
 export const DEFAULT_OPSET = 18;
@@ -61,8 +61,25 @@ export function lowerToModel(cj: ClosedJaxpr, opts: LowerOptions = {}): ModelPro
     producerName: 'cotangent',
     producerVersion: '0.1.0',
     docString: opts.docString ?? '',
-    graph: { name: 'cotangent', node: g.nodes, initializer: g.initializers, input: inputs, output: outputs },
+    graph: { name: 'cotangent', node: g.nodes, initializer: usedInitializers(g.initializers, g.nodes, outputNames), input: inputs, output: outputs },
   };
+}
+
+/**
+ * The initializers some node (subgraphs included: they read the main graph's) or output reads. The
+ * shape constants of dropped Expands would be left behind otherwise, and ONNX Runtime warns about
+ * each unused one when it loads the model.
+ */
+function usedInitializers(initializers: readonly TensorProto[], nodes: readonly NodeProto[], outputs: readonly string[]): TensorProto[] {
+  const read = new Set(outputs);
+  const collect = (list: readonly NodeProto[]): void => {
+    for (const n of list) {
+      for (const x of n.input) read.add(x);
+      for (const a of n.attribute) if (a.g) collect(a.g.node);
+    }
+  };
+  collect(nodes);
+  return initializers.filter((t) => read.has(t.name));
 }
 
 const EXPORTABLE: ReadonlySet<DType> = new Set<DType>(['bool', 'int32', 'uint32', 'float32', 'float64']);
