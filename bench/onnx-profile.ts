@@ -13,6 +13,7 @@ import { ClosedJaxpr } from '../src/core/jaxpr.js';
 import { lowerToBytes } from '../src/backends/onnx/lower.js';
 import { loadOrt } from '../src/backends/onnx/runtime.js';
 import { onnxRuntime, setJitTarget } from '../src/onnx/index.js';
+import { mlpAdamWorkload } from './workloads.js';
 import * as tree from '../src/core/tree.js';
 import type { PyTree } from '../src/core/tree.js';
 
@@ -90,31 +91,7 @@ function study(name: string, f: (...a: never[]) => unknown, args: unknown[]) {
 
 // The MLP Adam step of bench/onnx.ts.
 {
-  const sizes = [784, 1024, 1024, 10];
-  const k = random.split(random.key(2), 5);
-  type P = { w: NDArray[]; b: NDArray[] };
-  const params: P = { w: [0, 1, 2].map((i) => random.normal(k.get(i), [sizes[i]!, sizes[i + 1]!]).mul(Math.sqrt(2 / sizes[i]!))), b: [1, 2, 3].map((i) => np.zeros([sizes[i]!])) };
-  const zeros = (): P => ({ w: params.w.map((w) => np.zerosLike(w)), b: params.b.map((b) => np.zerosLike(b)) });
-  const xs = random.normal(k.get(3), [256, 784]), labels = random.randint(k.get(4), [256], 0, 10);
-  const step = (p: P, mm: P, vv: P, tt: NDArray, x: NDArray, lab: NDArray) => {
-    const loss = (q: P) => {
-      let h = x;
-      q.w.forEach((w, i) => { h = h.matmul(w).add(q.b[i]!); if (i < 2) h = np.maximum(h, 0); });
-      const top = h.max({ axis: 1, keepdims: true });
-      const logZ = np.log(np.exp(h.sub(top)).sum({ axis: 1, keepdims: true })).add(top);
-      return np.takeAlongAxis(h.sub(logZ), lab.reshape(-1, 1), 1).mean().neg();
-    };
-    const [l, g] = valueAndGrad(loss)(p);
-    const t1 = tt.add(1);
-    const c1 = np.subtract(1, np.power(np.array(0.9), t1)), c2 = np.subtract(1, np.power(np.array(0.999), t1));
-    const out = { p: { w: [] as NDArray[], b: [] as NDArray[] }, m: { w: [] as NDArray[], b: [] as NDArray[] }, v: { w: [] as NDArray[], b: [] as NDArray[] } };
-    for (const key of ['w', 'b'] as const) p[key].forEach((pi, i) => {
-      const gi = g[key][i]!;
-      const m2 = mm[key][i]!.mul(0.9).add(gi.mul(0.1)), v2 = vv[key][i]!.mul(0.999).add(gi.square().mul(0.001));
-      out.p[key].push(pi.sub(m2.div(c1).mul(1e-3).div(np.sqrt(v2.div(c2)).add(1e-8)))); out.m[key].push(m2); out.v[key].push(v2);
-    });
-    return { loss: l, ...out, t: t1 };
-  };
+  const { params, zeros, xs, labels, step } = mlpAdamWorkload();
   study('MLP 784-1024-1024-10 b=256 Adam step', step as never, [params, zeros(), zeros(), np.array(0), xs, labels]);
 }
 // The seed's two-layer step.

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { np, jit, random, valueAndGrad, Array as NDArray } from '../src/index.js';
+import { mlpAdamWorkload } from './workloads.js';
 
 const argOf = (name: string) => { const i = process.argv.indexOf(`--${name}`); return i >= 0 ? process.argv[i + 1] : undefined; };
 const ROUNDS = Number(argOf('rounds') ?? 5) || 5;
@@ -56,32 +57,9 @@ const workloads: Workload[] = [];
 
 // ---- MLP 784-1024-1024-10, batch 256, Adam ---------------------------------------------------------
 {
-  const sizes = [784, 1024, 1024, 10];
-  const k = random.split(random.key(2), 5);
-  type P = { w: NDArray[]; b: NDArray[] };
-  let params: P = { w: [0, 1, 2].map((i) => random.normal(k.get(i), [sizes[i]!, sizes[i + 1]!]).mul(Math.sqrt(2 / sizes[i]!))), b: [1, 2, 3].map((i) => np.zeros([sizes[i]!])) };
-  const zeros = (): P => ({ w: params.w.map((w) => np.zerosLike(w)), b: params.b.map((b) => np.zerosLike(b)) });
-  let m = zeros(), v = zeros(), t = np.array(0);
-  const xs = random.normal(k.get(3), [256, 784]), labels = random.randint(k.get(4), [256], 0, 10);
-  const step = jit((p: P, mm: P, vv: P, tt: NDArray, x: NDArray, lab: NDArray) => {
-    const loss = (q: P) => {
-      let h = x;
-      q.w.forEach((w, i) => { h = h.matmul(w).add(q.b[i]!); if (i < 2) h = np.maximum(h, 0); });
-      const top = h.max({ axis: 1, keepdims: true });
-      const logZ = np.log(np.exp(h.sub(top)).sum({ axis: 1, keepdims: true })).add(top);
-      return np.takeAlongAxis(h.sub(logZ), lab.reshape(-1, 1), 1).mean().neg();
-    };
-    const [l, g] = valueAndGrad(loss)(p) as [NDArray, P];
-    const t1 = tt.add(1);
-    const c1 = np.subtract(1, np.power(np.array(0.9), t1)), c2 = np.subtract(1, np.power(np.array(0.999), t1));
-    const out = { p: { w: [] as NDArray[], b: [] as NDArray[] }, m: { w: [] as NDArray[], b: [] as NDArray[] }, v: { w: [] as NDArray[], b: [] as NDArray[] } };
-    for (const key of ['w', 'b'] as const) p[key].forEach((pi, i) => {
-      const gi = g[key][i]!;
-      const m2 = mm[key][i]!.mul(0.9).add(gi.mul(0.1)), v2 = vv[key][i]!.mul(0.999).add(gi.square().mul(0.001));
-      out.p[key].push(pi.sub(m2.div(c1).mul(1e-3).div(np.sqrt(v2.div(c2)).add(1e-8)))); out.m[key].push(m2); out.v[key].push(v2);
-    });
-    return { loss: l, ...out, t: t1 };
-  });
+  const w = mlpAdamWorkload();
+  let params = w.params, m = w.zeros(), v = w.zeros(), t = np.array(0);
+  const { xs, labels } = w, step = jit(w.step);
   workloads.push({ key: 'mlp', name: 'MLP 784-1024-1024-10, batch 256, Adam, `jit`', reps: 4, run: () => { const o = step(params, m, v, t, xs, labels); params = o.p; m = o.m; v = o.v; t = o.t; return o.loss.itemSync(); } });
 }
 
