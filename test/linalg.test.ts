@@ -5,7 +5,7 @@
 // bad input names the public function.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { grad, jit, lax, np, vmap } from '../src/index.js';
+import { grad, jit, lax, makeJaxpr, np, vmap } from '../src/index.js';
 import type { Array as NDArray } from '../src/index.js';
 import { checkGrads, Rng } from './helpers/check-grads.js';
 
@@ -401,3 +401,15 @@ test('bad input: errors name the public function and the shapes or dtypes receiv
   assert.throws(() => grad((x: NDArray) => sumOf(np.linalg.svd(x)[0]))(np.eye(3, 2)), /svd: the derivative of a full SVD/);
 });
 test.run();
+
+test('the gradient of the singular values runs one decomposition (U and V come with the values)', () => {
+  const a = np.array([[3, 1, 0.5], [1, 2, 0.25], [0.5, 0.25, 1], [0.1, 0.2, 0.3]]);
+  const printed = makeJaxpr(grad((x: NDArray) => np.linalg.svdvals(x).sum()))(a).toString();
+  const svds = printed.split('\n').filter((line) => /\bsvd\[/.test(line));
+  assert.is(svds.length, 1, printed);
+  // d Σσ / dA = U·Vᵀ (reduced), checked against the SVD itself.
+  const [u, , vt] = np.linalg.svd(a, { fullMatrices: false });
+  const g = grad((x: NDArray) => np.linalg.svdvals(x).sum())(a).dataSync();
+  const want = u.matmul(vt).dataSync();
+  g.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-4, `${i}: ${v} vs ${want[i]}`));
+});

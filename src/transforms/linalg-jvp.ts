@@ -90,13 +90,16 @@ export const linalgJvpRules: { [P in LinalgPrimitive]: JvpRule<P> } = {
   },
   // JAX's _svd_jvp_rule (real case): Ṡ = Uᵀ Ȧ V, ṡ = diag(Ṡ), U̇ = U·(F ∘ (Ṡ S + S Ṡᵀ)) (+ the part outside U's span when m > n), likewise V̇.
   svd: ([x], [t], { fullMatrices, computeUv }) => {
-    const outs = svdPrim(x!, fullMatrices, computeUv);
-    if (isZero(t)) return [outs, outs.map(zeroLike)];
+    if (isZero(t)) { const outs = svdPrim(x!, fullMatrices, computeUv); return [outs, outs.map(zeroLike)]; }
+    // Singular values alone still need U and V for their tangent: one decomposition gives all three
+    // (the primal s is the same), not a second one beside the values-only call.
+    const usv = svdPrim(x!, computeUv && fullMatrices, true);
+    const outs = computeUv ? usv : [usv[0]!];
     const m = x!.shape[x!.ndim - 2]!, n = x!.shape[x!.ndim - 1]!;
     if (computeUv && fullMatrices && m !== n) {
       throw new CotangentError(`svd: the derivative of a full SVD (fullMatrices) of a non-square ${m}×${n} matrix is not defined (the extra singular vectors are arbitrary); use fullMatrices false (as JAX)`);
     }
-    const [s, U, Vt] = computeUv ? outs as [NDArray, NDArray, NDArray] : svdPrim(x!, false, true) as [NDArray, NDArray, NDArray];
+    const [s, U, Vt] = usv as [NDArray, NDArray, NDArray];
     const V = mT(Vt);
     const dS = matmul(matmul(mT(U), t), V);
     const ds = diagonal(dS);
