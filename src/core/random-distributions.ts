@@ -343,22 +343,6 @@ export function ball(k: NDArray, d: number, p = 2, shape: Shape = [], opts: { dt
   return lax.div(g, lax.broadcastInDim(scale, g.shape, s.map((_, i) => i)));
 }
 
-/** The lower Cholesky factor of a symmetric positive-definite matrix, column by column in lax (differentiable). */
-function cholesky(a: NDArray): NDArray {
-  const n = a.shape[0]!;
-  const col = (j: number) => lax.reshape(lax.slice(a, [0, j], [n, j + 1]), [n]);
-  const entry = (v: NDArray, j: number) => lax.reshape(lax.slice(v, [j], [j + 1]), []);
-  const cols: NDArray[] = [];
-  const rows = lax.iota('int32', [n], 0);
-  for (let j = 0; j < n; j++) {
-    let v = col(j);
-    for (const c of cols) v = lax.sub(v, lax.mul(c, lax.broadcastInDim(entry(c, j), [n], [])));
-    const dj = lax.sqrt(entry(v, j));
-    const below = lax.ge(rows, lax.full([n], j, 'int32'));
-    cols.push(lax.select(below, lax.div(v, lax.broadcastInDim(dj, [n], [])), lax.full([n], 0, a.dtype)));
-  }
-  return lax.concatenate(cols.map((c) => lax.reshape(c, [n, 1])), 1);
-}
 /** mean + L·z with L the Cholesky factor of cov and z standard normal: samples of shape [...shape, n]. */
 export function multivariateNormal(k: NDArray, mean: ArrayLike, cov: ArrayLike, shape?: Shape, opts: { dtype?: DType } = {}): NDArray {
   const dtype = floatDtype('multivariateNormal', opts.dtype);
@@ -370,7 +354,7 @@ export function multivariateNormal(k: NDArray, mean: ArrayLike, cov: ArrayLike, 
   const n = c.shape[0]!;
   const s = shape === undefined ? m.shape.slice(0, -1) : shapeOf('random.multivariateNormal', shape);
   const z = normal(k, [...s, n], { dtype });
-  const l = cholesky(c);
+  const l = linalg.cholesky(c); // the primitive (JAX's method='cholesky'); it differentiates and batches
   const lz = lax.dotGeneral(z, l, { contracting: [[s.length], [1]], batch: [[], []] });
   return lax.add(lz, lax.broadcastInDim(m, lz.shape, m.shape.map((_, i) => lz.ndim - m.ndim + i)));
 }
