@@ -219,4 +219,22 @@ test('bad input names lax.convGeneralDilated, the shapes and what was expected',
   assert.throws(() => np.convolve(np.zeros([2, 2]), np.ones([1])), /np\.convolve: both inputs must be 1-d/);
 });
 
+
+test('a float32 NCHW conv the WASM direct kernel serves generates no JS kernel; float64 generates one', async () => {
+  const { jsDirectKernelCount } = await import('../src/backends/cpu/conv-direct.js');
+  const { wasmLoopsAvailable } = await import('../src/backends/cpu/wasm/loops.js');
+  // A shape no other test uses (its own cache entry): 3×1×13×11 images, 5 features of 3×3.
+  const rng = new Rng(41);
+  const x32 = rng.array([3, 1, 13, 11], -1, 1, 'float32');
+  const w32 = rng.array([5, 1, 3, 3], -1, 1, 'float32');
+  const before = jsDirectKernelCount();
+  const y32 = lax.convGeneralDilated(x32, w32, [1, 1], 'SAME');
+  y32.dataSync();
+  assert.is(jsDirectKernelCount(), before + (wasmLoopsAvailable ? 0 : 1));
+  const y64 = lax.convGeneralDilated(x32.astype('float64'), w32.astype('float64'), [1, 1], 'SAME');
+  const a = y64.dataSync(), b = y32.dataSync();
+  assert.is(jsDirectKernelCount(), before + 1);
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) < 1e-4, `${i}: ${v} vs ${b[i]}`));
+});
+
 test.run();

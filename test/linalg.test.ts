@@ -400,7 +400,6 @@ test('bad input: errors name the public function and the shapes or dtypes receiv
   assert.throws(() => grad((x: NDArray) => sumOf(np.linalg.qr(x, 'complete')[0]))(np.ones([3, 2]).add(np.eye(3, 2))), /qr: the derivative of a complete QR/);
   assert.throws(() => grad((x: NDArray) => sumOf(np.linalg.svd(x)[0]))(np.eye(3, 2)), /svd: the derivative of a full SVD/);
 });
-test.run();
 
 test('the gradient of the singular values runs one decomposition (U and V come with the values)', () => {
   const a = np.array([[3, 1, 0.5], [1, 2, 0.25], [0.5, 0.25, 1], [0.1, 0.2, 0.3]]);
@@ -413,3 +412,5 @@ test('the gradient of the singular values runs one decomposition (U and V come w
   const want = u.matmul(vt).dataSync();
   g.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-4, `${i}: ${v} vs ${want[i]}`));
 });
+
+test.run();

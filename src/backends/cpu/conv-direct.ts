@@ -34,18 +34,21 @@ export function directEligible(p: ConvParams, la: ShapedArray, ra: ShapedArray):
 const UNROLL = 8;
 type DirectFn = (x: TypedArray, w: TypedArray, out: TypedArray, acc: Float64Array) => void;
 const FNS = new Map<string, DirectFn>();
+/** How many JS direct kernels have been generated (the tests check the WASM path makes none). */
+export const jsDirectKernelCount = (): number => FNS.size;
 
 export function directConv(x: TypedArray, w: TypedArray, p: ConvParams, la: ShapedArray, ra: ShapedArray, oa: ShapedArray): TypedArray {
+  // The WASM kernel first: where it serves (float32, contiguous rows) the JS one is never generated.
+  if (x instanceof Float32Array && w instanceof Float32Array) {
+    const y = wasmDirectConv(x, w, p, la, ra, oa);
+    if (y) return y;
+  }
   const key = `${la.shape.join(',')}|${ra.shape.join(',')}|${oa.shape.join(',')}|${JSON.stringify(p)}`;
   let fn = FNS.get(key);
   if (!fn) {
     fn = generate(p, la, ra, oa);
     if (FNS.size >= 64) FNS.delete(FNS.keys().next().value!);
     FNS.set(key, fn);
-  }
-  if (x instanceof Float32Array && w instanceof Float32Array) {
-    const y = wasmDirectConv(x, w, p, la, ra, oa);
-    if (y) return y;
   }
   const out = allocTyped(oa.dtype, oa.size);
   const [OH, OW] = p.dimensionNumbers.out.length === 4 ? [oa.shape[p.dimensionNumbers.out[2]!]!, oa.shape[p.dimensionNumbers.out[3]!]!] : [1, oa.shape[p.dimensionNumbers.out[2]!]!];

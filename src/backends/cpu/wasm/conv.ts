@@ -11,8 +11,8 @@ import { stridesOf } from '../../../core/shape.js';
 import type { ConvParams } from '../../../core/primitives.js';
 import { Code, encodeModule, Func, I32, V128 } from './encoder.js';
 import { loopHost } from './sgemm.js';
+import { MAX_PAGES } from './sgemm-module.js'; // the one memory sgemm.ts creates, so the same maximum
 
-const MAX_PAGES = 16384;
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;

@@ -21,6 +21,7 @@
 import { Code, encodeModule, Func, I32, V128 } from './encoder.js';
 import { calloutImports, emitWasm, Lanes, Node, reachable } from './lanes.js';
 import { loopHost, SharedLoopModule } from './sgemm.js';
+import { MAX_PAGES } from './sgemm-module.js'; // the one memory sgemm.ts creates, so the same maximum
 
 /** Elements per staged chunk (a multiple of 4): 64 KiB per array. */
 const CHUNK = 16384;
@@ -33,7 +34,6 @@ const PARALLEL_MIN_ELEMENTS = 1 << 18, PARALLEL_CHUNK = 1 << 14;
 const PARALLEL_SLOTS = 8;
 /** At most this many inputs and outputs in a two-thread loop (its pointers travel in the control block). */
 const PARALLEL_MAX_ARRAYS = 40;
-const MAX_PAGES = 16384;
 
 interface WasmApi {
   validate(bytes: Uint8Array<ArrayBuffer>): boolean;
