@@ -54,7 +54,8 @@ const cmp = (op: string): Binary => (_d, a, b) => `(+((${a}) ${op} (${b})))`;
  * half (x - floor(x) === 0.5, which is computed exactly) we round x/2 and double it instead: 2.5 → 2,
  * 3.5 → 4, -2.5 → -2. NaN and ±Infinity fall through to `Math.round`, which keeps them.
  */
-const roundHalfEven = (x: string) => `((${x}) - Math.floor(${x}) === 0.5 ? 2 * Math.round((${x}) / 2) : Math.round(${x}))`;
+/** JS source rounding x half to even (IEEE's roundTiesToEven; Math.round rounds halves up); the WASM lanes' JS form uses it too. */
+export const roundHalfEven = (x: string) => `((${x}) - Math.floor(${x}) === 0.5 ? 2 * Math.round((${x}) / 2) : Math.round(${x}))`;
 
 /** The table: every elementwise primitive, rows in catalog order (unary, binary, compare, select, convert). */
 export const EXPRESSIONS: ExpressionTable = {

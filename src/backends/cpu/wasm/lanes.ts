@@ -14,6 +14,7 @@
 // polynomial's range reduction, Math.pow): the WASM module imports it, and both emitters apply it to
 // the same lanes and round its double result to float32 the same way.
 import { Code, F64, FunctionImport, V128 } from './encoder.js';
+import { roundHalfEven } from '../expressions.js';
 
 export type Ty = 'f32' | 'i32' | 'mask';
 
@@ -197,8 +198,7 @@ export function emitJs(p: Lanes, roots: readonly Node[], input: (k: number) => s
       case 'floor': e = `Math.floor(${r(a!)})`; break;
       case 'ceil': e = `Math.ceil(${r(a!)})`; break;
       case 'trunc': e = `Math.trunc(${r(a!)})`; break;
-      // Half to even: on an exact half round x/2 and double it (as expressions.ts's round).
-      case 'nearest': e = `(${r(a!)} - Math.floor(${r(a!)}) === 0.5 ? 2 * Math.round(${r(a!)} / 2) : Math.round(${r(a!)}))`; break;
+      case 'nearest': e = roundHalfEven(r(a!)); break; // the JS round's own spelling, so the two agree
       case 'add': e = `Math.fround(${r(a!)} + ${r(b!)})`; break;
       case 'sub': e = `Math.fround(${r(a!)} - ${r(b!)})`; break;
       case 'mul': e = `Math.fround(${r(a!)} * ${r(b!)})`; break;
