@@ -75,6 +75,18 @@ function operandPointers(c: Code, L: Layout, [X, Wp, n, g, og, i]: readonly [num
     .localGet(i).i32Const(4 * L.wsI).i32Mul().i32Add().localSet(wb);
 }
 
+/**
+ * For output row oh and kernel row kh: ih = oh·sh + kh·dh − ph, leaving the enclosing block when
+ * the row is outside the lhs (negative ones too, read unsigned); xr = xb + 4·ih·xsH, the lhs row;
+ * ar = yb + 4·oh·OW, the output row.
+ */
+function rowPointers(c: Code, L: Layout, [oh, kh, ih, xb, yb]: readonly [number, number, number, number, number], xr: number, ar: number): void {
+  c.localGet(oh).i32Const(L.sh).i32Mul().localGet(kh).i32Const(L.dh).i32Mul().i32Add().i32Const(L.ph).i32Sub().localTee(ih)
+    .i32Const(L.H).i32GeU().brIf(0);
+  c.localGet(xb).localGet(ih).i32Const(4 * L.xsH).i32Mul().i32Add().localSet(xr);
+  c.localGet(yb).localGet(oh).i32Const(4 * L.OW).i32Mul().i32Add().localSet(ar);
+}
+
 /** The kernel (params: x, w, y byte addresses). */
 function convFunction(L: Layout): Func {
   const f = new Func([I32, I32, I32], [], 'conv');
@@ -96,11 +108,7 @@ function convFunction(L: Layout): Func {
     forRange(c, i, 0, L.I, () => {
       operandPointers(c, L, [X, Wp, n, g, og, i], xb, wb);
       forRange(c, kh, 0, L.KH, () => forRange(c, oh, 0, L.OH, () => {
-        // ih = oh·sh + kh·dh − ph; rows outside the lhs (negative ones too, read unsigned) are skipped.
-        c.localGet(oh).i32Const(L.sh).i32Mul().localGet(kh).i32Const(L.dh).i32Mul().i32Add().i32Const(L.ph).i32Sub().localTee(ih)
-          .i32Const(L.H).i32GeU().brIf(0);
-        c.localGet(xb).localGet(ih).i32Const(4 * L.xsH).i32Mul().i32Add().localSet(xr);
-        c.localGet(yb).localGet(oh).i32Const(4 * L.OW).i32Mul().i32Add().localSet(ar);
+        rowPointers(c, L, [oh, kh, ih, xb, yb], xr, ar);
         for (let kw = 0; kw < L.KW; kw++) {
           const off = kw * L.dw - L.pw;
           const a = Math.max(0, -off), b = Math.min(L.OW, L.W - off);
@@ -149,11 +157,8 @@ function colsFunction(L: Layout): Func {
     forRange(c, i, 0, L.I, () => {
       operandPointers(c, L, [X, Wp, n, g, og, i], xb, wb);
       forRange(c, kh, 0, L.KH, () => forRange(c, oh, 0, L.OH, () => {
-        c.localGet(oh).i32Const(L.sh).i32Mul().localGet(kh).i32Const(L.dh).i32Mul().i32Add().i32Const(L.ph).i32Sub().localTee(ih)
-          .i32Const(L.H).i32GeU().brIf(0);
-        c.localGet(xb).localGet(ih).i32Const(4 * L.xsH).i32Mul().i32Add().localSet(xr);
+        rowPointers(c, L, [oh, kh, ih, xb, yb], xr, ar);
         c.localGet(wb).localGet(kh).i32Const(4 * L.wsH).i32Mul().i32Add().localSet(wr);
-        c.localGet(yb).localGet(oh).i32Const(4 * L.OW).i32Mul().i32Add().localSet(ar);
         for (let ow = 0; ow < L.OW; ow++) {
           // Input column ow + kw − pw must be in [0, W).
           const ka = Math.max(0, L.pw - ow), kb = Math.min(L.KW, L.W - ow + L.pw);
